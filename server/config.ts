@@ -1,0 +1,117 @@
+// The one place that reads the environment. Parsed once with zod at start-up; an invalid
+// value is a start-up error that names the variable. The rest of the code receives Config.
+import path from 'node:path';
+import { createEnv } from '@t3-oss/env-core';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+/** Variables of the distributed mode that later releases implement. Setting one now is an error, never a silent fallback. */
+const NOT_YET_SUPPORTED = ['KAFKA_BROKERS', 'TRINO_URL', 'QDRANT_URL', 'SPARK_MASTER'] as const;
+
+export function parseEnv(source: Record<string, string | undefined>) {
+  return createEnv({
+    server: {
+      NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+      TL_DATA_DIR: z.string().min(1).default('./.data').describe('Data directory: PGlite, lake, logs'),
+      PORT: intFrom(3000, 1, 65535),
+      HOST: z.string().min(1).default('localhost'),
+      TL_BASE_URL: z.url().optional().describe('Public URL of the app; default http://HOST:PORT'),
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional()
+        .describe('PostgreSQL for metadata; unset = embedded PGlite'),
+      TL_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+      TL_ADMIN_EMAIL: z.email().default('admin@example.com'),
+      TL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+      TL_DEMO_WORKSPACE: z.string().regex(/^[a-z0-9-]{2,40}$/).default('demo'),
+      TL_QUERY_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
+      TL_QUERY_MAX_ROWS: intFrom(10_000, 1, 10_000_000),
+      TL_QUERY_POOL_SIZE: intFrom(2, 1, 64),
+      TL_QUERY_QUEUE_MAX: intFrom(64, 0, 10_000),
+      TL_DUCKDB_THREADS: intFrom(2, 1, 256),
+      TL_DUCKDB_MEMORY_LIMIT: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must look like 2GB or 512MiB')
+        .default('2GB'),
+      TL_LOGIN_RATE_LIMIT: intFrom(10, 1, 10_000).describe('Sign-in attempts per minute per IP'),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      KAFKA_BROKERS: z.string().optional(),
+      TRINO_URL: z.string().optional(),
+      QDRANT_URL: z.string().optional(),
+      SPARK_MASTER: z.string().optional(),
+    },
+    runtimeEnv: source,
+    emptyStringAsUndefined: true,
+    onValidationError: (issues) => {
+      const lines = issues.map((i) => `  ${i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ?? '?'}: ${i.message}`);
+      throw new AppError('CONFIG_INVALID', `Invalid environment configuration:\n${lines.join('\n')}`, {
+        variables: issues.map((i) => i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')),
+      });
+    },
+  });
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  dataDir: string;
+  lakeDir: string;
+  logDir: string;
+  pgliteDir: string;
+  port: number;
+  host: string;
+  baseUrl: string;
+  databaseUrl: string | undefined;
+  authSecret: string | undefined;
+  admin: { email: string; password: string | undefined };
+  demoWorkspaceSlug: string;
+  query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
+  duckdb: { threads: number; memoryLimit: string; tempDir: string };
+  loginRateLimitPerMinute: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const env = parseEnv(source);
+  for (const name of NOT_YET_SUPPORTED) {
+    if (env[name]) {
+      throw new AppError(
+        'CONFIG_INVALID',
+        `${name} is set, but this version runs the embedded parts only (distributed mode lands in a later release). Unset ${name} to start.`,
+        { variables: [name] },
+      );
+    }
+  }
+  const dataDir = path.resolve(cwd, env.TL_DATA_DIR);
+  const baseUrl = (env.TL_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
+  return {
+    nodeEnv: env.NODE_ENV,
+    dataDir,
+    lakeDir: path.join(dataDir, 'lake'),
+    logDir: path.join(dataDir, 'logs'),
+    pgliteDir: path.join(dataDir, 'pglite'),
+    port: env.PORT,
+    host: env.HOST,
+    baseUrl,
+    databaseUrl: env.DATABASE_URL,
+    authSecret: env.TL_AUTH_SECRET,
+    admin: { email: env.TL_ADMIN_EMAIL, password: env.TL_ADMIN_PASSWORD },
+    demoWorkspaceSlug: env.TL_DEMO_WORKSPACE,
+    query: {
+      timeoutMs: env.TL_QUERY_TIMEOUT_MS,
+      maxRows: env.TL_QUERY_MAX_ROWS,
+      poolSize: env.TL_QUERY_POOL_SIZE,
+      queueMax: env.TL_QUERY_QUEUE_MAX,
+    },
+    duckdb: {
+      threads: env.TL_DUCKDB_THREADS,
+      memoryLimit: env.TL_DUCKDB_MEMORY_LIMIT,
+      tempDir: path.join(dataDir, 'duckdb-tmp'),
+    },
+    loginRateLimitPerMinute: env.TL_LOGIN_RATE_LIMIT,
+    logLevel: env.LOG_LEVEL,
+  };
+}
