@@ -19,7 +19,10 @@ const config = [
   ...nextTypescript,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-syntax': [
         'error',
         {
@@ -31,7 +34,15 @@ const config = [
   },
   {
     // The config module, the bootstrap scripts and test set-up are where the environment is read.
-    files: ['server/config.ts', 'scripts/**', 'e2e/**', 'vitest.config.ts', 'playwright.config.ts', 'test/**', '**/*.test.ts'],
+    files: [
+      'server/config.ts',
+      'scripts/**',
+      'e2e/**',
+      'vitest.config.ts',
+      'playwright.config.ts',
+      'test/**',
+      '**/*.test.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 ];

@@ -24,9 +24,16 @@ function fail(msg) {
 
 function run(cmd, args, opts = {}) {
   const started = Date.now();
-  const result = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 2, 2] : ['ignore', 2, 'inherit'], env: { ...process.env, ...opts.env } });
-  if (result.status !== 0) fail(`${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal}).`);
-  log(`${opts.label ?? `${cmd} ${args[0]}`} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const result = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: quiet ? ['ignore', 2, 2] : ['ignore', 2, 'inherit'],
+    env: { ...process.env, ...opts.env },
+  });
+  if (result.status !== 0)
+    fail(`${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal}).`);
+  log(
+    `${opts.label ?? `${cmd} ${args[0]}`} done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 function hashFiles(paths) {
@@ -36,7 +43,18 @@ function hashFiles(paths) {
     const st = statSync(p);
     if (st.isDirectory()) {
       const base = path.basename(p);
-      if (['node_modules', '.next', 'generated', '.data', 'dist', 'test-results', 'playwright-report'].includes(base)) return;
+      if (
+        [
+          'node_modules',
+          '.next',
+          'generated',
+          '.data',
+          'dist',
+          'test-results',
+          'playwright-report',
+        ].includes(base)
+      )
+        return;
       for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
     } else {
       h.update(path.relative(root, p));
@@ -53,7 +71,8 @@ function stampMatches(file, hash) {
 
 // 1. Node version
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js >= 20.19 is required; this is ${process.version}.`);
+if (major < 20 || (major === 20 && minor < 19))
+  fail(`Node.js >= 20.19 is required; this is ${process.version}.`);
 
 // 2. npm packages
 const lockHash = hashFiles(['package-lock.json', 'package.json']);
@@ -70,24 +89,47 @@ const generatedDir = path.join(root, 'server', 'db', 'generated');
 const schemaStamp = path.join(generatedDir, '.tl-schema-hash');
 if (!stampMatches(schemaStamp, schemaHash)) {
   log('generating Prisma client…');
-  run(process.execPath, [path.join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'], {
-    label: 'prisma generate',
-    env: { PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, 'package.json'), PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
-  });
+  run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'],
+    {
+      label: 'prisma generate',
+      env: {
+        PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, 'package.json'),
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        CHECKPOINT_DISABLE: '1',
+      },
+    },
+  );
   mkdirSync(generatedDir, { recursive: true });
   writeFileSync(schemaStamp, schemaHash);
 }
 
 // 4. Production build of the web app for start and test
 if (mode === 'start' || mode === 'test') {
-  const sourceHash = hashFiles(['app', 'components', 'lib', 'server', 'public', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma']);
+  const sourceHash = hashFiles([
+    'app',
+    'components',
+    'lib',
+    'server',
+    'public',
+    'next.config.ts',
+    'postcss.config.mjs',
+    'tsconfig.json',
+    'package-lock.json',
+    'prisma/schema.prisma',
+  ]);
   const buildStamp = path.join(root, '.next', '.tl-build-hash');
   if (!stampMatches(buildStamp, sourceHash) || !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     log('building the web app (next build)…');
-    run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-      label: 'next build',
-      env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    });
+    run(
+      process.execPath,
+      [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
+      {
+        label: 'next build',
+        env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+      },
+    );
     writeFileSync(buildStamp, sourceHash);
   }
 }

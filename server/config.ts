@@ -15,7 +15,11 @@ export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
     server: {
       NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-      TL_DATA_DIR: z.string().min(1).default('./.data').describe('Data directory: PGlite, lake, logs'),
+      TL_DATA_DIR: z
+        .string()
+        .min(1)
+        .default('./.data')
+        .describe('Data directory: PGlite, lake, logs'),
       PORT: intFrom(3000, 1, 65535),
       HOST: z.string().min(1).default('localhost'),
       TL_BASE_URL: z.url().optional().describe('Public URL of the app; default http://HOST:PORT'),
@@ -27,7 +31,10 @@ export function parseEnv(source: Record<string, string | undefined>) {
       TL_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
       TL_ADMIN_EMAIL: z.email().default('admin@example.com'),
       TL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
-      TL_DEMO_WORKSPACE: z.string().regex(/^[a-z0-9-]{2,40}$/).default('demo'),
+      TL_DEMO_WORKSPACE: z
+        .string()
+        .regex(/^[a-z0-9-]{2,40}$/)
+        .default('demo'),
       TL_QUERY_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
       TL_QUERY_MAX_ROWS: intFrom(10_000, 1, 10_000_000),
       TL_QUERY_POOL_SIZE: intFrom(2, 1, 64),
@@ -38,7 +45,9 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must look like 2GB or 512MiB')
         .default('2GB'),
       TL_LOGIN_RATE_LIMIT: intFrom(10, 1, 10_000).describe('Sign-in attempts per minute per IP'),
-      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      LOG_LEVEL: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
       KAFKA_BROKERS: z.string().optional(),
       TRINO_URL: z.string().optional(),
       QDRANT_URL: z.string().optional(),
@@ -47,10 +56,19 @@ export function parseEnv(source: Record<string, string | undefined>) {
     runtimeEnv: source,
     emptyStringAsUndefined: true,
     onValidationError: (issues) => {
-      const lines = issues.map((i) => `  ${i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ?? '?'}: ${i.message}`);
-      throw new AppError('CONFIG_INVALID', `Invalid environment configuration:\n${lines.join('\n')}`, {
-        variables: issues.map((i) => i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.')),
-      });
+      const lines = issues.map(
+        (i) =>
+          `  ${i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') ?? '?'}: ${i.message}`,
+      );
+      throw new AppError(
+        'CONFIG_INVALID',
+        `Invalid environment configuration:\n${lines.join('\n')}`,
+        {
+          variables: issues.map((i) =>
+            i.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.'),
+          ),
+        },
+      );
     },
   });
 }
@@ -74,7 +92,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-export function loadConfig(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Config {
   const env = parseEnv(source);
   for (const name of NOT_YET_SUPPORTED) {
     if (env[name]) {

@@ -66,14 +66,21 @@ export function testDatabases(): DatabaseKind[] {
   const url = process.env.TEST_POSTGRES_URL;
   if (url) return [pglite, postgres(url)];
   if (process.env.REQUIRE_SERVICES === '1') {
-    throw new Error('REQUIRE_SERVICES=1 but TEST_POSTGRES_URL is not set: the PostgreSQL integration suite cannot run. .ci/run starts PostgreSQL and sets it.');
+    throw new Error(
+      'REQUIRE_SERVICES=1 but TEST_POSTGRES_URL is not set: the PostgreSQL integration suite cannot run. .ci/run starts PostgreSQL and sets it.',
+    );
   }
-  console.warn('\n⚠ TEST_POSTGRES_URL is not set: integration tests run against PGlite only (CI runs both).\n');
+  console.warn(
+    '\n⚠ TEST_POSTGRES_URL is not set: integration tests run against PGlite only (CI runs both).\n',
+  );
   return [pglite];
 }
 
 /** A Config for tests: temp data dir, the given database, small engine settings. */
-export async function testConfig(databaseUrl?: string, overrides: Record<string, string> = {}): Promise<{ config: Config; cleanup(): Promise<void> }> {
+export async function testConfig(
+  databaseUrl?: string,
+  overrides: Record<string, string> = {},
+): Promise<{ config: Config; cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tl-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',

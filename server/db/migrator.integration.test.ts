@@ -38,11 +38,16 @@ describe.each(testDatabases())('migrator on $kind', (kind) => {
     await cp(path.resolve('prisma/migrations'), dir, { recursive: true });
     const bad = path.join(dir, '29990101000000_broken');
     await mkdir(bad);
-    await writeFile(path.join(bad, 'migration.sql'), 'CREATE TABLE ok_part (id int);\nSELECT * FROM table_that_does_not_exist;');
+    await writeFile(
+      path.join(bad, 'migration.sql'),
+      'CREATE TABLE ok_part (id int);\nSELECT * FROM table_that_does_not_exist;',
+    );
     await expect(migrate(client, dir)).rejects.toThrow(/29990101000000_broken failed/);
     const { rows } = await client.query(`SELECT to_regclass('ok_part') AS t`);
     expect(rows[0].t).toBeNull();
-    const recorded = await client.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`);
+    const recorded = await client.query(
+      `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`,
+    );
     expect(recorded.rowCount).toBe(0);
   });
 });

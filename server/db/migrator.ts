@@ -49,12 +49,19 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
 }
 
 /** Applies pending migrations on one client (pg.Client or a checked-out pool client). */
-export async function migrate(client: pg.ClientBase, migrationsDir: string): Promise<MigrateResult> {
+export async function migrate(
+  client: pg.ClientBase,
+  migrationsDir: string,
+): Promise<MigrateResult> {
   const migrations = await readMigrations(migrationsDir);
   await client.query(MIGRATIONS_TABLE);
   await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
   try {
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+    }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
     );
     const done = new Map(rows.map((r) => [r.migration_name, r]));
@@ -94,7 +101,12 @@ export async function migrate(client: pg.ClientBase, migrationsDir: string): Pro
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new AppError('INTERNAL', `Migration ${m.name} failed: ${(error as Error).message}`, { migration: m.name }, { cause: error });
+        throw new AppError(
+          'INTERNAL',
+          `Migration ${m.name} failed: ${(error as Error).message}`,
+          { migration: m.name },
+          { cause: error },
+        );
       }
       result.applied.push(m.name);
     }

@@ -33,10 +33,17 @@ describe.each(testDatabases())('models on $kind', (kind) => {
 
   it('records migrations like prisma migrate does, and re-running applies nothing', async () => {
     const files = await readMigrations(MIGRATIONS);
-    const { rows } = await db.pool.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const { rows } = await db.pool.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
-    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(files.map((f) => [f.name, f.checksum]));
+    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(
+      files.map((f) => [f.name, f.checksum]),
+    );
     expect(rows.every((r) => r.finished_at && r.applied_steps_count === 1)).toBe(true);
     const client = await db.pool.connect();
     try {
@@ -54,25 +61,53 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     const later = new Date('2026-11-08T10:00:00.456Z');
     const seen = new Set<string>();
 
-    const user = await p.user.create({ data: { id: 'u1', name: 'Ada', email: 'ada@example.com', emailVerified: true, image: 'https://example.com/a.png' } });
+    const user = await p.user.create({
+      data: {
+        id: 'u1',
+        name: 'Ada',
+        email: 'ada@example.com',
+        emailVerified: true,
+        image: 'https://example.com/a.png',
+      },
+    });
     expect(await p.user.findUniqueOrThrow({ where: { email: 'ada@example.com' } })).toEqual(user);
     expect(user.createdAt).toBeInstanceOf(Date);
     seen.add('User');
 
-    const session = await p.session.create({ data: { id: 's1', token: 'tok', expiresAt: later, userId: user.id, ipAddress: '127.0.0.1', userAgent: 'vitest' } });
+    const session = await p.session.create({
+      data: {
+        id: 's1',
+        token: 'tok',
+        expiresAt: later,
+        userId: user.id,
+        ipAddress: '127.0.0.1',
+        userAgent: 'vitest',
+      },
+    });
     expect(await p.session.findUniqueOrThrow({ where: { token: 'tok' } })).toEqual(session);
     seen.add('Session');
 
     const account = await p.account.create({
       data: {
-        id: 'a1', accountId: 'u1', providerId: 'credential', userId: user.id, accessToken: 'at', refreshToken: 'rt', idToken: 'it',
-        accessTokenExpiresAt: now, refreshTokenExpiresAt: later, scope: 'openid', password: 'hash',
+        id: 'a1',
+        accountId: 'u1',
+        providerId: 'credential',
+        userId: user.id,
+        accessToken: 'at',
+        refreshToken: 'rt',
+        idToken: 'it',
+        accessTokenExpiresAt: now,
+        refreshTokenExpiresAt: later,
+        scope: 'openid',
+        password: 'hash',
       },
     });
     expect(await p.account.findUniqueOrThrow({ where: { id: 'a1' } })).toEqual(account);
     seen.add('Account');
 
-    const verification = await p.verification.create({ data: { id: 'v1', identifier: 'x', value: 'y', expiresAt: later } });
+    const verification = await p.verification.create({
+      data: { id: 'v1', identifier: 'x', value: 'y', expiresAt: later },
+    });
     expect(await p.verification.findUniqueOrThrow({ where: { id: 'v1' } })).toEqual(verification);
     seen.add('Verification');
 
@@ -81,23 +116,61 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(await p.workspace.findUniqueOrThrow({ where: { slug: 'acme' } })).toEqual(ws);
     seen.add('Workspace');
 
-    const membership = await p.membership.create({ data: { workspaceId: ws.id, userId: user.id, role: 'analyst' } });
-    expect(await p.membership.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: ws.id, userId: user.id } } })).toEqual(membership);
-    await expect(p.membership.create({ data: { workspaceId: ws.id, userId: user.id, role: 'viewer' } })).rejects.toThrow();
+    const membership = await p.membership.create({
+      data: { workspaceId: ws.id, userId: user.id, role: 'analyst' },
+    });
+    expect(
+      await p.membership.findUniqueOrThrow({
+        where: { workspaceId_userId: { workspaceId: ws.id, userId: user.id } },
+      }),
+    ).toEqual(membership);
+    await expect(
+      p.membership.create({ data: { workspaceId: ws.id, userId: user.id, role: 'viewer' } }),
+    ).rejects.toThrow();
     seen.add('Membership');
 
     const invitation = await p.invitation.create({
-      data: { workspaceId: ws.id, email: 'bob@example.com', role: 'viewer', tokenHash: 'h1', invitedById: user.id, expiresAt: later, acceptedAt: now, revokedAt: now },
+      data: {
+        workspaceId: ws.id,
+        email: 'bob@example.com',
+        role: 'viewer',
+        tokenHash: 'h1',
+        invitedById: user.id,
+        expiresAt: later,
+        acceptedAt: now,
+        revokedAt: now,
+      },
     });
-    expect(await p.invitation.findUniqueOrThrow({ where: { tokenHash: 'h1' } })).toEqual(invitation);
+    expect(await p.invitation.findUniqueOrThrow({ where: { tokenHash: 'h1' } })).toEqual(
+      invitation,
+    );
     seen.add('Invitation');
 
-    const key = await p.apiKey.create({ data: { workspaceId: ws.id, name: 'web', prefix: 'tlk_abcdef', keyHash: 'kh', createdById: user.id, lastUsedAt: now, revokedAt: later } });
+    const key = await p.apiKey.create({
+      data: {
+        workspaceId: ws.id,
+        name: 'web',
+        prefix: 'tlk_abcdef',
+        keyHash: 'kh',
+        createdById: user.id,
+        lastUsedAt: now,
+        revokedAt: later,
+      },
+    });
     expect(await p.apiKey.findUniqueOrThrow({ where: { keyHash: 'kh' } })).toEqual(key);
     seen.add('ApiKey');
 
     const audit = await p.auditLog.create({
-      data: { workspaceId: ws.id, actorId: user.id, actorEmail: user.email, action: 'test.action', targetType: 'user', targetId: user.id, details: { nested: { a: [1, 'b', null] } }, ipAddress: '::1' },
+      data: {
+        workspaceId: ws.id,
+        actorId: user.id,
+        actorEmail: user.email,
+        action: 'test.action',
+        targetType: 'user',
+        targetId: user.id,
+        details: { nested: { a: [1, 'b', null] } },
+        ipAddress: '::1',
+      },
     });
     expect(await p.auditLog.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
     seen.add('AuditLog');

@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { AuthCard } from '@/components/layout/auth-card';
+import { AcceptInviteForm } from '@/components/auth/accept-invite-form';
+import { getServerSession } from '@/server/auth/session';
+import { getRuntime } from '@/server/runtime';
+import { inspectInvitation } from '@/server/auth/invitations';
+import { isAppError } from '@/server/errors';
+
+export const metadata: Metadata = { title: 'Accept invitation' };
+export const dynamic = 'force-dynamic';
+
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  let invitation: Awaited<ReturnType<typeof inspectInvitation>>;
+  try {
+    invitation = await inspectInvitation(getRuntime().prisma, token);
+  } catch (error) {
+    const message = isAppError(error) ? error.message : 'This invitation could not be loaded.';
+    return (
+      <AuthCard title="Invitation unavailable" description={message}>
+        <a
+          className="text-primary text-sm font-medium underline-offset-4 hover:underline"
+          href="/login"
+        >
+          Go to sign in
+        </a>
+      </AuthCard>
+    );
+  }
+  const session = await getServerSession();
+  return (
+    <AuthCard
+      title={`Join ${invitation.workspaceName}`}
+      description={`You have been invited as ${invitation.role} with ${invitation.email}.`}
+    >
+      <AcceptInviteForm
+        token={token}
+        email={invitation.email}
+        accountExists={invitation.accountExists}
+        signedInAs={session?.user.email ?? null}
+      />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,42 @@
+import type { Metadata } from 'next';
+import { AdminConsole } from '@/components/admin/admin-console';
+import { EmptyState } from '@/components/empty-state';
+import { PageHeader } from '@/components/layout/page-header';
+import { getWorkspaceAccess } from '@/server/auth/workspace-access';
+import { getQueryClient, HydrateClient, serverTrpc } from '@/lib/trpc/server';
+import { ShieldAlert } from 'lucide-react';
+
+export const metadata: Metadata = { title: 'Admin' };
+
+export default async function AdminPage({ params }: { params: Promise<{ workspace: string }> }) {
+  const { workspace } = await params;
+  const access = await getWorkspaceAccess(workspace, `/w/${workspace}/admin`);
+  if (!access.current) return null;
+  if (access.current.role !== 'admin') {
+    return (
+      <div className="p-6">
+        <PageHeader
+          title="Admin"
+          description="Members, invitations, ingestion keys and the audit log."
+        />
+        <EmptyState
+          data-testid="admin-forbidden"
+          icon={ShieldAlert}
+          title="Admins only"
+          description={`You are ${access.current.role} in ${access.current.name}. Ask a workspace admin if you need to manage members or keys.`}
+        />
+      </div>
+    );
+  }
+  const trpc = serverTrpc(workspace);
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.admin.members.list.queryOptions()),
+    queryClient.prefetchQuery(trpc.admin.invitations.list.queryOptions()),
+  ]);
+  return (
+    <HydrateClient>
+      <AdminConsole currentUserId={access.user.id} workspaceName={access.current.name} />
+    </HydrateClient>
+  );
+}

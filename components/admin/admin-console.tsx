@@ -1,0 +1,566 @@
+'use client';
+// Admin → Members, Invitations, Ingestion keys, Audit log. Every action goes through an admin
+// procedure (server-side check) and lands in the audit log.
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient, useInfiniteQuery } from '@tanstack/react-query';
+import { Copy, KeyRound, Loader2, MailPlus, ScrollText, Trash2, Users } from 'lucide-react';
+import { toast } from 'sonner';
+import { useTRPC } from '@/lib/trpc/client';
+import { PageHeader } from '@/components/layout/page-header';
+import { EmptyState } from '@/components/empty-state';
+import { Alert, AlertDescription } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from '@/components/ui/select';
+import { Skeleton } from '@/components/ui/skeleton';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from '@/components/ui/table';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+
+type Role = 'viewer' | 'analyst' | 'admin';
+const ROLES: Role[] = ['viewer', 'analyst', 'admin'];
+
+function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return '—';
+  return new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function CopyField({ value, testId }: { value: string; testId: string }) {
+  return (
+    <div className="flex items-center gap-2">
+      <Input
+        readOnly
+        value={value}
+        className="font-mono text-xs"
+        data-testid={testId}
+        onFocus={(e) => e.currentTarget.select()}
+      />
+      <Button
+        type="button"
+        variant="outline"
+        size="icon"
+        aria-label="Copy"
+        onClick={() =>
+          void navigator.clipboard.writeText(value).then(() => toast.success('Copied to clipboard'))
+        }
+      >
+        <Copy className="size-4" />
+      </Button>
+    </div>
+  );
+}
+
+function TableSkeleton() {
+  return (
+    <div className="grid gap-2 p-4">
+      {[0, 1, 2].map((i) => (
+        <Skeleton key={i} className="h-8 w-full" />
+      ))}
+    </div>
+  );
+}
+
+function MembersTab({ currentUserId }: { currentUserId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const members = useQuery(trpc.admin.members.list.queryOptions());
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.admin.members.list.queryKey() });
+  const updateRole = useMutation(
+    trpc.admin.members.updateRole.mutationOptions({
+      onSuccess: (r) => {
+        toast.success(`Role changed to ${r.role}`);
+        void invalidate();
+      },
+      onError: (e) => toast.error(e.message),
+    }),
+  );
+  const remove = useMutation(
+    trpc.admin.members.remove.mutationOptions({
+      onSuccess: () => {
+        toast.success('Member removed');
+        void invalidate();
+      },
+      onError: (e) => toast.error(e.message),
+    }),
+  );
+  if (members.isPending) return <TableSkeleton />;
+  if (members.isError)
+    return (
+      <Alert variant="destructive">
+        <AlertDescription>{members.error.message}</AlertDescription>
+      </Alert>
+    );
+  return (
+    <Table data-testid="members-table">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Name</TableHead>
+          <TableHead>Email</TableHead>
+          <TableHead className="w-40">Role</TableHead>
+          <TableHead>Joined</TableHead>
+          <TableHead className="w-12" />
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {members.data.map((m) => (
+          <TableRow key={m.userId} data-testid={`member-${m.email}`}>
+            <TableCell className="font-medium">
+              {m.name} {m.userId === currentUserId ? <Badge variant="secondary">you</Badge> : null}
+            </TableCell>
+            <TableCell className="text-muted-foreground">{m.email}</TableCell>
+            <TableCell>
+              <Select
+                value={m.role}
+                onValueChange={(role) =>
+                  updateRole.mutate({ userId: m.userId, role: role as Role })
+                }
+              >
+                <SelectTrigger
+                  className="h-8 w-32"
+                  aria-label={`Role of ${m.email}`}
+                  data-testid={`role-select-${m.email}`}
+                >
+                  <SelectValue />
+                </SelectTrigger>
+                <SelectContent>
+                  {ROLES.map((r) => (
+                    <SelectItem key={r} value={r}>
+                      {r}
+                    </SelectItem>
+                  ))}
+                </SelectContent>
+              </Select>
+            </TableCell>
+            <TableCell className="text-muted-foreground">{formatDate(m.joinedAt)}</TableCell>
+            <TableCell>
+              <Button
+                variant="ghost"
+                size="icon"
+                aria-label={`Remove ${m.email}`}
+                disabled={remove.isPending}
+                onClick={() => {
+                  if (window.confirm(`Remove ${m.email} from this workspace?`))
+                    remove.mutate({ userId: m.userId });
+                }}
+              >
+                <Trash2 className="size-4" />
+              </Button>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function InvitationsTab() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invitations = useQuery(trpc.admin.invitations.list.queryOptions());
+  const [created, setCreated] = useState<{ email: string; url: string } | null>(null);
+  const [role, setRole] = useState<Role>('viewer');
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.admin.invitations.list.queryKey() });
+  const create = useMutation(
+    trpc.admin.invitations.create.mutationOptions({
+      onSuccess: (r) => {
+        setCreated({ email: r.email, url: r.url });
+        void invalidate();
+      },
+    }),
+  );
+  const revoke = useMutation(
+    trpc.admin.invitations.revoke.mutationOptions({
+      onSuccess: () => {
+        toast.success('Invitation revoked');
+        void invalidate();
+      },
+      onError: (e) => toast.error(e.message),
+    }),
+  );
+  return (
+    <div className="grid gap-6">
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-base">Invite someone</CardTitle>
+          <CardDescription>
+            They get a link valid for 7 days. Viewers see dashboards; analysts also write SQL;
+            admins manage the workspace.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form
+            className="flex flex-wrap items-end gap-3"
+            data-testid="invite-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const email = String(new FormData(e.currentTarget).get('email') ?? '');
+              setCreated(null);
+              create.mutate({ email, role });
+            }}
+          >
+            <div className="grid min-w-64 flex-1 gap-2">
+              <Label htmlFor="invite-email">Email</Label>
+              <Input
+                id="invite-email"
+                name="email"
+                type="email"
+                required
+                placeholder="teammate@company.com"
+              />
+            </div>
+            <div className="grid gap-2">
+              <Label>Role</Label>
+              <Select value={role} onValueChange={(v) => setRole(v as Role)}>
+                <SelectTrigger
+                  className="w-32"
+                  aria-label="Invitation role"
+                  data-testid="invite-role"
+                >
+                  <SelectValue />
+                </SelectTrigger>
+                <SelectContent>
+                  {ROLES.map((r) => (
+                    <SelectItem key={r} value={r}>
+                      {r}
+                    </SelectItem>
+                  ))}
+                </SelectContent>
+              </Select>
+            </div>
+            <Button type="submit" disabled={create.isPending} data-testid="invite-submit">
+              {create.isPending ? (
+                <Loader2 className="size-4 animate-spin" />
+              ) : (
+                <MailPlus className="size-4" />
+              )}
+              Create invitation
+            </Button>
+          </form>
+          {create.isError ? (
+            <Alert variant="destructive" className="mt-4">
+              <AlertDescription>{create.error.message}</AlertDescription>
+            </Alert>
+          ) : null}
+          {created ? (
+            <div className="bg-muted/40 mt-4 grid gap-2 rounded-lg border p-4">
+              <p className="text-sm">
+                Send this link to <strong>{created.email}</strong>. It is shown only now.
+              </p>
+              <CopyField value={created.url} testId="invite-url" />
+            </div>
+          ) : null}
+        </CardContent>
+      </Card>
+      {invitations.isPending ? (
+        <TableSkeleton />
+      ) : invitations.isError ? (
+        <Alert variant="destructive">
+          <AlertDescription>{invitations.error.message}</AlertDescription>
+        </Alert>
+      ) : invitations.data.length === 0 ? (
+        <EmptyState
+          icon={MailPlus}
+          title="No pending invitations"
+          description="Invitations you create appear here until they are accepted, revoked or expire."
+        />
+      ) : (
+        <Table data-testid="invitations-table">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Email</TableHead>
+              <TableHead>Role</TableHead>
+              <TableHead>Invited by</TableHead>
+              <TableHead>Expires</TableHead>
+              <TableHead className="w-24" />
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {invitations.data.map((inv) => (
+              <TableRow key={inv.id}>
+                <TableCell className="font-medium">{inv.email}</TableCell>
+                <TableCell>
+                  <Badge variant="outline">{inv.role}</Badge>
+                </TableCell>
+                <TableCell className="text-muted-foreground">
+                  {inv.invitedBy?.email ?? '—'}
+                </TableCell>
+                <TableCell className="text-muted-foreground">{formatDate(inv.expiresAt)}</TableCell>
+                <TableCell>
+                  <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: inv.id })}>
+                    Revoke
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </div>
+  );
+}
+
+function ApiKeysTab() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery(trpc.admin.apiKeys.list.queryOptions());
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.admin.apiKeys.list.queryKey() });
+  const create = useMutation(
+    trpc.admin.apiKeys.create.mutationOptions({
+      onSuccess: (r) => {
+        setCreated({ name: r.name, secret: r.secret });
+        void invalidate();
+      },
+    }),
+  );
+  const revoke = useMutation(
+    trpc.admin.apiKeys.revoke.mutationOptions({
+      onSuccess: () => {
+        toast.success('Key revoked');
+        void invalidate();
+      },
+      onError: (e) => toast.error(e.message),
+    }),
+  );
+  return (
+    <div className="grid gap-6">
+      <Card>
+        <CardHeader>
+          <CardTitle className="text-base">Create an ingestion key</CardTitle>
+          <CardDescription>
+            Apps send events to this workspace with a key. The key is shown once and stored only as
+            a hash.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form
+            className="flex flex-wrap items-end gap-3"
+            data-testid="api-key-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setCreated(null);
+              create.mutate({ name: String(new FormData(e.currentTarget).get('name') ?? '') });
+            }}
+          >
+            <div className="grid min-w-64 flex-1 gap-2">
+              <Label htmlFor="key-name">Name</Label>
+              <Input id="key-name" name="name" required placeholder="web app (production)" />
+            </div>
+            <Button type="submit" disabled={create.isPending} data-testid="api-key-submit">
+              {create.isPending ? (
+                <Loader2 className="size-4 animate-spin" />
+              ) : (
+                <KeyRound className="size-4" />
+              )}
+              Create key
+            </Button>
+          </form>
+          {create.isError ? (
+            <Alert variant="destructive" className="mt-4">
+              <AlertDescription>{create.error.message}</AlertDescription>
+            </Alert>
+          ) : null}
+          {created ? (
+            <div className="bg-muted/40 mt-4 grid gap-2 rounded-lg border p-4">
+              <p className="text-sm">
+                Key <strong>{created.name}</strong> created. Copy it now: it will not be shown
+                again.
+              </p>
+              <CopyField value={created.secret} testId="api-key-secret" />
+            </div>
+          ) : null}
+        </CardContent>
+      </Card>
+      {keys.isPending ? (
+        <TableSkeleton />
+      ) : keys.isError ? (
+        <Alert variant="destructive">
+          <AlertDescription>{keys.error.message}</AlertDescription>
+        </Alert>
+      ) : keys.data.length === 0 ? (
+        <EmptyState
+          icon={KeyRound}
+          title="No ingestion keys"
+          description="Create a key to send events from your app to POST /api/v1/batch (the ingestion API lands with the lake release)."
+        />
+      ) : (
+        <Table data-testid="api-keys-table">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Name</TableHead>
+              <TableHead>Key</TableHead>
+              <TableHead>Created</TableHead>
+              <TableHead>Last used</TableHead>
+              <TableHead>Status</TableHead>
+              <TableHead className="w-24" />
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {keys.data.map((k) => (
+              <TableRow key={k.id}>
+                <TableCell className="font-medium">{k.name}</TableCell>
+                <TableCell className="text-muted-foreground font-mono text-xs">
+                  {k.prefix}…
+                </TableCell>
+                <TableCell className="text-muted-foreground">{formatDate(k.createdAt)}</TableCell>
+                <TableCell className="text-muted-foreground">{formatDate(k.lastUsedAt)}</TableCell>
+                <TableCell>
+                  {k.revokedAt ? (
+                    <Badge variant="destructive">revoked</Badge>
+                  ) : (
+                    <Badge variant="secondary">active</Badge>
+                  )}
+                </TableCell>
+                <TableCell>
+                  {k.revokedAt ? null : (
+                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: k.id })}>
+                      Revoke
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </div>
+  );
+}
+
+function AuditTab() {
+  const trpc = useTRPC();
+  const audit = useInfiniteQuery(
+    trpc.admin.audit.list.infiniteQueryOptions(
+      { limit: 50 },
+      { getNextPageParam: (last) => last.nextCursor },
+    ),
+  );
+  if (audit.isPending) return <TableSkeleton />;
+  if (audit.isError)
+    return (
+      <Alert variant="destructive">
+        <AlertDescription>{audit.error.message}</AlertDescription>
+      </Alert>
+    );
+  const entries = audit.data.pages.flatMap((p) => p.entries);
+  if (entries.length === 0)
+    return (
+      <EmptyState
+        icon={ScrollText}
+        title="Nothing logged yet"
+        description="Sign-ins and admin actions appear here."
+      />
+    );
+  return (
+    <div className="grid gap-4">
+      <Table data-testid="audit-table">
+        <TableHeader>
+          <TableRow>
+            <TableHead>When</TableHead>
+            <TableHead>Action</TableHead>
+            <TableHead>Who</TableHead>
+            <TableHead>Details</TableHead>
+            <TableHead>IP</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {entries.map((e) => (
+            <TableRow key={e.id}>
+              <TableCell className="text-muted-foreground whitespace-nowrap">
+                {formatDate(e.createdAt)}
+              </TableCell>
+              <TableCell>
+                <Badge
+                  variant={e.action.endsWith('failed') ? 'destructive' : 'outline'}
+                  className="font-mono"
+                >
+                  {e.action}
+                </Badge>
+              </TableCell>
+              <TableCell>{e.actorEmail ?? '—'}</TableCell>
+              <TableCell className="text-muted-foreground max-w-md truncate font-mono text-xs">
+                {e.details ? JSON.stringify(e.details) : ''}
+              </TableCell>
+              <TableCell className="text-muted-foreground font-mono text-xs">
+                {e.ipAddress ?? ''}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {audit.hasNextPage ? (
+        <Button
+          variant="outline"
+          className="justify-self-center"
+          disabled={audit.isFetchingNextPage}
+          onClick={() => void audit.fetchNextPage()}
+        >
+          Load more
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+export function AdminConsole({
+  currentUserId,
+  workspaceName,
+}: {
+  currentUserId: string;
+  workspaceName: string;
+}) {
+  return (
+    <div className="grid gap-6 p-6" data-testid="section-admin">
+      <PageHeader
+        title="Admin"
+        description={`Members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
+      />
+      <Tabs defaultValue="members">
+        <TabsList>
+          <TabsTrigger value="members">
+            <Users className="size-4" /> Members
+          </TabsTrigger>
+          <TabsTrigger value="invitations">
+            <MailPlus className="size-4" /> Invitations
+          </TabsTrigger>
+          <TabsTrigger value="keys">
+            <KeyRound className="size-4" /> Ingestion keys
+          </TabsTrigger>
+          <TabsTrigger value="audit">
+            <ScrollText className="size-4" /> Audit log
+          </TabsTrigger>
+        </TabsList>
+        <TabsContent value="members" className="mt-4">
+          <MembersTab currentUserId={currentUserId} />
+        </TabsContent>
+        <TabsContent value="invitations" className="mt-4">
+          <InvitationsTab />
+        </TabsContent>
+        <TabsContent value="keys" className="mt-4">
+          <ApiKeysTab />
+        </TabsContent>
+        <TabsContent value="audit" className="mt-4">
+          <AuditTab />
+        </TabsContent>
+      </Tabs>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import { AuthCard } from '@/components/layout/auth-card';
+import { SignOutButton } from './sign-out-button';
+
+export function NoWorkspace({ email }: { email: string }) {
+  return (
+    <AuthCard
+      title="No workspace yet"
+      description={`You are signed in as ${email}, but you are not a member of any workspace.`}
+    >
+      <p className="text-muted-foreground text-sm">
+        Ask a workspace admin to invite you, then open the invitation link they send.
+      </p>
+      <SignOutButton />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,54 @@
+'use client';
+// Browser tRPC client with TanStack Query. Server components prefetch (lib/trpc/server.tsx)
+// and this provider hydrates their cache.
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { useState } from 'react';
+import superjson from 'superjson';
+import type { AppRouter } from '@/server/api/root';
+import { makeQueryClient } from './query-client';
+import { WORKSPACE_HEADER, workspaceSlugFromPath } from './workspace-header';
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+let browserQueryClient: QueryClient | undefined;
+function getQueryClient(): QueryClient {
+  if (typeof window === 'undefined') return makeQueryClient();
+  browserQueryClient ??= makeQueryClient({
+    // A session that expired while the page was open: back to sign-in, then back here.
+    onUnauthorized: () => {
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      window.location.assign(`/login?reason=expired&next=${next}`);
+    },
+  });
+  return browserQueryClient;
+}
+
+export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: '/api/trpc',
+          transformer: superjson,
+          headers() {
+            const slug =
+              typeof window === 'undefined'
+                ? undefined
+                : workspaceSlugFromPath(window.location.pathname);
+            return slug ? { [WORKSPACE_HEADER]: slug } : {};
+          },
+        }),
+      ],
+    }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

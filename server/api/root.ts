@@ -1,0 +1,15 @@
+import { createCallerFactory, createTRPCRouter } from './trpc';
+import { adminRouter } from './routers/admin';
+import { invitationRouter } from './routers/invitation';
+import { meRouter } from './routers/me';
+import { systemRouter } from './routers/system';
+
+export const appRouter = createTRPCRouter({
+  system: systemRouter,
+  me: meRouter,
+  invitation: invitationRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { loadConfig } from './config';
+import { AppError } from './errors';
+
+function error(env: Record<string, string>): AppError {
+  try {
+    loadConfig(env, '/srv/app');
+  } catch (e) {
+    return e as AppError;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  // The embedded default needs no variable at all.
+  it('defaults to the embedded mode under ./.data', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c.dataDir).toBe(path.resolve('/srv/app/.data'));
+    expect(c.lakeDir).toBe(path.resolve('/srv/app/.data/lake'));
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.baseUrl).toBe('http://localhost:3000');
+    expect(c.query).toEqual({ timeoutMs: 30_000, maxRows: 10_000, poolSize: 2, queueMax: 64 });
+  });
+
+  // A wrong value must name the variable so the user knows what to fix.
+  it('names every invalid variable', () => {
+    const e = error({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TL_QUERY_MAX_ROWS: '0' });
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/PORT/);
+    expect(e.message).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(e.message).toMatch(/TL_QUERY_MAX_ROWS/);
+    expect(e.details?.variables).toEqual(
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'TL_QUERY_MAX_ROWS']),
+    );
+  });
+
+  // Empty strings (common in .env files) mean "unset", not "invalid".
+  it('treats empty strings as unset', () => {
+    expect(
+      loadConfig({ DATABASE_URL: '', TL_ADMIN_PASSWORD: '' }, '/srv/app').databaseUrl,
+    ).toBeUndefined();
+  });
+
+  // A distributed setting must never silently fall back to the embedded part.
+  it('refuses distributed settings this release does not implement', () => {
+    const e = error({ TRINO_URL: 'http://trino:8080' });
+    expect(e.message).toMatch(/TRINO_URL is set/);
+    expect(e.details?.variables).toEqual(['TRINO_URL']);
+  });
+
+  it('derives the base URL from HOST and PORT unless TL_BASE_URL is set', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }, '/').baseUrl).toBe('http://0.0.0.0:8080');
+    expect(loadConfig({ TL_BASE_URL: 'https://analytics.example.com/' }, '/').baseUrl).toBe(
+      'https://analytics.example.com',
+    );
+  });
+});

@@ -1,0 +1,184 @@
+// The process-wide runtime: config, logger, metadata database (PGlite or PostgreSQL), auth and
+// the query engine. Started once by server/main.ts (or a test) and kept on globalThis, because
+// Next.js compiles route handlers into their own module graph: a module-level singleton would
+// exist twice in one process, a globalThis slot exists once.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config';
+import { AppError } from './errors';
+import { createLogger, type Logger } from './logger';
+import {
+  checkConnection,
+  createDatabase,
+  type DatabaseHandle,
+  type PrismaClient,
+} from './db/client';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres';
+import { migrate, type MigrateResult } from './db/migrator';
+import { createAuth, type Auth } from './auth/auth';
+import { generateToken, readOrCreateSecretFile } from './auth/secrets';
+import { seedFirstStart, type SeedResult } from './auth/seed';
+import type { QueryEngine } from './query/query-engine';
+import { createDuckDbEngine } from './query/duckdb-engine';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  db: DatabaseHandle;
+  auth: Auth;
+  engine: QueryEngine;
+  mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
+  migrations: MigrateResult;
+  seed: SeedResult;
+  startedAt: Date;
+  close(): Promise<void>;
+}
+
+const SLOT = Symbol.for('telemetry-lakehouse.runtime');
+type Slot = { runtime?: Runtime; starting?: Promise<Runtime> };
+function slot(): Slot {
+  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
+  g[SLOT] ??= {};
+  return g[SLOT];
+}
+
+export function findRuntime(): Runtime | undefined {
+  return slot().runtime;
+}
+
+export function getRuntime(): Runtime {
+  const runtime = slot().runtime;
+  if (!runtime) {
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The server is still starting. Try again in a few seconds.',
+    );
+  }
+  return runtime;
+}
+
+export interface StartOptions {
+  migrationsDir?: string;
+  logger?: Logger;
+  /** Seed the first admin and demo workspace (default true). */
+  seed?: boolean;
+}
+
+export function startRuntime(config: Config, opts: StartOptions = {}): Promise<Runtime> {
+  const s = slot();
+  if (s.runtime) return Promise.resolve(s.runtime);
+  s.starting ??= boot(config, opts).then(
+    (runtime) => {
+      s.runtime = runtime;
+      s.starting = undefined;
+      return runtime;
+    },
+    (error: unknown) => {
+      s.starting = undefined;
+      throw error;
+    },
+  );
+  return s.starting;
+}
+
+async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    let embedded: EmbeddedPostgres | undefined;
+    let url = config.databaseUrl;
+    if (!url) {
+      embedded = await startEmbeddedPostgres(config.pgliteDir);
+      cleanups.unshift(() => embedded!.stop());
+      url = embedded.url;
+      logger.info({ dataDir: config.pgliteDir }, 'embedded PGlite started');
+    }
+    const db = createDatabase(url, { embedded: Boolean(embedded) });
+    cleanups.unshift(() => db.close());
+    await checkConnection(db.pool, embedded ? 'TL_DATA_DIR (embedded PGlite)' : 'DATABASE_URL');
+
+    const client = await db.pool.connect();
+    let migrations: MigrateResult;
+    try {
+      migrations = await migrate(client, opts.migrationsDir ?? path.resolve('prisma/migrations'));
+    } finally {
+      client.release();
+    }
+    if (migrations.applied.length)
+      logger.info({ applied: migrations.applied }, 'migrations applied');
+
+    const secret =
+      config.authSecret ??
+      (await readOrCreateSecretFile(config.dataDir, 'auth-secret', () => generateToken(48)));
+    const base = new URL(config.baseUrl);
+    const trustedOrigins = [
+      ...new Set([
+        base.origin,
+        `http://localhost:${config.port}`,
+        `http://127.0.0.1:${config.port}`,
+      ]),
+    ];
+    const auth = createAuth({
+      prisma: db.prisma,
+      secret,
+      baseUrl: config.baseUrl,
+      trustedOrigins,
+      loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+      logger,
+    });
+
+    const engine = await createDuckDbEngine({
+      lakeDir: config.lakeDir,
+      tempDir: config.duckdb.tempDir,
+      threads: config.duckdb.threads,
+      memoryLimit: config.duckdb.memoryLimit,
+      poolSize: config.query.poolSize,
+      queueMax: config.query.queueMax,
+      defaultTimeoutMs: config.query.timeoutMs,
+      defaultMaxRows: config.query.maxRows,
+      logger,
+    });
+    cleanups.unshift(() => engine.close());
+
+    const seed =
+      opts.seed === false
+        ? {
+            created: false,
+            adminEmail: config.admin.email,
+            workspaceSlug: config.demoWorkspaceSlug,
+          }
+        : await seedFirstStart(db.prisma, auth, {
+            dataDir: config.dataDir,
+            adminEmail: config.admin.email,
+            adminPassword: config.admin.password,
+            workspaceSlug: config.demoWorkspaceSlug,
+          });
+
+    let closed = false;
+    const runtime: Runtime = {
+      config,
+      logger,
+      prisma: db.prisma,
+      db,
+      auth,
+      engine,
+      mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
+      migrations,
+      seed,
+      startedAt: new Date(),
+      async close() {
+        if (closed) return;
+        closed = true;
+        if (slot().runtime === runtime) slot().runtime = undefined;
+        for (const cleanup of cleanups)
+          await cleanup().catch((e: unknown) => logger.error({ err: e }, 'shutdown step failed'));
+      },
+    };
+    return runtime;
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
