@@ -36,7 +36,22 @@ export async function startFixture(
     env,
   );
   const runtime = await startRuntime(config);
-  const { prisma, auth } = runtime;
+  try {
+    return await seedFixture(runtime, database, cleanup);
+  } catch (error) {
+    await runtime.close();
+    await database.dispose();
+    await cleanup();
+    throw error;
+  }
+}
+
+async function seedFixture(
+  runtime: Runtime,
+  database: TestDatabase,
+  cleanup: () => Promise<void>,
+): Promise<Fixture> {
+  const { prisma, auth, config } = runtime;
   const workspace = await prisma.workspace.findUniqueOrThrow({
     where: { slug: config.demoWorkspaceSlug },
   });
@@ -44,7 +59,7 @@ export async function startFixture(
   const users = {} as Fixture['users'];
   for (const role of ['viewer', 'analyst', 'admin'] as const) {
     const u = await createPasswordUser(auth, {
-      email: `${role}@example.com`,
+      email: `${role}-user@example.com`,
       name: role,
       password: PASSWORD,
     });
@@ -52,7 +67,7 @@ export async function startFixture(
     users[role] = u;
   }
   const outsider = await createPasswordUser(auth, {
-    email: 'outsider@example.com',
+    email: 'outsider-user@example.com',
     name: 'outsider',
     password: PASSWORD,
   });

@@ -89,7 +89,10 @@ export const middleware = t.middleware;
 const appErrors = t.middleware(async ({ next, ctx, path }) => {
   const result = await next();
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
+    // tRPC's own errors (input validation, auth) keep their code; AppErrors and unexpected
+    // errors thrown by services arrive wrapped as INTERNAL_SERVER_ERROR with the original as cause.
+    const wrapped = result.error.code === 'INTERNAL_SERVER_ERROR' || isAppError(result.error.cause);
+    const mapped = wrapped ? toTRPCError(result.error.cause ?? result.error) : result.error;
     if (mapped.code === 'INTERNAL_SERVER_ERROR')
       ctx.runtime.logger.error(
         { err: result.error.cause ?? result.error, path },

@@ -9,6 +9,9 @@ import { testDatabases } from '@/test/databases';
 describe.each(testDatabases())('auth flows on $kind', (kind) => {
   let fx: Fixture;
   let admin: ReturnType<typeof createCaller>;
+  // Better Auth's in-memory rate-limit store is per process, so each database variant uses its
+  // own client addresses.
+  const ip = (suffix: string) => `${kind.kind === 'pglite' ? 10 : 11}.${suffix}`;
 
   beforeAll(async () => {
     fx = await startFixture(kind, { TL_LOGIN_RATE_LIMIT: '3' });
@@ -22,9 +25,9 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
   afterAll(async () => fx?.dispose());
 
   it('rejects a wrong password with 401 and audits both outcomes', async () => {
-    const bad = await fx.signIn(fx.users.viewer.email, 'wrong-password-xx', '10.2.0.1');
+    const bad = await fx.signIn(fx.users.viewer.email, 'wrong-password-xx', ip('2.0.1'));
     expect(bad.status).toBe(401);
-    const good = await fx.signIn(fx.users.viewer.email, PASSWORD, '10.2.0.1');
+    const good = await fx.signIn(fx.users.viewer.email, PASSWORD, ip('2.0.1'));
     expect(good.status).toBe(200);
     const actions = await fx.runtime.prisma.auditLog.findMany({
       where: { actorEmail: fx.users.viewer.email },
@@ -32,8 +35,8 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
     });
     expect(actions).toEqual(
       expect.arrayContaining([
-        { action: 'auth.login_failed', ipAddress: '10.2.0.1' },
-        { action: 'auth.login', ipAddress: '10.2.0.1' },
+        { action: 'auth.login_failed', ipAddress: ip('2.0.1') },
+        { action: 'auth.login', ipAddress: ip('2.0.1') },
       ]),
     );
   });
@@ -41,11 +44,13 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
   it('rate-limits sign-in attempts per client IP', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++)
-      statuses.push((await fx.signIn(fx.users.analyst.email, 'nope-nope-nope', '10.3.0.1')).status);
+      statuses.push(
+        (await fx.signIn(fx.users.analyst.email, 'nope-nope-nope', ip('3.0.1'))).status,
+      );
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses[3]).toBe(429);
     // Another client is not affected.
-    expect((await fx.signIn(fx.users.analyst.email, PASSWORD, '10.3.0.2')).status).toBe(200);
+    expect((await fx.signIn(fx.users.analyst.email, PASSWORD, ip('3.0.2'))).status).toBe(200);
   });
 
   it('has no public sign-up', async () => {
@@ -55,7 +60,7 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
         headers: {
           'content-type': 'application/json',
           origin: fx.runtime.config.baseUrl,
-          'x-tl-client-ip': '10.4.0.1',
+          'x-tl-client-ip': ip('4.0.1'),
         },
         body: JSON.stringify({
           email: 'new@example.com',
@@ -93,7 +98,9 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
       anon.invitation.accept({ token, name: 'Again', password: 'a-long-password' }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
 
-    expect((await fx.signIn('newbie@example.com', 'a-long-password', '10.5.0.1')).status).toBe(200);
+    expect((await fx.signIn('newbie@example.com', 'a-long-password', ip('5.0.1'))).status).toBe(
+      200,
+    );
     const members = await admin.admin.members.list();
     expect(members.find((m) => m.email === 'newbie@example.com')?.role).toBe('analyst');
     const audit = await admin.admin.audit.list({ limit: 50 });
