@@ -33,6 +33,11 @@ const config = [
     },
   },
   {
+    // Playwright fixtures take a `use` callback that is not a React hook.
+    files: ['e2e/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
+  {
     // The config module, the bootstrap scripts and test set-up are where the environment is read.
     files: [
       'server/config.ts',

@@ -11,6 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**', '.next/**', 'e2e/**', 'dist/**'],
           environment: 'node',
@@ -20,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['**/*.integration.test.ts'],
           exclude: ['node_modules/**', '.next/**', 'e2e/**', 'dist/**'],
           environment: 'node',

@@ -6,7 +6,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 
-const [baseUrl = 'http://localhost:3000', email = 'admin@example.com', password, outDir = 'test-results/screens'] = process.argv.slice(2);
+const [
+  baseUrl = 'http://localhost:3000',
+  email = 'admin@example.com',
+  password,
+  outDir = 'test-results/screens',
+] = process.argv.slice(2);
 if (!password) {
   console.error('usage: node scripts/screenshots.mjs <baseUrl> <email> <password> [outDir]');
   process.exit(2);
@@ -14,10 +19,21 @@ if (!password) {
 mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 for (const scheme of ['light', 'dark']) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    colorScheme: scheme,
+  });
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login`);
   if (scheme === 'light') await page.screenshot({ path: path.join(outDir, `login-${scheme}.png`) });

@@ -259,7 +259,7 @@ function InvitationsTab() {
             </Alert>
           ) : null}
           {created ? (
-            <div className="bg-muted/40 mt-4 grid gap-2 rounded-lg border p-4">
+            <div className="mt-4 grid gap-2 rounded-lg border bg-muted/40 p-4">
               <p className="text-sm">
                 Send this link to <strong>{created.email}</strong>. It is shown only now.
               </p>
@@ -379,7 +379,7 @@ function ApiKeysTab() {
             </Alert>
           ) : null}
           {created ? (
-            <div className="bg-muted/40 mt-4 grid gap-2 rounded-lg border p-4">
+            <div className="mt-4 grid gap-2 rounded-lg border bg-muted/40 p-4">
               <p className="text-sm">
                 Key <strong>{created.name}</strong> created. Copy it now: it will not be shown
                 again.
@@ -417,7 +417,7 @@ function ApiKeysTab() {
             {keys.data.map((k) => (
               <TableRow key={k.id}>
                 <TableCell className="font-medium">{k.name}</TableCell>
-                <TableCell className="text-muted-foreground font-mono text-xs">
+                <TableCell className="font-mono text-xs text-muted-foreground">
                   {k.prefix}…
                 </TableCell>
                 <TableCell className="text-muted-foreground">{formatDate(k.createdAt)}</TableCell>
@@ -484,7 +484,7 @@ function AuditTab() {
         <TableBody>
           {entries.map((e) => (
             <TableRow key={e.id}>
-              <TableCell className="text-muted-foreground whitespace-nowrap">
+              <TableCell className="whitespace-nowrap text-muted-foreground">
                 {formatDate(e.createdAt)}
               </TableCell>
               <TableCell>
@@ -496,10 +496,10 @@ function AuditTab() {
                 </Badge>
               </TableCell>
               <TableCell>{e.actorEmail ?? '—'}</TableCell>
-              <TableCell className="text-muted-foreground max-w-md truncate font-mono text-xs">
+              <TableCell className="max-w-md truncate font-mono text-xs text-muted-foreground">
                 {e.details ? JSON.stringify(e.details) : ''}
               </TableCell>
-              <TableCell className="text-muted-foreground font-mono text-xs">
+              <TableCell className="font-mono text-xs text-muted-foreground">
                 {e.ipAddress ?? ''}
               </TableCell>
             </TableRow>
@@ -528,7 +528,7 @@ export function AdminConsole({
   workspaceName: string;
 }) {
   return (
-    <div className="grid gap-6 p-6" data-testid="section-admin">
+    <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-admin">
       <PageHeader
         title="Admin"
         description={`Members, invitations, ingestion keys and the audit log of ${workspaceName}.`}

@@ -1,5 +1,6 @@
 'use client';
 import { useState } from 'react';
+import { useRouter } from 'next/navigation';
 import { Loader2 } from 'lucide-react';
 import { useMutation } from '@tanstack/react-query';
 import { authClient } from '@/lib/auth-client';
@@ -16,6 +17,7 @@ export function AcceptInviteForm(props: {
   signedInAs: string | null;
 }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const accept = useMutation(trpc.invitation.accept.mutationOptions());
   const acceptAsMe = useMutation(trpc.invitation.acceptAsCurrentUser.mutationOptions());
@@ -35,7 +37,7 @@ export function AcceptInviteForm(props: {
               acceptAsMe.mutate(
                 { token: props.token },
                 {
-                  onSuccess: (r) => window.location.assign(`/w/${r.workspaceSlug}/dashboards`),
+                  onSuccess: (r) => router.replace(`/w/${r.workspaceSlug}/dashboards`),
                   onError: (e) => setError(e.message),
                 },
               )
@@ -48,10 +50,10 @@ export function AcceptInviteForm(props: {
     }
     const next = encodeURIComponent(`/invite/${props.token}`);
     return (
-      <p className="text-muted-foreground text-sm">
+      <p className="text-sm text-muted-foreground">
         An account for {props.email} already exists.{' '}
         <a
-          className="text-primary font-medium underline-offset-4 hover:underline"
+          className="font-medium text-primary underline-offset-4 hover:underline"
           href={`/login?next=${next}`}
         >
           Sign in as {props.email}
@@ -73,10 +75,10 @@ export function AcceptInviteForm(props: {
         onSuccess: async (r) => {
           const { error: failure } = await authClient.signIn.email({ email: r.email, password });
           if (failure) {
-            window.location.assign('/login');
+            router.replace('/login');
             return;
           }
-          window.location.assign(`/w/${r.workspaceSlug}/dashboards`);
+          router.replace(`/w/${r.workspaceSlug}/dashboards`);
         },
       },
     );
@@ -107,7 +109,7 @@ export function AcceptInviteForm(props: {
           required
           autoComplete="new-password"
         />
-        <p className="text-muted-foreground text-xs">At least 10 characters.</p>
+        <p className="text-xs text-muted-foreground">At least 10 characters.</p>
       </div>
       <Button type="submit" disabled={accept.isPending}>
         {accept.isPending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : null}

@@ -1,5 +1,6 @@
 'use client';
 import { useState } from 'react';
+import { useRouter } from 'next/navigation';
 import { Loader2 } from 'lucide-react';
 import { authClient } from '@/lib/auth-client';
 import { Button } from '@/components/ui/button';
@@ -15,6 +16,7 @@ function messageFor(status: number | undefined, message: string | undefined): st
 }
 
 export function LoginForm({ next, expired }: { next: string; expired?: boolean }) {
+  const router = useRouter();
   const [error, setError] = useState<string | null>(
     expired ? 'Your session has expired. Sign in again.' : null,
   );
@@ -34,7 +36,8 @@ export function LoginForm({ next, expired }: { next: string; expired?: boolean }
       setPending(false);
       return;
     }
-    window.location.assign(next);
+    router.replace(next);
+    router.refresh();
   }
 
   return (
@@ -70,7 +73,7 @@ export function LoginForm({ next, expired }: { next: string; expired?: boolean }
         {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : null}
         Sign in
       </Button>
-      <p className="text-muted-foreground text-center text-xs">
+      <p className="text-center text-xs text-muted-foreground">
         First start? The admin password is printed by <code className="font-mono">npm start</code>{' '}
         and saved in <code className="font-mono">.data/initial-admin.txt</code>.
       </p>

@@ -7,7 +7,7 @@ export function NoWorkspace({ email }: { email: string }) {
       title="No workspace yet"
       description={`You are signed in as ${email}, but you are not a member of any workspace.`}
     >
-      <p className="text-muted-foreground text-sm">
+      <p className="text-sm text-muted-foreground">
         Ask a workspace admin to invite you, then open the invitation link they send.
       </p>
       <SignOutButton />

@@ -19,6 +19,8 @@ function getQueryClient(): QueryClient {
     // A session that expired while the page was open: back to sign-in, then back here.
     onUnauthorized: () => {
       const next = encodeURIComponent(window.location.pathname + window.location.search);
+      // Outside React (a cache callback): a full navigation also drops the stale client cache.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.assign(`/login?reason=expired&next=${next}`);
     },
   });

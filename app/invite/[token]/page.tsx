@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { AuthCard } from '@/components/layout/auth-card';
 import { AcceptInviteForm } from '@/components/auth/accept-invite-form';
 import { getServerSession } from '@/server/auth/session';
@@ -18,12 +19,12 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     const message = isAppError(error) ? error.message : 'This invitation could not be loaded.';
     return (
       <AuthCard title="Invitation unavailable" description={message}>
-        <a
-          className="text-primary text-sm font-medium underline-offset-4 hover:underline"
+        <Link
+          className="text-sm font-medium text-primary underline-offset-4 hover:underline"
           href="/login"
         >
           Go to sign in
-        </a>
+        </Link>
       </AuthCard>
     );
   }

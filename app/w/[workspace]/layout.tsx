@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { AppShell } from '@/components/layout/app-shell';
 import { AuthCard } from '@/components/layout/auth-card';
 import { getWorkspaceAccess } from '@/server/auth/workspace-access';
@@ -19,10 +20,13 @@ export default async function WorkspaceLayout({
         title="No access to this workspace"
         description={`You are not a member of "${workspace}", or it does not exist.`}
       >
-        <p className="text-muted-foreground text-sm">Ask one of its admins for an invitation.</p>
-        <a className="text-primary text-sm font-medium underline-offset-4 hover:underline" href="/">
+        <p className="text-sm text-muted-foreground">Ask one of its admins for an invitation.</p>
+        <Link
+          className="text-sm font-medium text-primary underline-offset-4 hover:underline"
+          href="/"
+        >
           Go to your workspaces
-        </a>
+        </Link>
       </AuthCard>
     );
   }

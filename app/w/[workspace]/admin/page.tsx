@@ -14,7 +14,7 @@ export default async function AdminPage({ params }: { params: Promise<{ workspac
   if (!access.current) return null;
   if (access.current.role !== 'admin') {
     return (
-      <div className="p-6">
+      <div className="mx-auto grid w-full max-w-6xl gap-6 p-6">
         <PageHeader
           title="Admin"
           description="Members, invitations, ingestion keys and the audit log."

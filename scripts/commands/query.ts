@@ -1,0 +1,99 @@
+// `tl query "<sql>"`: runs SQL on the lake through the same DuckDB engine and guardrails as the
+// app (read-only check, instance lockdown, timeout, row cap). With --json it prints exactly one
+// line — {"columns":[{name,type}],"rows":[…]} or {"error":{code,message}} — for scripts and
+// tests; logs go to stderr.
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../../server/config';
+import { AppError } from '../../server/errors';
+import { createLogger } from '../../server/logger';
+import { createDuckDbEngine, type DuckDbEngine } from '../../server/query/duckdb-engine';
+import { formatTable, toCliError, writeStdout } from './shared/cli-output';
+
+interface QueryCommandOptions {
+  json?: boolean;
+  maxRows?: number;
+  timeoutMs?: number;
+}
+
+function integerOption(min: number) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`expected an integer >= ${min}, got "${raw}".`);
+    }
+    return value;
+  };
+}
+
+export function registerQueryCommand(program: Command): void {
+  program
+    .command('query')
+    .description('Run one read-only SQL query on the lake (DuckDB) and print the result')
+    .argument('<sql>', 'a single SELECT statement')
+    .option('--json', 'print one JSON line: {"columns":[…],"rows":[…]} or {"error":{…}}')
+    .option('--max-rows <n>', 'row cap (default TL_QUERY_MAX_ROWS)', integerOption(0))
+    .option('--timeout-ms <n>', 'time limit (default TL_QUERY_TIMEOUT_MS)', integerOption(1))
+    .action(async (sql: string, options: QueryCommandOptions) => {
+      process.exitCode = await runQuery(sql, options);
+    });
+}
+
+/** Runs the query and prints the outcome; resolves with the process exit code. */
+export async function runQuery(sql: string, options: QueryCommandOptions): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let engine: DuckDbEngine | undefined;
+  try {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel, { name: 'tl', stream: 'stderr' });
+    engine = await createDuckDbEngine({
+      lakeDir: config.lakeDir,
+      tempDir: config.duckdb.tempDir,
+      threads: config.duckdb.threads,
+      memoryLimit: config.duckdb.memoryLimit,
+      // One query per CLI run: one connection, nobody to queue.
+      poolSize: 1,
+      queueMax: 0,
+      defaultTimeoutMs: config.query.timeoutMs,
+      defaultMaxRows: config.query.maxRows,
+      logger,
+    });
+    const result = await engine.execute(sql, {
+      maxRows: options.maxRows,
+      timeoutMs: options.timeoutMs,
+      signal: controller.signal,
+    });
+    if (result.truncated) {
+      logger.warn(
+        { rows: result.rowCount },
+        `Result truncated at ${result.rowCount} rows; raise --max-rows to see more.`,
+      );
+    }
+    const columns = result.columns.map(({ name, type }) => ({ name, type }));
+    if (options.json) {
+      await writeStdout(`${JSON.stringify({ columns, rows: result.rows })}\n`);
+    } else {
+      const footer = `${result.rowCount} row${result.rowCount === 1 ? '' : 's'}${
+        result.truncated ? ` (truncated; raise --max-rows)` : ''
+      } in ${result.durationMs} ms`;
+      await writeStdout(`${formatTable(columns, result.rows)}\n${footer}\n`);
+    }
+    return 0;
+  } catch (error) {
+    const body = toCliError(
+      controller.signal.aborted && !(error instanceof AppError)
+        ? new AppError('CANCELLED', 'The query was cancelled.')
+        : error,
+    );
+    if (options.json) {
+      await writeStdout(`${JSON.stringify({ error: body })}\n`);
+    } else {
+      process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+    }
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await engine?.close();
+  }
+}
