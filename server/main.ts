@@ -10,6 +10,7 @@ import { isAppError } from './errors';
 import { CLIENT_IP_HEADER } from './auth/auth';
 import { startRuntime } from './runtime';
 import { createLogger } from './logger';
+import { PATH_HEADER } from '../lib/path-header';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     // The client IP used for rate limiting and audit comes from the socket, never from the client.
     req.headers[CLIENT_IP_HEADER] = clientIp(req);
+    // Layouts use the path for "sign in and come back here" redirects (lib/current-path.ts).
+    req.headers[PATH_HEADER] = new URL(req.url ?? '/', 'http://x').pathname;
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) {

@@ -33,6 +33,8 @@ import {
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 
 type Role = 'viewer' | 'analyst' | 'admin';
+// Other admins and invitees change these lists: refetch whenever a tab opens.
+const LIVE = { staleTime: 0 } as const;
 const ROLES: Role[] = ['viewer', 'analyst', 'admin'];
 
 function formatDate(value: Date | string | null | undefined): string {
@@ -78,7 +80,7 @@ function TableSkeleton() {
 function MembersTab({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const members = useQuery(trpc.admin.members.list.queryOptions());
+  const members = useQuery(trpc.admin.members.list.queryOptions(undefined, LIVE));
   const invalidate = () =>
     queryClient.invalidateQueries({ queryKey: trpc.admin.members.list.queryKey() });
   const updateRole = useMutation(
@@ -172,7 +174,7 @@ function MembersTab({ currentUserId }: { currentUserId: string }) {
 function InvitationsTab() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const invitations = useQuery(trpc.admin.invitations.list.queryOptions());
+  const invitations = useQuery(trpc.admin.invitations.list.queryOptions(undefined, LIVE));
   const [created, setCreated] = useState<{ email: string; url: string } | null>(null);
   const [role, setRole] = useState<Role>('viewer');
   const invalidate = () =>
@@ -319,7 +321,7 @@ function InvitationsTab() {
 function ApiKeysTab() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery(trpc.admin.apiKeys.list.queryOptions());
+  const keys = useQuery(trpc.admin.apiKeys.list.queryOptions(undefined, LIVE));
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const invalidate = () =>
     queryClient.invalidateQueries({ queryKey: trpc.admin.apiKeys.list.queryKey() });
@@ -450,7 +452,7 @@ function AuditTab() {
   const audit = useInfiniteQuery(
     trpc.admin.audit.list.infiniteQueryOptions(
       { limit: 50 },
-      { getNextPageParam: (last) => last.nextCursor },
+      { ...LIVE, getNextPageParam: (last) => last.nextCursor },
     ),
   );
   if (audit.isPending) return <TableSkeleton />;

@@ -3,16 +3,13 @@ import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getServerSession, getUserWorkspaces } from './session';
-import { hasRole, type Role } from './roles';
+import { currentPath } from '@/lib/current-path';
 
-export const getWorkspaceAccess = cache(async (slug: string, nextPath: string) => {
+export const getWorkspaceAccess = cache(async (slug: string) => {
   const session = await getServerSession();
-  if (!session) redirect(`/login?next=${encodeURIComponent(nextPath)}`);
+  if (!session)
+    redirect(`/login?next=${encodeURIComponent(await currentPath(`/w/${slug}/dashboards`))}`);
   const workspaces = await getUserWorkspaces(session.user.id);
   const current = workspaces.find((w) => w.slug === slug);
   return { user: session.user, workspaces, current };
 });
-
-export function canAccess(role: Role | undefined, min: Role): boolean {
-  return hasRole(role, min);
-}

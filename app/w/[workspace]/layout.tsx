@@ -13,7 +13,7 @@ export default async function WorkspaceLayout({
   params: Promise<{ workspace: string }>;
 }) {
   const { workspace } = await params;
-  const access = await getWorkspaceAccess(workspace, `/w/${workspace}/dashboards`);
+  const access = await getWorkspaceAccess(workspace);
   if (!access.current) {
     return (
       <AuthCard

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Admin' };
 
 export default async function AdminPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace } = await params;
-  const access = await getWorkspaceAccess(workspace, `/w/${workspace}/admin`);
+  const access = await getWorkspaceAccess(workspace);
   if (!access.current) return null;
   if (access.current.role !== 'admin') {
     return (

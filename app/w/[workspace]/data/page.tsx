@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: 'Data' };
 
 export default async function Page({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace } = await params;
-  const access = await getWorkspaceAccess(workspace, `/w/${workspace}/data`);
+  const access = await getWorkspaceAccess(workspace);
   if (!access.current) return null;
   return <DataSection workspaceSlug={workspace} role={access.current.role} />;
 }

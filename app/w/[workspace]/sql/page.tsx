@@ -6,7 +6,7 @@ export const metadata: Metadata = { title: 'SQL' };
 
 export default async function Page({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace } = await params;
-  const access = await getWorkspaceAccess(workspace, `/w/${workspace}/sql`);
+  const access = await getWorkspaceAccess(workspace);
   if (!access.current) return null;
   return <SqlSection workspaceSlug={workspace} role={access.current.role} />;
 }
