@@ -8,7 +8,6 @@ import { toast } from 'sonner';
 import { useTRPC } from '@/lib/trpc/client';
 import { PageHeader } from '@/components/layout/page-header';
 import { EmptyState } from '@/components/empty-state';
-import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -21,7 +20,7 @@ import {
   SelectTrigger,
   SelectValue,
 } from '@/components/ui/select';
-import { Skeleton } from '@/components/ui/skeleton';
+import { ErrorAlert, QueryView, TableSkeleton } from '@/components/query-view';
 import {
   Table,
   TableBody,
@@ -67,12 +66,20 @@ function CopyField({ value, testId }: { value: string; testId: string }) {
   );
 }
 
-function TableSkeleton() {
+/** A secret (invitation link, API key) shown once after it was created. */
+function RevealedSecret({
+  children,
+  value,
+  testId,
+}: {
+  children: React.ReactNode;
+  value: string;
+  testId: string;
+}) {
   return (
-    <div className="grid gap-2 p-4">
-      {[0, 1, 2].map((i) => (
-        <Skeleton key={i} className="h-8 w-full" />
-      ))}
+    <div className="mt-4 grid gap-2 rounded-lg border bg-muted/40 p-4">
+      <p className="text-sm">{children}</p>
+      <CopyField value={value} testId={testId} />
     </div>
   );
 }
@@ -102,12 +109,7 @@ function MembersTab({ currentUserId }: { currentUserId: string }) {
     }),
   );
   if (members.isPending) return <TableSkeleton />;
-  if (members.isError)
-    return (
-      <Alert variant="destructive">
-        <AlertDescription>{members.error.message}</AlertDescription>
-      </Alert>
-    );
+  if (members.isError) return <ErrorAlert message={members.error.message} />;
   return (
     <Table data-testid="members-table">
       <TableHeader>
@@ -255,65 +257,60 @@ function InvitationsTab() {
               Create invitation
             </Button>
           </form>
-          {create.isError ? (
-            <Alert variant="destructive" className="mt-4">
-              <AlertDescription>{create.error.message}</AlertDescription>
-            </Alert>
-          ) : null}
+          {create.isError ? <ErrorAlert className="mt-4" message={create.error.message} /> : null}
           {created ? (
-            <div className="mt-4 grid gap-2 rounded-lg border bg-muted/40 p-4">
-              <p className="text-sm">
-                Send this link to <strong>{created.email}</strong>. It is shown only now.
-              </p>
-              <CopyField value={created.url} testId="invite-url" />
-            </div>
+            <RevealedSecret value={created.url} testId="invite-url">
+              Send this link to <strong>{created.email}</strong>. It is shown only now.
+            </RevealedSecret>
           ) : null}
         </CardContent>
       </Card>
-      {invitations.isPending ? (
-        <TableSkeleton />
-      ) : invitations.isError ? (
-        <Alert variant="destructive">
-          <AlertDescription>{invitations.error.message}</AlertDescription>
-        </Alert>
-      ) : invitations.data.length === 0 ? (
-        <EmptyState
-          icon={MailPlus}
-          title="No pending invitations"
-          description="Invitations you create appear here until they are accepted, revoked or expire."
-        />
-      ) : (
-        <Table data-testid="invitations-table">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Email</TableHead>
-              <TableHead>Role</TableHead>
-              <TableHead>Invited by</TableHead>
-              <TableHead>Expires</TableHead>
-              <TableHead className="w-24" />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {invitations.data.map((inv) => (
-              <TableRow key={inv.id}>
-                <TableCell className="font-medium">{inv.email}</TableCell>
-                <TableCell>
-                  <Badge variant="outline">{inv.role}</Badge>
-                </TableCell>
-                <TableCell className="text-muted-foreground">
-                  {inv.invitedBy?.email ?? '—'}
-                </TableCell>
-                <TableCell className="text-muted-foreground">{formatDate(inv.expiresAt)}</TableCell>
-                <TableCell>
-                  <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: inv.id })}>
-                    Revoke
-                  </Button>
-                </TableCell>
+      <QueryView
+        query={invitations}
+        isEmpty={(rows) => rows.length === 0}
+        empty={
+          <EmptyState
+            icon={MailPlus}
+            title="No pending invitations"
+            description="Invitations you create appear here until they are accepted, revoked or expire."
+          />
+        }
+      >
+        {(rows) => (
+          <Table data-testid="invitations-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Email</TableHead>
+                <TableHead>Role</TableHead>
+                <TableHead>Invited by</TableHead>
+                <TableHead>Expires</TableHead>
+                <TableHead className="w-24" />
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+            </TableHeader>
+            <TableBody>
+              {rows.map((inv) => (
+                <TableRow key={inv.id}>
+                  <TableCell className="font-medium">{inv.email}</TableCell>
+                  <TableCell>
+                    <Badge variant="outline">{inv.role}</Badge>
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">
+                    {inv.invitedBy?.email ?? '—'}
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">
+                    {formatDate(inv.expiresAt)}
+                  </TableCell>
+                  <TableCell>
+                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: inv.id })}>
+                      Revoke
+                    </Button>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </QueryView>
     </div>
   );
 }
@@ -375,74 +372,68 @@ function ApiKeysTab() {
               Create key
             </Button>
           </form>
-          {create.isError ? (
-            <Alert variant="destructive" className="mt-4">
-              <AlertDescription>{create.error.message}</AlertDescription>
-            </Alert>
-          ) : null}
+          {create.isError ? <ErrorAlert className="mt-4" message={create.error.message} /> : null}
           {created ? (
-            <div className="mt-4 grid gap-2 rounded-lg border bg-muted/40 p-4">
-              <p className="text-sm">
-                Key <strong>{created.name}</strong> created. Copy it now: it will not be shown
-                again.
-              </p>
-              <CopyField value={created.secret} testId="api-key-secret" />
-            </div>
+            <RevealedSecret value={created.secret} testId="api-key-secret">
+              Key <strong>{created.name}</strong> created. Copy it now: it will not be shown again.
+            </RevealedSecret>
           ) : null}
         </CardContent>
       </Card>
-      {keys.isPending ? (
-        <TableSkeleton />
-      ) : keys.isError ? (
-        <Alert variant="destructive">
-          <AlertDescription>{keys.error.message}</AlertDescription>
-        </Alert>
-      ) : keys.data.length === 0 ? (
-        <EmptyState
-          icon={KeyRound}
-          title="No ingestion keys"
-          description="Create a key to send events from your app to POST /api/v1/batch (the ingestion API lands with the lake release)."
-        />
-      ) : (
-        <Table data-testid="api-keys-table">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Name</TableHead>
-              <TableHead>Key</TableHead>
-              <TableHead>Created</TableHead>
-              <TableHead>Last used</TableHead>
-              <TableHead>Status</TableHead>
-              <TableHead className="w-24" />
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {keys.data.map((k) => (
-              <TableRow key={k.id}>
-                <TableCell className="font-medium">{k.name}</TableCell>
-                <TableCell className="font-mono text-xs text-muted-foreground">
-                  {k.prefix}…
-                </TableCell>
-                <TableCell className="text-muted-foreground">{formatDate(k.createdAt)}</TableCell>
-                <TableCell className="text-muted-foreground">{formatDate(k.lastUsedAt)}</TableCell>
-                <TableCell>
-                  {k.revokedAt ? (
-                    <Badge variant="destructive">revoked</Badge>
-                  ) : (
-                    <Badge variant="secondary">active</Badge>
-                  )}
-                </TableCell>
-                <TableCell>
-                  {k.revokedAt ? null : (
-                    <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: k.id })}>
-                      Revoke
-                    </Button>
-                  )}
-                </TableCell>
+      <QueryView
+        query={keys}
+        isEmpty={(rows) => rows.length === 0}
+        empty={
+          <EmptyState
+            icon={KeyRound}
+            title="No ingestion keys"
+            description="Create a key to send events from your app to POST /api/v1/batch (the ingestion API lands with the lake release)."
+          />
+        }
+      >
+        {(rows) => (
+          <Table data-testid="api-keys-table">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Key</TableHead>
+                <TableHead>Created</TableHead>
+                <TableHead>Last used</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead className="w-24" />
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+            </TableHeader>
+            <TableBody>
+              {rows.map((k) => (
+                <TableRow key={k.id}>
+                  <TableCell className="font-medium">{k.name}</TableCell>
+                  <TableCell className="font-mono text-xs text-muted-foreground">
+                    {k.prefix}…
+                  </TableCell>
+                  <TableCell className="text-muted-foreground">{formatDate(k.createdAt)}</TableCell>
+                  <TableCell className="text-muted-foreground">
+                    {formatDate(k.lastUsedAt)}
+                  </TableCell>
+                  <TableCell>
+                    {k.revokedAt ? (
+                      <Badge variant="destructive">revoked</Badge>
+                    ) : (
+                      <Badge variant="secondary">active</Badge>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {k.revokedAt ? null : (
+                      <Button variant="ghost" size="sm" onClick={() => revoke.mutate({ id: k.id })}>
+                        Revoke
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </QueryView>
     </div>
   );
 }
@@ -456,12 +447,7 @@ function AuditTab() {
     ),
   );
   if (audit.isPending) return <TableSkeleton />;
-  if (audit.isError)
-    return (
-      <Alert variant="destructive">
-        <AlertDescription>{audit.error.message}</AlertDescription>
-      </Alert>
-    );
+  if (audit.isError) return <ErrorAlert message={audit.error.message} />;
   const entries = audit.data.pages.flatMap((p) => p.entries);
   if (entries.length === 0)
     return (
