@@ -69,3 +69,22 @@ test('unknown pages and API routes answer 404 with guidance', async ({ page }) =
   expect(api.status()).toBe(404);
   expect(await api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
 });
+
+test('a user changes their password from the user menu and signs in with the new one', async ({
+  page,
+  seeded,
+}) => {
+  const { email, password } = seeded.users.analyst;
+  await loginAs(page, email, password);
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('change-password').click();
+  await page.getByLabel('Current password').fill(password);
+  await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password');
+  await page.getByLabel('Repeat new password').fill('a-brand-new-password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText(/Password changed/)).toBeVisible();
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/login/);
+  await loginAs(page, email, 'a-brand-new-password');
+});

@@ -12,6 +12,7 @@ import {
   PanelLeftClose,
   PanelLeftOpen,
   Search,
+  KeyRound,
 } from 'lucide-react';
 import { Avatar, AvatarFallback } from '@/components/ui/avatar';
 import { Badge } from '@/components/ui/badge';
@@ -40,6 +41,7 @@ import {
   type Role,
 } from './nav-items';
 import { signOutAndRedirect } from './sign-out';
+import { ChangePasswordDialog } from '@/components/auth/change-password-dialog';
 import { ThemeToggle } from './theme-toggle';
 import { useModKeyLabel } from './use-platform';
 import { useSidebarCollapsed } from './use-sidebar-collapsed';
@@ -404,59 +406,67 @@ function UserMenu({
   onOpenPalette: () => void;
 }) {
   const mod = useModKeyLabel();
+  const [passwordOpen, setPasswordOpen] = React.useState(false);
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button
-          variant="ghost"
-          size="icon"
-          className="rounded-full"
-          data-testid="user-menu"
-          aria-label={`Account: ${user.name}`}
-        >
-          <Avatar className="size-8">
-            <AvatarFallback>{initials(user.name, user.email)}</AvatarFallback>
-          </Avatar>
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end" className="w-64">
-        <DropdownMenuLabel className="flex items-center gap-3 py-2 font-normal">
-          <Avatar className="size-9">
-            <AvatarFallback>{initials(user.name, user.email)}</AvatarFallback>
-          </Avatar>
-          <span className="flex min-w-0 flex-1 flex-col">
-            <span className="truncate text-sm font-medium" data-testid="user-name">
-              {user.name}
+    <>
+      <ChangePasswordDialog open={passwordOpen} onOpenChange={setPasswordOpen} />
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button
+            variant="ghost"
+            size="icon"
+            className="rounded-full"
+            data-testid="user-menu"
+            aria-label={`Account: ${user.name}`}
+          >
+            <Avatar className="size-8">
+              <AvatarFallback>{initials(user.name, user.email)}</AvatarFallback>
+            </Avatar>
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end" className="w-64">
+          <DropdownMenuLabel className="flex items-center gap-3 py-2 font-normal">
+            <Avatar className="size-9">
+              <AvatarFallback>{initials(user.name, user.email)}</AvatarFallback>
+            </Avatar>
+            <span className="flex min-w-0 flex-1 flex-col">
+              <span className="truncate text-sm font-medium" data-testid="user-name">
+                {user.name}
+              </span>
+              <span className="truncate text-xs text-muted-foreground" data-testid="user-email">
+                {user.email}
+              </span>
             </span>
-            <span className="truncate text-xs text-muted-foreground" data-testid="user-email">
-              {user.email}
-            </span>
-          </span>
-        </DropdownMenuLabel>
-        <div className="flex items-center justify-between px-2 pb-2 text-xs text-muted-foreground">
-          <span>Role in this workspace</span>
-          <Badge variant="brand" data-testid="user-role">
-            {ROLE_LABEL[role]}
-          </Badge>
-        </div>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={onOpenPalette}>
-          <Search />
-          Command palette
-          <DropdownMenuShortcut>{mod === '⌘' ? '⌘K' : 'Ctrl K'}</DropdownMenuShortcut>
-        </DropdownMenuItem>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem
-          data-testid="sign-out"
-          onSelect={(event) => {
-            event.preventDefault();
-            void signOutAndRedirect();
-          }}
-        >
-          <LogOut />
-          Sign out
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
+          </DropdownMenuLabel>
+          <div className="flex items-center justify-between px-2 pb-2 text-xs text-muted-foreground">
+            <span>Role in this workspace</span>
+            <Badge variant="brand" data-testid="user-role">
+              {ROLE_LABEL[role]}
+            </Badge>
+          </div>
+          <DropdownMenuSeparator />
+          <DropdownMenuItem onSelect={onOpenPalette}>
+            <Search />
+            Command palette
+            <DropdownMenuShortcut>{mod === '⌘' ? '⌘K' : 'Ctrl K'}</DropdownMenuShortcut>
+          </DropdownMenuItem>
+          <DropdownMenuItem data-testid="change-password" onSelect={() => setPasswordOpen(true)}>
+            <KeyRound />
+            Change password
+          </DropdownMenuItem>
+          <DropdownMenuSeparator />
+          <DropdownMenuItem
+            data-testid="sign-out"
+            onSelect={(event) => {
+              event.preventDefault();
+              void signOutAndRedirect();
+            }}
+          >
+            <LogOut />
+            Sign out
+          </DropdownMenuItem>
+        </DropdownMenuContent>
+      </DropdownMenu>
+    </>
   );
 }

@@ -53,6 +53,37 @@ describe.each(testDatabases())('auth flows on $kind', (kind) => {
     expect((await fx.signIn(fx.users.analyst.email, PASSWORD, ip('3.0.2'))).status).toBe(200);
   });
 
+  it('changes a password through Better Auth and audits it', async () => {
+    const cookie = await fx.cookieFor(fx.users.analyst.email);
+    const change = (currentPassword: string) =>
+      fx.runtime.auth.handler(
+        new Request(`${fx.runtime.config.baseUrl}/api/auth/change-password`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: fx.runtime.config.baseUrl,
+            cookie,
+            'x-tl-client-ip': ip('6.0.1'),
+          },
+          body: JSON.stringify({ currentPassword, newPassword: 'another-password-1' }),
+        }),
+      );
+    expect((await change('wrong-current-pw')).status).toBeGreaterThanOrEqual(400);
+    expect((await change(PASSWORD)).status).toBe(200);
+    expect(
+      (await fx.signIn(fx.users.analyst.email, 'another-password-1', ip('6.0.2'))).status,
+    ).toBe(200);
+    const actions = await fx.runtime.prisma.auditLog.findMany({
+      where: { actorId: fx.users.analyst.id, action: { startsWith: 'auth.password' } },
+      select: { action: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(actions.map((a) => a.action)).toEqual([
+      'auth.password_change_failed',
+      'auth.password_changed',
+    ]);
+  });
+
   it('has no public sign-up', async () => {
     const res = await fx.runtime.auth.handler(
       new Request(`${fx.runtime.config.baseUrl}/api/auth/sign-up/email`, {

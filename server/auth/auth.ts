@@ -82,17 +82,27 @@ export function createAuth(opts: CreateAuthOptions) {
     },
     hooks: {
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-in/email') return;
         const returned = ctx.context.returned;
         const failed = returned instanceof Error || (returned instanceof Response && !returned.ok);
-        if (!failed) return;
-        const body = (ctx.body ?? {}) as { email?: unknown };
-        await recordAudit(prisma, {
-          action: 'auth.login_failed',
-          actorEmail:
-            typeof body.email === 'string' ? body.email.slice(0, 320).toLowerCase() : null,
-          ipAddress: ctx.request?.headers.get(CLIENT_IP_HEADER) ?? null,
-        });
+        const ipAddress = ctx.request?.headers.get(CLIENT_IP_HEADER) ?? null;
+        if (ctx.path === '/sign-in/email' && failed) {
+          const body = (ctx.body ?? {}) as { email?: unknown };
+          await recordAudit(prisma, {
+            action: 'auth.login_failed',
+            actorEmail:
+              typeof body.email === 'string' ? body.email.slice(0, 320).toLowerCase() : null,
+            ipAddress,
+          });
+        }
+        const session = ctx.context.session;
+        if (ctx.path === '/change-password' && session) {
+          await recordAudit(prisma, {
+            action: failed ? 'auth.password_change_failed' : 'auth.password_changed',
+            actorId: session.user.id,
+            actorEmail: session.user.email,
+            ipAddress,
+          });
+        }
       }),
     },
   });
