@@ -6,7 +6,15 @@
 // that `npm run tl -- … --json` keeps a clean stdout.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,7 +113,52 @@ if (!stampMatches(schemaStamp, schemaHash)) {
   writeFileSync(schemaStamp, schemaHash);
 }
 
-// 4. Production build of the web app for start and test
+// 4. Python virtualenv (Delta writer now; dbt later) from the pinned requirements.txt, and the
+//    DuckDB delta extension from its PyPI package laid out as a DuckDB extension directory.
+const venv = path.join(root, '.venv');
+const venvPython = path.join(venv, 'bin', 'python');
+const reqHash = hashFiles(['requirements.txt']);
+const venvStamp = path.join(venv, '.tl-requirements-hash');
+if (!stampMatches(venvStamp, reqHash) || !existsSync(venvPython)) {
+  log('creating the Python environment (.venv)…');
+  const python = process.env.PYTHON ?? 'python3';
+  if (!existsSync(venvPython)) run(python, ['-m', 'venv', venv], { label: 'python -m venv' });
+  run(
+    venvPython,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '-r',
+      path.join(root, 'requirements.txt'),
+    ],
+    { label: 'pip install' },
+  );
+  const found = spawnSync(
+    venvPython,
+    [
+      '-c',
+      'import duckdb_extension_delta, os; print(os.path.dirname(duckdb_extension_delta.__file__))',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (found.status === 0) {
+    const source = path.join(found.stdout.trim(), 'extensions', 'v1.5.5', 'delta.duckdb_extension');
+    const target = path.join(venv, 'duckdb-extensions', 'v1.5.5', 'linux_amd64');
+    mkdirSync(target, { recursive: true });
+    copyFileSync(source, path.join(target, 'delta.duckdb_extension'));
+  } else {
+    // The PyPI package is built for linux x86_64 only; elsewhere DuckDB installs it the usual way.
+    log(
+      'the DuckDB delta extension package is not available for this platform; DuckDB will install it itself when online',
+    );
+  }
+  writeFileSync(venvStamp, reqHash);
+}
+
+// 5. Production build of the web app for start and test
 if (mode === 'start' || mode === 'test') {
   const sourceHash = hashFiles([
     'app',

@@ -65,16 +65,72 @@ export interface CountryInfo {
 }
 
 export const COUNTRIES: readonly CountryInfo[] = [
-  { code: 'US', locales: [['en-US', 92], ['es-US', 8]], utcOffsetMinutes: -300 },
-  { code: 'DE', locales: [['de-DE', 88], ['en-GB', 12]], utcOffsetMinutes: 60 },
+  {
+    code: 'US',
+    locales: [
+      ['en-US', 92],
+      ['es-US', 8],
+    ],
+    utcOffsetMinutes: -300,
+  },
+  {
+    code: 'DE',
+    locales: [
+      ['de-DE', 88],
+      ['en-GB', 12],
+    ],
+    utcOffsetMinutes: 60,
+  },
   { code: 'GB', locales: [['en-GB', 100]], utcOffsetMinutes: 0 },
-  { code: 'IN', locales: [['en-IN', 85], ['hi-IN', 15]], utcOffsetMinutes: 330 },
-  { code: 'BR', locales: [['pt-BR', 95], ['en-US', 5]], utcOffsetMinutes: -180 },
-  { code: 'FR', locales: [['fr-FR', 93], ['en-GB', 7]], utcOffsetMinutes: 60 },
-  { code: 'JP', locales: [['ja-JP', 96], ['en-US', 4]], utcOffsetMinutes: 540 },
-  { code: 'CA', locales: [['en-CA', 78], ['fr-CA', 22]], utcOffsetMinutes: -300 },
+  {
+    code: 'IN',
+    locales: [
+      ['en-IN', 85],
+      ['hi-IN', 15],
+    ],
+    utcOffsetMinutes: 330,
+  },
+  {
+    code: 'BR',
+    locales: [
+      ['pt-BR', 95],
+      ['en-US', 5],
+    ],
+    utcOffsetMinutes: -180,
+  },
+  {
+    code: 'FR',
+    locales: [
+      ['fr-FR', 93],
+      ['en-GB', 7],
+    ],
+    utcOffsetMinutes: 60,
+  },
+  {
+    code: 'JP',
+    locales: [
+      ['ja-JP', 96],
+      ['en-US', 4],
+    ],
+    utcOffsetMinutes: 540,
+  },
+  {
+    code: 'CA',
+    locales: [
+      ['en-CA', 78],
+      ['fr-CA', 22],
+    ],
+    utcOffsetMinutes: -300,
+  },
   { code: 'AU', locales: [['en-AU', 100]], utcOffsetMinutes: 600 },
-  { code: 'NL', locales: [['nl-NL', 82], ['en-GB', 18]], utcOffsetMinutes: 60 },
+  {
+    code: 'NL',
+    locales: [
+      ['nl-NL', 82],
+      ['en-GB', 18],
+    ],
+    utcOffsetMinutes: 60,
+  },
 ];
 export const COUNTRY = weighted<CountryInfo>(
   [30, 12, 10, 10, 7, 7, 6, 7, 5, 6].map((w, i) => [COUNTRIES[i] as CountryInfo, w] as const),
@@ -224,7 +280,7 @@ export interface FeatureInfo {
 }
 
 export const FEATURES: readonly FeatureInfo[] = [
-  f('kanban_board', 'planning', false, '2023-03-01', '/board', [0.85, 0.9, 0.9], 3.0),
+  f('kanban_board', 'planning', false, '2023-03-01', '/board', [0.85, 0.9, 0.9], 1.8),
   f('gantt_chart', 'planning', true, '2023-09-12', '/timeline', [0.06, 0.45, 0.6], 1.2),
   f('time_tracking', 'tracking', false, '2024-02-20', '/time', [0.25, 0.4, 0.45], 1.0),
   f('bulk_edit', 'productivity', false, '2024-05-07', '/projects', [0.3, 0.45, 0.5], 0.6),
@@ -232,8 +288,24 @@ export const FEATURES: readonly FeatureInfo[] = [
   f('custom_fields', 'customization', false, '2024-01-16', '/projects', [0.3, 0.5, 0.6], 0.7),
   f('dashboards', 'reporting', false, '2024-11-05', '/dashboards', [0.25, 0.5, 0.65], 1.0),
   f('api_access', 'platform', true, '2023-06-01', '/settings/api', [0.02, 0.12, 0.4], 0.5),
-  f('integrations_slack', 'integrations', false, '2023-08-22', '/settings/integrations', [0.2, 0.35, 0.45], 0.4),
-  f('integrations_github', 'integrations', false, '2024-03-12', '/settings/integrations', [0.12, 0.25, 0.3], 0.5),
+  f(
+    'integrations_slack',
+    'integrations',
+    false,
+    '2023-08-22',
+    '/settings/integrations',
+    [0.2, 0.35, 0.45],
+    0.4,
+  ),
+  f(
+    'integrations_github',
+    'integrations',
+    false,
+    '2024-03-12',
+    '/settings/integrations',
+    [0.12, 0.25, 0.3],
+    0.5,
+  ),
   f('ai_summaries', 'ai', true, null, '/projects', [0.08, 0.45, 0.55], 0.9),
   f('guest_access', 'collaboration', true, '2025-02-04', '/settings/team', [0.03, 0.2, 0.4], 0.3),
 ];

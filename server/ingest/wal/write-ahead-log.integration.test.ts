@@ -78,6 +78,27 @@ describe('WriteAheadLog', () => {
     await wal.close();
   });
 
+  // Segment numbers are idempotency versions in the lake: reusing one would drop its events.
+  it('never reuses a segment number, even after every segment was retired', async () => {
+    const dir = await tempDir();
+    const first = await WriteAheadLog.open({
+      dir,
+      segmentBytes: 1 << 30,
+      maxPendingBytes: 1 << 30,
+    });
+    await first.append({ a: 1 });
+    const seq = (await first.seal())!;
+    await first.retire(seq);
+    await first.close();
+    const again = await WriteAheadLog.open({
+      dir,
+      segmentBytes: 1 << 30,
+      maxPendingBytes: 1 << 30,
+    });
+    expect(await again.append({ a: 2 })).toBeGreaterThan(seq);
+    await again.close();
+  });
+
   it('seals what a previous run left behind and skips a torn last line', async () => {
     const dir = await tempDir();
     const first = await WriteAheadLog.open({

@@ -7,7 +7,17 @@
 // which retires (deletes) a segment only after its rows are committed to the lake. A crash can
 // leave a torn last line; readers skip a last line that is not complete JSON — it was never
 // acknowledged, because acknowledgement waits for the fsync that covers the whole line.
-import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -62,7 +72,11 @@ export class WriteAheadLog {
       wal.segmentSizes.set(seq, size);
       wal.pendingBytes += size;
     }
-    await wal.openSegment((existing.at(-1) ?? 0) + 1);
+    // Segment numbers are the lake's idempotency versions, so they must never be reused, even
+    // after every segment was retired: HEAD remembers the last one opened.
+    const head =
+      Number((await readFile(path.join(opts.dir, 'HEAD'), 'utf8').catch(() => '0')).trim()) || 0;
+    await wal.openSegment(Math.max(existing.at(-1) ?? 0, head) + 1);
     return wal;
   }
 
@@ -169,6 +183,12 @@ export class WriteAheadLog {
   }
 
   private async openSegment(seq: number): Promise<void> {
+    const headTmp = path.join(this.opts.dir, 'HEAD.tmp');
+    await writeFile(headTmp, String(seq));
+    const h = await open(headTmp, 'r+');
+    await h.sync();
+    await h.close();
+    await rename(headTmp, path.join(this.opts.dir, 'HEAD'));
     const fh = await open(this.pathOf(seq), 'a');
     await syncDir(this.opts.dir);
     this.active = { seq, fh, bytes: 0 };

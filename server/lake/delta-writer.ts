@@ -1,0 +1,151 @@
+// Client of the Delta writer sidecar (pipelines/lake/delta_writer.py, delta-rs in the project's
+// .venv): one long-lived Python process, one JSON request per line. Requests are answered in
+// order; a crashed sidecar is restarted on the next request, and the request that was in flight
+// fails (its WAL segment stays unretired and is retried — the commit is idempotent).
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+
+export interface AppendSegmentResult {
+  events: number;
+  identifies: number;
+  events_status?: 'written' | 'skipped';
+  identifies_status?: 'written' | 'skipped';
+  seconds: number;
+}
+
+export interface DeltaWriterOptions {
+  /** Project root: the sidecar runs from <root>/.venv/bin/python. */
+  root: string;
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+type Waiter = {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  timer: NodeJS.Timeout;
+};
+
+export class DeltaWriter {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private nextId = 1;
+  private waiters = new Map<number, Waiter>();
+  private stderr = '';
+
+  constructor(private readonly opts: DeltaWriterOptions) {}
+
+  private start(): ChildProcessWithoutNullStreams {
+    const python = path.join(this.opts.root, '.venv', 'bin', 'python');
+    const child = spawn(
+      python,
+      ['-u', path.join(this.opts.root, 'pipelines', 'lake', 'delta_writer.py')],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    readline.createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
+    child.stderr.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4000);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const error = new AppError(
+        'SERVICE_UNAVAILABLE',
+        `The Delta writer stopped (${signal ?? `exit ${code}`}). ${this.stderr.trim().split('\n').at(-1) ?? ''}`.trim(),
+      );
+      for (const [id, w] of this.waiters) {
+        clearTimeout(w.timer);
+        w.reject(error);
+        this.waiters.delete(id);
+      }
+    });
+    child.on('error', (error) =>
+      this.opts.logger?.error({ err: error }, 'delta writer failed to start'),
+    );
+    return child;
+  }
+
+  private onLine(line: string): void {
+    let reply: { id: number; ok: boolean; result?: unknown; error?: string };
+    try {
+      reply = JSON.parse(line);
+    } catch {
+      this.opts.logger?.warn(
+        { line: line.slice(0, 200) },
+        'unexpected output from the delta writer',
+      );
+      return;
+    }
+    const waiter = this.waiters.get(reply.id);
+    if (!waiter) return;
+    this.waiters.delete(reply.id);
+    clearTimeout(waiter.timer);
+    if (reply.ok) waiter.resolve(reply.result);
+    else waiter.reject(new AppError('SERVICE_UNAVAILABLE', `Delta write failed: ${reply.error}`));
+  }
+
+  private request<T>(body: Record<string, unknown>): Promise<T> {
+    this.child ??= this.start();
+    const id = this.nextId++;
+    const child = this.child;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        reject(
+          new AppError(
+            'TIMEOUT',
+            `The Delta writer did not answer within ${this.opts.timeoutMs ?? 120_000} ms.`,
+          ),
+        );
+      }, this.opts.timeoutMs ?? 120_000);
+      this.waiters.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      child.stdin.write(`${JSON.stringify({ ...body, id })}\n`);
+    });
+  }
+
+  ping(): Promise<{ pong: boolean }> {
+    return this.request({ op: 'ping' });
+  }
+
+  /** Commits a sealed WAL segment to bronze.events / bronze.identifies; idempotent per version. */
+  appendSegment(args: {
+    segment: string;
+    version: number;
+    eventsTable: string;
+    identifiesTable: string;
+  }): Promise<AppendSegmentResult> {
+    return this.request({
+      op: 'append_segment',
+      segment: args.segment,
+      version: args.version,
+      events_table: args.eventsTable,
+      identifies_table: args.identifiesTable,
+    });
+  }
+
+  compact(table: string): Promise<{ metrics: Record<string, unknown> }> {
+    return this.request({ op: 'compact', table });
+  }
+
+  committedVersion(table: string): Promise<{ version: number | null }> {
+    return this.request({ op: 'committed_version', table });
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.stdin.end();
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        r(undefined);
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        r(undefined);
+      });
+    });
+  }
+}
