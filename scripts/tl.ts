@@ -3,11 +3,15 @@
 // stdout belongs to command output (one JSON line with --json), so logs and commander's own
 // messages go to stderr, and errors in --json mode are JSON on stdout with exit code 1.
 import { Command, CommanderError } from 'commander';
+import { registerGenerateCommand } from './commands/generate';
 import { registerQueryCommand } from './commands/query';
 import { writeStdout } from './commands/shared/cli-output';
 
 /** One entry per file in scripts/commands/. */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerQueryCommand];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerQueryCommand,
+  registerGenerateCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('tl')

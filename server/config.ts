@@ -45,6 +45,18 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must look like 2GB or 512MiB')
         .default('2GB'),
       TL_LOGIN_RATE_LIMIT: intFrom(10, 1, 10_000).describe('Sign-in attempts per minute per IP'),
+      TL_FLUSH_INTERVAL_MS: intFrom(2_000, 50, 3_600_000).describe(
+        'How often the WAL is flushed to the lake',
+      ),
+      TL_FLUSH_BYTES: intFrom(32 * 1024 * 1024, 1024, 2 ** 31).describe(
+        'Flush early when the active WAL segment is this big',
+      ),
+      TL_WAL_MAX_PENDING_BYTES: intFrom(1024 ** 3, 1024, 2 ** 40).describe(
+        'Answer 503 while this much waits for the lake',
+      ),
+      TL_INGEST_RATE_LIMIT: intFrom(200_000, 1, 100_000_000).describe(
+        'Events per second per workspace before 429',
+      ),
       LOG_LEVEL: z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
@@ -89,6 +101,14 @@ export interface Config {
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
   duckdb: { threads: number; memoryLimit: string; tempDir: string };
   loginRateLimitPerMinute: number;
+  projectRoot: string;
+  ingest: {
+    flushIntervalMs: number;
+    flushBytes: number;
+    walDir: string;
+    maxPendingBytes: number;
+    rateLimitPerSecond: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -133,6 +153,14 @@ export function loadConfig(
       tempDir: path.join(dataDir, 'duckdb-tmp'),
     },
     loginRateLimitPerMinute: env.TL_LOGIN_RATE_LIMIT,
+    projectRoot: path.resolve(cwd),
+    ingest: {
+      flushIntervalMs: env.TL_FLUSH_INTERVAL_MS,
+      flushBytes: env.TL_FLUSH_BYTES,
+      walDir: path.join(dataDir, 'wal'),
+      maxPendingBytes: env.TL_WAL_MAX_PENDING_BYTES,
+      rateLimitPerSecond: env.TL_INGEST_RATE_LIMIT,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -18,8 +18,12 @@ import { migrate, type MigrateResult } from './db/migrator';
 import { createAuth, type Auth } from './auth/auth';
 import { generateToken, readOrCreateSecretFile } from './auth/secrets';
 import { seedFirstStart, type SeedResult } from './auth/seed';
-import type { QueryEngine } from './query/query-engine';
-import { createDuckDbEngine } from './query/duckdb-engine';
+import { existsSync } from 'node:fs';
+import { createDuckDbEngine, type DuckDbEngine } from './query/duckdb-engine';
+import { DeltaWriter } from './lake/delta-writer';
+import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
+import { WriteAheadLog } from './ingest/wal/write-ahead-log';
+import { Flusher } from './ingest/flusher';
 
 export interface Runtime {
   config: Config;
@@ -27,7 +31,11 @@ export interface Runtime {
   prisma: PrismaClient;
   db: DatabaseHandle;
   auth: Auth;
-  engine: QueryEngine;
+  engine: DuckDbEngine;
+  lake: LakeTables;
+  wal: WriteAheadLog;
+  flusher: Flusher;
+  deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
   seed: SeedResult;
@@ -129,6 +137,10 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       logger,
     });
 
+    // The delta extension comes from the PyPI package that bootstrap lays out in .venv; it must
+    // be loaded before the engine locks its configuration.
+    const extensionDir = path.join(config.projectRoot, '.venv', 'duckdb-extensions');
+    let deltaAvailable = false;
     const engine = await createDuckDbEngine({
       lakeDir: config.lakeDir,
       tempDir: config.duckdb.tempDir,
@@ -139,8 +151,50 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       defaultTimeoutMs: config.query.timeoutMs,
       defaultMaxRows: config.query.maxRows,
       logger,
+      setup: async (conn) => {
+        if (!existsSync(extensionDir)) return;
+        await conn.run(`SET extension_directory = '${extensionDir.replaceAll("'", "''")}'`);
+        await conn.run('LOAD delta');
+        deltaAvailable = true;
+      },
     });
     cleanups.unshift(() => engine.close());
+    if (!deltaAvailable)
+      logger.warn(
+        { extensionDir },
+        'DuckDB delta extension not found: bronze tables are not queryable until bootstrap installs it',
+      );
+
+    const lake = lakeTables(config.lakeDir);
+    const viewed = new Set(deltaAvailable ? await refreshBronzeViews(engine, lake) : []);
+    const wal = await WriteAheadLog.open({
+      dir: config.ingest.walDir,
+      segmentBytes: config.ingest.flushBytes * 2,
+      maxPendingBytes: config.ingest.maxPendingBytes,
+    });
+    const writer = new DeltaWriter({ root: config.projectRoot, logger });
+    const flusher = new Flusher({
+      wal,
+      writer,
+      eventsTable: lake.events,
+      identifiesTable: lake.identifies,
+      intervalMs: config.ingest.flushIntervalMs,
+      flushBytes: config.ingest.flushBytes,
+      logger,
+      // A bronze table appears with its first commit; it gets its view before the flush returns.
+      afterCommit: async () => {
+        if (!deltaAvailable || viewed.size === Object.keys(lake).length) return;
+        for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
+      },
+    });
+    cleanups.unshift(async () => {
+      await flusher.stop();
+      // Best effort: what stays in the log is replayed at the next start.
+      await flusher.flush().catch(() => undefined);
+      await writer.close();
+      await wal.close();
+    });
+    flusher.start();
 
     const seed =
       opts.seed === false
@@ -164,6 +218,10 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       db,
       auth,
       engine,
+      lake,
+      wal,
+      flusher,
+      deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,
       seed,

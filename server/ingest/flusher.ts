@@ -1,0 +1,104 @@
+// Moves acknowledged events from the write-ahead log into the lake. Every `intervalMs` (or
+// sooner when the active segment passes `flushBytes`) it seals the active segment and commits
+// each sealed segment, oldest first, through the Delta writer; a segment is retired only after
+// its commit. On start it first replays whatever an earlier run left behind — safe because
+// every commit is idempotent per segment number.
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../logger';
+import type { AppendSegmentResult, DeltaWriter } from '../lake/delta-writer';
+import type { WriteAheadLog } from './wal/write-ahead-log';
+
+export interface FlusherOptions {
+  wal: WriteAheadLog;
+  writer: DeltaWriter;
+  eventsTable: string;
+  identifiesTable: string;
+  intervalMs: number;
+  flushBytes: number;
+  logger: Logger;
+  /** Awaited after each commit, before the flush returns (e.g. creating views of new tables). */
+  afterCommit?: (segment: FlushedSegment) => Promise<void>;
+}
+
+export interface FlushedSegment extends AppendSegmentResult {
+  segment: number;
+}
+
+export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [unknown] }> {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private failures = 0;
+  lastFlushAt: Date | undefined;
+  lastError: string | undefined;
+
+  constructor(private readonly opts: FlusherOptions) {
+    super();
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.flush();
+      this.failures = 0;
+      this.schedule(this.opts.intervalMs);
+    } catch (error) {
+      this.failures++;
+      this.lastError = (error as Error).message;
+      this.opts.logger.error(
+        { err: error, failures: this.failures },
+        'flush to the lake failed; will retry',
+      );
+      this.emit('error', error);
+      // Back off up to 30 s; events stay safe in the log meanwhile.
+      this.schedule(Math.min(30_000, this.opts.intervalMs * 2 ** this.failures));
+    }
+  }
+
+  /** Seals the active segment and commits every sealed one. One flush at a time. */
+  flush(): Promise<void> {
+    this.running ??= this.flushOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async flushOnce(): Promise<void> {
+    await this.opts.wal.seal();
+    for (const segment of this.opts.wal.sealedSegments()) {
+      const result = await this.opts.writer.appendSegment({
+        segment: this.opts.wal.pathOf(segment),
+        version: segment,
+        eventsTable: this.opts.eventsTable,
+        identifiesTable: this.opts.identifiesTable,
+      });
+      await this.opts.wal.retire(segment);
+      this.lastFlushAt = new Date();
+      this.lastError = undefined;
+      this.opts.logger.debug({ segment, ...result }, 'segment committed to the lake');
+      await this.opts.afterCommit?.({ segment, ...result });
+      this.emit('flushed', { segment, ...result });
+    }
+  }
+
+  /** Called by the collector after an append: flush early when the active segment is big. */
+  nudge(): void {
+    if (this.opts.wal.stats.activeBytes >= this.opts.flushBytes && !this.running)
+      void this.flush().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,39 @@
+// Where the lake's tables live, and the DuckDB views that make them queryable by name.
+// bronze.events / bronze.identifies are Delta tables written by the flusher; the views are
+// (re)created once a table exists, because delta_scan binds the table when a view is created.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDbEngine } from '../query/duckdb-engine';
+
+export interface LakeTables {
+  events: string;
+  identifies: string;
+}
+
+export function lakeTables(lakeDir: string): LakeTables {
+  return {
+    events: path.join(lakeDir, 'bronze', 'events'),
+    identifies: path.join(lakeDir, 'bronze', 'identifies'),
+  };
+}
+
+const quote = (p: string) => `'${p.replaceAll("'", "''")}'`;
+
+/** Creates or refreshes bronze.* views for the Delta tables that exist. Returns their names. */
+export async function refreshBronzeViews(
+  engine: DuckDbEngine,
+  tables: LakeTables,
+): Promise<string[]> {
+  const created: string[] = [];
+  await engine.admin(async (conn) => {
+    await conn.run('CREATE SCHEMA IF NOT EXISTS bronze');
+    for (const [name, dir] of Object.entries(tables)) {
+      if (!existsSync(path.join(dir, '_delta_log'))) continue;
+      await conn.run(
+        `CREATE OR REPLACE VIEW bronze.${name} AS SELECT * FROM delta_scan(${quote(dir)})`,
+      );
+      created.push(`bronze.${name}`);
+    }
+  });
+  return created;
+}
