@@ -175,6 +175,65 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(await p.auditLog.findUniqueOrThrow({ where: { id: audit.id } })).toEqual(audit);
     seen.add('AuditLog');
 
+    const def = await p.eventDefinition.create({
+      data: {
+        workspaceId: ws.id,
+        name: 'feature_used',
+        description: 'A feature was used',
+        firstSeen: now,
+        lastSeen: later,
+        volume: 12345678901n,
+      },
+    });
+    expect(
+      await p.eventDefinition.findUniqueOrThrow({
+        where: { workspaceId_name: { workspaceId: ws.id, name: 'feature_used' } },
+      }),
+    ).toEqual(def);
+    seen.add('EventDefinition');
+
+    const prop = await p.propertyDefinition.create({
+      data: {
+        workspaceId: ws.id,
+        eventName: 'feature_used',
+        name: 'feature_name',
+        type: 'string',
+        seenTypes: ['string', 'number'],
+        examples: ['bulk_edit', 3],
+        description: 'Which feature',
+        firstSeen: now,
+        lastSeen: later,
+        volume: 7n,
+      },
+    });
+    expect(
+      await p.propertyDefinition.findUniqueOrThrow({
+        where: {
+          workspaceId_eventName_name: {
+            workspaceId: ws.id,
+            eventName: 'feature_used',
+            name: 'feature_name',
+          },
+        },
+      }),
+    ).toEqual(prop);
+    seen.add('PropertyDefinition');
+
+    const dead = await p.deadLetter.create({
+      data: {
+        workspaceId: ws.id,
+        source: 'api',
+        batchId: 'b1',
+        itemIndex: 3,
+        reason: 'event: required',
+        payload: { event: '' },
+        receivedAt: now,
+        replayedAt: later,
+      },
+    });
+    expect(await p.deadLetter.findUniqueOrThrow({ where: { id: dead.id } })).toEqual(dead);
+    seen.add('DeadLetter');
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
 
