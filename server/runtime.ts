@@ -24,6 +24,7 @@ import { DeltaWriter } from './lake/delta-writer';
 import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
 import { Flusher } from './ingest/flusher';
+import { IngestBus } from './ingest/ingest-bus';
 
 export interface Runtime {
   config: Config;
@@ -35,6 +36,8 @@ export interface Runtime {
   lake: LakeTables;
   wal: WriteAheadLog;
   flusher: Flusher;
+  /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
+  ingestBus: IngestBus;
   deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
@@ -181,12 +184,13 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       intervalMs: config.ingest.flushIntervalMs,
       flushBytes: config.ingest.flushBytes,
       logger,
-      // A bronze table appears with its first commit; it gets its view before the flush returns.
-      afterCommit: async () => {
-        if (!deltaAvailable || viewed.size === Object.keys(lake).length) return;
-        for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
-      },
     });
+    // A bronze table appears with its first commit; it gets its view before the flush returns.
+    flusher.afterCommit('bronze-views', async () => {
+      if (!deltaAvailable || viewed.size === Object.keys(lake).length) return;
+      for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
+    });
+    const ingestBus = new IngestBus();
     cleanups.unshift(async () => {
       await flusher.stop();
       // Best effort: what stays in the log is replayed at the next start.
@@ -221,6 +225,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       lake,
       wal,
       flusher,
+      ingestBus,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,

@@ -28,6 +28,8 @@ const ACCESS: Record<string, Access> = {
   'admin.apiKeys.create': 'admin',
   'admin.apiKeys.revoke': 'admin',
   'admin.audit.list': 'admin',
+  // data.* (schema registry, catalog)
+  // ingestion.* (Admin → Ingestion)
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

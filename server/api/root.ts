@@ -3,12 +3,16 @@ import { adminRouter } from './routers/admin';
 import { invitationRouter } from './routers/invitation';
 import { meRouter } from './routers/me';
 import { systemRouter } from './routers/system';
+import { dataRouter } from './routers/data';
+import { ingestionRouter } from './routers/ingestion';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   me: meRouter,
   invitation: invitationRouter,
   admin: adminRouter,
+  data: dataRouter,
+  ingestion: ingestionRouter,
 });
 
 export type AppRouter = typeof appRouter;

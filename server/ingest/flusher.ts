@@ -16,9 +16,13 @@ export interface FlusherOptions {
   intervalMs: number;
   flushBytes: number;
   logger: Logger;
-  /** Awaited after each commit, before the flush returns (e.g. creating views of new tables). */
-  afterCommit?: (segment: FlushedSegment) => Promise<void>;
 }
+
+/**
+ * Runs after a segment's Delta commit and before the segment is retired, so it can still read
+ * the segment (`wal.read(segment)`). A failing hook is logged and does not hold up the lake.
+ */
+export type CommitHook = (segment: FlushedSegment) => Promise<void>;
 
 export interface FlushedSegment extends AppendSegmentResult {
   segment: number;
@@ -29,11 +33,17 @@ export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [u
   private running: Promise<void> | undefined;
   private stopped = false;
   private failures = 0;
+  private hooks: { name: string; fn: CommitHook }[] = [];
   lastFlushAt: Date | undefined;
   lastError: string | undefined;
 
   constructor(private readonly opts: FlusherOptions) {
     super();
+  }
+
+  /** Registers a commit hook (schema registry, views of new tables, …). */
+  afterCommit(name: string, fn: CommitHook): void {
+    this.hooks.push({ name, fn });
   }
 
   start(): void {
@@ -81,12 +91,19 @@ export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [u
         eventsTable: this.opts.eventsTable,
         identifiesTable: this.opts.identifiesTable,
       });
+      const flushed = { segment, ...result };
+      for (const hook of this.hooks) {
+        await hook
+          .fn(flushed)
+          .catch((error: unknown) =>
+            this.opts.logger.error({ err: error, hook: hook.name, segment }, 'commit hook failed'),
+          );
+      }
       await this.opts.wal.retire(segment);
       this.lastFlushAt = new Date();
       this.lastError = undefined;
-      this.opts.logger.debug({ segment, ...result }, 'segment committed to the lake');
-      await this.opts.afterCommit?.({ segment, ...result });
-      this.emit('flushed', { segment, ...result });
+      this.opts.logger.debug(flushed, 'segment committed to the lake');
+      this.emit('flushed', flushed);
     }
   }
 

@@ -100,11 +100,14 @@ export async function collect(
         'This ingestion key is not valid or was revoked. Create a new one in Admin → Ingestion keys.',
       );
 
-    const batch = normalizeBatch(asBatch(kind, body), {
+    const receivedAt = new Date();
+    const batchId = randomUUID();
+    const request = asBatch(kind, body);
+    const batch = normalizeBatch(request, {
       workspaceId: found.workspaceId,
-      receivedAt: new Date(),
+      receivedAt,
       source: 'api',
-      batchId: randomUUID(),
+      batchId,
     });
     const count = batch.events.length + batch.identifies.length;
     const waitSeconds = buckets.take(
@@ -118,6 +121,16 @@ export async function collect(
         `This workspace sends more than ${runtime.config.ingest.rateLimitPerSecond} events per second. Retry after ${waitSeconds} s.`,
         { retryAfterSeconds: waitSeconds },
       );
+    if (batch.rejected.length) {
+      const items = (request as { batch: unknown[] }).batch;
+      runtime.ingestBus.emit('rejected', {
+        workspaceId: found.workspaceId,
+        source: 'api',
+        batchId,
+        receivedAt,
+        items: batch.rejected.map((r) => ({ ...r, payload: items[r.index] })),
+      });
+    }
     if (count === 0) {
       return json(400, {
         error: {
@@ -129,8 +142,11 @@ export async function collect(
         rejected: batch.rejected,
       });
     }
-    await runtime.wal.append({
-      id: batch.events[0]?.ingest_batch_id ?? randomUUID(),
+    await runtime.wal.append({ id: batchId, events: batch.events, identifies: batch.identifies });
+    runtime.ingestBus.emit('accepted', {
+      workspaceId: found.workspaceId,
+      source: 'api',
+      batchId,
       events: batch.events,
       identifies: batch.identifies,
     });

@@ -1,0 +1,4 @@
+// ingestion procedures (filled by the ingestion work; see issue 3).
+import { createTRPCRouter } from '../trpc';
+
+export const ingestionRouter = createTRPCRouter({});
