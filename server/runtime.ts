@@ -25,6 +25,11 @@ import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
 import { Flusher } from './ingest/flusher';
 import { IngestBus } from './ingest/ingest-bus';
+import { startDemoData } from './ingest/demo-data';
+import { updateRegistryFromSegment } from './catalog/schema-registry/update-registry';
+import { IngestStats } from './ingest/monitor/ingest-stats';
+import { LiveHub } from './ingest/monitor/live-hub';
+import { storeDeadLetters } from './ingest/monitor/dead-letters';
 
 export interface Runtime {
   config: Config;
@@ -38,6 +43,8 @@ export interface Runtime {
   flusher: Flusher;
   /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
   ingestBus: IngestBus;
+  ingestStats: IngestStats;
+  liveHub: LiveHub;
   deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
@@ -190,7 +197,13 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       if (!deltaAvailable || viewed.size === Object.keys(lake).length) return;
       for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
     });
+    flusher.afterCommit('schema-registry', (s) => updateRegistryFromSegment(db.prisma, wal, s));
     const ingestBus = new IngestBus();
+    const ingestStats = new IngestStats();
+    ingestStats.attach(ingestBus);
+    const liveHub = new LiveHub();
+    liveHub.attach(ingestBus);
+    storeDeadLetters(ingestBus, db.prisma, logger);
     cleanups.unshift(async () => {
       await flusher.stop();
       // Best effort: what stays in the log is replayed at the next start.
@@ -226,6 +239,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       wal,
       flusher,
       ingestBus,
+      ingestStats,
+      liveHub,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,
@@ -239,6 +254,12 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
           await cleanup().catch((e: unknown) => logger.error({ err: e }, 'shutdown step failed'));
       },
     };
+    // First start: load the demo dataset in the background (the server does not wait for it);
+    // shutdown stops it before the log closes, and the next start resumes it.
+    if (config.demoData && opts.seed !== false) {
+      const demo = startDemoData(runtime);
+      cleanups.unshift(() => demo.stop());
+    }
     return runtime;
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);

@@ -2,8 +2,19 @@
 // Admin → Members, Invitations, Ingestion keys, Audit log. Every action goes through an admin
 // procedure (server-side check) and lands in the audit log.
 import { useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { IngestionTab } from './ingestion/ingestion-tab';
 import { useMutation, useQuery, useQueryClient, useInfiniteQuery } from '@tanstack/react-query';
-import { Copy, KeyRound, Loader2, MailPlus, ScrollText, Trash2, Users } from 'lucide-react';
+import {
+  Activity,
+  Copy,
+  KeyRound,
+  Loader2,
+  MailPlus,
+  ScrollText,
+  Trash2,
+  Users,
+} from 'lucide-react';
 import { toast } from 'sonner';
 import { useTRPC } from '@/lib/trpc/client';
 import { PageHeader } from '@/components/layout/page-header';
@@ -508,21 +519,38 @@ function AuditTab() {
   );
 }
 
+const TABS = ['ingestion', 'members', 'invitations', 'keys', 'audit'] as const;
+type Tab = (typeof TABS)[number];
+
 export function AdminConsole({
   currentUserId,
   workspaceName,
+  workspaceSlug,
 }: {
   currentUserId: string;
   workspaceName: string;
+  workspaceSlug: string;
 }) {
+  // The open tab lives in the URL (?tab=…), so a link or a reload restores it.
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const requested = params.get('tab');
+  const tab: Tab = TABS.includes(requested as Tab) ? (requested as Tab) : 'ingestion';
   return (
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-admin">
       <PageHeader
         title="Admin"
-        description={`Members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
+        description={`Ingestion, members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
       />
-      <Tabs defaultValue="members">
+      <Tabs
+        value={tab}
+        onValueChange={(v) => router.replace(`${pathname}?tab=${v}`, { scroll: false })}
+      >
         <TabsList>
+          <TabsTrigger value="ingestion">
+            <Activity className="size-4" /> Ingestion
+          </TabsTrigger>
           <TabsTrigger value="members">
             <Users className="size-4" /> Members
           </TabsTrigger>
@@ -536,6 +564,9 @@ export function AdminConsole({
             <ScrollText className="size-4" /> Audit log
           </TabsTrigger>
         </TabsList>
+        <TabsContent value="ingestion" className="mt-4">
+          <IngestionTab workspaceSlug={workspaceSlug} />
+        </TabsContent>
         <TabsContent value="members" className="mt-4">
           <MembersTab currentUserId={currentUserId} />
         </TabsContent>

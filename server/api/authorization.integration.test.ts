@@ -29,7 +29,15 @@ const ACCESS: Record<string, Access> = {
   'admin.apiKeys.revoke': 'admin',
   'admin.audit.list': 'admin',
   // data.* (schema registry, catalog)
+  'data.events.list': 'viewer',
+  'data.events.get': 'viewer',
+  'data.events.updateDescription': 'admin',
+  'data.properties.updateDescription': 'admin',
   // ingestion.* (Admin → Ingestion)
+  'ingestion.overview': 'admin',
+  'ingestion.recent': 'admin',
+  'ingestion.deadLetters.list': 'admin',
+  'ingestion.deadLetters.replay': 'admin',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

@@ -31,12 +31,16 @@ export default async function AdminPage({ params }: { params: Promise<{ workspac
   const trpc = serverTrpc(workspace);
   const queryClient = getQueryClient();
   await Promise.all([
+    queryClient.prefetchQuery(trpc.ingestion.overview.queryOptions()),
     queryClient.prefetchQuery(trpc.admin.members.list.queryOptions()),
-    queryClient.prefetchQuery(trpc.admin.invitations.list.queryOptions()),
   ]);
   return (
     <HydrateClient>
-      <AdminConsole currentUserId={access.user.id} workspaceName={access.current.name} />
+      <AdminConsole
+        currentUserId={access.user.id}
+        workspaceName={access.current.name}
+        workspaceSlug={workspace}
+      />
     </HydrateClient>
   );
 }

@@ -1,0 +1,36 @@
+// Admin → Ingestion overview: throughput per source, lag of the lake writer, events in bronze.
+import type { Runtime } from '../../runtime';
+
+export async function ingestionOverview(runtime: Runtime, workspaceId: string) {
+  const wal = runtime.wal.stats;
+  let lakeEvents: number | null = null;
+  let lastEventInLake: string | null = null;
+  if (runtime.deltaAvailable) {
+    try {
+      const r = await runtime.engine.execute(
+        'SELECT count(*) AS n, max(received_at) AS last FROM bronze.events WHERE workspace_id = $ws',
+        { params: { ws: workspaceId }, timeoutMs: 10_000 },
+      );
+      lakeEvents = Number(r.rows[0]?.[0] ?? 0);
+      lastEventInLake = (r.rows[0]?.[1] as string | null) ?? null;
+    } catch {
+      lakeEvents = 0; // no bronze table yet
+    }
+  }
+  return {
+    sources: runtime.ingestStats.snapshot(workspaceId),
+    lag: {
+      pendingSegments: wal.sealed + (wal.activeBytes > 0 ? 1 : 0),
+      pendingBytes: wal.pendingBytes,
+      lastFlushAt: runtime.flusher.lastFlushAt ?? null,
+      lastError: runtime.flusher.lastError ?? null,
+      flushIntervalMs: runtime.config.ingest.flushIntervalMs,
+    },
+    lake: {
+      available: runtime.deltaAvailable,
+      events: lakeEvents,
+      lastReceivedAt: lastEventInLake,
+    },
+    liveSubscribers: runtime.liveHub.subscriberCount,
+  };
+}
