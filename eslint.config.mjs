@@ -42,6 +42,7 @@ const config = [
     files: [
       'server/config.ts',
       'scripts/**',
+      'bench/**',
       'e2e/**',
       'vitest.config.ts',
       'playwright.config.ts',

@@ -82,4 +82,32 @@ export const test = base.extend<{ seeded: SeededWorkspace }>({
   },
 });
 
+/**
+ * Creates an ingestion key as the workspace's admin and posts `batch` (envelope events) to
+ * /api/v1/batch with it. The server flushes to the lake every 2 s, so callers poll for results.
+ */
+export async function postEvents(
+  baseURL: string,
+  seeded: SeededWorkspace,
+  batch: unknown[],
+): Promise<void> {
+  const api = await apiSignIn(baseURL, seeded.users.admin.email, seeded.users.admin.password);
+  try {
+    const key = await trpc<{ secret: string }>(
+      api,
+      'admin.apiKeys.create',
+      { name: 'e2e events' },
+      seeded.slug,
+    );
+    const res = await api.post('/api/v1/batch', {
+      data: { batch },
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    if (!res.ok())
+      throw new Error(`POST /api/v1/batch failed: ${res.status()} ${await res.text()}`);
+  } finally {
+    await api.dispose();
+  }
+}
+
 export { expect };

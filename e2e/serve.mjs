@@ -21,6 +21,8 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     TL_ADMIN_EMAIL: 'admin@example.com',
     TL_ADMIN_PASSWORD: 'e2e-admin-password',
     LOG_LEVEL: 'warn',
+    // e2e fixtures seed their own data; the demo load would compete for the CPU at start.
+    TL_DEMO_DATA: '0',
   },
 });
 const stop = () => child.kill('SIGTERM');

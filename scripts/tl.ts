@@ -4,6 +4,7 @@
 // messages go to stderr, and errors in --json mode are JSON on stdout with exit code 1.
 import { Command, CommanderError } from 'commander';
 import { registerGenerateCommand } from './commands/generate';
+import { registerImportCommand } from './commands/import';
 import { registerQueryCommand } from './commands/query';
 import { writeStdout } from './commands/shared/cli-output';
 
@@ -11,6 +12,7 @@ import { writeStdout } from './commands/shared/cli-output';
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerQueryCommand,
   registerGenerateCommand,
+  registerImportCommand,
 ];
 
 export function buildProgram(): Command {

@@ -35,6 +35,10 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .string()
         .regex(/^[a-z0-9-]{2,40}$/)
         .default('demo'),
+      TL_DEMO_DATA: z
+        .stringbool({ error: 'must be 1/0, true/false, on/off or yes/no' })
+        .default(true)
+        .describe('Load a generated demo dataset into the demo workspace on the first start'),
       TL_QUERY_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
       TL_QUERY_MAX_ROWS: intFrom(10_000, 1, 10_000_000),
       TL_QUERY_POOL_SIZE: intFrom(2, 1, 64),
@@ -98,6 +102,8 @@ export interface Config {
   authSecret: string | undefined;
   admin: { email: string; password: string | undefined };
   demoWorkspaceSlug: string;
+  /** Load the generated demo dataset into the demo workspace once (server/ingest/demo-data.ts). */
+  demoData: boolean;
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
   duckdb: { threads: number; memoryLimit: string; tempDir: string };
   loginRateLimitPerMinute: number;
@@ -141,6 +147,7 @@ export function loadConfig(
     authSecret: env.TL_AUTH_SECRET,
     admin: { email: env.TL_ADMIN_EMAIL, password: env.TL_ADMIN_PASSWORD },
     demoWorkspaceSlug: env.TL_DEMO_WORKSPACE,
+    demoData: env.TL_DEMO_DATA,
     query: {
       timeoutMs: env.TL_QUERY_TIMEOUT_MS,
       maxRows: env.TL_QUERY_MAX_ROWS,

@@ -89,6 +89,8 @@ export async function testConfig(
     TL_ADMIN_PASSWORD: 'admin-password-123',
     LOG_LEVEL: 'silent',
     TL_QUERY_POOL_SIZE: '1',
+    // The first-start demo dataset is tested on its own (server/ingest/demo-data.integration.test.ts).
+    TL_DEMO_DATA: '0',
     ...overrides,
   });
   return { config, cleanup: () => rm(dataDir, { recursive: true, force: true }) };

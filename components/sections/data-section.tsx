@@ -1,18 +1,39 @@
-import { Activity, Database, KeyRound, Table2 } from 'lucide-react';
+'use client';
+// Data: the Catalog tab (dbt models, a later release) and the Events tab (the schema registry).
+// The open tab lives in the URL (?tab=…), like Admin's, so links and reloads restore it; an
+// `?event=` selection implies the Events tab.
+import { Activity, Database, Table2 } from 'lucide-react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/layout/page-header';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { EventsTab } from '@/components/data/events-tab';
 import type { SectionProps } from './types';
 
+type Tab = 'catalog' | 'events';
+
 export function DataSection({ workspaceSlug, role }: SectionProps) {
-  const adminHref = `/w/${encodeURIComponent(workspaceSlug)}/admin`;
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const requested = params.get('tab');
+  const tab: Tab =
+    requested === 'events' || requested === 'catalog'
+      ? requested
+      : params.has('event')
+        ? 'events'
+        : 'catalog';
   return (
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-data">
       <PageHeader
         title="Data"
         description="The models and events this workspace's analytics are built on."
       />
-      <Tabs defaultValue="catalog" className="gap-4">
+      <Tabs
+        value={tab}
+        onValueChange={(v) => router.replace(`${pathname}?tab=${v}`, { scroll: false })}
+        className="gap-4"
+      >
         <TabsList>
           <TabsTrigger value="catalog" data-testid="data-tab-catalog">
             <Table2 /> Catalog
@@ -30,33 +51,7 @@ export function DataSection({ workspaceSlug, role }: SectionProps) {
           />
         </TabsContent>
         <TabsContent value="events">
-          <EmptyState
-            icon={Activity}
-            title="No events received yet"
-            description={
-              <>
-                Event names and their properties will appear here from the schema registry once
-                events arrive via <code className="text-foreground">POST /api/v1/batch</code>.
-              </>
-            }
-            action={
-              role === 'admin'
-                ? {
-                    label: 'Create an ingestion key',
-                    href: adminHref,
-                    icon: KeyRound,
-                    variant: 'outline',
-                  }
-                : undefined
-            }
-            data-testid="events-empty"
-          >
-            {role === 'admin' ? null : (
-              <p className="text-xs">
-                A workspace admin can create the ingestion key your app needs.
-              </p>
-            )}
-          </EmptyState>
+          <EventsTab workspaceSlug={workspaceSlug} role={role} />
         </TabsContent>
       </Tabs>
     </div>

@@ -74,13 +74,28 @@ export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [u
     }
   }
 
-  /** Seals the active segment and commits every sealed one. One flush at a time. */
+  /**
+   * Seals the active segment and commits every sealed one; resolves when everything appended
+   * before the call is in the lake. One flush runs at a time: a call during a running flush
+   * waits for it and then flushes again (the running one may have sealed before this caller's
+   * appends).
+   */
   flush(): Promise<void> {
-    this.running ??= this.flushOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    if (!this.running) {
+      this.running = this.flushOnce().finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.flush();
+      });
+    return this.queued;
   }
+  private queued: Promise<void> | undefined;
 
   private async flushOnce(): Promise<void> {
     await this.opts.wal.seal();

@@ -155,6 +155,33 @@ describe('normalizeBatch', () => {
     }
   });
 
+  // Regression: the generator's anonymous and mobile events carry null ids and context fields.
+  it('treats null top-level and context fields as absent, keeps nulls in properties', () => {
+    const out = normalizeBatch(
+      {
+        batch: [
+          {
+            event: 'page_viewed',
+            user_id: null,
+            anonymous_id: 'a_1',
+            session_id: null,
+            properties: { page: null },
+            context: { browser: null, platform: 'ios' },
+          },
+        ],
+      },
+      meta,
+    );
+    expect(out.rejected).toEqual([]);
+    expect(out.events[0]).toMatchObject({
+      user_id: null,
+      anonymous_id: 'a_1',
+      browser: null,
+      platform: 'ios',
+      properties: '{"page":null}',
+    });
+  });
+
   it('rejects properties over 32 KiB', () => {
     const out = normalizeBatch(
       { batch: [{ ...good, properties: { blob: 'x'.repeat(33 * 1024) } }] },

@@ -109,11 +109,26 @@ function fail(error: z.ZodError): Parsed {
   return { ok: false, reason: describeIssues(error) };
 }
 
+/**
+ * SDKs (and our own generator) send `"user_id": null` or `"browser": null` for "not known";
+ * at the top level and in `context` a null means absent. Nulls inside properties are data.
+ */
+function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null) continue;
+    if (k === 'context' && v && typeof v === 'object' && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).filter(([, cv]) => cv !== null));
+    } else out[k] = v;
+  }
+  return out;
+}
+
 /** Which shape an item has, and its fields in one neutral form. */
 function parseItem(item: unknown): Parsed {
   if (!item || typeof item !== 'object' || Array.isArray(item))
     return { ok: false, reason: 'each item must be a JSON object' };
-  const o = item as Record<string, unknown>;
+  const o = withoutNulls(item as Record<string, unknown>);
   const segment = 'userId' in o || 'anonymousId' in o || 'messageId' in o || o.type === 'page';
   if (o.type === 'identify') {
     if (segment) {

@@ -1,0 +1,234 @@
+// `npm run tl -- bench ingest`: drives the real server's POST /api/v1/batch from this process
+// (autocannon, 1,000-event batches of generated Orbit events) and reports sustained events/s,
+// acknowledgement latency at 20,000 events/s, and lake bytes vs NDJSON bytes. Baseline in the
+// same run: the same requests with an invalid key, i.e. HTTP + Next.js + reading and parsing
+// the body without validation, WAL or fsync.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { generateDataset } from '../server/ingest/generator/generate';
+
+export interface IngestBenchOptions {
+  seconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+export interface IngestBenchResult {
+  events_per_s: number;
+  p50_ack_ms: number;
+  p99_ack_ms_at_20k: number;
+  lake_to_ndjson_bytes: number;
+  details: Record<string, unknown>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function dirBytes(dir: string, ext: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(ext))
+      total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBenchResult> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'tl-bench-ingest-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | undefined;
+  try {
+    opts.log('generating 200,000 Orbit events for the request bodies…');
+    await generateDataset({
+      events: 200_000,
+      seed: 7,
+      days: 90,
+      endDate: '2026-11-01',
+      outDir: path.join(work, 'gen'),
+    });
+    const lines = (await readFile(path.join(work, 'gen', 'events.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    const bodies: string[] = [];
+    for (let i = 0; i < lines.length; i += 1000)
+      bodies.push(`{"batch":[${lines.slice(i, i + 1000).join(',')}]}`);
+    const ndjsonBytesPerBody = bodies.map((_, i) =>
+      lines.slice(i * 1000, i * 1000 + 1000).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
+    );
+
+    opts.log(`starting the server on ${base} (embedded mode, data in ${work}/data)…`);
+    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        TL_DATA_DIR: path.join(work, 'data'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TL_ADMIN_PASSWORD: 'bench-admin-password',
+        TL_DEMO_DATA: '0',
+        LOG_LEVEL: 'warn',
+        TL_INGEST_RATE_LIMIT: '100000000',
+      },
+    });
+    await waitFor(
+      async () => ((await fetch(`${base}/api/trpc/system.health`)).ok ? true : undefined),
+      120_000,
+      'the server',
+    );
+    const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email: 'admin@example.com', password: 'bench-admin-password' }),
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const keyRes = await fetch(`${base}/api/trpc/admin.apiKeys.create`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie,
+        origin: base,
+        'x-tl-workspace': 'demo',
+      },
+      body: JSON.stringify({ json: { name: 'bench' } }),
+    });
+    const key = ((await keyRes.json()) as { result: { data: { json: { secret: string } } } }).result
+      .data.json.secret;
+
+    const requests = (authorization: string) =>
+      bodies.map((body) => ({
+        method: 'POST' as const,
+        path: '/api/v1/batch',
+        headers: { 'content-type': 'application/json', authorization },
+        body,
+      }));
+
+    opts.log('warm-up (3 s)…');
+    await run({ url: base, connections: 2, duration: 3, requests: requests(`Bearer ${key}`) });
+
+    opts.log(`baseline: same requests with an invalid key (${opts.seconds} s)…`);
+    const baseline = await run({
+      url: base,
+      connections: opts.connections,
+      duration: opts.seconds,
+      requests: requests('Bearer tlk_invalid'),
+    });
+
+    opts.log(
+      `sustained: as fast as the server acknowledges (${opts.seconds} s, ${opts.connections} connections)…`,
+    );
+    const sustained = await run({
+      url: base,
+      connections: opts.connections,
+      duration: opts.seconds,
+      requests: requests(`Bearer ${key}`),
+    });
+    const sustainedOk = sustained['2xx'];
+
+    opts.log('latency at 20,000 events/s (20 batches/s, 10 s)…');
+    const paced = await run({
+      url: base,
+      connections: 4,
+      duration: 10,
+      overallRate: 20,
+      requests: requests(`Bearer ${key}`),
+    });
+
+    const acceptedBatches = sustainedOk + paced['2xx'];
+    opts.log('waiting for the flusher to commit everything to the lake…');
+    await waitFor(
+      async () => {
+        const files = await readdir(path.join(work, 'data', 'wal'));
+        const segments = await Promise.all(
+          files
+            .filter((f) => f.endsWith('.wal'))
+            .map((f) => stat(path.join(work, 'data', 'wal', f))),
+        );
+        return segments.every((s) => s.size === 0) ? true : undefined;
+      },
+      300_000,
+      'the lake writer',
+    );
+    const lakeBytes = await dirBytes(
+      path.join(work, 'data', 'lake', 'bronze', 'events'),
+      '.parquet',
+    );
+    // Which bodies were sent is not tracked per request; the average NDJSON size per batch is exact enough.
+    const avgNdjson = ndjsonBytesPerBody.reduce((a, b) => a + b, 0) / ndjsonBytesPerBody.length;
+    const ndjsonBytes = avgNdjson * acceptedBatches;
+
+    const eventsPerSecond = (sustainedOk * 1000) / opts.seconds;
+    return {
+      events_per_s: Math.round(eventsPerSecond),
+      p50_ack_ms: sustained.latency.p50,
+      p99_ack_ms_at_20k: paced.latency.p99,
+      lake_to_ndjson_bytes: Number((lakeBytes / ndjsonBytes).toFixed(4)),
+      details: {
+        cores: os.cpus().length,
+        connections: opts.connections,
+        seconds: opts.seconds,
+        sustained: {
+          batches_ok: sustainedOk,
+          non_2xx: sustained.non2xx,
+          errors: sustained.errors,
+          p50_ms: sustained.latency.p50,
+          p99_ms: sustained.latency.p99,
+        },
+        at_20k: {
+          batches_ok: paced['2xx'],
+          events_per_s: (paced['2xx'] * 1000) / 10,
+          p50_ms: paced.latency.p50,
+          p99_ms: paced.latency.p99,
+          max_ms: paced.latency.max,
+        },
+        baseline_invalid_key: {
+          requests_per_s: baseline.requests.average,
+          p50_ms: baseline.latency.p50,
+          p99_ms: baseline.latency.p99,
+          as_events_per_s: Math.round(baseline.requests.average * 1000),
+        },
+        lake_bytes: lakeBytes,
+        ndjson_bytes: Math.round(ndjsonBytes),
+      },
+    };
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await rm(work, { recursive: true, force: true });
+  }
+}
