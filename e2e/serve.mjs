@@ -23,6 +23,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     LOG_LEVEL: 'warn',
     // e2e fixtures seed their own data; the demo load would compete for the CPU at start.
     TL_DEMO_DATA: '0',
+    // Every spec signs in from 127.0.0.1; the per-IP sign-in limit (10/min by default) is
+    // exercised by server/auth/auth-flows.integration.test.ts, not by the journeys here.
+    TL_LOGIN_RATE_LIMIT: '1000',
   },
 });
 const stop = () => child.kill('SIGTERM');

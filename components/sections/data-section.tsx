@@ -17,12 +17,7 @@ export function DataSection({ workspaceSlug, role }: SectionProps) {
   const pathname = usePathname();
   const params = useSearchParams();
   const requested = params.get('tab');
-  const tab: Tab =
-    requested === 'events' || requested === 'catalog'
-      ? requested
-      : params.has('event')
-        ? 'events'
-        : 'catalog';
+  const tab: Tab = requested === 'events' || requested === 'catalog' ? requested : 'events'; // the catalog fills with the dbt release; events are there from the first start
   return (
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-data">
       <PageHeader
@@ -35,11 +30,11 @@ export function DataSection({ workspaceSlug, role }: SectionProps) {
         className="gap-4"
       >
         <TabsList>
-          <TabsTrigger value="catalog" data-testid="data-tab-catalog">
-            <Table2 /> Catalog
-          </TabsTrigger>
           <TabsTrigger value="events" data-testid="data-tab-events">
             <Activity /> Events
+          </TabsTrigger>
+          <TabsTrigger value="catalog" data-testid="data-tab-catalog">
+            <Table2 /> Catalog
           </TabsTrigger>
         </TabsList>
         <TabsContent value="catalog">

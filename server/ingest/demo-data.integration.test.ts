@@ -86,6 +86,11 @@ describe('demo data on first start', () => {
     ) as DemoDataMarker;
     expect(marker).toMatchObject({ workspaceSlug: 'demo', events: 3000, rejected: 0 });
     expect(marker.arguments).toMatchObject({ events: 3000, seed: 7, days: 90 });
+    // The window ends at the moment of the first start: nothing is dated in the future.
+    const latest = (await runtime.engine.execute('select max(ts) from bronze.events')).rows[0]?.[0];
+    expect(new Date(String(latest)).getTime()).toBeLessThanOrEqual(
+      Date.parse(marker.arguments.endAt!),
+    );
   });
 
   it('is not loaded again at the next start', async () => {

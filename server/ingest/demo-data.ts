@@ -33,6 +33,8 @@ export interface DemoDataArguments {
   seed: number;
   days: number;
   endDate: string;
+  /** ISO instant on endDate where the window stops: the moment of the first start. */
+  endAt?: string;
 }
 
 export interface DemoDataMarker {
@@ -137,6 +139,15 @@ export async function readDemoDataMarker(dataDir: string): Promise<DemoDataMarke
   return readJson<DemoDataMarker>(path.join(dataDir, MARKER_FILE));
 }
 
+/** Now, when `today` is the current UTC day (else the window keeps its whole last day). */
+function todayEndsAt(today: string): string | undefined {
+  const now = new Date();
+  const midnight = Date.parse(`${today}T00:00:00Z`);
+  return now.getTime() > midnight && now.getTime() < midnight + 86_400_000
+    ? now.toISOString()
+    : undefined;
+}
+
 async function loadDemoData(runtime: Runtime, today: string, signal: AbortSignal): Promise<void> {
   const { config, logger, prisma } = runtime;
   const workspace = await prisma.workspace.findUnique({
@@ -164,6 +175,7 @@ async function loadDemoData(runtime: Runtime, today: string, signal: AbortSignal
     seed: GENERATE_DEFAULTS.seed,
     days: GENERATE_DEFAULTS.days,
     endDate: today,
+    endAt: todayEndsAt(today),
   };
   await writeJsonAtomic(argumentsFile, args);
 
@@ -177,10 +189,11 @@ async function loadDemoData(runtime: Runtime, today: string, signal: AbortSignal
     truth?.arguments?.events === args.events &&
     truth.arguments.seed === args.seed &&
     truth.arguments.days === args.days &&
-    truth.arguments.end_date === args.endDate;
+    truth.arguments.end_date === args.endDate &&
+    truth.arguments.end_at === args.endAt;
   if (!complete) {
     await generateDataset(
-      { ...args, outDir },
+      { ...args, endAtMs: args.endAt ? Date.parse(args.endAt) : undefined, outDir },
       {
         onProgress: (written, total) =>
           setStatus({ state: 'generating', progress: written / total }),

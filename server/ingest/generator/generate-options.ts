@@ -11,6 +11,11 @@ export interface GenerateOptions {
   days: number;
   /** YYYY-MM-DD, the window's last day (UTC). */
   endDate: string;
+  /**
+   * Epoch ms within endDate where the window stops (default: the midnight after it). The
+   * first-start demo ends "now", so that no event lies in the future.
+   */
+  endAtMs?: number;
   outDir: string;
 }
 

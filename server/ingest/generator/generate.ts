@@ -52,7 +52,7 @@ export async function generateDataset(
 ): Promise<GenerateSummary> {
   const endDay = parseIsoDate(options.endDate);
   if (endDay === undefined) throw new Error(`invalid end date ${options.endDate}`);
-  const timeline = buildTimeline(endDay, options.days);
+  const timeline = buildTimeline(endDay, options.days, options.endAtMs);
   const signupDays = signupDayTable(timeline);
   const runSalt = hashInts(options.seed, SALT_STREAM);
   const idRng = new Prng(options.seed, ID_STREAM);
@@ -67,6 +67,7 @@ export async function generateDataset(
     seed: options.seed,
     days: options.days,
     endDate: options.endDate,
+    endAtMs: options.endAtMs,
   });
 
   let written = 0;

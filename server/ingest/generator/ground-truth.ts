@@ -15,6 +15,7 @@ export interface GenerateArguments {
   seed: number;
   days: number;
   endDate: string;
+  endAtMs?: number;
 }
 
 const FUNNEL: readonly EventName[] = [
@@ -268,8 +269,15 @@ export class GroundTruthCollector {
         seed: this.args.seed,
         days: this.args.days,
         end_date: this.args.endDate,
+        ...(this.args.endAtMs === undefined
+          ? {}
+          : { end_at: new Date(this.args.endAtMs).toISOString() }),
       },
-      window: { start_date: day(t.startDay), end_date: day(t.endDay) },
+      window: {
+        start_date: day(t.startDay),
+        end_date: day(t.endDay),
+        end_at: new Date(t.endMs).toISOString(),
+      },
       output_order:
         'events.ndjson and identifies.ndjson hold users one after the other (in generation order); each user’s lines are in time order',
       counts: {

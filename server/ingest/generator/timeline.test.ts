@@ -46,4 +46,13 @@ describe('buildTimeline', () => {
     expect(one.errorSpike.endDay).toBe(one.endDay);
     expect(one.reportDrop.day).toBe(one.endDay);
   });
+
+  it('ends at a given instant inside the last day, and refuses one outside it', () => {
+    const end = parseIsoDate('2026-11-01')!;
+    const at = Date.parse('2026-11-01T13:45:00Z');
+    expect(buildTimeline(end, 90, at).endMs).toBe(at);
+    expect(buildTimeline(end, 90).endMs).toBe(Date.parse('2026-11-02T00:00:00Z'));
+    expect(() => buildTimeline(end, 90, Date.parse('2026-11-02T00:00:01Z'))).toThrow(/last day/);
+    expect(() => buildTimeline(end, 90, Date.parse('2026-11-01T00:00:00Z'))).toThrow(/last day/);
+  });
 });

@@ -33,7 +33,7 @@ export interface Timeline {
   endDay: number;
   days: number;
   startMs: number;
-  /** Exclusive: midnight after end-date. */
+  /** Exclusive: midnight after end-date, or the end instant it was given. */
   endMs: number;
   releases: readonly AppRelease[];
   aiLaunchDay: number;
@@ -53,7 +53,11 @@ function firstDay(from: number, to: number, ok: (d: number) => boolean): number 
   return from;
 }
 
-export function buildTimeline(endDay: number, days: number): Timeline {
+/** `endAtMs` cuts the last day short (an instant inside it); by default the window ends at midnight. */
+export function buildTimeline(endDay: number, days: number, endAtMs?: number): Timeline {
+  const midnight = (endDay + 1) * MS_PER_DAY;
+  if (endAtMs !== undefined && (endAtMs <= endDay * MS_PER_DAY || endAtMs > midnight))
+    throw new Error(`the window's end instant must lie within its last day`);
   const startDay = endDay - days + 1;
   const last = endDay;
   // Two weekday spike days (Mon–Thu start) around 60 % of the window.
@@ -105,7 +109,7 @@ export function buildTimeline(endDay: number, days: number): Timeline {
     endDay,
     days,
     startMs: startDay * MS_PER_DAY,
-    endMs: (endDay + 1) * MS_PER_DAY,
+    endMs: endAtMs ?? midnight,
     releases,
     aiLaunchDay: startDay + Math.floor(days / 2),
     errorSpike: {
