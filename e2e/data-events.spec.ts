@@ -25,6 +25,10 @@ test('a PM sees received events and their properties; an admin describes them', 
   // The viewer (a PM) opens Data → Events; the list refreshes itself until the flush lands.
   await loginAs(page, seeded.users.viewer.email, seeded.users.viewer.password);
   await page.goto(`/w/${seeded.slug}/data`);
+  // Events is the tab Data opens on; switching tabs is kept in the URL.
+  await expect(page.getByTestId('data-tab-events')).toHaveAttribute('data-state', 'active');
+  await page.getByTestId('data-tab-catalog').click();
+  await expect(page).toHaveURL(/tab=catalog/);
   await page.getByTestId('data-tab-events').click();
   await expect(page).toHaveURL(/tab=events/);
   const row = page.getByTestId('event-row-feature_used');

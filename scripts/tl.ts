@@ -3,8 +3,10 @@
 // stdout belongs to command output (one JSON line with --json), so logs and commander's own
 // messages go to stderr, and errors in --json mode are JSON on stdout with exit code 1.
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './commands/bench';
 import { registerGenerateCommand } from './commands/generate';
 import { registerImportCommand } from './commands/import';
+import { registerOpenApiCommand } from './commands/openapi';
 import { registerQueryCommand } from './commands/query';
 import { writeStdout } from './commands/shared/cli-output';
 
@@ -13,6 +15,8 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerQueryCommand,
   registerGenerateCommand,
   registerImportCommand,
+  registerBenchCommand,
+  registerOpenApiCommand,
 ];
 
 export function buildProgram(): Command {

@@ -61,6 +61,12 @@ export function parseEnv(source: Record<string, string | undefined>) {
       TL_INGEST_RATE_LIMIT: intFrom(200_000, 1, 100_000_000).describe(
         'Events per second per workspace before 429',
       ),
+      TL_COMPACT_INTERVAL_MS: intFrom(600_000, 0, 86_400_000).describe(
+        'How often small lake files are compacted; 0 = never',
+      ),
+      TL_COMPACT_AFTER_SEGMENTS: intFrom(100, 0, 1_000_000).describe(
+        'Also compact after this many flushed WAL segments; 0 = interval only',
+      ),
       LOG_LEVEL: z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
@@ -115,6 +121,8 @@ export interface Config {
     maxPendingBytes: number;
     rateLimitPerSecond: number;
   };
+  /** Small-file compaction of the lake (server/lake/compactor.ts); intervalMs 0 = off. */
+  compaction: { intervalMs: number; afterSegments: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -167,6 +175,10 @@ export function loadConfig(
       walDir: path.join(dataDir, 'wal'),
       maxPendingBytes: env.TL_WAL_MAX_PENDING_BYTES,
       rateLimitPerSecond: env.TL_INGEST_RATE_LIMIT,
+    },
+    compaction: {
+      intervalMs: env.TL_COMPACT_INTERVAL_MS,
+      afterSegments: env.TL_COMPACT_AFTER_SEGMENTS,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { createDuckDbEngine, type DuckDbEngine } from './query/duckdb-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
+import { Compactor } from './lake/compactor';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
 import { Flusher } from './ingest/flusher';
 import { IngestBus } from './ingest/ingest-bus';
@@ -30,6 +31,8 @@ import { updateRegistryFromSegment } from './catalog/schema-registry/update-regi
 import { IngestStats } from './ingest/monitor/ingest-stats';
 import { LiveHub } from './ingest/monitor/live-hub';
 import { storeDeadLetters } from './ingest/monitor/dead-letters';
+import { ImportJobs } from './ingest/import/import-jobs';
+import { importFiles } from './ingest/import/import-files';
 
 export interface Runtime {
   config: Config;
@@ -41,10 +44,14 @@ export interface Runtime {
   lake: LakeTables;
   wal: WriteAheadLog;
   flusher: Flusher;
+  /** Merges small lake files; `lastRun` / `lastRunWithChanges` say what it did. */
+  compactor: Compactor;
   /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
   ingestBus: IngestBus;
   ingestStats: IngestStats;
   liveHub: LiveHub;
+  /** Imports of files uploaded in Admin → Ingestion. */
+  importJobs: ImportJobs;
   deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
@@ -212,6 +219,28 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       await wal.close();
     });
     flusher.start();
+    // Shares the flusher's writer (one sidecar, one request at a time); stops before it closes.
+    const compactor = new Compactor({
+      writer,
+      tables: { ...lake },
+      flusher,
+      intervalMs: config.compaction.intervalMs,
+      afterSegments: config.compaction.afterSegments,
+      logger,
+    });
+    cleanups.unshift(() => compactor.stop());
+    compactor.start();
+    // Declared before the runtime object exists; its imports only run after start returns.
+    const ref: { runtime?: Runtime } = {};
+    const importJobs = new ImportJobs({
+      dataDir: config.dataDir,
+      prisma: db.prisma,
+      logger,
+      runImport: (o) => importFiles(ref.runtime!, o),
+    });
+    await importJobs.removeLeftovers();
+    // Registered after the flusher's: runs before it, so an import stops before the log closes.
+    cleanups.unshift(() => importJobs.close());
 
     const seed =
       opts.seed === false
@@ -238,9 +267,11 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       lake,
       wal,
       flusher,
+      compactor,
       ingestBus,
       ingestStats,
       liveHub,
+      importJobs,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,
@@ -254,6 +285,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
           await cleanup().catch((e: unknown) => logger.error({ err: e }, 'shutdown step failed'));
       },
     };
+    ref.runtime = runtime;
     // First start: load the demo dataset in the background (the server does not wait for it);
     // shutdown stops it before the log closes, and the next start resumes it.
     if (config.demoData && opts.seed !== false) {

@@ -10,8 +10,15 @@ a crash never writes its rows twice.
 Requests:
   {"id": 1, "op": "append_segment", "segment": "/path/0000000000000007.wal",
    "version": 7, "events_table": "/lake/bronze/events", "identifies_table": "/lake/bronze/identifies"}
-  {"id": 2, "op": "compact", "table": "/lake/bronze/events"}
-  {"id": 3, "op": "ping"}
+  {"id": 2, "op": "partition_files", "table": "/lake/bronze/events", "small_file_bytes": 33554432}
+  {"id": 3, "op": "compact", "table": "/lake/bronze/events", "partitions": [{"event_date": "2026-10-30"}]}
+  {"id": 4, "op": "vacuum", "table": "/lake/bronze/events"}
+  {"id": 5, "op": "ping"}
+
+Requests are handled one at a time, in arrival order, so a compaction or vacuum never overlaps an
+append of the same server (server/lake/compactor.ts relies on this). Compaction is delta-rs's own
+optimize: its commit only removes and re-adds files (dataChange=false) and leaves the
+transaction identifiers in the log, so replay detection survives it.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from typing import Any
 
 import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, Transaction, write_deltalake
+# The encoder the partition filters use, so a reported value names its partition exactly.
+from deltalake._util import encode_partition_value
 
 APP_ID = "telemetry-lakehouse-wal"
 UTC_TS = pa.timestamp("us", tz="UTC")
@@ -69,6 +78,7 @@ IDENTIFIES_SCHEMA = pa.schema(
 )
 
 TIMESTAMP_COLUMNS = {"ts", "received_at", "sent_at"}
+DEFAULT_TARGET_SIZE = 128 * 1024 * 1024
 
 
 def parse_ts(value: str | None) -> datetime | None:
@@ -151,11 +161,97 @@ def append_segment(req: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def table_exists(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "_delta_log"))
+
+
+def partition_files(req: dict[str, Any]) -> dict[str, Any]:
+    """Per-partition file counts and sizes from the Delta log (no data file is opened)."""
+    path = req["table"]
+    if not table_exists(path):
+        return {"exists": False, "partition_columns": [], "partitions": []}
+    small = int(req["small_file_bytes"])
+    target = int(req.get("target_size", DEFAULT_TARGET_SIZE))
+    dt = DeltaTable(path)
+    columns = list(dt.metadata().partition_columns)
+    actions = pa.table(dt.get_add_actions(flatten=True))
+    if actions.num_rows == 0:
+        return {"exists": True, "version": dt.version(), "partition_columns": columns, "partitions": []}
+    sizes = actions.column("size_bytes").to_pylist()
+    values = [actions.column(f"partition.{c}").to_pylist() for c in columns]
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for i, size in enumerate(sizes):
+        key = tuple(v[i] for v in values)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {
+                # Encoded like the Delta log's partitionValues; None for a null partition value.
+                "values": {c: None if v is None else encode_partition_value(v) for c, v in zip(columns, key)},
+                "files": 0,
+                "bytes": 0,
+                "small_files": 0,
+                "small_bytes": 0,
+                "rewrite_bytes": 0,
+            }
+        g["files"] += 1
+        g["bytes"] += size
+        if size < small:
+            g["small_files"] += 1
+            g["small_bytes"] += size
+        if size < target:  # what optimize would read and rewrite in this partition
+            g["rewrite_bytes"] += size
+    partitions = sorted(groups.values(), key=lambda g: [str(v) for v in g["values"].values()])
+    return {"exists": True, "version": dt.version(), "partition_columns": columns, "partitions": partitions}
+
+
+def total_size(file_metrics: Any) -> int:
+    """optimize reports filesAdded/filesRemoved as a JSON string of {totalFiles, totalSize, …}."""
+    if isinstance(file_metrics, str):
+        file_metrics = json.loads(file_metrics)
+    return int((file_metrics or {}).get("totalSize") or 0)
+
+
 def compact(req: dict[str, Any]) -> dict[str, Any]:
+    """delta-rs optimize.compact, limited to the given partitions (all when there is no list).
+
+    One partition column: one optimize commit for the whole list ("in" filter). Several: one
+    commit per partition, since optimize takes a single conjunction of filters.
+    """
     dt = DeltaTable(req["table"])
-    metrics = dt.optimize.compact(target_size=int(req.get("target_size", 128 * 1024 * 1024)))
-    dt.create_checkpoint()
-    return {"metrics": {k: metrics.get(k) for k in ("numFilesAdded", "numFilesRemoved", "partitionsOptimized")}}
+    target = int(req.get("target_size", DEFAULT_TARGET_SIZE))
+    tasks = req.get("max_concurrent_tasks")
+    partitions: list[dict[str, str]] | None = req.get("partitions")
+    columns = list(dt.metadata().partition_columns)
+    if partitions is None or not columns:
+        filters: list[Any] = [None]
+    elif not partitions:
+        filters = []
+    elif len(columns) == 1:
+        filters = [[(columns[0], "in", [p[columns[0]] for p in partitions])]]
+    else:
+        filters = [[(c, "=", p[c]) for c in columns] for p in partitions]
+    totals = {"numFilesAdded": 0, "numFilesRemoved": 0, "partitionsOptimized": 0, "bytesAdded": 0, "bytesRemoved": 0}
+    for f in filters:
+        m = dt.optimize.compact(partition_filters=f, target_size=target, max_concurrent_tasks=tasks)
+        totals["numFilesAdded"] += int(m.get("numFilesAdded") or 0)
+        totals["numFilesRemoved"] += int(m.get("numFilesRemoved") or 0)
+        totals["partitionsOptimized"] += int(m.get("partitionsOptimized") or 0)
+        totals["bytesAdded"] += total_size(m.get("filesAdded"))
+        totals["bytesRemoved"] += total_size(m.get("filesRemoved"))
+    if req.get("checkpoint", True) and totals["numFilesRemoved"]:
+        dt.create_checkpoint()
+    return {"metrics": totals, "version": dt.version()}
+
+
+def vacuum(req: dict[str, Any]) -> dict[str, Any]:
+    """Deletes data files that compaction removed from the table longer ago than the table's
+    delta.deletedFileRetentionDuration (Delta's default: one week). Lite mode: only files the log
+    names as removed, never unreferenced files, and the retention is enforced."""
+    path = req["table"]
+    if not table_exists(path):
+        return {"deleted": 0}
+    deleted = DeltaTable(path).vacuum(dry_run=False, enforce_retention_duration=True, full=False)
+    return {"deleted": len(deleted)}
 
 
 def handle(req: dict[str, Any]) -> dict[str, Any]:
@@ -166,6 +262,10 @@ def handle(req: dict[str, Any]) -> dict[str, Any]:
         return append_segment(req)
     if op == "compact":
         return compact(req)
+    if op == "partition_files":
+        return partition_files(req)
+    if op == "vacuum":
+        return vacuum(req)
     if op == "committed_version":
         return {"version": committed_version(req["table"])}
     raise ValueError(f"unknown op {op!r}")

@@ -38,6 +38,10 @@ const ACCESS: Record<string, Access> = {
   'ingestion.recent': 'admin',
   'ingestion.deadLetters.list': 'admin',
   'ingestion.deadLetters.replay': 'admin',
+  'ingestion.imports.list': 'admin',
+  'ingestion.imports.get': 'admin',
+  'ingestion.imports.start': 'admin',
+  'ingestion.imports.cancel': 'admin',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

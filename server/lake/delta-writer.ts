@@ -1,7 +1,8 @@
 // Client of the Delta writer sidecar (pipelines/lake/delta_writer.py, delta-rs in the project's
 // .venv): one long-lived Python process, one JSON request per line. Requests are answered in
 // order; a crashed sidecar is restarted on the next request, and the request that was in flight
-// fails (its WAL segment stays unretired and is retried — the commit is idempotent).
+// fails (its WAL segment stays unretired and is retried — the commit is idempotent). The sidecar
+// handles one request at a time, so maintenance (compact, vacuum) never overlaps an append.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -14,6 +15,36 @@ export interface AppendSegmentResult {
   events_status?: 'written' | 'skipped';
   identifies_status?: 'written' | 'skipped';
   seconds: number;
+}
+
+export interface PartitionFileStats {
+  /** Partition column → value as the Delta log encodes it (null for a null value); {} unpartitioned. */
+  values: Record<string, string | null>;
+  files: number;
+  bytes: number;
+  /** Files (and their bytes) below the requested small-file size. */
+  small_files: number;
+  small_bytes: number;
+  /** Bytes in files below the target size: what optimize would read and rewrite. */
+  rewrite_bytes: number;
+}
+
+export interface PartitionFilesResult {
+  exists: boolean;
+  version?: number;
+  partition_columns: string[];
+  partitions: PartitionFileStats[];
+}
+
+export interface CompactResult {
+  metrics: {
+    numFilesAdded: number;
+    numFilesRemoved: number;
+    partitionsOptimized: number;
+    bytesAdded: number;
+    bytesRemoved: number;
+  };
+  version: number;
 }
 
 export interface DeltaWriterOptions {
@@ -124,8 +155,46 @@ export class DeltaWriter {
     });
   }
 
-  compact(table: string): Promise<{ metrics: Record<string, unknown> }> {
-    return this.request({ op: 'compact', table });
+  /** File counts and sizes per partition, read from the Delta log only. */
+  partitionFiles(
+    table: string,
+    args: { smallFileBytes: number; targetSize?: number },
+  ): Promise<PartitionFilesResult> {
+    return this.request({
+      op: 'partition_files',
+      table,
+      small_file_bytes: args.smallFileBytes,
+      target_size: args.targetSize,
+    });
+  }
+
+  /**
+   * delta-rs optimize.compact. `partitions` limits it to those partitions (values as reported by
+   * partitionFiles); without it the whole table is compacted. A checkpoint follows a commit
+   * unless `checkpoint` is false.
+   */
+  compact(
+    table: string,
+    args: {
+      partitions?: Record<string, string>[];
+      targetSize?: number;
+      maxConcurrentTasks?: number;
+      checkpoint?: boolean;
+    } = {},
+  ): Promise<CompactResult> {
+    return this.request({
+      op: 'compact',
+      table,
+      partitions: args.partitions,
+      target_size: args.targetSize,
+      max_concurrent_tasks: args.maxConcurrentTasks,
+      checkpoint: args.checkpoint,
+    });
+  }
+
+  /** Deletes files removed from the table longer ago than its deleted-file retention (7 days). */
+  vacuum(table: string): Promise<{ deleted: number }> {
+    return this.request({ op: 'vacuum', table });
   }
 
   committedVersion(table: string): Promise<{ version: number | null }> {

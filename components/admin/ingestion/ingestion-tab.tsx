@@ -1,6 +1,6 @@
 'use client';
-// Admin → Ingestion: throughput and lag per source, the live event stream (SSE), and rejected
-// events (dead letters) with edit-and-replay.
+// Admin → Ingestion: throughput and lag per source (and the first-start demo load), the live
+// event stream (SSE), file imports, and rejected events (dead letters) with edit-and-replay.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Activity, AlertTriangle, Database, Pause, Play, RotateCcw, Timer } from 'lucide-react';
@@ -29,6 +29,9 @@ import {
   TableRow,
 } from '@/components/ui/table';
 import { Textarea } from '@/components/ui/textarea';
+import { Progress } from '@/components/ui/progress';
+import type { DemoDataStatus } from '@/server/ingest/demo-data';
+import { ImportFilesCard } from './import-files-card';
 import { Sparkline } from './sparkline';
 
 const nf = new Intl.NumberFormat();
@@ -57,6 +60,7 @@ function Overview() {
     <QueryView query={overview}>
       {(o) => (
         <div className="grid gap-4 md:grid-cols-3" data-testid="ingestion-overview">
+          <DemoDataBanner status={o.demoData} />
           {o.sources.length === 0 ? (
             <Card className="md:col-span-2">
               <CardHeader>
@@ -136,6 +140,35 @@ function Overview() {
         </div>
       )}
     </QueryView>
+  );
+}
+
+const DEMO_STEP = { generating: 'Generating', importing: 'Importing' } as const;
+
+/** The first-start demo load while it runs (or if it failed); nothing once it is done. */
+function DemoDataBanner({ status }: { status: DemoDataStatus | null }) {
+  if (!status || status.state === 'done' || status.state === 'idle') return null;
+  if (status.state === 'failed')
+    return (
+      <div className="md:col-span-3">
+        <ErrorAlert
+          message={`The demo dataset could not be loaded: ${status.error ?? 'unknown error'}. It is retried at the next start.`}
+        />
+      </div>
+    );
+  const percent = Math.round((status.progress ?? 0) * 100);
+  return (
+    <Card className="md:col-span-3" data-testid="demo-data-progress">
+      <CardHeader className="pb-2">
+        <CardDescription>First start</CardDescription>
+        <CardTitle className="text-base">
+          {DEMO_STEP[status.state]} the demo dataset (90 days of the Orbit app)… {percent}%
+        </CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Progress value={percent} aria-label="Demo data progress" />
+      </CardContent>
+    </Card>
   );
 }
 
@@ -450,6 +483,7 @@ export function IngestionTab({ workspaceSlug }: { workspaceSlug: string }) {
     <div className="grid gap-6" data-testid="ingestion-tab">
       <Overview />
       <LiveStream workspaceSlug={workspaceSlug} />
+      <ImportFilesCard workspaceSlug={workspaceSlug} />
       <DeadLetters />
     </div>
   );

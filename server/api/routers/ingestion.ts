@@ -1,7 +1,8 @@
-// Admin → Ingestion: throughput and lag, recent events, dead letters with replay.
+// Admin → Ingestion: throughput and lag, recent events, file imports, dead letters with replay.
 import { z } from 'zod';
 import { createTRPCRouter, workspaceProcedure } from '../trpc';
 import { ingestionOverview } from '../../ingest/monitor/overview';
+import { MAX_FILES_PER_IMPORT } from '../../ingest/import/import-jobs';
 import { listDeadLetters, replayDeadLetter } from '../../ingest/monitor/dead-letters';
 
 const adminProcedure = workspaceProcedure('admin');
@@ -19,11 +20,39 @@ export const ZReplayRequestSchema = z.object({
   payload: z.unknown().optional().describe('A corrected event to replay instead of the stored one'),
 });
 
+const ZImportId = z.uuid('not an import id');
+export const ZImportStartRequestSchema = z.object({
+  uploadIds: z
+    .array(z.uuid('not an upload id'))
+    .min(1, 'choose at least one file')
+    .max(MAX_FILES_PER_IMPORT, `an import takes at most ${MAX_FILES_PER_IMPORT} files`)
+    .describe('Ids answered by POST /api/ingest/uploads'),
+});
+export const ZImportRequestSchema = z.object({ id: ZImportId });
+
 export const ingestionRouter = createTRPCRouter({
-  overview: adminProcedure.query(({ ctx }) => ingestionOverview(ctx.runtime, ctx.workspace.id)),
+  overview: adminProcedure.query(({ ctx }) => ingestionOverview(ctx.runtime, ctx.workspace)),
   recent: adminProcedure
     .input(ZRecentEventsRequestSchema)
     .query(({ ctx, input }) => ctx.runtime.liveHub.recentEvents(ctx.workspace.id, input.event)),
+  imports: createTRPCRouter({
+    list: adminProcedure.query(({ ctx }) => ctx.runtime.importJobs.list(ctx.workspace.id)),
+    get: adminProcedure
+      .input(ZImportRequestSchema)
+      .query(({ ctx, input }) => ctx.runtime.importJobs.get(ctx.workspace.id, input.id)),
+    start: adminProcedure
+      .input(ZImportStartRequestSchema)
+      .mutation(({ ctx, input }) =>
+        ctx.runtime.importJobs.start(
+          ctx.workspace.id,
+          { id: ctx.user.id, email: ctx.user.email, ip: ctx.clientIp },
+          input.uploadIds,
+        ),
+      ),
+    cancel: adminProcedure
+      .input(ZImportRequestSchema)
+      .mutation(({ ctx, input }) => ctx.runtime.importJobs.cancel(ctx.workspace.id, input.id)),
+  }),
   deadLetters: createTRPCRouter({
     list: adminProcedure
       .input(ZDeadLettersListRequestSchema)

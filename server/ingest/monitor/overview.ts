@@ -1,7 +1,9 @@
 // Admin → Ingestion overview: throughput per source, lag of the lake writer, events in bronze.
 import type { Runtime } from '../../runtime';
+import { getDemoDataStatus } from '../demo-data';
 
-export async function ingestionOverview(runtime: Runtime, workspaceId: string) {
+export async function ingestionOverview(runtime: Runtime, workspace: { id: string; slug: string }) {
+  const workspaceId = workspace.id;
   const wal = runtime.wal.stats;
   let lakeEvents: number | null = null;
   let lastEventInLake: string | null = null;
@@ -32,5 +34,10 @@ export async function ingestionOverview(runtime: Runtime, workspaceId: string) {
       lastReceivedAt: lastEventInLake,
     },
     liveSubscribers: runtime.liveHub.subscriberCount,
+    /** The first-start demo load, for the demo workspace only. */
+    demoData:
+      workspace.slug === runtime.config.demoWorkspaceSlug && runtime.config.demoData
+        ? getDemoDataStatus()
+        : null,
   };
 }

@@ -3,7 +3,7 @@
 // and the admin role in that workspace, checked here (route handlers get no tRPC middleware).
 import { findRuntime } from '@/server/runtime';
 import { jsonError } from '@/server/http/json-error';
-import { hasRole } from '@/server/auth/roles';
+import { requireWorkspaceRole } from '@/server/http/route-access';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,15 +17,9 @@ export async function GET(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const slug = url.searchParams.get('workspace') ?? '';
   const eventName = url.searchParams.get('event')?.slice(0, 200) || undefined;
-  const session = await runtime.auth.api.getSession({ headers: req.headers });
-  if (!session)
-    return jsonError('UNAUTHORIZED', 'Sign in to continue. Your session may have expired.');
-  const membership = await runtime.prisma.membership.findFirst({
-    where: { userId: session.user.id, workspace: { slug } },
-    select: { role: true, workspaceId: true },
-  });
-  if (!membership || !hasRole(membership.role, 'admin'))
-    return jsonError('FORBIDDEN', 'The live event stream needs the admin role in this workspace.');
+  const access = await requireWorkspaceRole(runtime, req, slug, 'admin', 'The live event stream');
+  if (access instanceof Response) return access;
+  const membership = access;
 
   const encoder = new TextEncoder();
   let cleanup = () => undefined as void;

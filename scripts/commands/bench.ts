@@ -1,0 +1,143 @@
+// `tl bench <name>`: the benchmarks in bench/. Each prints progress to stderr and its figures to
+// stdout (a table, or one JSON line with --json); `--record` also writes them, with the command
+// line, commit and machine, to bench/results/<date>-<name>.json.
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { benchIngest, INGEST_TARGETS } from '../../bench/ingest';
+import { AppError } from '../../server/errors';
+import { formatTable, toCliError, writeStdout } from './shared/cli-output';
+
+interface IngestCommandOptions {
+  seconds: string;
+  connections: string;
+  json?: boolean;
+  record?: boolean;
+}
+
+function positiveInt(name: string, raw: string, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw new AppError(
+      'BAD_REQUEST',
+      `--${name} must be an integer from 1 to ${max}, got "${raw}".`,
+    );
+  return n;
+}
+
+function machine() {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function record(name: string, command: string, result: object): Promise<string> {
+  const date = new Date().toISOString().slice(0, 10);
+  const file = path.join('bench', 'results', `${date}-${name}.json`);
+  await mkdir(path.dirname(file), { recursive: true });
+  const body = {
+    command,
+    gitCommit: gitCommit(),
+    date: new Date().toISOString(),
+    machine: machine(),
+    ...result,
+  };
+  await writeFile(file, `${JSON.stringify(body, null, 2)}\n`);
+  return file;
+}
+
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('Run a benchmark (see bench/README.md)');
+  bench
+    .command('ingest')
+    .description(
+      'POST /api/v1/batch on a real server: sustained events/s, ack latency at 20k events/s, lake size vs NDJSON',
+    )
+    .option('--seconds <n>', 'length of the sustained and baseline phases', '15')
+    .option('--connections <n>', 'concurrent HTTP connections in the sustained phase', '16')
+    .option('--json', 'print one JSON line')
+    .option('--record', 'also write bench/results/<date>-ingest.json')
+    .action(async (options: IngestCommandOptions) => {
+      try {
+        const seconds = positiveInt('seconds', options.seconds, 600);
+        const connections = positiveInt('connections', options.connections, 1024);
+        const result = await benchIngest({
+          seconds,
+          connections,
+          log: (line) => process.stderr.write(`bench ingest: ${line}\n`),
+        });
+        const checks = {
+          events_per_s: result.events_per_s >= INGEST_TARGETS.events_per_s,
+          p99_ack_ms_at_20k: result.p99_ack_ms_at_20k <= INGEST_TARGETS.p99_ack_ms_at_20k,
+          lake_to_ndjson_bytes: result.lake_to_ndjson_bytes <= INGEST_TARGETS.lake_to_ndjson_bytes,
+        };
+        const output = { ...result, targets: INGEST_TARGETS, meets_targets: checks };
+        if (options.record) {
+          const command = `npm run tl -- bench ingest --seconds ${seconds} --connections ${connections}${options.json ? ' --json' : ''} --record`;
+          const file = await record('ingest', command, output);
+          process.stderr.write(`bench ingest: recorded in ${file}\n`);
+        }
+        if (options.json) {
+          await writeStdout(`${JSON.stringify(output)}\n`);
+        } else {
+          const b = result.baseline;
+          const rows = [
+            [
+              'sustained events/s',
+              result.events_per_s,
+              b.as_events_per_s,
+              `≥ ${INGEST_TARGETS.events_per_s}`,
+              checks.events_per_s,
+            ],
+            ['p50 ack ms (sustained)', result.p50_ack_ms, b.p50_ms, '', ''],
+            [
+              'p99 ack ms at 20k events/s',
+              result.p99_ack_ms_at_20k,
+              '',
+              `≤ ${INGEST_TARGETS.p99_ack_ms_at_20k}`,
+              checks.p99_ack_ms_at_20k,
+            ],
+            [
+              'lake bytes / NDJSON bytes',
+              result.lake_to_ndjson_bytes,
+              '',
+              `≤ ${INGEST_TARGETS.lake_to_ndjson_bytes}`,
+              checks.lake_to_ndjson_bytes,
+            ],
+          ];
+          await writeStdout(
+            `${formatTable(
+              [
+                { name: 'measure', type: 'string' },
+                { name: 'ours', type: 'float' },
+                { name: 'baseline (rejected key)', type: 'float' },
+                { name: 'target', type: 'string' },
+                { name: 'met', type: 'string' },
+              ],
+              rows,
+            )}\n`,
+          );
+        }
+        process.exitCode = 0;
+      } catch (error) {
+        const body = toCliError(error);
+        if (options.json) await writeStdout(`${JSON.stringify({ error: body })}\n`);
+        else process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
