@@ -120,6 +120,16 @@ function Overview() {
               {o.lag.lastError ? (
                 <span className="text-destructive">Last error: {o.lag.lastError}</span>
               ) : null}
+              <span data-testid="ingestion-compaction">
+                {!o.compaction.enabled
+                  ? 'Compaction off (TL_COMPACT_INTERVAL_MS=0)'
+                  : o.compaction.lastMerge
+                    ? `Compacted ${nf.format(o.compaction.lastMerge.filesRemoved)} small files into ${nf.format(o.compaction.lastMerge.filesAdded)} ${ago(o.compaction.lastMerge.at)}`
+                    : `Small files compacted ${o.compaction.lastRunAt ? `(checked ${ago(o.compaction.lastRunAt)})` : 'every few minutes'}`}
+              </span>
+              {o.compaction.lastError ? (
+                <span className="text-destructive">Compaction error: {o.compaction.lastError}</span>
+              ) : null}
             </CardContent>
           </Card>
           <Card>

@@ -28,6 +28,18 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
       lastError: runtime.flusher.lastError ?? null,
       flushIntervalMs: runtime.config.ingest.flushIntervalMs,
     },
+    compaction: {
+      enabled: runtime.config.compaction.intervalMs > 0,
+      lastRunAt: runtime.compactor.lastRun?.finishedAt ?? null,
+      lastError: runtime.compactor.lastRun?.error ?? null,
+      lastMerge: runtime.compactor.lastRunWithChanges
+        ? {
+            at: runtime.compactor.lastRunWithChanges.finishedAt,
+            filesRemoved: runtime.compactor.lastRunWithChanges.filesRemoved,
+            filesAdded: runtime.compactor.lastRunWithChanges.filesAdded,
+          }
+        : null,
+    },
     lake: {
       available: runtime.deltaAvailable,
       events: lakeEvents,
