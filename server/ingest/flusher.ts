@@ -28,7 +28,10 @@ export interface FlushedSegment extends AppendSegmentResult {
   segment: number;
 }
 
-export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [unknown] }> {
+export class Flusher extends EventEmitter<{
+  flushed: [FlushedSegment];
+  'flush-failed': [unknown];
+}> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -68,7 +71,9 @@ export class Flusher extends EventEmitter<{ flushed: [FlushedSegment]; error: [u
         { err: error, failures: this.failures },
         'flush to the lake failed; will retry',
       );
-      this.emit('error', error);
+      // Not 'error': an EventEmitter 'error' without a listener throws, and a failed background
+      // flush would take the whole server down (and again at every start, on replay).
+      this.emit('flush-failed', error);
       // Back off up to 30 s; events stay safe in the log meanwhile.
       this.schedule(Math.min(30_000, this.opts.intervalMs * 2 ** this.failures));
     }

@@ -18,20 +18,41 @@ const id = (what: string) =>
     .min(1, `${what} must not be empty`)
     .max(LIMITS.idLength, `${what} is longer than ${LIMITS.idLength} characters`);
 
+/**
+ * The instants bronze can hold: the Delta writer's timestamps (Python datetime) span the years
+ * 0001–9999 in UTC. The ISO syntax also admits year 0000 and offsets that cross the ends; such a
+ * row would fail its whole WAL segment's commit, and every later segment with it.
+ */
+export const TIME_RANGE = {
+  min: Date.parse('0001-01-01T00:00:00.000Z'),
+  max: Date.parse('9999-12-31T23:59:59.999Z'),
+} as const;
+export const inTimeRange = (ms: number): boolean => ms >= TIME_RANGE.min && ms <= TIME_RANGE.max;
+
 /** ISO 8601 with a time and an offset or Z, e.g. 2026-11-01T10:00:00.123Z. */
-export const ZTimestamp = z.iso.datetime({
-  offset: true,
-  message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-01T10:00:00.123Z',
-});
+export const ZTimestamp = z.iso
+  .datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-01T10:00:00.123Z',
+  })
+  .refine((t) => inTimeRange(Date.parse(t)), {
+    message: 'must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+  });
 
 const ZJsonObject = z.record(z.string(), z.unknown());
 
-const ZProperties = ZJsonObject.refine(
-  (p) => Buffer.byteLength(JSON.stringify(p)) <= LIMITS.propertiesBytes,
-  {
-    message: `properties are larger than ${LIMITS.propertiesBytes / 1024} KiB`,
-  },
-);
+/** Serialised size; Infinity when the value is nested too deeply to serialise at all. */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch {
+    return Infinity; // RangeError: maximum call stack size exceeded
+  }
+}
+
+const ZProperties = ZJsonObject.refine((p) => jsonBytes(p) <= LIMITS.propertiesBytes, {
+  message: `properties are larger than ${LIMITS.propertiesBytes / 1024} KiB or nested too deeply`,
+});
 
 const ctxString = z.string().max(500);
 export const ZContext = z

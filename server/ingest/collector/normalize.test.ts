@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalizeBatch, type NormalizeMeta } from './normalize';
+import { eventIdFromMessageId, normalizeBatch, type NormalizeMeta } from './normalize';
 import { AppError } from '../../errors';
 
 const receivedAt = new Date('2026-11-01T12:00:00.000Z');
@@ -94,6 +94,26 @@ describe('normalizeBatch', () => {
       event_id: '0b7c6f5e-1d2a-4b3c-8d4e-5f6a7b8c9d0e',
       anonymous_id: 'a1',
     });
+  });
+
+  it('uses a Segment messageId as the event id, so SDK retries deduplicate', () => {
+    const uuid = '0192F0A4-1B2C-7D3E-8F40-123456789ABC';
+    const send = () =>
+      normalizeBatch(
+        {
+          batch: [
+            { type: 'track', event: 'x', userId: 'u', messageId: 'ajs-next-1730000000-abc' },
+            { type: 'track', event: 'x', userId: 'u', messageId: uuid },
+            { type: 'track', event: 'x', userId: 'u' },
+          ],
+        },
+        meta,
+      ).events.map((e) => e.event_id);
+    const [first, second] = [send(), send()];
+    expect(first[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second[0]).toBe(first[0]);
+    expect(first[1]).toBe(uuid.toLowerCase());
+    expect(eventIdFromMessageId('ajs-next-1730000000-abd')).not.toBe(first[0]);
   });
 
   // Existing Segment / RudderStack SDKs send camelCase track, page and identify calls.

@@ -3,11 +3,14 @@
 // envelope, corrects client clock skew with sent_at the way Segment does
 // (ts = received_at − (sent_at − timestamp)), assigns UUIDv7 event ids and stamps
 // received_at, workspace_id, source and the batch id. Pure apart from the id generator.
-import { v7 as uuidv7 } from 'uuid';
+// Text columns are repaired to well-formed Unicode: a JSON escape can carry a lone UTF-16
+// surrogate, which the Delta writer cannot encode — it would fail the whole WAL segment's commit.
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { AppError } from '../../errors';
 import {
   describeIssues,
+  inTimeRange,
   ZBatchRequest,
   ZEnvelopeEvent,
   ZEnvelopeIdentify,
@@ -75,8 +78,13 @@ export interface NormalizeMeta {
   newId?: (ts: Date) => string;
 }
 
+/** Lone surrogates → U+FFFD, as invalid UTF-8 bytes already become when the body is decoded. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
+const wellFormed = (v: string): string => v.replace(LONE_SURROGATE, '\uFFFD');
+const optText = (v: string | undefined): string | null => (v === undefined ? null : wellFormed(v));
+// Slicing can cut a surrogate pair in half, so repair after it.
 const str = (v: unknown): string | null =>
-  typeof v === 'string' && v.length > 0 ? v.slice(0, 500) : null;
+  typeof v === 'string' && v.length > 0 ? wellFormed(v.slice(0, 500)) : null;
 const obj = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
@@ -179,6 +187,7 @@ function parseItem(item: unknown): Parsed {
       value: {
         kind: 'event',
         event: isPage ? 'page_viewed' : d.event,
+        eventId: d.messageId === undefined ? undefined : eventIdFromMessageId(d.messageId),
         userId: d.userId,
         anonymousId: d.anonymousId,
         timestamp: d.timestamp,
@@ -206,6 +215,18 @@ function parseItem(item: unknown): Parsed {
       context: e.context ?? {},
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Fixed namespace for ids derived from Segment messageIds (a random v4, chosen once).
+const MESSAGE_ID_NAMESPACE = '6f1c8a52-3f0e-4c59-9a53-0f5f3b2a7d41';
+
+/**
+ * Segment SDKs retry with the same messageId, so it is the event's id: as is when it is a UUID,
+ * else a UUIDv5 of it — the same messageId always gives the same event_id, and retries dedupe.
+ */
+export function eventIdFromMessageId(messageId: string): string {
+  return UUID.test(messageId) ? messageId.toLowerCase() : uuidv5(messageId, MESSAGE_ID_NAMESPACE);
 }
 
 /** Segment's nested context → our flat context fields. */
@@ -250,16 +271,20 @@ export function normalizeBatch(body: unknown, meta: NormalizeMeta): NormalizedBa
     }
     const c = parsed.value;
     const ts = correctedTime(c.timestamp, sentAt, meta.receivedAt);
-    if (Number.isNaN(ts.getTime())) {
-      out.rejected.push({ index, reason: 'timestamp: could not be corrected with sent_at' });
+    if (!inTimeRange(ts.getTime())) {
+      out.rejected.push({
+        index,
+        reason:
+          'timestamp: corrected with sent_at it falls outside the years 0001–9999; check the client clock',
+      });
       return;
     }
     const tsIso = ts.toISOString();
     if (c.kind === 'identify') {
       out.identifies.push({
         workspace_id: meta.workspaceId,
-        user_id: c.userId!,
-        anonymous_id: c.anonymousId ?? null,
+        user_id: wellFormed(c.userId!),
+        anonymous_id: optText(c.anonymousId),
         ts: tsIso,
         received_at: receivedAtIso,
         traits: JSON.stringify(c.properties),
@@ -272,10 +297,10 @@ export function normalizeBatch(body: unknown, meta: NormalizeMeta): NormalizedBa
     out.events.push({
       event_id: c.eventId ?? newId(ts),
       workspace_id: meta.workspaceId,
-      event: c.event!,
-      user_id: c.userId ?? null,
-      anonymous_id: c.anonymousId ?? null,
-      session_id: c.sessionId ?? null,
+      event: wellFormed(c.event!),
+      user_id: optText(c.userId),
+      anonymous_id: optText(c.anonymousId),
+      session_id: optText(c.sessionId),
       ts: tsIso,
       event_date: tsIso.slice(0, 10),
       received_at: receivedAtIso,

@@ -13,7 +13,13 @@ import { normalizeBatch } from '../collector/normalize';
 const MAX_PAYLOAD_CHARS = 32 * 1024;
 
 function storable(payload: unknown): Prisma.InputJsonValue {
-  const text = JSON.stringify(payload ?? null) ?? 'null';
+  let text: string;
+  try {
+    text = JSON.stringify(payload ?? null) ?? 'null';
+  } catch {
+    // Nested too deeply to serialise (the collector rejected it for that): keep the reason.
+    return { truncated: true, preview: '(nested too deeply to store)' };
+  }
   if (text.length <= MAX_PAYLOAD_CHARS) return (payload ?? null) as Prisma.InputJsonValue;
   return { truncated: true, preview: text.slice(0, MAX_PAYLOAD_CHARS) };
 }
