@@ -15,6 +15,7 @@ interface IngestCommandOptions {
   connections: string;
   json?: boolean;
   record?: boolean;
+  cpuProf?: string;
 }
 
 function positiveInt(name: string, raw: string, max: number): number {
@@ -39,7 +40,11 @@ function machine() {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${head}+uncommitted` : head;
   } catch {
     return null;
   }
@@ -71,6 +76,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--connections <n>', 'concurrent HTTP connections in the sustained phase', '16')
     .option('--json', 'print one JSON line')
     .option('--record', 'also write bench/results/<date>-ingest.json')
+    .option('--cpu-prof <dir>', "write a V8 CPU profile of the server's process to <dir>")
     .action(async (options: IngestCommandOptions) => {
       try {
         const seconds = positiveInt('seconds', options.seconds, 600);
@@ -79,6 +85,7 @@ export function registerBenchCommand(program: Command): void {
           seconds,
           connections,
           log: (line) => process.stderr.write(`bench ingest: ${line}\n`),
+          cpuProfDir: options.cpuProf,
         });
         const checks = {
           events_per_s: result.events_per_s >= INGEST_TARGETS.events_per_s,
