@@ -19,6 +19,17 @@ export function lakeTables(lakeDir: string): LakeTables {
 
 const quote = (p: string) => `'${p.replaceAll("'", "''")}'`;
 
+/**
+ * The identity map the staging layer joins events through: each anonymous id belongs to the
+ * first user an identify call linked it to (later links of the same anonymous id are ignored,
+ * as Segment and PostHog do), per workspace.
+ */
+const IDENTITY_MAP_VIEW = `CREATE OR REPLACE VIEW bronze.identity_map AS
+  SELECT workspace_id, anonymous_id, arg_min(user_id, ts) AS user_id, min(ts) AS linked_at
+  FROM bronze.identifies
+  WHERE anonymous_id IS NOT NULL
+  GROUP BY workspace_id, anonymous_id`;
+
 /** Creates or refreshes bronze.* views for the Delta tables that exist. Returns their names. */
 export async function refreshBronzeViews(
   engine: DuckDbEngine,
@@ -33,6 +44,7 @@ export async function refreshBronzeViews(
         `CREATE OR REPLACE VIEW bronze.${name} AS SELECT * FROM delta_scan(${quote(dir)})`,
       );
       created.push(`bronze.${name}`);
+      if (name === 'identifies') await conn.run(IDENTITY_MAP_VIEW);
     }
   });
   return created;

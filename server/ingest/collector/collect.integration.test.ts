@@ -122,6 +122,12 @@ describe('collector', () => {
         `select count(*) from bronze.identifies where user_id = 'u_20' and anonymous_id = 'a_20'`,
       ),
     ).toBe(1);
+    // The identify with both ids links the anonymous history to the user.
+    expect(
+      await count(
+        `select count(*) from bronze.identity_map where anonymous_id = 'a_20' and user_id = 'u_20'`,
+      ),
+    ).toBe(1);
     expect(
       (await fx.runtime.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId } })).lastUsedAt,
     ).toBeInstanceOf(Date);
