@@ -18,8 +18,8 @@ import { migrate, type MigrateResult } from './db/migrator';
 import { createAuth, type Auth } from './auth/auth';
 import { generateToken, readOrCreateSecretFile } from './auth/secrets';
 import { seedFirstStart, type SeedResult } from './auth/seed';
-import { existsSync } from 'node:fs';
-import { createDuckDbEngine, type DuckDbEngine } from './query/duckdb-engine';
+import type { DuckDbEngine } from './query/duckdb-engine';
+import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
@@ -154,36 +154,14 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       logger,
     });
 
-    // The delta extension comes from the PyPI package that bootstrap lays out in .venv; it must
-    // be loaded before the engine locks its configuration.
-    const extensionDir = path.join(config.projectRoot, '.venv', 'duckdb-extensions');
-    let deltaAvailable = false;
-    const engine = await createDuckDbEngine({
-      lakeDir: config.lakeDir,
-      tempDir: config.duckdb.tempDir,
-      threads: config.duckdb.threads,
-      memoryLimit: config.duckdb.memoryLimit,
+    const { engine, deltaAvailable, views } = await openLakeEngine(config, logger, {
       poolSize: config.query.poolSize,
       queueMax: config.query.queueMax,
-      defaultTimeoutMs: config.query.timeoutMs,
-      defaultMaxRows: config.query.maxRows,
-      logger,
-      setup: async (conn) => {
-        if (!existsSync(extensionDir)) return;
-        await conn.run(`SET extension_directory = '${extensionDir.replaceAll("'", "''")}'`);
-        await conn.run('LOAD delta');
-        deltaAvailable = true;
-      },
     });
     cleanups.unshift(() => engine.close());
-    if (!deltaAvailable)
-      logger.warn(
-        { extensionDir },
-        'DuckDB delta extension not found: bronze tables are not queryable until bootstrap installs it',
-      );
 
     const lake = lakeTables(config.lakeDir);
-    const viewed = new Set(deltaAvailable ? await refreshBronzeViews(engine, lake) : []);
+    const viewed = new Set(views);
     const wal = await WriteAheadLog.open({
       dir: config.ingest.walDir,
       segmentBytes: config.ingest.flushBytes * 2,

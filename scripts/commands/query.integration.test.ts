@@ -1,7 +1,7 @@
 // Spawns the real CLI (node --import tsx scripts/tl.ts) against a temp data dir: the contract
 // scripts rely on is one JSON line on stdout and the exit code.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,33 @@ describe('tl query --json', () => {
       rows: [[42]],
     });
   });
+
+  it('reads the bronze tables of the lake (after an import)', async () => {
+    const file = path.join(dataDir, 'events.ndjson');
+    await writeFile(
+      file,
+      [
+        { event: 'signed_up', anonymous_id: 'a_1', timestamp: '2026-10-01T10:00:00Z' },
+        {
+          type: 'identify',
+          user_id: 'u_1',
+          anonymous_id: 'a_1',
+          timestamp: '2026-10-01T10:01:00Z',
+        },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const imported = await runTl(['import', file, '--json'], { TL_DEMO_DATA: '0' });
+    expect(imported.code, imported.stderr).toBe(0);
+    const run = await runTl([
+      'query',
+      '--json',
+      `select e.event, m.user_id from bronze.events e join bronze.identity_map m using (workspace_id, anonymous_id)`,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((jsonLine(run.stdout) as { rows: unknown[] }).rows).toEqual([['signed_up', 'u_1']]);
+  }, 60_000);
 
   it('applies the row cap', async () => {
     const run = await runTl(['query', '--json', '--max-rows', '3', 'select * from range(10)']);

@@ -6,7 +6,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../server/config';
 import { AppError } from '../../server/errors';
 import { createLogger } from '../../server/logger';
-import { createDuckDbEngine, type DuckDbEngine } from '../../server/query/duckdb-engine';
+import type { DuckDbEngine } from '../../server/query/duckdb-engine';
+import { openLakeEngine } from '../../server/lake/lake-engine';
 import { formatTable, toCliError, writeStdout } from './shared/cli-output';
 
 interface QueryCommandOptions {
@@ -47,18 +48,8 @@ export async function runQuery(sql: string, options: QueryCommandOptions): Promi
   try {
     const config = loadConfig();
     const logger = createLogger(config.logLevel, { name: 'tl', stream: 'stderr' });
-    engine = await createDuckDbEngine({
-      lakeDir: config.lakeDir,
-      tempDir: config.duckdb.tempDir,
-      threads: config.duckdb.threads,
-      memoryLimit: config.duckdb.memoryLimit,
-      // One query per CLI run: one connection, nobody to queue.
-      poolSize: 1,
-      queueMax: 0,
-      defaultTimeoutMs: config.query.timeoutMs,
-      defaultMaxRows: config.query.maxRows,
-      logger,
-    });
+    // One query per CLI run: one connection, nobody to queue. bronze.* views included.
+    ({ engine } = await openLakeEngine(config, logger, { poolSize: 1, queueMax: 0 }));
     const result = await engine.execute(sql, {
       maxRows: options.maxRows,
       timeoutMs: options.timeoutMs,
