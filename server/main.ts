@@ -9,6 +9,7 @@ import { loadConfig, type Config } from './config';
 import { isAppError } from './errors';
 import { CLIENT_IP_HEADER } from './auth/auth';
 import { startRuntime } from './runtime';
+import { captureKind, serveCapture } from './http/capture-route';
 import { createLogger } from './logger';
 import { PATH_HEADER } from '../lib/path-header';
 
@@ -43,8 +44,11 @@ async function main(): Promise<void> {
     // The client IP used for rate limiting and audit comes from the socket, never from the client.
     req.headers[CLIENT_IP_HEADER] = clientIp(req);
     // Layouts use the path for "sign in and come back here" redirects (lib/current-path.ts).
-    req.headers[PATH_HEADER] = new URL(req.url ?? '/', 'http://x').pathname;
-    handle(req, res).catch((error: unknown) => {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    req.headers[PATH_HEADER] = pathname;
+    const kind = captureKind(req.method, pathname);
+    const served = kind ? serveCapture(runtime, kind, req, res) : handle(req, res);
+    served.catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request failed');
       if (!res.headersSent) {
         res.statusCode = 500;
