@@ -165,7 +165,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
     let acknowledged = 0;
 
     opts.log('warm-up (3 s)…');
-    const warmup = await run({
+    await run({
       url: base,
       connections: 2,
       duration: 3,
@@ -193,7 +193,6 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
     const sustainedOk = sustained['2xx'];
     const sustainedEvents = acknowledged - beforeSustained;
 
-    void warmup;
     const overview = async () => {
       const res = await fetch(`${base}/api/trpc/ingestion.overview`, {
         headers: { cookie, origin: base, 'x-tl-workspace': 'demo' },

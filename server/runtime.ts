@@ -183,7 +183,9 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
     });
     flusher.afterCommit('schema-registry', (s) => updateRegistryFromSegment(db.prisma, wal, s));
-    const ingestBus = new IngestBus();
+    const ingestBus = new IngestBus((err, event) =>
+      logger.error({ err, event }, 'an ingest-bus listener failed'),
+    );
     const ingestStats = new IngestStats();
     ingestStats.attach(ingestBus);
     const liveHub = new LiveHub();

@@ -15,7 +15,8 @@ import { lakeTables, type LakeTables } from './lake';
 import { Flusher } from '../ingest/flusher';
 import { WriteAheadLog } from '../ingest/wal/write-ahead-log';
 import { normalizeBatch } from '../ingest/collector/normalize';
-import { createDuckDbEngine, type DuckDbEngine } from '../query/duckdb-engine';
+import type { DuckDbEngine } from '../query/duckdb-engine';
+import { testLakeEngine } from '@/test/lake-engine';
 
 const root = path.resolve('.');
 const D1 = '2026-03-01';
@@ -115,22 +116,7 @@ beforeAll(async () => {
   flusher.afterCommit('keep', (s) =>
     copyFile(wal.pathOf(s.segment), path.join(keptDir, `${s.segment}.wal`)),
   );
-  engine = await createDuckDbEngine({
-    lakeDir: path.join(dir, 'lake'),
-    tempDir: path.join(dir, 'tmp'),
-    threads: 1,
-    memoryLimit: '512MB',
-    poolSize: 1,
-    queueMax: 4,
-    defaultTimeoutMs: 20_000,
-    defaultMaxRows: 10_000,
-    setup: async (conn) => {
-      await conn.run(
-        `SET extension_directory = '${path.join(root, '.venv', 'duckdb-extensions')}'`,
-      );
-      await conn.run('LOAD delta');
-    },
-  });
+  engine = await testLakeEngine(dir, root, 10_000);
 });
 
 afterAll(async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaWriter } from './delta-writer';
 import { WriteAheadLog } from '../ingest/wal/write-ahead-log';
 import { normalizeBatch } from '../ingest/collector/normalize';
-import { createDuckDbEngine, type DuckDbEngine } from '../query/duckdb-engine';
+import type { DuckDbEngine } from '../query/duckdb-engine';
+import { testLakeEngine } from '@/test/lake-engine';
 
 const root = path.resolve('.');
 let dir: string;
@@ -40,22 +41,7 @@ function batch(day: string, n: number, offset = 0) {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'tl-delta-'));
   writer = new DeltaWriter({ root, timeoutMs: 60_000 });
-  engine = await createDuckDbEngine({
-    lakeDir: path.join(dir, 'lake'),
-    tempDir: path.join(dir, 'tmp'),
-    threads: 1,
-    memoryLimit: '512MB',
-    poolSize: 1,
-    queueMax: 4,
-    defaultTimeoutMs: 20_000,
-    defaultMaxRows: 1000,
-    setup: async (conn) => {
-      await conn.run(
-        `SET extension_directory = '${path.join(root, '.venv', 'duckdb-extensions')}'`,
-      );
-      await conn.run('LOAD delta');
-    },
-  });
+  engine = await testLakeEngine(dir, root, 1000);
 });
 
 afterAll(async () => {

@@ -21,18 +21,11 @@ import {
   TableRow,
 } from '@/components/ui/table';
 import { cn } from '@/lib/utils';
+import { formatBytes, formatCount } from '@/lib/format';
 import type { ImportJobView } from '@/server/ingest/import/import-jobs';
 
-const nf = new Intl.NumberFormat();
 const ACCEPT = ['.ndjson', '.jsonl', '.csv', '.parquet'];
 const MAX_FILES = 20;
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
 
 interface Uploaded {
   uploadId: string;
@@ -152,8 +145,8 @@ export function ImportFilesCard({ workspaceSlug }: { workspaceSlug: string }) {
     startedId.current = null;
     if (finishedState === 'done')
       toast.success(
-        `Imported ${nf.format(job.summary?.events ?? 0)} events` +
-          (job.summary?.rejected ? `, ${nf.format(job.summary.rejected)} rejected` : ''),
+        `Imported ${formatCount(job.summary?.events ?? 0)} events` +
+          (job.summary?.rejected ? `, ${formatCount(job.summary.rejected)} rejected` : ''),
       );
     void queryClient.invalidateQueries({ queryKey: trpc.ingestion.imports.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.ingestion.overview.queryKey() });
@@ -303,7 +296,7 @@ function JobPanel({ job, onCancel }: { job: Job; onCancel: () => void }) {
           </div>
           <Progress value={p.fraction * 100} aria-label="Import progress" />
           <span className="text-xs text-muted-foreground tabular-nums">
-            {nf.format(p.accepted)} accepted · {nf.format(p.rejected)} rejected
+            {formatCount(p.accepted)} accepted · {formatCount(p.rejected)} rejected
           </span>
         </div>
       ) : null}
@@ -312,11 +305,11 @@ function JobPanel({ job, onCancel }: { job: Job; onCancel: () => void }) {
         <div className="grid gap-3" data-testid="import-summary">
           <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-5">
             {[
-              ['Events', nf.format(job.summary.events)],
-              ['Identifies', nf.format(job.summary.identifies)],
-              ['Rejected', nf.format(job.summary.rejected)],
+              ['Events', formatCount(job.summary.events)],
+              ['Identifies', formatCount(job.summary.identifies)],
+              ['Rejected', formatCount(job.summary.rejected)],
               ['Duration', `${job.summary.seconds.toFixed(1)} s`],
-              ['Rate', `${nf.format(job.summary.eventsPerSecond)}/s`],
+              ['Rate', `${formatCount(job.summary.eventsPerSecond)}/s`],
             ].map(([label, value]) => (
               <div key={label}>
                 <dt className="text-muted-foreground">{label}</dt>
@@ -336,7 +329,9 @@ function JobPanel({ job, onCancel }: { job: Job; onCancel: () => void }) {
                 {job.summary.rejectedByReason.slice(0, 10).map((r) => (
                   <TableRow key={r.reason}>
                     <TableCell className="text-destructive">{r.reason}</TableCell>
-                    <TableCell className="text-right tabular-nums">{nf.format(r.count)}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {formatCount(r.count)}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -356,12 +351,14 @@ function JobPanel({ job, onCancel }: { job: Job; onCancel: () => void }) {
                 {job.files.map((f) => (
                   <TableRow key={f.name}>
                     <TableCell className="font-mono text-xs">{f.name}</TableCell>
-                    <TableCell className="text-right tabular-nums">{nf.format(f.events)}</TableCell>
                     <TableCell className="text-right tabular-nums">
-                      {nf.format(f.identifies)}
+                      {formatCount(f.events)}
                     </TableCell>
                     <TableCell className="text-right tabular-nums">
-                      {nf.format(f.rejected)}
+                      {formatCount(f.identifies)}
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {formatCount(f.rejected)}
                     </TableCell>
                   </TableRow>
                 ))}
@@ -414,10 +411,10 @@ function RecentImports({
               <Badge variant={STATE_VARIANT[j.state]}>{j.state}</Badge>
             </TableCell>
             <TableCell className="text-right tabular-nums">
-              {nf.format(j.progress.accepted)}
+              {formatCount(j.progress.accepted)}
             </TableCell>
             <TableCell className="text-right tabular-nums">
-              {nf.format(j.progress.rejected)}
+              {formatCount(j.progress.rejected)}
             </TableCell>
           </TableRow>
         ))}

@@ -6,6 +6,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { Activity, AlertTriangle, Database, Pause, Play, RotateCcw, Timer } from 'lucide-react';
 import { toast } from 'sonner';
 import { useTRPC } from '@/lib/trpc/client';
+import { formatBytes, formatCount } from '@/lib/format';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorAlert, QueryView, TableSkeleton } from '@/components/query-view';
 import { Badge } from '@/components/ui/badge';
@@ -34,8 +35,6 @@ import type { DemoDataStatus } from '@/server/ingest/demo-data';
 import { ImportFilesCard } from './import-files-card';
 import { Sparkline } from './sparkline';
 
-const nf = new Intl.NumberFormat();
-
 function ago(value: Date | string | null | undefined): string {
   if (!value) return 'never';
   const s = Math.round((Date.now() - new Date(value).getTime()) / 1000);
@@ -43,12 +42,6 @@ function ago(value: Date | string | null | undefined): string {
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   return new Date(value).toLocaleString();
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }
 
 function Overview() {
@@ -81,7 +74,7 @@ function Overview() {
                     <Badge variant="outline">{s.source}</Badge>
                   </CardDescription>
                   <CardTitle className="text-2xl tabular-nums">
-                    {nf.format(Math.round(s.eventsPerSecond))} events/s
+                    {formatCount(Math.round(s.eventsPerSecond))} events/s
                   </CardTitle>
                 </CardHeader>
                 <CardContent className="grid gap-2 text-sm text-muted-foreground">
@@ -91,9 +84,9 @@ function Overview() {
                     label={`Events per 10 s over the last 5 minutes from ${s.source}`}
                   />
                   <div className="flex justify-between">
-                    <span>{nf.format(s.acceptedTotal)} accepted</span>
+                    <span>{formatCount(s.acceptedTotal)} accepted</span>
                     <span className={s.rejectedTotal ? 'text-destructive' : undefined}>
-                      {nf.format(s.rejectedTotal)} rejected
+                      {formatCount(s.rejectedTotal)} rejected
                     </span>
                   </div>
                   <span>Last event {ago(s.lastEventAt)}</span>
@@ -124,7 +117,7 @@ function Overview() {
                 {!o.compaction.enabled
                   ? 'Compaction off (TL_COMPACT_INTERVAL_MS=0)'
                   : o.compaction.lastMerge
-                    ? `Compacted ${nf.format(o.compaction.lastMerge.filesRemoved)} small files into ${nf.format(o.compaction.lastMerge.filesAdded)} ${ago(o.compaction.lastMerge.at)}`
+                    ? `Compacted ${formatCount(o.compaction.lastMerge.filesRemoved)} small files into ${formatCount(o.compaction.lastMerge.filesAdded)} ${ago(o.compaction.lastMerge.at)}`
                     : `Small files compacted ${o.compaction.lastRunAt ? `(checked ${ago(o.compaction.lastRunAt)})` : 'every few minutes'}`}
               </span>
               {o.compaction.lastError ? (
@@ -138,7 +131,7 @@ function Overview() {
                 <Database className="size-4" /> bronze.events
               </CardDescription>
               <CardTitle className="text-2xl tabular-nums">
-                {o.lake.events === null ? '—' : nf.format(o.lake.events)} events
+                {o.lake.events === null ? '—' : formatCount(o.lake.events)} events
               </CardTitle>
             </CardHeader>
             <CardContent className="text-sm text-muted-foreground">
@@ -250,7 +243,7 @@ function LiveStream({ workspaceSlug }: { workspaceSlug: string }) {
           </CardTitle>
           <CardDescription>
             Newest acknowledged events as they arrive
-            {skipped ? ` (${nf.format(skipped)} more not shown)` : ''}.
+            {skipped ? ` (${formatCount(skipped)} more not shown)` : ''}.
           </CardDescription>
         </div>
         <div className="flex items-center gap-2">
@@ -412,7 +405,7 @@ function DeadLetters() {
         <CardTitle className="flex items-center gap-2 text-base">
           <AlertTriangle className="size-4" /> Rejected events
           {letters.data?.pages[0]?.pending ? (
-            <Badge variant="destructive">{nf.format(letters.data.pages[0].pending)}</Badge>
+            <Badge variant="destructive">{formatCount(letters.data.pages[0].pending)}</Badge>
           ) : null}
         </CardTitle>
         <CardDescription>

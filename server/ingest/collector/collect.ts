@@ -2,9 +2,7 @@
 // size (413), JSON (400), ingestion key (401 missing / 403 invalid or revoked), workspace rate
 // (429), then per-event validation; accepted rows are fsync'ed to the write-ahead log before
 // the 200 is sent (503 when the log cannot take them). A client never gets a 2xx for an event
-// that could then be lost. Publishing to the ingest bus is a side channel: a listener that throws
-// (the dead-letter store cannot serialise a payload nested thousands of levels deep) is logged and
-// does not turn the answer into a 500 — after the WAL append that 500 would be a lie.
+// that could then be lost. Publishing to the ingest bus is a side channel (see ingest-bus.ts).
 import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../../runtime';
 import { AppError, HTTP_STATUS, isAppError } from '../../errors';
@@ -70,14 +68,6 @@ function presentedKey(req: Request, body: unknown): string | undefined {
   return undefined;
 }
 
-function publish(runtime: Runtime, what: string, emit: () => void): void {
-  try {
-    emit();
-  } catch (error) {
-    runtime.logger.error({ err: error }, `an ingest-bus listener failed on ${what} events`);
-  }
-}
-
 function asBatch(kind: CollectKind, body: unknown): unknown {
   if (kind === 'batch' || !body || typeof body !== 'object' || Array.isArray(body)) return body;
   const { sent_at, sentAt, api_key: _k, writeKey: _w, ...item } = body as Record<string, unknown>;
@@ -133,15 +123,13 @@ export async function collect(
       );
     if (batch.rejected.length) {
       const items = (request as { batch: unknown[] }).batch;
-      publish(runtime, 'rejected', () =>
-        runtime.ingestBus.emit('rejected', {
-          workspaceId: found.workspaceId,
-          source: 'api',
-          batchId,
-          receivedAt,
-          items: batch.rejected.map((r) => ({ ...r, payload: items[r.index] })),
-        }),
-      );
+      runtime.ingestBus.emit('rejected', {
+        workspaceId: found.workspaceId,
+        source: 'api',
+        batchId,
+        receivedAt,
+        items: batch.rejected.map((r) => ({ ...r, payload: items[r.index] })),
+      });
     }
     if (count === 0) {
       return json(400, {
@@ -155,15 +143,13 @@ export async function collect(
       });
     }
     await runtime.wal.append({ id: batchId, events: batch.events, identifies: batch.identifies });
-    publish(runtime, 'accepted', () =>
-      runtime.ingestBus.emit('accepted', {
-        workspaceId: found.workspaceId,
-        source: 'api',
-        batchId,
-        events: batch.events,
-        identifies: batch.identifies,
-      }),
-    );
+    runtime.ingestBus.emit('accepted', {
+      workspaceId: found.workspaceId,
+      source: 'api',
+      batchId,
+      events: batch.events,
+      identifies: batch.identifies,
+    });
     runtime.flusher.nudge();
     touchKey(runtime, found.keyId);
     return json(200, { accepted: count, rejected: batch.rejected });

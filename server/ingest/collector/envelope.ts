@@ -54,18 +54,27 @@ const ZProperties = ZJsonObject.refine((p) => jsonBytes(p) <= LIMITS.propertiesB
   message: `properties are larger than ${LIMITS.propertiesBytes / 1024} KiB or nested too deeply`,
 });
 
-const ctxString = z.string().max(500);
+/** The context fields the contract names (bronze columns of the same names). */
+export const CONTEXT_FIELDS = [
+  'app_version',
+  'platform',
+  'os',
+  'browser',
+  'device_type',
+  'country',
+  'locale',
+  'page_path',
+] as const;
+export const CONTEXT_FIELD_LENGTH = 500;
+
+const ctxString = z.string().max(CONTEXT_FIELD_LENGTH).optional();
 export const ZContext = z
-  .object({
-    app_version: ctxString.optional(),
-    platform: ctxString.optional(),
-    os: ctxString.optional(),
-    browser: ctxString.optional(),
-    device_type: ctxString.optional(),
-    country: ctxString.optional(),
-    locale: ctxString.optional(),
-    page_path: ctxString.optional(),
-  })
+  .object(
+    Object.fromEntries(CONTEXT_FIELDS.map((f) => [f, ctxString])) as Record<
+      (typeof CONTEXT_FIELDS)[number],
+      typeof ctxString
+    >,
+  )
   .catchall(z.unknown());
 
 /** One event in our envelope. */

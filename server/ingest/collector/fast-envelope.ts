@@ -5,7 +5,7 @@
 // returns undefined and goes through ZEnvelopeEvent, which gives the precise reason. The
 // property test in fast-envelope.test.ts checks that whatever this accepts, zod accepts with the
 // same output.
-import { LIMITS, ZTimestamp } from './envelope';
+import { CONTEXT_FIELD_LENGTH, CONTEXT_FIELDS, LIMITS, ZTimestamp } from './envelope';
 
 /** The fields of a valid envelope event, as ZEnvelopeEvent would output them. */
 export interface FastEnvelopeEvent {
@@ -24,16 +24,6 @@ const UUID =
   /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 // The common shape of a timestamp; only these are checked here (then by ZTimestamp itself).
 const SIMPLE_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const CONTEXT_STRINGS = [
-  'app_version',
-  'platform',
-  'os',
-  'browser',
-  'device_type',
-  'country',
-  'locale',
-  'page_path',
-] as const;
 const KNOWN = new Set([
   'type',
   'event',
@@ -107,9 +97,10 @@ export function fastEnvelopeEvent(o: Record<string, unknown>): FastEnvelopeEvent
   }
   if (o.context !== undefined) {
     if (!isPlainObject(o.context)) return undefined;
-    for (const k of CONTEXT_STRINGS) {
+    for (const k of CONTEXT_FIELDS) {
       const v = o.context[k];
-      if (v !== undefined && (typeof v !== 'string' || v.length > 500)) return undefined;
+      if (v !== undefined && (typeof v !== 'string' || v.length > CONTEXT_FIELD_LENGTH))
+        return undefined;
     }
     out.context = o.context;
   }

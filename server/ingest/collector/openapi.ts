@@ -98,6 +98,7 @@ const COMMON_RESPONSES = {
 const SECURITY = [{ bearer: [] }, { segmentBasic: [] }];
 
 export function buildOpenApiDocument(): JsonSchema {
+  const batchRequest = schemaOf(ZBatchRequest);
   return {
     openapi: '3.1.0',
     info: {
@@ -169,9 +170,9 @@ export function buildOpenApiDocument(): JsonSchema {
       },
       schemas: {
         BatchRequest: {
-          ...schemaOf(ZBatchRequest),
+          ...batchRequest,
           properties: {
-            ...(schemaOf(ZBatchRequest).properties as JsonSchema),
+            ...(batchRequest.properties as JsonSchema),
             batch: {
               type: 'array',
               minItems: 1,

@@ -3,20 +3,12 @@
 // fields may be flat columns (app_version, platform, …) or one `context` JSON column. Not
 // obvious: file timestamps often lack the "T" or a zone ("2026-11-01 10:00:00"); those are read
 // as UTC, which is what exports from warehouses mean. Unknown columns are ignored.
+import { CONTEXT_FIELDS } from '../collector/envelope';
 import { MAX_PAYLOAD_CHARS, type ImportItem } from './import-item';
 
 export const ID_COLUMNS = ['type', 'event', 'event_id', 'user_id', 'anonymous_id', 'session_id'];
 export const JSON_COLUMNS = ['properties', 'traits', 'context'];
-export const CONTEXT_COLUMNS = [
-  'app_version',
-  'platform',
-  'os',
-  'browser',
-  'device_type',
-  'country',
-  'locale',
-  'page_path',
-];
+export const CONTEXT_COLUMNS: readonly string[] = CONTEXT_FIELDS;
 export const TIMESTAMP_COLUMNS = ['timestamp'];
 export const KNOWN_COLUMNS = [
   ...ID_COLUMNS,
