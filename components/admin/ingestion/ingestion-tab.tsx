@@ -59,9 +59,9 @@ function Overview() {
               <CardHeader>
                 <CardTitle className="text-base">Throughput</CardTitle>
                 <CardDescription>
-                  No events since the server started. Send some to POST /api/v1/batch with an
-                  ingestion key, or import a file with{' '}
-                  <code className="font-mono">npm run tl -- import</code>.
+                  No events since the server started. Send some to{' '}
+                  <code className="font-mono">POST /api/v1/batch</code> with an ingestion key, or
+                  use Import files below.
                 </CardDescription>
               </CardHeader>
             </Card>
