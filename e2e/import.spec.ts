@@ -25,10 +25,15 @@ test('an admin imports NDJSON and CSV files and sees a summary with the rejectio
   await page.goto(`/w/${seeded.slug}/admin?tab=ingestion`);
   const card = page.getByTestId('import-files');
   await expect(card).toBeVisible();
-  await page.getByTestId('import-file-input').setInputFiles([
-    { name: 'accounts.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) },
-    { name: 'legacy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
-  ]);
+  // The card is server-rendered; a file chosen before hydration has no handler yet, so choose
+  // again until the selection shows (a person would simply pick the files again).
+  await expect(async () => {
+    await page.getByTestId('import-file-input').setInputFiles([
+      { name: 'accounts.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) },
+      { name: 'legacy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) },
+    ]);
+    await expect(page.getByTestId('import-selected')).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await expect(page.getByTestId('import-selected')).toContainText('accounts.ndjson');
   await expect(page.getByTestId('import-selected')).toContainText('legacy.csv');
   await page.getByTestId('import-start').click();
@@ -60,9 +65,14 @@ test('a file type that cannot be imported is refused before anything is uploaded
 }) => {
   await loginAs(page, seeded.users.admin.email, seeded.users.admin.password);
   await page.goto(`/w/${seeded.slug}/admin?tab=ingestion`);
-  await page
-    .getByTestId('import-file-input')
-    .setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
-  await expect(page.getByText(/Not importable: notes\.txt/)).toBeVisible();
+  // As above: choose again if the first choice came before hydration.
+  await expect(async () => {
+    await page
+      .getByTestId('import-file-input')
+      .setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await expect(page.getByText(/Not importable: notes\.txt/).first()).toBeVisible({
+      timeout: 1000,
+    });
+  }).toPass();
   await expect(page.getByTestId('import-start')).toHaveCount(0);
 });
