@@ -21,12 +21,13 @@ import { seedFirstStart, type SeedResult } from './auth/seed';
 import type { DuckDbEngine } from './query/duckdb-engine';
 import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
-import { lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
+import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
 import { Flusher } from './ingest/flusher';
 import { IngestBus } from './ingest/ingest-bus';
 import { startDemoData } from './ingest/demo-data';
+import { SegmentAggregator } from './catalog/schema-registry/aggregate-segment';
 import { updateRegistryFromSegment } from './catalog/schema-registry/update-registry';
 import { IngestStats } from './ingest/monitor/ingest-stats';
 import { LiveHub } from './ingest/monitor/live-hub';
@@ -115,7 +116,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     let embedded: EmbeddedPostgres | undefined;
     let url = config.databaseUrl;
     if (!url) {
-      embedded = await startEmbeddedPostgres(config.pgliteDir);
+      embedded = await startEmbeddedPostgres(config.pgliteDir, logger);
       cleanups.unshift(() => embedded!.stop());
       url = embedded.url;
       logger.info({ dataDir: config.pgliteDir }, 'embedded PGlite started');
@@ -179,10 +180,21 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     });
     // A bronze table appears with its first commit; it gets its view before the flush returns.
     flusher.afterCommit('bronze-views', async () => {
-      if (!deltaAvailable || viewed.size === Object.keys(lake).length) return;
+      // Only when a table without a view now exists: re-creating views binds every Delta
+      // table again (a log read per commit otherwise, e.g. while bronze.identifies is absent).
+      if (!deltaAvailable || !hasNewLakeTable(lake, viewed)) return;
       for (const name of await refreshBronzeViews(engine, lake)) viewed.add(name);
     });
-    flusher.afterCommit('schema-registry', (s) => updateRegistryFromSegment(db.prisma, wal, s));
+    const registryAggregator = await SegmentAggregator.open([config.ingest.walDir, lake.events]);
+    cleanups.unshift(async () => registryAggregator.close());
+    flusher.afterCommit('schema-registry', (s) =>
+      updateRegistryFromSegment(
+        db.prisma,
+        registryAggregator,
+        { wal, eventsTable: lake.events },
+        s,
+      ),
+    );
     const ingestBus = new IngestBus((err, event) =>
       logger.error({ err, event }, 'an ingest-bus listener failed'),
     );

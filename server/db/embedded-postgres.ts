@@ -2,11 +2,13 @@
 // and served on a loopback socket by pglite-socket, so the app talks to it through the very same
 // pg + @prisma/adapter-pg path as to a real PostgreSQL. PGlite is single-connection: clients use
 // a pool of 1, and a lock file stops a second process from opening the same directory.
+// PGlite and its socket server run on a worker thread (embedded-postgres-worker.mjs): queries
+// (WASM, CPU-bound) then never stall the main event loop that acknowledges ingestion.
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors';
+import type { Logger } from '../logger';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -60,35 +62,69 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
   throw new AppError('SERVICE_UNAVAILABLE', `Could not lock ${lockFile}.`);
 }
 
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Pick<Logger, 'error'> = { error: (...args: unknown[]) => console.error(...args) },
+): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const lockFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.lock`);
   const release = await acquireLock(lockFile);
-  let db: PGlite | undefined;
+  const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
+    workerData: { dataDir },
+    // The worker needs no TypeScript loader; inheriting `--import tsx` would only slow its start.
+    execArgv: [],
+  });
   try {
-    db = await PGlite.create({ dataDir });
-    // The pg pool uses one connection, but when pg-pool drops a connection after a query error it
-    // opens the next one before the old socket has closed. With the default maxConnections of 1,
-    // Node's net server refuses that new socket and the query fails with "Connection terminated
-    // unexpectedly". pglite-socket multiplexes connections onto the one PGlite session (keeping a
-    // transaction on its connection), so a little headroom is safe.
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
-    await server.start();
-    const address = server.getServerConn();
-    const port = Number(address.split(':').pop());
-    const pglite = db;
+    const port = await new Promise<number>((resolve, reject) => {
+      worker.once('message', (m: WorkerMessage) =>
+        m.type === 'ready'
+          ? resolve(m.port)
+          : reject(
+              new AppError(
+                'SERVICE_UNAVAILABLE',
+                `The embedded database did not start: ${m.type === 'failed' ? m.message : m.type}`,
+              ),
+            ),
+      );
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new AppError('SERVICE_UNAVAILABLE', `The embedded database exited (code ${code}).`)),
+      );
+    });
+    worker.removeAllListeners();
+    let exited = false;
+    let stopping = false;
+    worker.on('exit', (code) => {
+      exited = true;
+      // Past start-up the database should live as long as the process. Without it every request
+      // fails, so say why loudly; the pg pool reports the refused connections itself.
+      if (!stopping) log.error({ code }, 'embedded PGlite worker exited unexpectedly');
+    });
+    worker.on('error', (error) => log.error({ err: error }, 'embedded PGlite worker failed'));
     return {
       url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
       dataDir,
       async stop() {
-        await server.stop();
-        await pglite.close();
+        if (stopping) return;
+        stopping = true;
+        if (!exited) {
+          const stopped = new Promise<void>((resolve) => {
+            worker.on('message', (m: WorkerMessage) => m.type === 'stopped' && resolve());
+            worker.once('exit', () => resolve());
+          });
+          worker.postMessage({ type: 'stop' });
+          await stopped;
+          await worker.terminate();
+        }
         await release();
       },
     };
   } catch (error) {
-    await db?.close().catch(() => undefined);
+    await worker.terminate().catch(() => undefined);
     await release();
     throw error;
   }
 }
+
+type WorkerMessage =
+  { type: 'ready'; port: number } | { type: 'failed'; message: string } | { type: 'stopped' };

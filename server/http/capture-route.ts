@@ -2,8 +2,7 @@
 // without Next.js's routing and request adaptation in between: the capture API is the hot path
 // (tl bench ingest), and it renders nothing. Everything else goes to Next.js.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { collect, type CollectKind } from '../ingest/collector/collect';
+import { collect, nodeCollectRequest, type CollectKind } from '../ingest/collector/collect';
 import type { Runtime } from '../runtime';
 
 const ROUTES: Record<string, CollectKind> = {
@@ -23,18 +22,7 @@ export async function serveCapture(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  const request = new Request(`http://localhost${req.url ?? '/'}`, {
-    method: 'POST',
-    headers,
-    body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
-    duplex: 'half',
-  } as RequestInit);
-  const response = await collect(runtime, request, kind);
+  const response = await collect(runtime, nodeCollectRequest(req), kind);
   const body = Buffer.from(await response.arrayBuffer());
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));

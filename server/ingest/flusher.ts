@@ -105,6 +105,7 @@ export class Flusher extends EventEmitter<{
   private async flushOnce(): Promise<void> {
     await this.opts.wal.seal();
     for (const segment of this.opts.wal.sealedSegments()) {
+      const started = performance.now();
       const result = await this.opts.writer.appendSegment({
         segment: this.opts.wal.pathOf(segment),
         version: segment,
@@ -112,17 +113,20 @@ export class Flusher extends EventEmitter<{
         identifiesTable: this.opts.identifiesTable,
       });
       const flushed = { segment, ...result };
+      const ms: Record<string, number> = { append: Math.round(performance.now() - started) };
       for (const hook of this.hooks) {
+        const hookStarted = performance.now();
         await hook
           .fn(flushed)
           .catch((error: unknown) =>
             this.opts.logger.error({ err: error, hook: hook.name, segment }, 'commit hook failed'),
           );
+        ms[hook.name] = Math.round(performance.now() - hookStarted);
       }
       await this.opts.wal.retire(segment);
       this.lastFlushAt = new Date();
       this.lastError = undefined;
-      this.opts.logger.debug(flushed, 'segment committed to the lake');
+      this.opts.logger.debug({ ...flushed, ms }, 'segment committed to the lake');
       this.emit('flushed', flushed);
     }
   }

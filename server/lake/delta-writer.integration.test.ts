@@ -1,6 +1,6 @@
 // WAL segment → Delta (delta-rs sidecar) → read back by the locked DuckDB engine with the
 // delta extension from the project's .venv. Replays of a segment must not write twice.
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,8 +79,20 @@ describe('Delta writer', () => {
       events_status: 'written',
       identifies_status: 'written',
     });
+    // It names the files its events commit added: one per partition, each really there.
+    expect(first.events_files?.map((f) => f.split('/')[0]).sort()).toEqual([
+      'event_date=2026-10-30',
+      'event_date=2026-10-31',
+      'event_date=2026-11-01',
+    ]);
+    for (const file of first.events_files ?? [])
+      expect((await stat(path.join(eventsTable, file))).size).toBeGreaterThan(0);
     const again = await writer.appendSegment(args);
-    expect(again).toMatchObject({ events_status: 'skipped', identifies_status: 'skipped' });
+    expect(again).toMatchObject({
+      events_status: 'skipped',
+      identifies_status: 'skipped',
+      events_files: [],
+    });
     expect((await writer.committedVersion(eventsTable)).version).toBe(seq);
 
     expect((await readdir(eventsTable)).filter((n) => n.startsWith('event_date=')).sort()).toEqual([

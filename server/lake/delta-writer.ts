@@ -13,6 +13,8 @@ export interface AppendSegmentResult {
   events: number;
   identifies: number;
   events_status?: 'written' | 'skipped';
+  /** The Parquet files (relative to the events table) the events commit added; [] if skipped. */
+  events_files?: string[];
   identifies_status?: 'written' | 'skipped';
   seconds: number;
 }

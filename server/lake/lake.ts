@@ -30,6 +30,13 @@ const IDENTITY_MAP_VIEW = `CREATE OR REPLACE VIEW bronze.identity_map AS
   WHERE anonymous_id IS NOT NULL
   GROUP BY workspace_id, anonymous_id`;
 
+/** Whether a Delta table exists that has no bronze.* view among `viewed` yet. */
+export function hasNewLakeTable(tables: LakeTables, viewed: ReadonlySet<string>): boolean {
+  return Object.entries(tables).some(
+    ([name, dir]) => !viewed.has(`bronze.${name}`) && existsSync(path.join(dir, '_delta_log')),
+  );
+}
+
 /** Creates or refreshes bronze.* views for the Delta tables that exist. Returns their names. */
 export async function refreshBronzeViews(
   engine: DuckDbEngine,

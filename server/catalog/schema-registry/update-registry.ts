@@ -1,5 +1,6 @@
 // Keeps the schema registry (event_definitions, property_definitions) up to date from each WAL
-// segment after its Delta commit: one pass over the segment, then ONE statement — an
+// segment after its Delta commit: one aggregation of the segment's rows (aggregate-segment.ts, in
+// DuckDB, off the event loop), then ONE statement — an
 // INSERT … ON CONFLICT per table, the events one in a data-modifying CTE, so both tables change
 // atomically without an interactive transaction (which on PGlite's single pooled connection
 // would compete with request traffic for the connection). Rows arrive through unnest() over a
@@ -9,32 +10,35 @@
 // Counting is at least once: a segment replayed after a crash between its hook and its
 // retirement is counted again. That over-counts volume slightly in a rare case but never loses
 // an event name, which skipping replays (events_status = 'skipped') could.
+import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { Prisma } from '../../db/generated/client';
 import type { PrismaClient } from '../../db/client';
 import type { FlushedSegment } from '../../ingest/flusher';
 import type { WriteAheadLog } from '../../ingest/wal/write-ahead-log';
 import {
-  createAggregator,
   MAX_EXAMPLES,
-  type RegistryInputEvent,
   type SegmentAggregate,
+  type SegmentAggregator,
+  type SegmentSource,
 } from './aggregate-segment';
 
-/** The commit hook: streams the segment's events through the aggregator, then upserts. */
+/**
+ * The commit hook: aggregates the segment (the Parquet files its commit added, or the WAL
+ * segment when a replay found the commit already made), then upserts.
+ */
 export async function updateRegistryFromSegment(
   prisma: PrismaClient,
-  wal: WriteAheadLog,
-  flushed: Pick<FlushedSegment, 'segment' | 'events'>,
+  aggregator: SegmentAggregator,
+  where: { wal: Pick<WriteAheadLog, 'pathOf'>; eventsTable: string },
+  flushed: Pick<FlushedSegment, 'segment' | 'events' | 'events_status' | 'events_files'>,
 ): Promise<void> {
   if (flushed.events === 0) return;
-  const aggregator = createAggregator();
-  // Each line is one request's rows: {id, events, identifies}.
-  for await (const record of wal.read(flushed.segment)) {
-    const events = (record as { events?: unknown }).events;
-    if (Array.isArray(events)) for (const e of events as RegistryInputEvent[]) aggregator.add(e);
-  }
-  await upsertRegistry(prisma, aggregator.result());
+  const source: SegmentSource =
+    flushed.events_status === 'written' && flushed.events_files
+      ? { kind: 'parquet', files: flushed.events_files.map((f) => path.join(where.eventsTable, f)) }
+      : { kind: 'wal', segment: where.wal.pathOf(flushed.segment) };
+  await upsertRegistry(prisma, await aggregator.aggregate(source));
 }
 
 export async function upsertRegistry(

@@ -4,6 +4,7 @@
 // the 200 is sent (503 when the log cannot take them). A client never gets a 2xx for an event
 // that could then be lost. Publishing to the ingest bus is a side channel (see ingest-bus.ts).
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Runtime } from '../../runtime';
 import { AppError, HTTP_STATUS, isAppError } from '../../errors';
 import { findWorkspaceByApiKey } from '../../auth/api-keys';
@@ -28,36 +29,96 @@ function errorJson(error: AppError): Response {
   return json(HTTP_STATUS[error.code], { error: error.toJSON() }, retry);
 }
 
-async function readBody(req: Request): Promise<string> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > LIMITS.batchBytes)
-    throw new AppError(
-      'PAYLOAD_TOO_LARGE',
-      `The request body is larger than ${LIMITS.batchBytes / 1024 / 1024} MiB; send smaller batches.`,
-    );
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > LIMITS.batchBytes) {
-      await reader.cancel();
-      throw new AppError(
-        'PAYLOAD_TOO_LARGE',
-        `The request body is larger than ${LIMITS.batchBytes / 1024 / 1024} MiB; send smaller batches.`,
-      );
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * What the collector reads of a request. Route handlers pass a web Request; the node:http hot
+ * path (server/http/capture-route.ts) passes its IncomingMessage through `nodeCollectRequest`,
+ * which skips the web-stream adapter (a measurable share of the per-batch cost).
+ */
+export interface CollectRequest {
+  header(name: string): string | undefined;
+  /** The body as bytes; throws PAYLOAD_TOO_LARGE as soon as it exceeds `limit`. */
+  body(limit: number): Promise<Buffer>;
+}
+
+const tooLarge = () =>
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body is larger than ${LIMITS.batchBytes / 1024 / 1024} MiB; send smaller batches.`,
+  );
+
+export function webCollectRequest(req: Request): CollectRequest {
+  return {
+    header: (name) => req.headers.get(name) ?? undefined,
+    async body(limit) {
+      if (!req.body) return Buffer.alloc(0);
+      const reader = req.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await reader.cancel();
+          throw tooLarge();
+        }
+        chunks.push(value);
+      }
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+export function nodeCollectRequest(req: IncomingMessage): CollectRequest {
+  return {
+    header(name) {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    body(limit) {
+      return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) {
+            cleanup();
+            req.pause();
+            reject(tooLarge());
+            return;
+          }
+          chunks.push(chunk);
+        };
+        const onEnd = () => {
+          cleanup();
+          resolve(Buffer.concat(chunks, size));
+        };
+        const onError = (error: Error) => {
+          cleanup();
+          reject(error);
+        };
+        const cleanup = () => {
+          req.off('data', onData);
+          req.off('end', onEnd);
+          req.off('error', onError);
+        };
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+      });
+    },
+  };
+}
+
+async function readBody(req: CollectRequest): Promise<string> {
+  const declared = Number(req.header('content-length') ?? '0');
+  if (declared > LIMITS.batchBytes) throw tooLarge();
+  return (await req.body(LIMITS.batchBytes)).toString('utf8');
 }
 
 /** The key from Authorization (Bearer, or Basic as Segment SDKs send it) or from the body. */
-function presentedKey(req: Request, body: unknown): string | undefined {
-  const auth = req.headers.get('authorization') ?? '';
+function presentedKey(req: CollectRequest, body: unknown): string | undefined {
+  const auth = req.header('authorization') ?? '';
   if (/^bearer /i.test(auth)) return auth.slice(7).trim();
   if (/^basic /i.test(auth))
     return Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
@@ -76,9 +137,10 @@ function asBatch(kind: CollectKind, body: unknown): unknown {
 
 export async function collect(
   runtime: Runtime,
-  req: Request,
+  input: Request | CollectRequest,
   kind: CollectKind,
 ): Promise<Response> {
+  const req = input instanceof Request ? webCollectRequest(input) : input;
   try {
     const text = await readBody(req);
     let body: unknown;
