@@ -44,9 +44,11 @@ describe('pacedLoad', () => {
       requests: [{ path: '/ok', headers: {}, body: 'x' }],
     });
     expect(res).toMatchObject({ sent: 40, ok: 40, failed: 0 });
-    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
-    // 25 ms apart on average; never a burst of back-to-back requests.
-    expect(gaps.filter((g) => g < 10).length).toBeLessThan(4);
+    // 40 due over a second: a burst sender would deliver them all at once. A loaded machine
+    // only delays timers (fewer early), so this holds however busy the machine is.
+    const start = arrivals[0]!;
+    expect(arrivals.filter((t) => t - start < 250).length).toBeLessThanOrEqual(15);
+    expect(arrivals.at(-1)! - start).toBeGreaterThan(900);
   });
 
   it('counts a stall against every request that fell due during it', async () => {

@@ -4,6 +4,7 @@
 // messages go to stderr, and errors in --json mode are JSON on stdout with exit code 1.
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench';
+import { registerDbtCommand } from './commands/dbt';
 import { registerGenerateCommand } from './commands/generate';
 import { registerImportCommand } from './commands/import';
 import { registerOpenApiCommand } from './commands/openapi';
@@ -16,6 +17,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerGenerateCommand,
   registerImportCommand,
   registerBenchCommand,
+  registerDbtCommand,
   registerOpenApiCommand,
 ];
 

@@ -61,6 +61,9 @@ export function parseEnv(source: Record<string, string | undefined>) {
       TL_INGEST_RATE_LIMIT: intFrom(200_000, 1, 100_000_000).describe(
         'Events per second per workspace before 429',
       ),
+      TL_DBT_KEEP_RUNS: intFrom(7, 1, 1_000).describe(
+        'Successful dbt runs whose marts are kept for time travel and rollback',
+      ),
       TL_COMPACT_INTERVAL_MS: intFrom(600_000, 0, 86_400_000).describe(
         'How often small lake files are compacted; 0 = never',
       ),
@@ -121,6 +124,8 @@ export interface Config {
     maxPendingBytes: number;
     rateLimitPerSecond: number;
   };
+  /** dbt runs (server/pipelines). */
+  dbt: { keepRuns: number };
   /** Small-file compaction of the lake (server/lake/compactor.ts); intervalMs 0 = off. */
   compaction: { intervalMs: number; afterSegments: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -176,10 +181,26 @@ export function loadConfig(
       maxPendingBytes: env.TL_WAL_MAX_PENDING_BYTES,
       rateLimitPerSecond: env.TL_INGEST_RATE_LIMIT,
     },
+    dbt: { keepRuns: env.TL_DBT_KEEP_RUNS },
     compaction: {
       intervalMs: env.TL_COMPACT_INTERVAL_MS,
       afterSegments: env.TL_COMPACT_AFTER_SEGMENTS,
     },
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/**
+ * The environment for a child process the server runs with its own settings (dbt): only PATH,
+ * HOME, the locale and the temp folder of ours, so no secret of the server's environment
+ * (DATABASE_URL, TL_SECRET, API keys) reaches it.
+ */
+export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const pick = (name: string) => process.env[name];
+  const base: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV };
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ']) {
+    const value = pick(name);
+    if (value !== undefined) base[name] = value;
+  }
+  return { ...base, ...extra };
 }

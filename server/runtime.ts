@@ -21,6 +21,7 @@ import { seedFirstStart, type SeedResult } from './auth/seed';
 import type { DuckDbEngine } from './query/duckdb-engine';
 import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
+import { PipelineService } from './pipelines/pipeline-service';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
@@ -53,6 +54,8 @@ export interface Runtime {
   liveHub: LiveHub;
   /** Imports of files uploaded in Admin → Ingestion. */
   importJobs: ImportJobs;
+  /** dbt runs (persisted jobs), schedules, and which run's marts each workspace reads. */
+  pipelines: PipelineService;
   deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
@@ -67,6 +70,26 @@ function slot(): Slot {
   const g = globalThis as unknown as Record<symbol, Slot | undefined>;
   g[SLOT] ??= {};
   return g[SLOT];
+}
+
+/** First start: build the demo workspace's marts once its events are in the lake. */
+async function buildDemoMarts(runtime: Runtime, state: string): Promise<void> {
+  if (state !== 'done') return;
+  try {
+    const workspace = await runtime.prisma.workspace.findUnique({
+      where: { slug: runtime.config.demoWorkspaceSlug },
+    });
+    if (!workspace) return;
+    const built = await runtime.prisma.pipelineRun.count({
+      where: { workspaceId: workspace.id, status: { in: ['queued', 'running', 'succeeded'] } },
+    });
+    if (built) return;
+    await runtime.flusher.flush();
+    await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'startup' });
+    runtime.logger.info('demo data: building the marts (Admin → Pipelines shows the run)');
+  } catch (error) {
+    runtime.logger.error({ err: error }, 'demo data: could not start the first dbt build');
+  }
 }
 
 export function findRuntime(): Runtime | undefined {
@@ -233,6 +256,18 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     await importJobs.removeLeftovers();
     // Registered after the flusher's: runs before it, so an import stops before the log closes.
     cleanups.unshift(() => importJobs.close());
+    const pipelines = await PipelineService.start({
+      prisma: db.prisma,
+      engine,
+      logger,
+      databaseUrl: url,
+      projectRoot: config.projectRoot,
+      dataDir: config.dataDir,
+      lakeDir: config.lakeDir,
+      keepRuns: config.dbt.keepRuns,
+    });
+    // Stops (and cancels a running dbt) before the engine and the database close.
+    cleanups.unshift(() => pipelines.close());
 
     const seed =
       opts.seed === false
@@ -264,6 +299,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       ingestStats,
       liveHub,
       importJobs,
+      pipelines,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,
@@ -283,6 +319,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     if (config.demoData && opts.seed !== false) {
       const demo = startDemoData(runtime);
       cleanups.unshift(() => demo.stop());
+      // Then the marts: once the demo events are in the lake, a first dbt build.
+      void demo.done.then((status) => buildDemoMarts(runtime, status.state));
     }
     return runtime;
   } catch (error) {

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { benchDbt, DBT_TARGET_SECONDS } from '../../bench/dbt';
 import {
   benchIngest,
   INGEST_TARGETS,
@@ -164,6 +165,68 @@ export function registerBenchCommand(program: Command): void {
               ],
               rows,
             )}\n`,
+          );
+        }
+        process.exitCode = 0;
+      } catch (error) {
+        const body = toCliError(error);
+        if (options.json) await writeStdout(`${JSON.stringify({ error: body })}\n`);
+        else process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  bench
+    .command('dbt')
+    .description(
+      'Full dbt build (all marts, snapshots, tests) of generated events through the pipeline runner; wall time per model',
+    )
+    .option(
+      '--events <n>',
+      'generated events (data is kept and reused per size and seed)',
+      '10000000',
+    )
+    .option('--seed <n>', 'generator seed', '42')
+    .option('--json', 'print one JSON line: {events, total_s, models}')
+    .option('--record', 'also write bench/results/<date>-dbt.json')
+    .action(async (options: { events: string; seed: string; json?: boolean; record?: boolean }) => {
+      try {
+        const events = positiveInt('events', options.events, 100_000_000);
+        const seed = positiveInt('seed', options.seed, 2 ** 31);
+        const result = await benchDbt({
+          events,
+          seed,
+          days: 90,
+          log: (line) => process.stderr.write(`bench dbt: ${line}\n`),
+        });
+        const met = result.total_s <= DBT_TARGET_SECONDS;
+        process.stderr.write(
+          `bench dbt: baseline (one scan of bronze.events) ${result.details.baseline_scan_bronze_s} s; full build ${result.total_s} s (target ≤ ${DBT_TARGET_SECONDS} s: ${met ? 'met' : 'NOT met'})\n`,
+        );
+        if (options.record) {
+          const command = `npm run tl -- bench dbt --events ${events} --seed ${seed}${options.json ? ' --json' : ''} --record`;
+          const file = await record('dbt', command, {
+            ...result,
+            target_total_s: DBT_TARGET_SECONDS,
+            meets_target: met,
+          });
+          process.stderr.write(`bench dbt: recorded in ${file}\n`);
+        }
+        if (options.json) {
+          const { events: n, total_s, models } = result;
+          await writeStdout(`${JSON.stringify({ events: n, total_s, models })}\n`);
+        } else {
+          await writeStdout(
+            `${formatTable(
+              [
+                { name: 'model', type: 'string' },
+                { name: 'seconds', type: 'float' },
+                { name: 'rows', type: 'integer' },
+              ],
+              Object.entries(result.models)
+                .sort((a, b) => b[1] - a[1])
+                .map(([name, seconds]) => [name, seconds, result.details.rows[name] ?? null]),
+            )}\n\n${result.events.toLocaleString('en-US')} events: full build ${result.total_s} s (${result.details.tests} tests, ${result.details.tests_s} s), target ≤ ${DBT_TARGET_SECONDS} s\n`,
           );
         }
         process.exitCode = 0;

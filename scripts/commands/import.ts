@@ -6,12 +6,12 @@
 // and exit code 1). The first-start demo load is never started from here.
 import type { Command } from 'commander';
 import { loadConfig } from '../../server/config';
-import { AppError } from '../../server/errors';
 import { createLogger } from '../../server/logger';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { importFiles, type ImportResult } from '../../server/ingest/import/import-files';
 import { formatBytes } from './generate';
 import { toCliError, writeStdout } from './shared/cli-output';
+import { resolveWorkspace } from './shared/workspace';
 
 interface ImportCommandOptions {
   workspace?: string;
@@ -30,28 +30,6 @@ export function registerImportCommand(program: Command): void {
     .action(async (paths: string[], options: ImportCommandOptions) => {
       process.exitCode = await runImport(paths, options);
     });
-}
-
-async function resolveWorkspace(
-  runtime: Runtime,
-  slug: string | undefined,
-): Promise<{ id: string; slug: string }> {
-  const { prisma, config } = runtime;
-  const wanted = slug ?? config.demoWorkspaceSlug;
-  const found = await prisma.workspace.findUnique({ where: { slug: wanted } });
-  if (found) return { id: found.id, slug: found.slug };
-  if (slug === undefined) {
-    const first = await prisma.workspace.findFirst({ orderBy: { createdAt: 'asc' } });
-    if (first) return { id: first.id, slug: first.slug };
-  }
-  const all = await prisma.workspace.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } });
-  throw new AppError(
-    'NOT_FOUND',
-    all.length
-      ? `There is no workspace "${wanted}". Use --workspace with one of: ${all.map((w) => w.slug).join(', ')}.`
-      : 'There is no workspace yet. Start the server once to create the demo workspace.',
-    { workspace: wanted },
-  );
 }
 
 export function reportText(result: ImportResult, workspace: string): string {

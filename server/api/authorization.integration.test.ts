@@ -42,6 +42,15 @@ const ACCESS: Record<string, Access> = {
   'ingestion.imports.get': 'admin',
   'ingestion.imports.start': 'admin',
   'ingestion.imports.cancel': 'admin',
+  // pipelines.* (Admin → Pipelines)
+  'pipelines.runs.list': 'admin',
+  'pipelines.runs.get': 'admin',
+  'pipelines.runs.log': 'admin',
+  'pipelines.runs.start': 'admin',
+  'pipelines.runs.cancel': 'admin',
+  'pipelines.runs.activate': 'admin',
+  'pipelines.schedule.get': 'admin',
+  'pipelines.schedule.set': 'admin',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

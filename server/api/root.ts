@@ -5,6 +5,7 @@ import { meRouter } from './routers/me';
 import { systemRouter } from './routers/system';
 import { dataRouter } from './routers/data';
 import { ingestionRouter } from './routers/ingestion';
+import { pipelinesRouter } from './routers/pipelines';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   data: dataRouter,
   ingestion: ingestionRouter,
+  pipelines: pipelinesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,8 @@ export type { PrismaClient };
 export type Db = PrismaClient;
 
 export interface DatabaseHandle {
+  /** The connection string (the embedded server's loopback URL in embedded mode). */
+  url: string;
   prisma: PrismaClient;
   pool: pg.Pool;
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export function createDatabase(url: string, opts: { embedded: boolean }): Databa
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
+    url,
     prisma,
     pool,
     async close() {

@@ -234,6 +234,38 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(await p.deadLetter.findUniqueOrThrow({ where: { id: dead.id } })).toEqual(dead);
     seen.add('DeadLetter');
 
+    const run = await p.pipelineRun.create({
+      data: {
+        workspaceId: ws.id,
+        status: 'succeeded',
+        selector: '+fact_events',
+        trigger: 'manual',
+        requestedById: user.id,
+        startedAt: now,
+        finishedAt: later,
+        nodesTotal: 3,
+        nodesDone: 3,
+        results: [{ name: 'fact_events', status: 'success' }],
+        isCurrent: true,
+      },
+    });
+    expect(await p.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).toEqual(run);
+    seen.add('PipelineRun');
+    // The database allows one queued or running run per workspace.
+    await p.pipelineRun.create({
+      data: { workspaceId: ws.id, status: 'running', trigger: 'manual' },
+    });
+    await expect(
+      p.pipelineRun.create({ data: { workspaceId: ws.id, status: 'queued', trigger: 'manual' } }),
+    ).rejects.toThrow();
+    const schedule = await p.pipelineSchedule.create({
+      data: { workspaceId: ws.id, cron: '0 * * * *', selector: null },
+    });
+    expect(await p.pipelineSchedule.findUniqueOrThrow({ where: { id: schedule.id } })).toEqual(
+      schedule,
+    );
+    seen.add('PipelineSchedule');
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
 
@@ -243,5 +275,8 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(await p.membership.count()).toBe(0);
     expect((await p.apiKey.findUniqueOrThrow({ where: { keyHash: 'kh' } })).createdById).toBeNull();
     expect((await p.auditLog.findUniqueOrThrow({ where: { id: audit.id } })).actorId).toBeNull();
+    expect(
+      (await p.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).requestedById,
+    ).toBeNull();
   });
 });

@@ -109,6 +109,8 @@ export class DuckDbEngine implements QueryEngine {
       const conn = await this.pool.acquire(controller.signal);
       phase = 'running';
       try {
+        // Every query sets it: a pooled connection must not keep the previous caller's schema.
+        await conn.run(`SET search_path = ${sqlString(schemaName(options.schema ?? 'main'))}`);
         return await this.runOn(conn, sql, options.params, maxRows, controller.signal);
       } finally {
         this.pool.release(conn);
@@ -352,6 +354,13 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
     });
   }
   return v;
+}
+
+/** A schema name the engine accepts for `schema`: a plain lower-case identifier. */
+function schemaName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new AppError('BAD_REQUEST', `"${name}" is not a valid schema name.`);
+  return name;
 }
 
 function sqlString(value: string): string {

@@ -41,6 +41,11 @@ export interface ExecuteOptions {
   maxRows?: number;
   /** Aborting interrupts the running query; an already aborted signal never runs it. */
   signal?: AbortSignal;
+  /**
+   * The schema that unqualified names resolve in, e.g. a workspace's marts schema
+   * (server/pipelines/marts.ts), so `fact_events` means that workspace's table. Default: main.
+   */
+  schema?: string;
 }
 
 export interface QueryColumn {

@@ -1,0 +1,140 @@
+// `npm run tl -- bench dbt`: a full `dbt build` (every model, snapshot and test) of generated
+// Orbit events through the same path as Admin → Pipelines (a queued run, the worker, dbt-duckdb,
+// per-run Parquet marts, the view switch), timed per model. Baseline in the same run: one
+// DuckDB scan of all of bronze.events (grouping by event_id, i.e. the dedup every build pays) —
+// the floor under which no build of these marts can go.
+//
+// The generated and imported data is kept under TL_DATA_DIR/bench/dbt-<events>-s<seed> and
+// reused by the next run with the same arguments (generating and importing 10M events takes
+// minutes and is not what is measured).
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../server/config';
+import { generateDataset } from '../server/ingest/generator/generate';
+import { importFiles } from '../server/ingest/import/import-files';
+import { createLogger } from '../server/logger';
+import type { NodeResult } from '../server/pipelines/run-results';
+import { startRuntime } from '../server/runtime';
+
+export interface DbtBenchOptions {
+  events: number;
+  seed: number;
+  days: number;
+  log: (line: string) => void;
+}
+
+export interface DbtBenchResult {
+  events: number;
+  /** Wall time of the run: queued → marts switched, including dbt's start and all tests. */
+  total_s: number;
+  /** Model (and snapshot) name → seconds dbt spent building it. */
+  models: Record<string, number>;
+  details: {
+    status: string;
+    tests: number;
+    tests_s: number;
+    baseline_scan_bronze_s: number;
+    rows: Record<string, number | null>;
+    data_dir: string;
+  };
+}
+
+/** Issue #4's target on one laptop-class machine. */
+export const DBT_TARGET_SECONDS = 60;
+
+export async function benchDbt(opts: DbtBenchOptions): Promise<DbtBenchResult> {
+  const base = loadConfig();
+  const dataDir = path.join(base.dataDir, 'bench', `dbt-${opts.events}-s${opts.seed}`);
+  const ready = path.join(dataDir, 'lake', 'bronze', 'events', '_delta_log');
+  const config = loadConfig({
+    // The bench's own data directory and embedded database; nothing of the caller's is used.
+    NODE_ENV: 'production',
+    TL_DATA_DIR: dataDir,
+    TL_ADMIN_PASSWORD: 'bench-admin-password',
+    TL_DEMO_DATA: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const logger = createLogger('warn', { name: 'bench', stream: 'stderr' });
+  if (!existsSync(ready)) {
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(dataDir, { recursive: true });
+  }
+  const runtime = await startRuntime(config, { logger });
+  try {
+    const workspace = await runtime.prisma.workspace.findUniqueOrThrow({
+      where: { slug: config.demoWorkspaceSlug },
+    });
+    if (!existsSync(ready)) {
+      const gen = path.join(dataDir, 'gen');
+      opts.log(`generating ${opts.events.toLocaleString('en-US')} events…`);
+      await generateDataset({
+        events: opts.events,
+        seed: opts.seed,
+        days: opts.days,
+        endDate: '2026-11-01',
+        outDir: gen,
+      });
+      opts.log('importing them into the lake (kept for the next run)…');
+      let last = 0;
+      await importFiles(runtime, {
+        workspaceId: workspace.id,
+        paths: [gen],
+        onProgress: (p) => {
+          const now = Date.now();
+          if (now - last < 5_000) return;
+          last = now;
+          opts.log(`import: ${Math.round((100 * p.bytesRead) / Math.max(p.bytesTotal, 1))}%`);
+        },
+      });
+      await runtime.flusher.flush();
+      await rm(gen, { recursive: true, force: true });
+    } else opts.log(`reusing the lake in ${dataDir}`);
+
+    opts.log('baseline: one DuckDB scan of bronze.events grouped by event_id…');
+    const scanStarted = performance.now();
+    await runtime.engine.execute(
+      'select count(*) from (select event_id, min(received_at) from bronze.events group by event_id)',
+      { timeoutMs: 600_000 },
+    );
+    const baseline = (performance.now() - scanStarted) / 1000;
+
+    opts.log('dbt build (all models, snapshots and tests)…');
+    const run = await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'cli' });
+    runtime.pipelines.eventsOf(run.id).on('progress', (p) => {
+      if (p.done === p.total || p.done % 10 === 0) opts.log(`dbt: ${p.done}/${p.total}`);
+    });
+    const finished = await runtime.pipelines.waitFor(run.id);
+    if (finished.status !== 'succeeded')
+      throw new Error(`the dbt run ${finished.status}: ${finished.error ?? 'no error recorded'}`);
+    const nodes = (finished.results ?? []) as unknown as NodeResult[];
+    const built = nodes.filter((n) => n.resourceType === 'model' || n.resourceType === 'snapshot');
+    const tests = nodes.filter((n) => n.resourceType === 'test');
+    const events = Number(
+      (
+        await runtime.engine.execute('select count(*) from fact_events', {
+          schema: runtime.pipelines.schemaOf(workspace.id),
+        })
+      ).rows[0]?.[0] ?? 0,
+    );
+    return {
+      events: opts.events,
+      total_s:
+        Math.round((finished.finishedAt!.getTime() - finished.createdAt.getTime()) / 100) / 10,
+      models: Object.fromEntries(built.map((n) => [n.name, n.seconds])),
+      details: {
+        status: finished.status,
+        tests: tests.length,
+        tests_s: Math.round(tests.reduce((s, n) => s + n.seconds, 0) * 10) / 10,
+        baseline_scan_bronze_s: Math.round(baseline * 100) / 100,
+        rows: {
+          ...Object.fromEntries(built.map((n) => [n.name, n.rows ?? null])),
+          fact_events: events,
+        },
+        data_dir: dataDir,
+      },
+    };
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,107 @@
+// Where a workspace's marts live and how queries reach them. Every dbt run writes its marts to
+// its own folder, `<lake>/marts/<workspace>/<run>/<model>.parquet`, and never touches another
+// run's files. Switching a workspace to a run is one DuckDB transaction that re-points the views
+// of the workspace's schema (`ws_<id>`) at that run's files — the pointer swap: a query sees the
+// old run or the new one, never a mix, and never a half-written file. Queries pass the schema
+// (ExecuteOptions.schema) so bare names like `fact_events` resolve to their workspace's marts.
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DuckDbEngine } from '../query/duckdb-engine';
+
+/** The engine schema holding a workspace's mart views. */
+export function workspaceSchema(workspaceId: string): string {
+  return `ws_${workspaceId.toLowerCase().replace(/[^a-z0-9]/g, '_')}`.slice(0, 63);
+}
+
+export function workspaceMartsDir(lakeDir: string, workspaceId: string): string {
+  return path.join(lakeDir, 'marts', workspaceId);
+}
+
+export function runOutputDir(lakeDir: string, workspaceId: string, runId: string): string {
+  return path.join(workspaceMartsDir(lakeDir, workspaceId), runId);
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const quoteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** The marts a run wrote: model name → Parquet file. */
+export async function runOutputs(outputDir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!existsSync(outputDir)) return out;
+  for (const entry of await readdir(outputDir, { withFileTypes: true })) {
+    const match = /^([a-z_][a-z0-9_]*)\.parquet$/.exec(entry.name);
+    if (entry.isFile() && match) out.set(match[1]!, path.join(outputDir, entry.name));
+  }
+  return out;
+}
+
+/**
+ * Points the workspace's views at the run's files, in one transaction: views of marts the run
+ * has are replaced, views of marts it lacks are dropped. Returns the view names.
+ */
+export async function activateRun(
+  engine: DuckDbEngine,
+  workspaceId: string,
+  outputDir: string,
+): Promise<string[]> {
+  const outputs = await runOutputs(outputDir);
+  const schema = workspaceSchema(workspaceId);
+  await engine.admin(async (conn) => {
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      const existing = await conn.runAndReadAll(
+        `SELECT view_name FROM duckdb_views() WHERE schema_name = ${quoteString(schema)} AND NOT internal`,
+      );
+      for (const [name] of existing.getRows() as [string][])
+        if (!outputs.has(name))
+          await conn.run(`DROP VIEW ${quoteIdent(schema)}.${quoteIdent(name)}`);
+      for (const [name, file] of outputs)
+        await conn.run(
+          `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(file)})`,
+        );
+      await conn.run('COMMIT');
+    } catch (error) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+  return [...outputs.keys()].sort();
+}
+
+/** Row counts of a run's marts, from the Parquet footers (no data is read). */
+export async function outputRowCounts(
+  engine: DuckDbEngine,
+  outputDir: string,
+): Promise<Record<string, number>> {
+  const outputs = await runOutputs(outputDir);
+  const counts: Record<string, number> = {};
+  if (outputs.size === 0) return counts;
+  await engine.admin(async (conn) => {
+    for (const [name, file] of outputs) {
+      const r = await conn.runAndReadAll(
+        `SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata(${quoteString(file)})`,
+      );
+      counts[name] = Number(r.getRows()[0]?.[0] ?? 0);
+    }
+  });
+  return counts;
+}
+
+/** Deletes run folders that are not in `keep`. Returns the deleted run ids. */
+export async function deleteRunOutputs(
+  lakeDir: string,
+  workspaceId: string,
+  keep: ReadonlySet<string>,
+): Promise<string[]> {
+  const dir = workspaceMartsDir(lakeDir, workspaceId);
+  if (!existsSync(dir)) return [];
+  const deleted: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || keep.has(entry.name)) continue;
+    await rm(path.join(dir, entry.name), { recursive: true, force: true });
+    deleted.push(entry.name);
+  }
+  return deleted;
+}

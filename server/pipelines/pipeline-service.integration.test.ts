@@ -1,0 +1,337 @@
+// dbt runs end to end on a real runtime: generated Orbit data → WAL → Delta bronze → a real
+// `dbt build` (dbt-duckdb) as a pg-boss job → per-run Parquet marts → the workspace's views.
+// Checked against the generator's ground_truth.json; then the guarantees around runs: one at a
+// time, queries keep answering from the previous run while one runs, a failing dbt test fails
+// the run with its reason and leaves the previous marts in use, client retries change no count,
+// and a server stopped mid-run leaves a clean state.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '@/server/ingest/collector/collect';
+import { generateDataset } from '@/server/ingest/generator/generate';
+import { importFiles } from '@/server/ingest/import/import-files';
+import { AppError } from '@/server/errors';
+import { createApiKey } from '@/server/auth/api-keys';
+import { startFixture, type Fixture } from '@/test/runtime-fixture';
+import { testDatabases } from '@/test/databases';
+import type { NodeResult } from './run-results';
+
+interface GroundTruth {
+  counts: { users: number; events: number; events_by_name: Record<string, number> };
+  funnel: { steps: string[]; users_any_time: number[] };
+  experiments: Record<string, { variants: Record<string, { exposed_users: number }> }>;
+  window: { end_date: string };
+  churn: { churned_users: number; churned_at_by_user_id: Record<string, string> };
+}
+
+describe.each(testDatabases())('dbt runs on $kind', (kind) => {
+  let fx: Fixture;
+  let dir: string;
+  let truth: GroundTruth;
+  let key: string;
+
+  const query = async (sql: string) =>
+    (
+      await fx.runtime.engine.execute(sql, {
+        schema: fx.runtime.pipelines.schemaOf(fx.workspace.id),
+      })
+    ).rows;
+  const scalar = async (sql: string) => Number((await query(sql))[0]?.[0]);
+  const build = async (selector: string | null = null) => {
+    await fx.runtime.flusher.flush();
+    const run = await fx.runtime.pipelines.startRun({
+      workspaceId: fx.workspace.id,
+      selector,
+      trigger: 'manual',
+    });
+    return fx.runtime.pipelines.waitFor(run.id);
+  };
+  const post = async (batch: unknown[]) => {
+    const res = await collect(
+      fx.runtime,
+      new Request('http://x/api/v1/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ batch }),
+      }),
+      'batch',
+    );
+    expect(res.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'tl-dbt-'));
+    await generateDataset({
+      events: 30_000,
+      seed: 11,
+      days: 45,
+      endDate: '2026-11-01',
+      outDir: path.join(dir, 'gen'),
+    });
+    truth = JSON.parse(await readFile(path.join(dir, 'gen', 'ground_truth.json'), 'utf8'));
+    fx = await startFixture(kind);
+    key = (
+      await createApiKey(
+        fx.runtime.prisma,
+        fx.workspace.id,
+        { id: fx.users.admin.id, email: fx.users.admin.email, ip: null },
+        'dbt test',
+      )
+    ).secret;
+    await importFiles(fx.runtime, { workspaceId: fx.workspace.id, paths: [path.join(dir, 'gen')] });
+  }, 120_000);
+  afterAll(async () => {
+    await fx?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds every mart from bronze and matches the ground truth', async () => {
+    const run = await build();
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(run.isCurrent).toBe(true);
+    const nodes = run.results as unknown as NodeResult[];
+    const models = nodes.filter((n) => n.resourceType === 'model').map((n) => n.name);
+    for (const mart of [
+      'dim_users',
+      'fact_events',
+      'fct_sessions',
+      'dim_features',
+      'fct_feature_usage_daily',
+      'fct_user_activity_daily',
+      'metrics_daily',
+      'fct_subscriptions',
+      'fct_experiment_exposures',
+      'user_features',
+    ])
+      expect(models).toContain(mart);
+    expect(nodes.filter((n) => n.resourceType === 'test').length).toBeGreaterThan(20);
+    expect(nodes.find((n) => n.name === 'fact_events')?.rows).toBeGreaterThan(0);
+
+    // Bare names resolve to this workspace's marts.
+    expect(await scalar('select count(*) from dim_users')).toBe(truth.counts.users);
+    const byName = Object.fromEntries(
+      (await query('select event_name, count(*) from fact_events group by 1')).map(([n, c]) => [
+        n,
+        Number(c),
+      ]),
+    );
+    for (const [name, count] of Object.entries(truth.counts.events_by_name))
+      // Anonymous events never linked to a user are not in fact_events (user_id is required).
+      expect(byName[name] ?? 0).toBeGreaterThanOrEqual(count * 0.97);
+    for (const [experiment, { variants }] of Object.entries(truth.experiments))
+      for (const [variant, { exposed_users }] of Object.entries(variants))
+        expect(
+          await scalar(
+            `select count(distinct user_id) from fct_experiment_exposures where experiment_key = '${experiment}' and variant = '${variant}'`,
+          ),
+        ).toBe(exposed_users);
+    // Churn: a user stopped by the simulation is only observable once 14 days have passed
+    // without an event (dim_users' rule). Those must be flagged, and every flagged user must
+    // really have stopped.
+    const flagged = new Set(
+      (await query('select user_id from dim_users where is_churned')).map(([u]) => String(u)),
+    );
+    const cutoff = new Date(Date.parse(truth.window.end_date) - 14 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const observable = Object.entries(truth.churn.churned_at_by_user_id)
+      .filter(([, at]) => at < cutoff)
+      .map(([u]) => u);
+    const found = observable.filter((u) => flagged.has(u)).length;
+    expect(found / observable.length).toBeGreaterThanOrEqual(0.95);
+    const real = [...flagged].filter((u) => u in truth.churn.churned_at_by_user_id).length;
+    expect(real / flagged.size).toBeGreaterThanOrEqual(0.9);
+    const sessions = await scalar('select count(*) from fct_sessions');
+    expect(sessions).toBeGreaterThan(truth.counts.users);
+    expect(
+      await scalar(
+        'select count(*) from fact_events where session_duration < 0 or session_duration > 86400',
+      ),
+    ).toBe(0);
+  }, 300_000);
+
+  it('refuses a second run while one is queued or running, and cancels a run', async () => {
+    const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+      where: { workspaceId: fx.workspace.id, isCurrent: true },
+    });
+    const first = await fx.runtime.pipelines.startRun({
+      workspaceId: fx.workspace.id,
+      trigger: 'manual',
+    });
+    await expect(
+      fx.runtime.pipelines.startRun({ workspaceId: fx.workspace.id, trigger: 'manual' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already/) });
+    // Cancel once dbt is really running.
+    await expect
+      .poll(
+        async () =>
+          (await fx.runtime.prisma.pipelineRun.findUniqueOrThrow({ where: { id: first.id } }))
+            .status,
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe('running');
+    const cancelled = await fx.runtime.pipelines.cancel(fx.workspace.id, first.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.isCurrent).toBe(false);
+    expect(
+      (
+        await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+          where: { workspaceId: fx.workspace.id, isCurrent: true },
+        })
+      ).id,
+    ).toBe(current.id);
+    expect(await scalar('select count(*) from dim_users')).toBe(truth.counts.users);
+  }, 120_000);
+
+  it('keeps answering from the previous run while a run builds, then switches at once', async () => {
+    const before = await scalar('select count(*) from fact_events');
+    // New events for the next run: one more user with three events.
+    const at = (m: number) => `2026-11-01T12:0${m}:00.000Z`;
+    await post(
+      [1, 2, 3].map((m) => ({
+        event: 'page_viewed',
+        user_id: 'u_test_new',
+        timestamp: at(m),
+        properties: { page: 'projects', duration_ms: 1000 },
+      })),
+    );
+    await fx.runtime.flusher.flush();
+    const run = await fx.runtime.pipelines.startRun({
+      workspaceId: fx.workspace.id,
+      trigger: 'manual',
+    });
+    const seen = new Set<number>();
+    for (;;) {
+      seen.add(await scalar('select count(*) from fact_events'));
+      const now = await fx.runtime.prisma.pipelineRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (now.status !== 'queued' && now.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Only ever the old count or the new one: never a half-built state, never an error.
+    expect([...seen].every((n) => n === before || n === before + 3)).toBe(true);
+    expect(seen.has(before)).toBe(true);
+    expect(await scalar('select count(*) from fact_events')).toBe(before + 3);
+  }, 300_000);
+
+  it('counts a batch sent three times (client retries) once in staging and the marts', async () => {
+    const before = await scalar('select count(*) from fact_events');
+    const users = await scalar('select count(*) from dim_users');
+    const batch = [
+      {
+        event_id: '0b7c6f5e-1d2a-4b3c-8d4e-5f6a7b8c9d01',
+        event: 'feature_used',
+        user_id: 'u_test_retry',
+        timestamp: '2026-11-01T13:00:00.000Z',
+        properties: { feature_name: 'bulk_edit', duration_ms: 10 },
+      },
+      {
+        event_id: '0b7c6f5e-1d2a-4b3c-8d4e-5f6a7b8c9d02',
+        event: 'report_exported',
+        user_id: 'u_test_retry',
+        timestamp: '2026-11-01T13:01:00.000Z',
+        properties: { format: 'csv' },
+      },
+    ];
+    for (let i = 0; i < 3; i++) await post(batch);
+    const run = await build();
+    expect(run.status).toBe('succeeded');
+    expect(await scalar('select count(*) from fact_events')).toBe(before + 2);
+    expect(await scalar('select count(*) from dim_users')).toBe(users + 1);
+    expect(
+      await scalar(`select lifetime_events from dim_users where user_id = 'u_test_retry'`),
+    ).toBe(2);
+  }, 300_000);
+
+  it('fails a run whose dbt test fails, says which and why, and keeps the previous marts', async () => {
+    const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+      where: { workspaceId: fx.workspace.id, isCurrent: true },
+    });
+    const before = await scalar('select count(*) from fact_events');
+    // A plan outside the accepted values of the marts.
+    await post([
+      {
+        event: 'subscription_started',
+        user_id: 'u_test_bad_plan',
+        timestamp: '2026-11-01T14:00:00.000Z',
+        properties: { plan: 'platinum', billing_period: 'monthly', mrr_usd: 10 },
+      },
+    ]);
+    const run = await build();
+    expect(run.status).toBe('failed');
+    const failed = (run.results as unknown as NodeResult[]).filter(
+      (n) => n.status === 'fail' || n.status === 'error',
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]?.compiledSql).toBeTruthy();
+    expect(run.error).toMatch(/failed: .*accepted_values/);
+    expect(run.isCurrent).toBe(false);
+    // Still the previous run's marts.
+    expect(
+      (
+        await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+          where: { workspaceId: fx.workspace.id, isCurrent: true },
+        })
+      ).id,
+    ).toBe(current.id);
+    expect(await scalar('select count(*) from fact_events')).toBe(before);
+    const notice = await fx.runtime.prisma.auditLog.findFirst({
+      where: { action: 'pipeline.run_failed', targetId: run.id },
+    });
+    expect(notice?.details).toMatchObject({
+      failedTests: expect.arrayContaining([expect.any(String)]),
+    });
+  }, 300_000);
+
+  it('refuses selectors that are not dbt syntax before anything runs', async () => {
+    await expect(
+      fx.runtime.pipelines.startRun({
+        workspaceId: fx.workspace.id,
+        selector: 'fact_events --vars {x: 1}',
+        trigger: 'manual',
+      }),
+    ).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('after a crash mid-run, the next start marks the run failed and keeps the current marts', async () => {
+    const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+      where: { workspaceId: fx.workspace.id, isCurrent: true },
+    });
+    // What a kill -9 leaves: a run row still "running" and half-written outputs.
+    const crashed = await fx.runtime.prisma.pipelineRun.create({
+      data: { workspaceId: fx.workspace.id, status: 'running', trigger: 'manual' },
+    });
+    const half = path.join(fx.runtime.config.lakeDir, 'marts', fx.workspace.id, crashed.id);
+    await import('node:fs/promises').then((fs) => fs.mkdir(half, { recursive: true }));
+    await writeFile(path.join(half, 'fact_events.parquet'), 'partial');
+    const { PipelineService } = await import('./pipeline-service');
+    const restarted = await PipelineService.start({
+      prisma: fx.runtime.prisma,
+      engine: fx.runtime.engine,
+      logger: fx.runtime.logger,
+      databaseUrl: fx.runtime.db.url,
+      projectRoot: fx.runtime.config.projectRoot,
+      dataDir: fx.runtime.config.dataDir,
+      lakeDir: fx.runtime.config.lakeDir,
+      keepRuns: fx.runtime.config.dbt.keepRuns,
+    });
+    try {
+      const after = await fx.runtime.prisma.pipelineRun.findUniqueOrThrow({
+        where: { id: crashed.id },
+      });
+      expect(after.status).toBe('failed');
+      expect(after.error).toMatch(/server stopped/);
+      expect(
+        (
+          await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
+            where: { workspaceId: fx.workspace.id, isCurrent: true },
+          })
+        ).id,
+      ).toBe(current.id);
+      expect(await scalar('select count(*) from fact_events')).toBeGreaterThan(0);
+    } finally {
+      await restarted.close();
+    }
+  }, 120_000);
+});

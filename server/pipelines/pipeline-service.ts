@@ -1,0 +1,470 @@
+// dbt runs as persisted jobs. A run is a row in pipeline_runs (the history the admin sees) and a
+// pg-boss job (the queue, in the same Postgres/PGlite): starting a run inserts the row as
+// `queued` — the database's partial unique index refuses a second queued/running run of the same
+// workspace — and sends a job; the worker claims the row (queued → running, atomically), runs
+// dbt, and on success switches the workspace's marts to the run's outputs (marts.ts). Cron
+// schedules are pg-boss schedules keyed by workspace. On start, a run left `running` by a
+// stopped server is marked failed (its dbt process died with it) and queued runs are re-sent.
+import { EventEmitter } from 'node:events';
+import { Cron } from 'croner';
+import { PgBoss } from 'pg-boss';
+import { recordAudit } from '../audit/audit-log';
+import type { PrismaClient } from '../db/client';
+import { Prisma } from '../db/generated/client';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { DuckDbEngine } from '../query/duckdb-engine';
+import { parseSelector } from './dbt-args';
+import type { DbtLogEntry } from './dbt-log';
+import { dbtRunPaths, runDbtBuild } from './dbt-runner';
+import { activateRun, deleteRunOutputs, outputRowCounts, workspaceSchema } from './marts';
+import { isFailedStatus, type NodeResult } from './run-results';
+
+const RUN_QUEUE = 'dbt-build';
+const SCHEDULE_QUEUE = 'dbt-schedule';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunTrigger = 'manual' | 'schedule' | 'startup' | 'cli';
+
+export interface PipelineServiceOptions {
+  prisma: PrismaClient;
+  engine: DuckDbEngine;
+  logger: Logger;
+  /** The metadata database, for pg-boss's own schema. */
+  databaseUrl: string;
+  projectRoot: string;
+  dataDir: string;
+  lakeDir: string;
+  /** Successful runs whose outputs are kept (the current one always is). */
+  keepRuns: number;
+}
+
+export interface RunEvents {
+  log: [DbtLogEntry];
+  progress: [{ done: number; total: number }];
+  finished: [{ status: RunStatus }];
+}
+
+export type PipelineRunRow = Prisma.PipelineRunGetPayload<object>;
+
+export class PipelineService {
+  private readonly runEvents = new Map<string, EventEmitter<RunEvents>>();
+  private readonly active = new Map<string, AbortController>();
+  private readonly finished = new Map<string, Promise<void>>();
+  private closed = false;
+
+  private constructor(
+    private readonly o: PipelineServiceOptions,
+    private readonly boss: PgBoss,
+  ) {}
+
+  static async start(o: PipelineServiceOptions): Promise<PipelineService> {
+    const boss = new PgBoss({
+      connectionString: o.databaseUrl,
+      // One connection: on PGlite every connection shares its single session anyway.
+      max: 1,
+      schema: 'pgboss',
+    });
+    boss.on('error', (error) => o.logger.error({ err: error }, 'job queue error'));
+    await boss.start();
+    await boss.createQueue(RUN_QUEUE);
+    await boss.createQueue(SCHEDULE_QUEUE);
+    const service = new PipelineService(o, boss);
+    await service.recover();
+    // One dbt build at a time on this server (they are CPU-bound and each uses every core).
+    await boss.work<{ runId: string }>(
+      RUN_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 1 },
+      async ([job]) => {
+        if (job) await service.execute(job.data.runId);
+      },
+    );
+    await boss.work<{ workspaceId: string }>(
+      SCHEDULE_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 5 },
+      async ([job]) => {
+        if (job) await service.startScheduled(job.data.workspaceId);
+      },
+    );
+    return service;
+  }
+
+  /** Runs left behind by a stopped server: running → failed; queued → sent again. */
+  private async recover(): Promise<void> {
+    const stale = await this.o.prisma.pipelineRun.updateMany({
+      where: { status: 'running' },
+      data: {
+        status: 'failed',
+        finishedAt: new Date(),
+        error:
+          'The server stopped while this run was in progress, so dbt was stopped with it. The previous marts stayed in use. Start the run again.',
+      },
+    });
+    if (stale.count)
+      this.o.logger.warn({ runs: stale.count }, 'marked interrupted dbt runs failed');
+    const queued = await this.o.prisma.pipelineRun.findMany({ where: { status: 'queued' } });
+    for (const run of queued) await this.boss.send(RUN_QUEUE, { runId: run.id }, { retryLimit: 0 });
+    // The marts each workspace's queries read.
+    const current = await this.o.prisma.pipelineRun.findMany({ where: { isCurrent: true } });
+    for (const run of current) {
+      const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
+      await activateRun(this.o.engine, run.workspaceId, paths.outputDir).catch((error: unknown) =>
+        this.o.logger.error({ err: error, runId: run.id }, 'could not re-open the current marts'),
+      );
+    }
+  }
+
+  /** Queues a run. Refused (CONFLICT) while the workspace has one queued or running. */
+  async startRun(args: {
+    workspaceId: string;
+    selector?: string | null;
+    trigger: RunTrigger;
+    userId?: string | null;
+  }): Promise<PipelineRunRow> {
+    if (this.closed) throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down.');
+    const select = parseSelector(args.selector);
+    let run: PipelineRunRow;
+    try {
+      run = await this.o.prisma.pipelineRun.create({
+        data: {
+          workspaceId: args.workspaceId,
+          status: 'queued',
+          selector: select.length ? select.join(' ') : null,
+          trigger: args.trigger,
+          requestedById: args.userId ?? null,
+        },
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        const other = await this.o.prisma.pipelineRun.findFirst({
+          where: { workspaceId: args.workspaceId, status: { in: ['queued', 'running'] } },
+          include: { requestedBy: { select: { email: true } } },
+        });
+        throw new AppError(
+          'CONFLICT',
+          `A dbt run is already ${other?.status ?? 'in progress'} in this workspace${other ? ` (started ${other.createdAt.toISOString()}${other.requestedBy ? ` by ${other.requestedBy.email}` : ''})` : ''}. Wait for it to finish or cancel it, then start again.`,
+          { runId: other?.id },
+        );
+      }
+      throw error;
+    }
+    this.eventsOf(run.id);
+    await this.boss.send(RUN_QUEUE, { runId: run.id }, { retryLimit: 0 });
+    return run;
+  }
+
+  private async startScheduled(workspaceId: string): Promise<void> {
+    const schedule = await this.o.prisma.pipelineSchedule.findUnique({ where: { workspaceId } });
+    if (!schedule?.enabled) return;
+    await this.startRun({ workspaceId, selector: schedule.selector, trigger: 'schedule' }).catch(
+      (error: unknown) => {
+        // A run still going when the next one is due: skip this one.
+        if (error instanceof AppError && error.code === 'CONFLICT')
+          this.o.logger.info({ workspaceId }, 'scheduled dbt run skipped: one is in progress');
+        else this.o.logger.error({ err: error, workspaceId }, 'scheduled dbt run failed to start');
+      },
+    );
+  }
+
+  /** Live events of a run while this server executes it. */
+  eventsOf(runId: string): EventEmitter<RunEvents> {
+    let events = this.runEvents.get(runId);
+    if (!events) {
+      events = new EventEmitter<RunEvents>();
+      events.setMaxListeners(100);
+      this.runEvents.set(runId, events);
+    }
+    return events;
+  }
+
+  /** Resolves when the run has finished (any status). */
+  async waitFor(runId: string): Promise<PipelineRunRow> {
+    for (;;) {
+      const run = await this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
+      if (run.status !== 'queued' && run.status !== 'running') return run;
+      await Promise.race([
+        new Promise((r) => this.eventsOf(runId).once('finished', r)),
+        new Promise((r) => setTimeout(r, 1_000)),
+      ]);
+    }
+  }
+
+  async cancel(workspaceId: string, runId: string): Promise<PipelineRunRow> {
+    const run = await this.o.prisma.pipelineRun.findFirst({ where: { id: runId, workspaceId } });
+    if (!run) throw new AppError('NOT_FOUND', 'No such run in this workspace.');
+    if (run.status === 'queued') {
+      const { count } = await this.o.prisma.pipelineRun.updateMany({
+        where: { id: runId, status: 'queued' },
+        data: {
+          status: 'cancelled',
+          finishedAt: new Date(),
+          error: 'Cancelled before it started.',
+        },
+      });
+      if (count) this.eventsOf(runId).emit('finished', { status: 'cancelled' });
+    } else if (run.status === 'running') {
+      const controller = this.active.get(runId);
+      if (!controller)
+        throw new AppError('CONFLICT', 'This run is executed by another server process.');
+      controller.abort();
+      await this.finished.get(runId);
+    } else {
+      throw new AppError('CONFLICT', `The run has already finished (${run.status}).`);
+    }
+    return this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
+  }
+
+  /** The worker: claims the run and executes it. */
+  private async execute(runId: string): Promise<void> {
+    const { count } = await this.o.prisma.pipelineRun.updateMany({
+      where: { id: runId, status: 'queued' },
+      data: { status: 'running', startedAt: new Date() },
+    });
+    if (count === 0) return; // cancelled meanwhile, or already taken
+    // Registered before anything is awaited: a cancel right after the claim must find it.
+    const controller = new AbortController();
+    this.active.set(runId, controller);
+    const done = this.executeClaimed(runId, controller);
+    this.finished.set(runId, done);
+    try {
+      await done;
+    } finally {
+      this.finished.delete(runId);
+    }
+  }
+
+  private async executeClaimed(runId: string, controller: AbortController): Promise<void> {
+    const { prisma, logger } = this.o;
+    const events = this.eventsOf(runId);
+    let progress = { done: 0, total: 0 };
+    let lastWrite = 0;
+    let status: RunStatus = 'failed';
+    try {
+      const run = await prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
+      const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
+      const outcome = await runDbtBuild({
+        projectRoot: this.o.projectRoot,
+        lakeDir: this.o.lakeDir,
+        workspaceId: run.workspaceId,
+        select: parseSelector(run.selector),
+        paths,
+        signal: controller.signal,
+        onLog: (entry) => {
+          events.emit('log', entry);
+          if (!entry.progress) return;
+          progress = entry.progress;
+          events.emit('progress', progress);
+          // Progress reaches the database at most twice a second (other servers' pages poll).
+          const now = Date.now();
+          if (now - lastWrite < 500) return;
+          lastWrite = now;
+          void prisma.pipelineRun
+            .update({
+              where: { id: runId },
+              data: { nodesDone: progress.done, nodesTotal: progress.total },
+            })
+            .catch(() => undefined);
+        },
+      });
+      const failed = outcome.nodes.filter((n) => isFailedStatus(n.status));
+      const ok = outcome.exitCode === 0 && failed.length === 0 && !outcome.cancelled;
+      let nodes: NodeResult[] = outcome.nodes;
+      if (ok) {
+        const rows = await outputRowCounts(this.o.engine, paths.outputDir);
+        nodes = nodes.map((n) =>
+          n.resourceType === 'model' || n.resourceType === 'snapshot'
+            ? { ...n, rows: rows[n.name] ?? null }
+            : n,
+        );
+        await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
+        status = 'succeeded';
+        await prisma.$transaction([
+          prisma.pipelineRun.updateMany({
+            where: { workspaceId: run.workspaceId, isCurrent: true },
+            data: { isCurrent: false },
+          }),
+          prisma.pipelineRun.update({
+            where: { id: runId },
+            data: {
+              status,
+              isCurrent: true,
+              finishedAt: new Date(),
+              nodesDone: progress.total || nodes.length,
+              nodesTotal: progress.total || nodes.length,
+              results: nodes as unknown as Prisma.InputJsonValue,
+            },
+          }),
+        ]);
+        await this.applyRetention(run.workspaceId);
+      } else {
+        status = outcome.cancelled ? 'cancelled' : 'failed';
+        const error = outcome.cancelled
+          ? 'Cancelled while running; the previous marts stayed in use.'
+          : failed.length
+            ? `${failed.length} of ${outcome.nodes.length} nodes failed: ${failed
+                .slice(0, 5)
+                .map((n) => `${n.name} (${n.status}${n.message ? `: ${n.message}` : ''})`)
+                .join('; ')}. The previous marts stayed in use.`
+            : `dbt exited with code ${outcome.exitCode}: ${outcome.errorLines.slice(-5).join(' ').slice(0, 2000) || 'no error output'}`;
+        await prisma.pipelineRun.update({
+          where: { id: runId },
+          data: {
+            status,
+            finishedAt: new Date(),
+            nodesDone: progress.done,
+            nodesTotal: progress.total || null,
+            results: nodes as unknown as Prisma.InputJsonValue,
+            error,
+          },
+        });
+        // Half-written outputs are never read; remove them.
+        await deleteRunOutputs(
+          this.o.lakeDir,
+          run.workspaceId,
+          await this.keptRunIds(run.workspaceId),
+        );
+        if (status === 'failed') {
+          // The admin notice: an audit entry the admin area surfaces.
+          await recordAudit(prisma, {
+            action: 'pipeline.run_failed',
+            workspaceId: run.workspaceId,
+            targetType: 'pipeline_run',
+            targetId: runId,
+            details: {
+              failedTests: failed.filter((n) => n.resourceType === 'test').map((n) => n.name),
+              failedModels: failed.filter((n) => n.resourceType !== 'test').map((n) => n.name),
+            },
+          });
+        }
+      }
+    } catch (error) {
+      status = 'failed';
+      logger.error({ err: error, runId }, 'dbt run failed to execute');
+      await prisma.pipelineRun
+        .update({
+          where: { id: runId },
+          data: {
+            status,
+            finishedAt: new Date(),
+            error: error instanceof Error ? error.message : String(error),
+          },
+        })
+        .catch(() => undefined);
+    } finally {
+      this.active.delete(runId);
+      events.emit('finished', { status });
+      // Late subscribers read the database; keep the emitter a moment for pages mid-connect.
+      setTimeout(() => this.runEvents.delete(runId), 60_000).unref();
+    }
+  }
+
+  /** Succeeded runs whose outputs are kept: the newest `keepRuns`, and the current one. */
+  private async keptRunIds(workspaceId: string): Promise<Set<string>> {
+    const runs = await this.o.prisma.pipelineRun.findMany({
+      where: {
+        workspaceId,
+        OR: [{ status: 'succeeded' }, { status: { in: ['queued', 'running'] } }],
+        outputsDeletedAt: null,
+      },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, status: true, isCurrent: true },
+    });
+    const keep = new Set<string>();
+    let succeeded = 0;
+    for (const r of runs) {
+      if (r.status !== 'succeeded') keep.add(r.id);
+      else if (r.isCurrent || succeeded++ < this.o.keepRuns) keep.add(r.id);
+    }
+    return keep;
+  }
+
+  private async applyRetention(workspaceId: string): Promise<void> {
+    const keep = await this.keptRunIds(workspaceId);
+    const deleted = await deleteRunOutputs(this.o.lakeDir, workspaceId, keep);
+    if (deleted.length)
+      await this.o.prisma.pipelineRun.updateMany({
+        where: { id: { in: deleted }, workspaceId },
+        data: { outputsDeletedAt: new Date() },
+      });
+  }
+
+  /** Switches the workspace's marts back (or forward) to a kept successful run. */
+  async activate(workspaceId: string, runId: string): Promise<PipelineRunRow> {
+    const run = await this.o.prisma.pipelineRun.findFirst({ where: { id: runId, workspaceId } });
+    if (!run) throw new AppError('NOT_FOUND', 'No such run in this workspace.');
+    if (run.status !== 'succeeded' || run.outputsDeletedAt)
+      throw new AppError(
+        'CONFLICT',
+        run.outputsDeletedAt
+          ? 'The outputs of this run were deleted by retention; only kept runs can be switched to.'
+          : 'Only a successful run can be switched to.',
+      );
+    const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
+    await activateRun(this.o.engine, workspaceId, paths.outputDir);
+    await this.o.prisma.$transaction([
+      this.o.prisma.pipelineRun.updateMany({
+        where: { workspaceId, isCurrent: true },
+        data: { isCurrent: false },
+      }),
+      this.o.prisma.pipelineRun.update({ where: { id: runId }, data: { isCurrent: true } }),
+    ]);
+    return this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
+  }
+
+  /** Sets (or, with null, removes) the workspace's cron schedule. */
+  async setSchedule(
+    workspaceId: string,
+    schedule: { cron: string; selector?: string | null; enabled: boolean } | null,
+  ): Promise<{ cron: string; enabled: boolean; nextRunAt: Date | null } | null> {
+    const key = workspaceId;
+    if (!schedule) {
+      await this.o.prisma.pipelineSchedule.deleteMany({ where: { workspaceId } });
+      await this.boss.unschedule(SCHEDULE_QUEUE, key);
+      return null;
+    }
+    const nextRunAt = nextRun(schedule.cron);
+    const selector = parseSelector(schedule.selector).join(' ') || null;
+    await this.o.prisma.pipelineSchedule.upsert({
+      where: { workspaceId },
+      create: { workspaceId, cron: schedule.cron, selector, enabled: schedule.enabled },
+      update: { cron: schedule.cron, selector, enabled: schedule.enabled },
+    });
+    if (schedule.enabled)
+      await this.boss.schedule(SCHEDULE_QUEUE, schedule.cron, { workspaceId }, { key, tz: 'UTC' });
+    else await this.boss.unschedule(SCHEDULE_QUEUE, key);
+    return {
+      cron: schedule.cron,
+      enabled: schedule.enabled,
+      nextRunAt: schedule.enabled ? nextRunAt : null,
+    };
+  }
+
+  /** The schema queries of this workspace resolve bare mart names in. */
+  schemaOf(workspaceId: string): string {
+    return workspaceSchema(workspaceId);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const controller of this.active.values()) controller.abort();
+    await Promise.all([...this.finished.values()].map((p) => p.catch(() => undefined)));
+    await this.boss.stop({ graceful: false, close: true });
+  }
+}
+
+/** The next time a cron expression (UTC, 5 fields) fires; throws BAD_REQUEST if invalid. */
+export function nextRun(cron: string, from = new Date()): Date {
+  let next: Date | null;
+  try {
+    if (cron.trim().split(/\s+/).length !== 5) throw new Error('expected 5 fields');
+    next = new Cron(cron, { paused: true, timezone: 'UTC' }).nextRun(from);
+  } catch (error) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `"${cron}" is not a cron expression (${(error as Error).message}). Use 5 fields: minute hour day-of-month month day-of-week, e.g. "0 * * * *" for hourly.`,
+    );
+  }
+  if (!next) throw new AppError('BAD_REQUEST', `"${cron}" never fires.`);
+  return next;
+}
