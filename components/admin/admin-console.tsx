@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { IngestionTab } from './ingestion/ingestion-tab';
+import { PipelinesTab } from './pipelines/pipelines-tab';
 import { useMutation, useQuery, useQueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import {
   Activity,
@@ -14,6 +15,7 @@ import {
   ScrollText,
   Trash2,
   Users,
+  Workflow,
 } from 'lucide-react';
 import { toast } from 'sonner';
 import { useTRPC } from '@/lib/trpc/client';
@@ -519,7 +521,7 @@ function AuditTab() {
   );
 }
 
-const TABS = ['ingestion', 'members', 'invitations', 'keys', 'audit'] as const;
+const TABS = ['ingestion', 'pipelines', 'members', 'invitations', 'keys', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminConsole({
@@ -541,7 +543,7 @@ export function AdminConsole({
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-admin">
       <PageHeader
         title="Admin"
-        description={`Ingestion, members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
+        description={`Ingestion, dbt pipelines, members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
       />
       <Tabs
         value={tab}
@@ -550,6 +552,9 @@ export function AdminConsole({
         <TabsList>
           <TabsTrigger value="ingestion">
             <Activity className="size-4" /> Ingestion
+          </TabsTrigger>
+          <TabsTrigger value="pipelines">
+            <Workflow className="size-4" /> Pipelines
           </TabsTrigger>
           <TabsTrigger value="members">
             <Users className="size-4" /> Members
@@ -566,6 +571,9 @@ export function AdminConsole({
         </TabsList>
         <TabsContent value="ingestion" className="mt-4">
           <IngestionTab workspaceSlug={workspaceSlug} />
+        </TabsContent>
+        <TabsContent value="pipelines" className="mt-4">
+          <PipelinesTab workspaceSlug={workspaceSlug} />
         </TabsContent>
         <TabsContent value="members" className="mt-4">
           <MembersTab currentUserId={currentUserId} />

@@ -51,6 +51,9 @@ const ACCESS: Record<string, Access> = {
   'pipelines.runs.activate': 'admin',
   'pipelines.schedule.get': 'admin',
   'pipelines.schedule.set': 'admin',
+  // catalog.* (Data → Catalog)
+  'catalog.get': 'viewer',
+  'catalog.preview': 'viewer',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

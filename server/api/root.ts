@@ -6,6 +6,7 @@ import { systemRouter } from './routers/system';
 import { dataRouter } from './routers/data';
 import { ingestionRouter } from './routers/ingestion';
 import { pipelinesRouter } from './routers/pipelines';
+import { catalogRouter } from './routers/catalog';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   data: dataRouter,
   ingestion: ingestionRouter,
   pipelines: pipelinesRouter,
+  catalog: catalogRouter,
 });
 
 export type AppRouter = typeof appRouter;

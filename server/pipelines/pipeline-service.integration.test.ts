@@ -16,6 +16,7 @@ import { createApiKey } from '@/server/auth/api-keys';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
 import type { NodeResult } from './run-results';
+import { loadCatalog } from '@/server/catalog/dbt-catalog';
 
 interface GroundTruth {
   counts: { users: number; events: number; events_by_name: Record<string, number> };
@@ -152,6 +153,40 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     ).toBe(0);
   }, 300_000);
 
+  it('describes the project in the catalog: layers, columns with types and tests, lineage', async () => {
+    const catalog = await loadCatalog(
+      fx.runtime.prisma,
+      fx.runtime.engine,
+      fx.runtime.config.dataDir,
+      fx.workspace.id,
+    );
+    const byName = new Map(catalog.nodes.map((n) => [n.name, n]));
+    expect(new Set(catalog.nodes.map((n) => n.layer))).toEqual(
+      new Set(['source', 'seed', 'staging', 'intermediate', 'marts', 'snapshot']),
+    );
+    const facts = byName.get('fact_events')!;
+    expect(facts).toMatchObject({ layer: 'marts', queryable: true, status: 'success' });
+    expect(facts.description.length).toBeGreaterThan(20);
+    expect(facts.rows).toBeGreaterThan(0);
+    const duration = facts.columns.find((c) => c.name === 'session_duration')!;
+    expect(duration.type).toMatch(/INT|DOUBLE|DECIMAL|BIGINT/);
+    expect(duration.tests.map((t) => t.kind)).toContain('accepted_range');
+    expect(duration.tests.every((t) => t.status === 'pass')).toBe(true);
+    expect(facts.columns.find((c) => c.name === 'user_id')!.tests.map((t) => t.kind)).toContain(
+      'not_null',
+    );
+    // Every column of every model is described (they feed the catalog and Ask).
+    for (const node of catalog.nodes.filter((n) => n.resourceType === 'model'))
+      for (const column of node.columns)
+        expect(column.description, `${node.name}.${column.name}`).not.toBe('');
+    // Lineage: source → staging → … → marts.
+    const stg = byName.get('stg_events')!;
+    expect(stg.upstream.some((id) => id.startsWith('source.'))).toBe(true);
+    expect(stg.downstream.length).toBeGreaterThan(0);
+    expect(facts.upstream.length).toBeGreaterThan(0);
+    expect(byName.get('int_events')?.queryable ?? false).toBe(false);
+  });
+
   it('refuses a second run while one is queued or running, and cancels a run', async () => {
     const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
       where: { workspaceId: fx.workspace.id, isCurrent: true },
@@ -242,6 +277,21 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect(
       await scalar(`select lifetime_events from dim_users where user_id = 'u_test_retry'`),
     ).toBe(2);
+  }, 300_000);
+
+  it('builds a selection on top of the current run, keeping every other mart', async () => {
+    const before = await scalar('select count(*) from dim_users');
+    const run = await build('fact_events');
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    const models = (run.results as unknown as NodeResult[])
+      .filter((n) => n.resourceType === 'model')
+      .map((n) => n.name);
+    expect(models).toEqual(['fact_events']);
+    // The marts the selection did not build are still there (copied from the previous run).
+    expect(await scalar('select count(*) from dim_users')).toBe(before);
+    expect(await scalar('select count(*) from fact_events')).toBeGreaterThan(0);
+    expect(await scalar('select count(*) from metrics_daily')).toBeGreaterThan(0);
   }, 300_000);
 
   it('fails a run whose dbt test fails, says which and why, and keeps the previous marts', async () => {

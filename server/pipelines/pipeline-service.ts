@@ -6,6 +6,9 @@
 // schedules are pg-boss schedules keyed by workspace. On start, a run left `running` by a
 // stopped server is marked failed (its dbt process died with it) and queued runs are re-sent.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Cron } from 'croner';
 import { PgBoss } from 'pg-boss';
 import { recordAudit } from '../audit/audit-log';
@@ -16,8 +19,14 @@ import type { Logger } from '../logger';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { parseSelector } from './dbt-args';
 import type { DbtLogEntry } from './dbt-log';
-import { dbtRunPaths, runDbtBuild } from './dbt-runner';
-import { activateRun, deleteRunOutputs, outputRowCounts, workspaceSchema } from './marts';
+import { dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
+import {
+  activateRun,
+  deleteRunOutputs,
+  outputRowCounts,
+  runOutputs,
+  workspaceSchema,
+} from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
 
 const RUN_QUEUE = 'dbt-build';
@@ -242,6 +251,7 @@ export class PipelineService {
     try {
       const run = await prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
       const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
+      if (run.selector) await this.startFromCurrent(run.workspaceId, paths);
       const outcome = await runDbtBuild({
         projectRoot: this.o.projectRoot,
         lakeDir: this.o.lakeDir,
@@ -356,6 +366,27 @@ export class PipelineService {
       // Late subscribers read the database; keep the emitter a moment for pages mid-connect.
       setTimeout(() => this.runEvents.delete(runId), 60_000).unref();
     }
+  }
+
+  /**
+   * A selective run builds only part of the project, so it starts from the current run: a copy
+   * of its DuckDB file (the staging and intermediate tables unselected models read) and of its
+   * marts (so the new run's folder again holds every mart). Copies, not links: dbt rewrites the
+   * selected marts' files, and the current run's files must not change under running queries.
+   */
+  private async startFromCurrent(workspaceId: string, paths: DbtRunPaths): Promise<void> {
+    const current = await this.o.prisma.pipelineRun.findFirst({
+      where: { workspaceId, isCurrent: true },
+      select: { id: true },
+    });
+    if (!current) return;
+    const from = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, current.id);
+    await mkdir(paths.workDir, { recursive: true });
+    await mkdir(paths.outputDir, { recursive: true });
+    const database = path.join(from.workDir, 'dbt.duckdb');
+    if (existsSync(database)) await copyFile(database, path.join(paths.workDir, 'dbt.duckdb'));
+    for (const file of (await runOutputs(from.outputDir)).values())
+      await copyFile(file, path.join(paths.outputDir, path.basename(file)));
   }
 
   /** Succeeded runs whose outputs are kept: the newest `keepRuns`, and the current one. */

@@ -1,0 +1,37 @@
+// Data → Catalog: the dbt project's sources, models, columns, tests and lineage as of the
+// workspace's current run, and a preview of a mart's rows. Every member may read it.
+import { z } from 'zod';
+import { createTRPCRouter, workspaceProcedure } from '../trpc';
+import { loadCatalog } from '../../catalog/dbt-catalog';
+import { AppError } from '../../errors';
+
+const viewerProcedure = workspaceProcedure('viewer');
+
+export const ZCatalogPreviewRequestSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'not a mart name')
+    .describe('A mart, e.g. fact_events'),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export const catalogRouter = createTRPCRouter({
+  get: viewerProcedure.query(async ({ ctx }) => {
+    const { prisma, engine, config } = ctx.runtime;
+    return loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
+  }),
+  preview: viewerProcedure.input(ZCatalogPreviewRequestSchema).query(async ({ ctx, input }) => {
+    const { prisma, engine, config, pipelines } = ctx.runtime;
+    const catalog = await loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
+    const node = catalog.nodes.find((n) => n.name === input.name && n.queryable);
+    if (!node)
+      throw new AppError(
+        'NOT_FOUND',
+        `"${input.name}" is not a mart of this workspace. Staging and intermediate models are not queryable.`,
+      );
+    return engine.execute(`select * from "${node.name}" limit ${input.limit}`, {
+      schema: pipelines.schemaOf(ctx.workspace.id),
+      maxRows: input.limit,
+    });
+  }),
+});
