@@ -8,12 +8,14 @@ import { AppError } from '../../server/errors';
 import { createLogger } from '../../server/logger';
 import type { DuckDbEngine } from '../../server/query/duckdb-engine';
 import { openLakeEngine } from '../../server/lake/lake-engine';
+import { openCurrentMarts } from '../../server/pipelines/marts';
 import { formatTable, toCliError, writeStdout } from './shared/cli-output';
 
 interface QueryCommandOptions {
   json?: boolean;
   maxRows?: number;
   timeoutMs?: number;
+  workspaceId?: string;
 }
 
 function integerOption(min: number) {
@@ -34,6 +36,10 @@ export function registerQueryCommand(program: Command): void {
     .option('--json', 'print one JSON line: {"columns":[…],"rows":[…]} or {"error":{…}}')
     .option('--max-rows <n>', 'row cap (default TL_QUERY_MAX_ROWS)', integerOption(0))
     .option('--timeout-ms <n>', 'time limit (default TL_QUERY_TIMEOUT_MS)', integerOption(1))
+    .option(
+      '--workspace-id <id>',
+      "resolve mart names (fact_events, …) in this workspace's current marts (default: the only workspace that has marts)",
+    )
     .action(async (sql: string, options: QueryCommandOptions) => {
       process.exitCode = await runQuery(sql, options);
     });
@@ -50,7 +56,20 @@ export async function runQuery(sql: string, options: QueryCommandOptions): Promi
     const logger = createLogger(config.logLevel, { name: 'tl', stream: 'stderr' });
     // One query per CLI run: one connection, nobody to queue. bronze.* views included.
     ({ engine } = await openLakeEngine(config, logger, { poolSize: 1, queueMax: 0 }));
+    // The marts of the workspace's current dbt run, by bare name when one workspace has them.
+    const marts = await openCurrentMarts(engine, config.lakeDir);
+    const wanted = options.workspaceId
+      ? marts.find((m) => m.workspaceId === options.workspaceId)
+      : marts.length === 1
+        ? marts[0]
+        : undefined;
+    if (options.workspaceId && !wanted)
+      throw new AppError(
+        'NOT_FOUND',
+        `Workspace ${options.workspaceId} has no built marts in ${config.lakeDir}.${marts.length ? ` Workspaces with marts: ${marts.map((m) => m.workspaceId).join(', ')}.` : ''}`,
+      );
     const result = await engine.execute(sql, {
+      schema: wanted?.schema,
       maxRows: options.maxRows,
       timeoutMs: options.timeoutMs,
       signal: controller.signal,

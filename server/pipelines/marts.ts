@@ -5,7 +5,7 @@
 // old run or the new one, never a mix, and never a half-written file. Queries pass the schema
 // (ExecuteOptions.schema) so bare names like `fact_events` resolve to their workspace's marts.
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 
@@ -68,6 +68,42 @@ export async function activateRun(
     }
   });
   return [...outputs.keys()].sort();
+}
+
+const POINTER = 'CURRENT.json';
+
+/**
+ * Records the run a workspace's marts point at in the lake itself, next to the run folders
+ * (written atomically), for readers without the metadata database: `tl query`, and later other
+ * engines over the same lake. The database's is_current stays the source of truth for the app.
+ */
+export async function writeCurrentPointer(
+  lakeDir: string,
+  workspaceId: string,
+  runId: string,
+): Promise<void> {
+  const dir = workspaceMartsDir(lakeDir, workspaceId);
+  const tmp = path.join(dir, `${POINTER}.tmp`);
+  await writeFile(tmp, `${JSON.stringify({ runId, activatedAt: new Date().toISOString() })}\n`);
+  await rename(tmp, path.join(dir, POINTER));
+}
+
+/** Creates the views of every workspace that has a current pointer. Returns their schemas. */
+export async function openCurrentMarts(
+  engine: DuckDbEngine,
+  lakeDir: string,
+): Promise<{ workspaceId: string; schema: string; runId: string }[]> {
+  const root = path.join(lakeDir, 'marts');
+  if (!existsSync(root)) return [];
+  const opened: { workspaceId: string; schema: string; runId: string }[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    const pointer = path.join(root, entry.name, POINTER);
+    if (!entry.isDirectory() || !existsSync(pointer)) continue;
+    const { runId } = JSON.parse(await readFile(pointer, 'utf8')) as { runId: string };
+    await activateRun(engine, entry.name, runOutputDir(lakeDir, entry.name, runId));
+    opened.push({ workspaceId: entry.name, schema: workspaceSchema(entry.name), runId });
+  }
+  return opened;
 }
 
 /** Row counts of a run's marts, from the Parquet footers (no data is read). */

@@ -4,6 +4,7 @@
 // time, queries keep answering from the previous run while one runs, a failing dbt test fails
 // the run with its reason and leaves the previous marts in use, client retries change no count,
 // and a server stopped mid-run leaves a clean state.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,7 +186,26 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect(stg.downstream.length).toBeGreaterThan(0);
     expect(facts.upstream.length).toBeGreaterThan(0);
     expect(byName.get('int_events')?.queryable ?? false).toBe(false);
-  });
+
+    // `tl query` (no metadata database) finds the current marts through the lake's pointer.
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/tl.ts',
+          'query',
+          '--json',
+          'select count(*) as n from dim_users',
+        ],
+        { env: { ...process.env, TL_DATA_DIR: fx.runtime.config.dataDir, LOG_LEVEL: 'warn' } },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(stderr || error.message)) : resolve(stdout),
+      ),
+    );
+    expect(JSON.parse(out).rows).toEqual([[truth.counts.users]]);
+  }, 60_000);
 
   it('refuses a second run while one is queued or running, and cancels a run', async () => {
     const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({

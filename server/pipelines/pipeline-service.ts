@@ -26,6 +26,7 @@ import {
   outputRowCounts,
   runOutputs,
   workspaceSchema,
+  writeCurrentPointer,
 } from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
 
@@ -287,6 +288,7 @@ export class PipelineService {
             : n,
         );
         await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
+        await writeCurrentPointer(this.o.lakeDir, run.workspaceId, run.id);
         status = 'succeeded';
         await prisma.$transaction([
           prisma.pipelineRun.updateMany({
@@ -432,6 +434,7 @@ export class PipelineService {
       );
     const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
     await activateRun(this.o.engine, workspaceId, paths.outputDir);
+    await writeCurrentPointer(this.o.lakeDir, workspaceId, runId);
     await this.o.prisma.$transaction([
       this.o.prisma.pipelineRun.updateMany({
         where: { workspaceId, isCurrent: true },
