@@ -1,13 +1,13 @@
 'use client';
-// Data: the Catalog tab (dbt models, a later release) and the Events tab (the schema registry).
-// The open tab lives in the URL (?tab=…), like Admin's, so links and reloads restore it; an
-// `?event=` selection implies the Events tab.
-import { Activity, Database, Table2 } from 'lucide-react';
+// Data: the Catalog tab (the dbt project: models, columns, tests, lineage) and the Events tab
+// (the schema registry). The open tab lives in the URL (?tab=…), like Admin's, so links and
+// reloads restore it; a `?node=` selection implies the Catalog tab.
+import { Activity, Table2 } from 'lucide-react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { EmptyState } from '@/components/empty-state';
 import { PageHeader } from '@/components/layout/page-header';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { EventsTab } from '@/components/data/events-tab';
+import { CatalogTab } from '@/components/data/catalog/catalog-tab';
 import type { SectionProps } from './types';
 
 type Tab = 'catalog' | 'events';
@@ -17,7 +17,13 @@ export function DataSection({ workspaceSlug, role }: SectionProps) {
   const pathname = usePathname();
   const params = useSearchParams();
   const requested = params.get('tab');
-  const tab: Tab = requested === 'events' || requested === 'catalog' ? requested : 'events'; // the catalog fills with the dbt release; events are there from the first start
+  // Events are there from the first start; the catalog only after a dbt build.
+  const tab: Tab =
+    requested === 'events' || requested === 'catalog'
+      ? requested
+      : params.has('node')
+        ? 'catalog'
+        : 'events';
   return (
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-data">
       <PageHeader
@@ -38,12 +44,7 @@ export function DataSection({ workspaceSlug, role }: SectionProps) {
           </TabsTrigger>
         </TabsList>
         <TabsContent value="catalog">
-          <EmptyState
-            icon={Database}
-            title="The catalog is empty"
-            description="Tables and their columns will be listed here from the dbt models, with their descriptions and freshness, after the first pipeline run."
-            data-testid="catalog-empty"
-          />
+          <CatalogTab workspaceSlug={workspaceSlug} role={role} />
         </TabsContent>
         <TabsContent value="events">
           <EventsTab workspaceSlug={workspaceSlug} role={role} />

@@ -1,15 +1,15 @@
 {#- Small dialect shims (duckdb is the production engine; trino must compile). -#}
 
-{#- json_extract_strings(col, keys): a 1-based array of the top-level keys of the JSON text
-    `col` as strings, parsing the document once (DuckDB) -- index it with [n]. -#}
-{% macro json_extract_strings(col, keys) -%}
-  {{ return(adapter.dispatch('json_extract_strings', 'telemetry_lakehouse')(col, keys)) }}
+{#- json_fields(col, keys): the JSON text `col` parsed ONCE into a struct/row with one varchar
+    field per key (missing keys are null); read a field as  p."key". -#}
+{% macro json_fields(col, keys) -%}
+  {{ return(adapter.dispatch('json_fields', 'telemetry_lakehouse')(col, keys)) }}
 {%- endmacro %}
-{% macro duckdb__json_extract_strings(col, keys) -%}
-  json_extract_string({{ col }}, [{% for k in keys %}'$.{{ k }}'{{ ", " if not loop.last }}{% endfor %}])
+{% macro duckdb__json_fields(col, keys) -%}
+  json_transform({{ col }}, '{ {%- for k in keys %}"{{ k }}": "VARCHAR"{{ ", " if not loop.last }}{% endfor -%} }')
 {%- endmacro %}
-{% macro default__json_extract_strings(col, keys) -%}
-  array[{% for k in keys %}json_extract_scalar({{ col }}, '$.{{ k }}'){{ ", " if not loop.last }}{% endfor %}]
+{% macro default__json_fields(col, keys) -%}
+  cast(json_parse({{ col }}) as row({% for k in keys %}"{{ k }}" varchar{{ ", " if not loop.last }}{% endfor %}))
 {%- endmacro %}
 
 {#- epoch_ms(ts): milliseconds since 1970-01-01 UTC as bigint. -#}
@@ -54,7 +54,17 @@
   {{ return(adapter.dispatch('dedupe_first', 'telemetry_lakehouse')(relation, key, order_by)) }}
 {%- endmacro %}
 {% macro duckdb__dedupe_first(relation, key, order_by) -%}
-  select distinct on ({{ key }}) * from {{ relation }} order by {{ key }}, {{ order_by }}
+  {#- Duplicates are rare: rows whose key is unique pass straight through (one hash aggregate on
+      the key, no sort of the wide rows); only duplicated keys go through DISTINCT ON. A plain
+      DISTINCT ON over 10M wide rows ran out of memory. -#}
+  select * from {{ relation }}
+  where {{ key }} not in (select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1)
+  union all
+  select * from (
+    select distinct on ({{ key }}) * from {{ relation }}
+    where {{ key }} in (select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1)
+    order by {{ key }}, {{ order_by }}
+  )
 {%- endmacro %}
 {% macro default__dedupe_first(relation, key, order_by) -%}
   select * from (

@@ -4,8 +4,6 @@
                      'from_plan', 'to_plan', 'billing_period', 'mrr_usd', 'reason', 'experiment_key',
                      'variant', 'signup_method', 'channel', 'template', 'invitee_role', 'format',
                      'results_count', 'steps_completed', 'method'] -%}
-{%- set idx = {} -%}
-{%- for k in prop_keys %}{% do idx.update({k: loop.index}) %}{% endfor -%}
 
 with src as (
     select *
@@ -20,7 +18,7 @@ deduped as (
 parsed as (
     select
         deduped.*,
-        {{ json_extract_strings('properties', prop_keys) }} as p
+        {{ json_fields('properties', prop_keys) }} as p
     from deduped
 )
 
@@ -48,28 +46,27 @@ select
     e.page_path,
     e.source,
     e.ingest_batch_id,
-    p[{{ idx.feature_name }}] as feature_name,
-    try_cast(p[{{ idx.duration_ms }}] as bigint) as duration_ms,
-    p[{{ idx.page }}] as page,
-    p[{{ idx.error_code }}] as error_code,
-    p[{{ idx.error_type }}] as error_type,
-    p[{{ idx.plan }}] as plan,
-    p[{{ idx.from_plan }}] as from_plan,
-    p[{{ idx.to_plan }}] as to_plan,
-    p[{{ idx.billing_period }}] as billing_period,
-    try_cast(p[{{ idx.mrr_usd }}] as double) as mrr_usd,
-    p[{{ idx.reason }}] as cancel_reason,
-    p[{{ idx.experiment_key }}] as experiment_key,
-    p[{{ idx.variant }}] as variant,
-    p[{{ idx.signup_method }}] as signup_method,
-    p[{{ idx.channel }}] as channel,
-    p[{{ idx.template }}] as project_template,
-    p[{{ idx.invitee_role }}] as invitee_role,
-    p[{{ idx.format }}] as export_format,
-    try_cast(p[{{ idx.results_count }}] as bigint) as results_count,
-    try_cast(p[{{ idx.steps_completed }}] as bigint) as steps_completed,
-    p[{{ idx.method }}] as login_method
+    p."feature_name" as feature_name,
+    try_cast(p."duration_ms" as bigint) as duration_ms,
+    p."page" as page,
+    p."error_code" as error_code,
+    p."error_type" as error_type,
+    p."plan" as plan,
+    p."from_plan" as from_plan,
+    p."to_plan" as to_plan,
+    p."billing_period" as billing_period,
+    try_cast(p."mrr_usd" as double) as mrr_usd,
+    p."reason" as cancel_reason,
+    p."experiment_key" as experiment_key,
+    p."variant" as variant,
+    p."signup_method" as signup_method,
+    p."channel" as channel,
+    p."template" as project_template,
+    p."invitee_role" as invitee_role,
+    p."format" as export_format,
+    try_cast(p."results_count" as bigint) as results_count,
+    try_cast(p."steps_completed" as bigint) as steps_completed,
+    p."method" as login_method
 from parsed as e
 left join {{ ref('stg_identity_map') }} as m
-    on e.user_id is null
-   and e.anonymous_id = m.anonymous_id
+    on e.anonymous_id = m.anonymous_id

@@ -24,7 +24,7 @@ deduped as (
 parsed as (
     select
         deduped.*,
-        {{ json_extract_strings('traits', trait_keys) }} as t
+        {{ json_fields('traits', trait_keys) }} as t
     from deduped
 )
 
@@ -38,9 +38,9 @@ select
     traits,
     {%- for k in trait_keys %}
     {%- if k == 'signup_date' %}
-    try_cast(t[{{ loop.index }}] as date) as signup_date
+    try_cast(t."signup_date" as date) as signup_date
     {%- else %}
-    t[{{ loop.index }}] as {{ k }}
+    t."{{ k }}" as {{ k }}
     {%- endif %}{{ "," if not loop.last }}
     {%- endfor %}
 from parsed

@@ -18,15 +18,17 @@ export default async function Page({
   if (!access.current) return null;
   const search = await searchParams;
   const event = typeof search.event === 'string' ? search.event : undefined;
-  // Prefetch what the Events tab shows first (the list, and the panel a link points at);
-  // the Catalog tab has nothing to load yet.
+  // Prefetch what the open tab shows first: the Events list (and the panel a link points at),
+  // or the catalog (a NOT_FOUND before the first dbt build is not sent; the client asks again).
+  const trpc = serverTrpc(workspace);
+  const queryClient = getQueryClient();
   if (search.tab === 'events' || event) {
-    const trpc = serverTrpc(workspace);
-    const queryClient = getQueryClient();
     await Promise.all([
       queryClient.prefetchQuery(trpc.data.events.list.queryOptions(INITIAL_EVENTS_INPUT)),
       event ? queryClient.prefetchQuery(trpc.data.events.get.queryOptions({ name: event })) : null,
     ]);
+  } else if (search.tab === 'catalog' || typeof search.node === 'string') {
+    await queryClient.prefetchQuery(trpc.catalog.get.queryOptions());
   }
   return (
     <HydrateClient>
