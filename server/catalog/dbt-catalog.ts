@@ -10,6 +10,7 @@ import type { PrismaClient } from '../db/client';
 import { AppError } from '../errors';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { workspaceSchema } from '../pipelines/marts';
+import { sqlString } from '../query/sql-quote';
 import type { NodeResult } from '../pipelines/run-results';
 
 export type CatalogLayer = 'source' | 'seed' | 'staging' | 'intermediate' | 'marts' | 'snapshot';
@@ -209,7 +210,7 @@ async function martColumnTypes(
 ): Promise<Record<string, Record<string, string>>> {
   return engine.admin(async (conn) => {
     const reader = await conn.runAndReadAll(
-      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = '${schema}' ORDER BY table_name, column_index`,
+      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ${sqlString(schema)} ORDER BY table_name, column_index`,
     );
     const out: Record<string, Record<string, string>> = {};
     for (const [table, column, type] of reader.getRows() as [string, string, string][])

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createDuckDbEngine, type DuckDbEngine } from '../query/duckdb-engine';
+import { sqlString } from '../query/sql-quote';
 import { lakeTables, refreshBronzeViews } from './lake';
 
 export interface LakeEngine {
@@ -35,7 +36,7 @@ export async function openLakeEngine(
     logger,
     setup: async (conn) => {
       if (!existsSync(extensionDir)) return;
-      await conn.run(`SET extension_directory = '${extensionDir.replaceAll("'", "''")}'`);
+      await conn.run(`SET extension_directory = ${sqlString(extensionDir)}`);
       await conn.run('LOAD delta');
       deltaAvailable = true;
     },

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDbEngine } from '../query/duckdb-engine';
+import { sqlString as quote } from '../query/sql-quote';
 
 export interface LakeTables {
   events: string;
@@ -16,8 +17,6 @@ export function lakeTables(lakeDir: string): LakeTables {
     identifies: path.join(lakeDir, 'bronze', 'identifies'),
   };
 }
-
-const quote = (p: string) => `'${p.replaceAll("'", "''")}'`;
 
 /**
  * The identity map the staging layer joins events through: each anonymous id belongs to the

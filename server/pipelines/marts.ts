@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDbEngine } from '../query/duckdb-engine';
+import { sqlIdent as quoteIdent, sqlString as quoteString } from '../query/sql-quote';
 
 /** The engine schema holding a workspace's mart views. */
 export function workspaceSchema(workspaceId: string): string {
@@ -21,9 +22,6 @@ export function workspaceMartsDir(lakeDir: string, workspaceId: string): string 
 export function runOutputDir(lakeDir: string, workspaceId: string, runId: string): string {
   return path.join(workspaceMartsDir(lakeDir, workspaceId), runId);
 }
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const quoteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** The marts a run wrote: model name → Parquet file. */
 export async function runOutputs(outputDir: string): Promise<Map<string, string>> {

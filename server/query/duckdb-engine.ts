@@ -35,6 +35,7 @@ import type {
   QueryResult,
 } from './query-engine';
 import { describeStatement, explainTarget } from './statement-text';
+import { sqlString } from './sql-quote';
 
 export type { DuckDBConnection };
 
@@ -361,10 +362,6 @@ function schemaName(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
     throw new AppError('BAD_REQUEST', `"${name}" is not a valid schema name.`);
   return name;
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** A directory as an allowed_directories entry: absolute, with a trailing separator. */

@@ -14,6 +14,7 @@
 // largest cause of acknowledgement-latency spikes.)
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { allowedDirectoryEntry } from '../../query/duckdb-engine';
+import { sqlString } from '../../query/sql-quote';
 
 export type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -71,8 +72,6 @@ const JSON_TYPE_SQL = `CASE json_type(value)
 /** Where a segment's rows are read from. */
 export type SegmentSource =
   { kind: 'parquet'; files: readonly string[] } | { kind: 'wal'; segment: string };
-
-const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
  * The segment's distinct events (first occurrence of each workspace/event_id) as table `ev`

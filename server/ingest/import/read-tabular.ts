@@ -9,12 +9,10 @@
 import { open } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../../errors';
+import { sqlIdent as ident, sqlString as literal } from '../../query/sql-quote';
 import type { ImportItem, ItemReader } from './import-item';
 import type { ImportFormat } from './list-import-files';
 import { KNOWN_COLUMNS, TIMESTAMP_COLUMNS, rowToItem, type TabularRow } from './tabular-row';
-
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function source(format: Exclude<ImportFormat, 'ndjson'>, file: string): string {
   return format === 'csv'
