@@ -49,26 +49,59 @@
 {% macro duckdb__minutes_interval(n) -%} interval ({{ n }}) minute {%- endmacro %}
 {% macro default__minutes_interval(n) -%} interval '{{ n }}' minute {%- endmacro %}
 
-{#- dedupe_first(relation, key, order_by): one row per `key`, the first by `order_by`. -#}
-{% macro dedupe_first(relation, key, order_by) -%}
-  {{ return(adapter.dispatch('dedupe_first', 'telemetry_lakehouse')(relation, key, order_by)) }}
+{#- dedupe_first(relation, where, key, order_by, duplicates): the rows of `relation` matching
+    `where`, one per `key` — the first by `order_by`. `duplicates` is a relation listing the keys
+    that occur more than once (column `key`); every other row passes straight through, so the
+    wide rows are neither sorted nor hashed. `relation` is scanned inline in both branches (a
+    CTE referenced twice would make DuckDB materialise every wide row first). -#}
+{% macro dedupe_first(relation, where, key, order_by, duplicates) -%}
+  {{ return(adapter.dispatch('dedupe_first', 'telemetry_lakehouse')(relation, where, key, order_by, duplicates)) }}
 {%- endmacro %}
-{% macro duckdb__dedupe_first(relation, key, order_by) -%}
-  {#- Duplicates are rare: rows whose key is unique pass straight through (one hash aggregate on
-      the key, no sort of the wide rows); only duplicated keys go through DISTINCT ON. A plain
-      DISTINCT ON over 10M wide rows ran out of memory. -#}
+{% macro duckdb__dedupe_first(relation, where, key, order_by, duplicates) -%}
   select * from {{ relation }}
-  where {{ key }} not in (select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1)
+  where {{ where }}
+    and {{ key }} not in (select {{ key }} from {{ duplicates }})
   union all
   select * from (
     select distinct on ({{ key }}) * from {{ relation }}
-    where {{ key }} in (select {{ key }} from {{ relation }} group by {{ key }} having count(*) > 1)
+    where {{ where }}
+      and {{ key }} in (select {{ key }} from {{ duplicates }})
     order by {{ key }}, {{ order_by }}
   )
 {%- endmacro %}
-{% macro default__dedupe_first(relation, key, order_by) -%}
+{% macro default__dedupe_first(relation, where, key, order_by, duplicates) -%}
   select * from (
-    select r.*, row_number() over (partition by {{ key }} order by {{ order_by }}) as _rn
+    select r.*, row_number() over (partition by r.{{ key }} order by {{ order_by }}) as _rn
     from {{ relation }} as r
+    where {{ where }}
   ) as ranked where _rn = 1
+{%- endmacro %}
+
+{#- json_text(col, key): the scalar at top-level `key` of the JSON text `col`, as varchar. -#}
+{% macro json_text(col, key) -%}
+  {{ return(adapter.dispatch('json_text', 'telemetry_lakehouse')(col, key)) }}
+{%- endmacro %}
+{% macro duckdb__json_text(col, key) -%} json_extract_string({{ col }}, '$.{{ key }}') {%- endmacro %}
+{% macro default__json_text(col, key) -%} json_extract_scalar({{ col }}, '$.{{ key }}') {%- endmacro %}
+
+{#- event_property(alias, key, events, type): properties.<key> of the events named in `events`
+    (the event types that carry it), null for every other event. The CASE guard means the JSON
+    is only read for those events — a few per cent of the rows for most keys. -#}
+{% macro event_property(alias, key, events, type=none) -%}
+  {%- set value = json_text(alias ~ '.properties', key) -%}
+  case when {{ alias }}.event in ({% for e in events %}'{{ e }}'{{ ", " if not loop.last }}{% endfor %})
+    then {% if type %}try_cast({{ value }} as {{ type }}){% else %}{{ value }}{% endif %} end
+{%- endmacro %}
+
+{#- timestamp_utc('YYYY-MM-DD HH:MM:SS'): a timestamp-with-time-zone literal in UTC. -#}
+{% macro timestamp_utc(text) -%}
+  {{ return(adapter.dispatch('timestamp_utc', 'telemetry_lakehouse')(text)) }}
+{%- endmacro %}
+{% macro duckdb__timestamp_utc(text) -%} cast('{{ text }}+00' as timestamp with time zone) {%- endmacro %}
+{% macro default__timestamp_utc(text) -%} timestamp '{{ text }} UTC' {%- endmacro %}
+
+{#- session_id(user_id, started_at): the deterministic id of a 30-minute-rule session,
+    '<user_id>-<epoch ms of its first event>'. -#}
+{% macro session_id(user_id, started_at) -%}
+  {{ user_id }} || '-' || cast({{ epoch_ms(started_at) }} as varchar)
 {%- endmacro %}

@@ -29,6 +29,7 @@ import {
   writeCurrentPointer,
 } from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
+import { waitForEvent } from './wait-event';
 
 const RUN_QUEUE = 'dbt-build';
 const SCHEDULE_QUEUE = 'dbt-schedule';
@@ -192,10 +193,7 @@ export class PipelineService {
     for (;;) {
       const run = await this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
       if (run.status !== 'queued' && run.status !== 'running') return run;
-      await Promise.race([
-        new Promise((r) => this.eventsOf(runId).once('finished', r)),
-        new Promise((r) => setTimeout(r, 1_000)),
-      ]);
+      await waitForEvent(this.eventsOf(runId), 'finished', 1_000);
     }
   }
 

@@ -1,19 +1,26 @@
-{#- Attributed events (user_id known) enriched with their 30-minute-rule session and the plan
-    in force at the event. Events that stayed anonymous (no identify ever linked their
-    anonymous_id) are left out here and downstream; they remain in stg_events. -#}
+{#- Attributed events (user_id known) with their 30-minute-rule session, its length, and the
+    plan in force at the event: the plan spell of int_user_plan_history that covers the event's
+    time (events before the user's first spell get that first plan). Events that stayed anonymous (no identify ever linked their
+    anonymous_id) are left out here and downstream; they remain in stg_events.
+
+    A view: fact_events is the one place these wide rows are written; the other marts read
+    fact_events. -#}
+{{ config(materialized='view') }}
+
 select
     e.event_id,
     e.event_name,
-    e.user_id,
-    s.session_id,
+    s.user_id,
+    x.session_id,
     s.session_started_at,
+    x.session_duration,
     e.client_session_id,
     e.anonymous_id,
     e.is_identity_resolved,
     e.ts,
     e.event_date,
     e.feature_name,
-    s.plan_at_event,
+    p.plan as plan_at_event,
     e.platform,
     e.os,
     e.browser,
@@ -40,3 +47,12 @@ select
 from {{ ref('stg_events') }} as e
 inner join {{ ref('int_event_sessions') }} as s
     on e.event_id = s.event_id
+inner join {{ ref('int_sessions') }} as x
+    on s.user_id = x.user_id
+   and s.session_started_at = x.started_at
+left join {{ ref('int_user_plan_history') }} as p
+    on s.user_id = p.user_id
+   -- spells tile time: [valid_from, valid_to); the first spell also covers everything before
+   -- it. Bounds are plain columns or constants, so this stays a hash join on user_id.
+   and s.ts >= case when p.spell_number = 1 then {{ timestamp_utc('1970-01-01 00:00:00') }} else p.valid_from end
+   and s.ts < coalesce(p.valid_to, {{ timestamp_utc('9999-12-31 00:00:00') }})

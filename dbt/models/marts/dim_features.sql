@@ -5,7 +5,7 @@ with usage as (
         min(ts) as first_used_at,
         count(*) as lifetime_events,
         count(distinct user_id) as lifetime_users
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     where event_name = 'feature_used'
       and feature_name is not null
     group by feature_name

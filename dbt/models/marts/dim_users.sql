@@ -6,13 +6,13 @@ with activity as (
         max(ts) as last_seen,
         count(*) as lifetime_events,
         min(case when event_name = 'signed_up' then event_date end) as signed_up_date
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     group by user_id
 ),
 
 platform_counts as (
     select user_id, platform, count(*) as n
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     where platform is not null
     group by user_id, platform
 ),
@@ -25,7 +25,7 @@ top_platform as (
 
 country_counts as (
     select user_id, country, count(*) as n
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     where country is not null
     group by user_id, country
 ),

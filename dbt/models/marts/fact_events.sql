@@ -13,7 +13,7 @@ select
     e.country,
     e.app_version,
     e.properties,
-    s.session_duration,
+    e.session_duration,
     e.error_code,
     e.error_type,
     e.os,
@@ -24,5 +24,3 @@ select
     e.client_session_id,
     e.is_identity_resolved
 from {{ ref('int_events') }} as e
-inner join {{ ref('int_sessions') }} as s
-    on e.session_id = s.session_id

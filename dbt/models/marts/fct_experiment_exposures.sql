@@ -1,16 +1,25 @@
 {#- One row per experiment and exposed user: the variant of the user's first exposure, and
     whether the experiment's success event (seed experiments.csv; subscription_started for an
     experiment missing from the seed) happened at or after that first exposure. -#}
-with exposures as (
+with exposure_events as (
+    select
+        user_id,
+        ts,
+        {{ json_text('properties', 'experiment_key') }} as experiment_key,
+        {{ json_text('properties', 'variant') }} as variant
+    from {{ ref('fact_events') }}
+    where event_name = 'experiment_exposed'
+),
+
+exposures as (
     select
         experiment_key,
         user_id,
         min(ts) as first_exposed_at,
         min_by(variant, ts) as variant,
         count(distinct variant) as variants_seen
-    from {{ ref('int_events') }}
-    where event_name = 'experiment_exposed'
-      and experiment_key is not null
+    from exposure_events
+    where experiment_key is not null
     group by experiment_key, user_id
 ),
 
@@ -29,7 +38,7 @@ goals as (
 
 goal_events as (
     select user_id, event_name, ts
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     where event_name in (select distinct conversion_event from goals)
 ),
 

@@ -5,7 +5,7 @@ select
     plan_at_event as plan,
     count(distinct user_id) as active_users,
     count(*) as events
-from {{ ref('int_events') }}
+from {{ ref('fact_events') }}
 where event_name = 'feature_used'
   and feature_name is not null
 group by event_date, feature_name, plan_at_event

@@ -2,8 +2,18 @@
     subscription_upgraded moves it to the new plan and price; subscription_cancelled ends it.
     Events between two starts of the same user belong to the earlier one. -#}
 with sub_events as (
-    select event_id, user_id, ts, event_name, plan, to_plan, billing_period, mrr_usd, cancel_reason
-    from {{ ref('int_events') }}
+    -- a few per cent of the events: their properties are parsed here, not for every event
+    select
+        event_id,
+        user_id,
+        ts,
+        event_name,
+        {{ json_text('properties', 'plan') }} as plan,
+        {{ json_text('properties', 'to_plan') }} as to_plan,
+        {{ json_text('properties', 'billing_period') }} as billing_period,
+        try_cast({{ json_text('properties', 'mrr_usd') }} as double) as mrr_usd,
+        {{ json_text('properties', 'reason') }} as cancel_reason
+    from {{ ref('fact_events') }}
     where event_name in ('subscription_started', 'subscription_upgraded', 'subscription_cancelled')
 ),
 

@@ -6,5 +6,5 @@ select
     count(distinct session_id) as sessions,
     count(case when event_name = 'feature_used' then 1 end) as feature_uses,
     count(case when event_name = 'error_occurred' then 1 end) as errors
-from {{ ref('int_events') }}
+from {{ ref('fact_events') }}
 group by user_id, event_date

@@ -60,7 +60,7 @@ daily as (
         count(case when event_name = 'error_occurred' then 1 end) as errors,
         count(case when event_name = 'signed_up' then 1 end) as signups,
         count(case when event_name = 'subscription_started' then 1 end) as conversions
-    from {{ ref('int_events') }}
+    from {{ ref('fact_events') }}
     group by event_date
 ),
 

@@ -22,7 +22,7 @@ events_30d as (
         count(distinct case when e.event_name = 'feature_used' then e.feature_name end) as distinct_features_30d,
         count(case when e.event_name = 'report_exported' then 1 end) as reports_exported_30d,
         count(case when e.event_name = 'error_occurred' then 1 end) as errors_30d
-    from {{ ref('int_events') }} as e
+    from {{ ref('fact_events') }} as e
     cross join w
     where e.event_date between {{ add_days('w.as_of_date', -29) }} and w.as_of_date
     group by e.user_id
@@ -41,7 +41,7 @@ sessions_30d as (
 
 invites as (
     select e.user_id, count(*) as teammates_invited
-    from {{ ref('int_events') }} as e
+    from {{ ref('fact_events') }} as e
     cross join w
     where e.event_name = 'teammate_invited'
       and e.event_date <= w.as_of_date

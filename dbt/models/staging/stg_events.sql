@@ -1,25 +1,15 @@
 {#- Events of the workspace: one row per event_id (the earliest received copy), anonymous
-    events attributed to the user an identify call linked them to, properties parsed once. -#}
-{%- set prop_keys = ['feature_name', 'duration_ms', 'page', 'error_code', 'error_type', 'plan',
-                     'from_plan', 'to_plan', 'billing_period', 'mrr_usd', 'reason', 'experiment_key',
-                     'variant', 'signup_method', 'channel', 'template', 'invitee_role', 'format',
-                     'results_count', 'steps_completed', 'method'] -%}
+    events attributed to the user an identify call linked them to, and the properties each
+    event type carries (telemetry-model.md §4) as typed columns.
 
-with src as (
-    select *
-    from {{ bronze_relation('events') }}
-    where {{ workspace_filter() }}
-),
+    A view: its consumers read only the columns they need, so the wide rows are scanned from
+    bronze and written once, into fact_events. The bronze relation is inlined (not a CTE that
+    is referenced twice), so DuckDB never materialises the wide rows in between. -#}
+{{ config(materialized='view') }}
 
-deduped as (
-    {{ dedupe_first('src', 'event_id', 'received_at, ingest_batch_id') }}
-),
-
-parsed as (
-    select
-        deduped.*,
-        {{ json_fields('properties', prop_keys) }} as p
-    from deduped
+with deduped as (
+    {{ dedupe_first(bronze_relation('events'), workspace_filter(), 'event_id',
+                    'received_at, ingest_batch_id', ref('stg_event_duplicates')) }}
 )
 
 select
@@ -46,27 +36,27 @@ select
     e.page_path,
     e.source,
     e.ingest_batch_id,
-    p."feature_name" as feature_name,
-    try_cast(p."duration_ms" as bigint) as duration_ms,
-    p."page" as page,
-    p."error_code" as error_code,
-    p."error_type" as error_type,
-    p."plan" as plan,
-    p."from_plan" as from_plan,
-    p."to_plan" as to_plan,
-    p."billing_period" as billing_period,
-    try_cast(p."mrr_usd" as double) as mrr_usd,
-    p."reason" as cancel_reason,
-    p."experiment_key" as experiment_key,
-    p."variant" as variant,
-    p."signup_method" as signup_method,
-    p."channel" as channel,
-    p."template" as project_template,
-    p."invitee_role" as invitee_role,
-    p."format" as export_format,
-    try_cast(p."results_count" as bigint) as results_count,
-    try_cast(p."steps_completed" as bigint) as steps_completed,
-    p."method" as login_method
-from parsed as e
+    {{ event_property('e', 'feature_name', ['feature_used']) }} as feature_name,
+    {{ event_property('e', 'duration_ms', ['page_viewed', 'feature_used'], 'bigint') }} as duration_ms,
+    {{ event_property('e', 'page', ['page_viewed']) }} as page,
+    {{ event_property('e', 'error_code', ['error_occurred']) }} as error_code,
+    {{ event_property('e', 'error_type', ['error_occurred']) }} as error_type,
+    {{ event_property('e', 'plan', ['subscription_started', 'subscription_cancelled']) }} as plan,
+    {{ event_property('e', 'from_plan', ['subscription_upgraded']) }} as from_plan,
+    {{ event_property('e', 'to_plan', ['subscription_upgraded']) }} as to_plan,
+    {{ event_property('e', 'billing_period', ['subscription_started']) }} as billing_period,
+    {{ event_property('e', 'mrr_usd', ['subscription_started', 'subscription_upgraded'], 'double') }} as mrr_usd,
+    {{ event_property('e', 'reason', ['subscription_cancelled']) }} as cancel_reason,
+    {{ event_property('e', 'experiment_key', ['experiment_exposed']) }} as experiment_key,
+    {{ event_property('e', 'variant', ['experiment_exposed']) }} as variant,
+    {{ event_property('e', 'signup_method', ['signed_up']) }} as signup_method,
+    {{ event_property('e', 'channel', ['signed_up']) }} as channel,
+    {{ event_property('e', 'template', ['project_created']) }} as project_template,
+    {{ event_property('e', 'invitee_role', ['teammate_invited']) }} as invitee_role,
+    {{ event_property('e', 'format', ['report_exported']) }} as export_format,
+    {{ event_property('e', 'results_count', ['search_performed'], 'bigint') }} as results_count,
+    {{ event_property('e', 'steps_completed', ['onboarding_completed'], 'bigint') }} as steps_completed,
+    {{ event_property('e', 'method', ['logged_in']) }} as login_method
+from deduped as e
 left join {{ ref('stg_identity_map') }} as m
     on e.anonymous_id = m.anonymous_id
