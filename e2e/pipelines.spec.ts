@@ -1,15 +1,16 @@
 // Admin → Pipelines as an admin meets it on a fresh workspace: no runs yet, events arrive, a
 // dbt build is started from the page, its progress and log stream in, and the result (status
-// and per-node table) shows; the run's detail is then opened straight from its URL.
+// and per-node table) shows; the run's detail is then opened straight from its URL. A second run
+// on more data follows, and the first run's fact_events stays readable "as of" that run.
 import { expect, loginAs, postEvents, test } from './fixtures';
 
-test('an admin builds the marts with dbt and reads the run from its URL', async ({
+test('an admin builds the marts with dbt, reads the run from its URL, and an earlier run stays readable', async ({
   page,
   baseURL,
   seeded,
 }) => {
-  // A cold dbt build (parse, then every model and test) takes ~30–60 s on CI.
-  test.setTimeout(240_000);
+  // A cold dbt build (parse, then every model and test) takes ~30–60 s on CI; this test runs two.
+  test.setTimeout(360_000);
   await loginAs(page, seeded.users.admin.email, seeded.users.admin.password);
   await page.goto(`/w/${seeded.slug}/admin?tab=pipelines`);
   await expect(page.getByRole('tab', { name: 'Pipelines' })).toHaveAttribute(
@@ -85,4 +86,43 @@ test('an admin builds the marts with dbt and reads the run from its URL', async 
   await expect(page.getByTestId(`pipelines-run-${runId}`)).toHaveAttribute('aria-selected', 'true');
   // A second build while none is running can be started; the schedule card is there too.
   await expect(page.getByTestId('pipeline-schedule')).toContainText('No schedule yet');
+
+  // A second run on more data: the first run's marts stay kept next to the new ones.
+  await postEvents(baseURL!, seeded, [
+    {
+      event: 'feature_used',
+      user_id: 'pl_3',
+      timestamp: new Date(Date.now() - 3_600_000).toISOString(),
+      properties: { feature_name: 'bulk_edit', duration_ms: 50 },
+    },
+  ]);
+  await page.getByTestId('pipeline-run').click();
+  await expect(page.getByTestId('run-panel')).not.toHaveAttribute('data-run-id', runId!);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', {
+    timeout: 180_000,
+  });
+
+  // The mart's page offers the kept versions; the current one is shown first.
+  await page.goto(`/w/${seeded.slug}/data?tab=catalog&node=fact_events`);
+  const picker = page.getByTestId('catalog-as-of');
+  await expect(picker).toContainText('current');
+  await expect(page.getByTestId('catalog-preview')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('catalog-as-of-banner')).toHaveCount(0);
+  await expect(page.getByTestId('catalog-preview')).toContainText('pl_3');
+
+  // Pick the earlier run: a banner says so, and its rows do not have the newer event.
+  await picker.click();
+  const older = page.locator('[data-testid^="catalog-as-of-"]:not([data-testid$="-current"])');
+  await older.first().click();
+  await expect(page).toHaveURL(/[?&]asOf=[0-9a-f-]{36}/);
+  await expect(page.getByTestId('catalog-as-of-banner')).toContainText('not the current data');
+  await expect(page.getByTestId('catalog-preview')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('catalog-preview')).not.toContainText('pl_3');
+
+  // The URL restores the choice; "Back to current" returns to today's data.
+  await page.reload();
+  await expect(page.getByTestId('catalog-as-of-banner')).toBeVisible();
+  await page.getByRole('button', { name: 'Back to current' }).click();
+  await expect(page).not.toHaveURL(/asOf=/);
+  await expect(page.getByTestId('catalog-preview')).toContainText('pl_3');
 });

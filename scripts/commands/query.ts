@@ -2,13 +2,14 @@
 // app (read-only check, instance lockdown, timeout, row cap). With --json it prints exactly one
 // line — {"columns":[{name,type}],"rows":[…]} or {"error":{code,message}} — for scripts and
 // tests; logs go to stderr.
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../server/config';
 import { AppError } from '../../server/errors';
 import { createLogger } from '../../server/logger';
 import type { DuckDbEngine } from '../../server/query/duckdb-engine';
 import { openLakeEngine } from '../../server/lake/lake-engine';
-import { openCurrentMarts } from '../../server/pipelines/marts';
+import { openCurrentMarts, openRunMarts, runOutputDir } from '../../server/pipelines/marts';
 import { formatTable, toCliError, writeStdout } from './shared/cli-output';
 
 interface QueryCommandOptions {
@@ -16,6 +17,7 @@ interface QueryCommandOptions {
   maxRows?: number;
   timeoutMs?: number;
   workspaceId?: string;
+  run?: string;
 }
 
 function integerOption(min: number) {
@@ -39,6 +41,10 @@ export function registerQueryCommand(program: Command): void {
     .option(
       '--workspace-id <id>',
       "resolve mart names (fact_events, …) in this workspace's current marts (default: the only workspace that has marts)",
+    )
+    .option(
+      '--run <id>',
+      "read the workspace's marts as of this earlier dbt run (its files must still be kept)",
     )
     .action(async (sql: string, options: QueryCommandOptions) => {
       process.exitCode = await runQuery(sql, options);
@@ -68,8 +74,20 @@ export async function runQuery(sql: string, options: QueryCommandOptions): Promi
         'NOT_FOUND',
         `Workspace ${options.workspaceId} has no built marts in ${config.lakeDir}.${marts.length ? ` Workspaces with marts: ${marts.map((m) => m.workspaceId).join(', ')}.` : ''}`,
       );
+    let schema = wanted?.schema;
+    if (options.run) {
+      if (!wanted)
+        throw new AppError('BAD_REQUEST', '--run needs the workspace: pass --workspace-id.');
+      const dir = runOutputDir(config.lakeDir, wanted.workspaceId, options.run);
+      if (!/^[0-9a-f-]{36}$/i.test(options.run) || !existsSync(dir))
+        throw new AppError(
+          'NOT_FOUND',
+          `Run ${options.run} has no kept marts in ${config.lakeDir} (retention keeps the newest TL_DBT_KEEP_RUNS runs).`,
+        );
+      schema = await openRunMarts(engine, wanted.workspaceId, options.run, dir);
+    }
     const result = await engine.execute(sql, {
-      schema: wanted?.schema,
+      schema,
       maxRows: options.maxRows,
       timeoutMs: options.timeoutMs,
       signal: controller.signal,

@@ -35,16 +35,27 @@ export async function runOutputs(outputDir: string): Promise<Map<string, string>
 }
 
 /**
- * Points the workspace's views at the run's files, in one transaction: views of marts the run
- * has are replaced, views of marts it lacks are dropped. Returns the view names.
+ * The engine schema holding the views of one kept run's marts, for reading a workspace's data as
+ * of an earlier run (time travel) while the workspace schema stays on the current run.
  */
-export async function activateRun(
+export function runSchema(workspaceId: string, runId: string): string {
+  const suffix = runId
+    .toLowerCase()
+    .replace(/[^a-f0-9]/g, '')
+    .slice(-16);
+  return `${workspaceSchema(workspaceId).slice(0, 43)}__r_${suffix}`;
+}
+
+/**
+ * Points the views of `schema` at a run's files, in one transaction: views of marts the run has
+ * are replaced, views of marts it lacks are dropped. Returns the view names.
+ */
+async function pointSchemaAt(
   engine: DuckDbEngine,
-  workspaceId: string,
+  schema: string,
   outputDir: string,
 ): Promise<string[]> {
   const outputs = await runOutputs(outputDir);
-  const schema = workspaceSchema(workspaceId);
   await engine.admin(async (conn) => {
     await conn.run('BEGIN TRANSACTION');
     try {
@@ -66,6 +77,40 @@ export async function activateRun(
     }
   });
   return [...outputs.keys()].sort();
+}
+
+/** Switches the workspace's schema (`ws_<id>`) to the run's files: the pointer swap. */
+export async function activateRun(
+  engine: DuckDbEngine,
+  workspaceId: string,
+  outputDir: string,
+): Promise<string[]> {
+  return pointSchemaAt(engine, workspaceSchema(workspaceId), outputDir);
+}
+
+/** Opens (or refreshes) the run schema of a kept run and returns its name. */
+export async function openRunMarts(
+  engine: DuckDbEngine,
+  workspaceId: string,
+  runId: string,
+  outputDir: string,
+): Promise<string> {
+  const schema = runSchema(workspaceId, runId);
+  await pointSchemaAt(engine, schema, outputDir);
+  return schema;
+}
+
+/** Drops the run schemas of runs whose files retention deleted. */
+export async function dropRunSchemas(
+  engine: DuckDbEngine,
+  workspaceId: string,
+  runIds: readonly string[],
+): Promise<void> {
+  if (runIds.length === 0) return;
+  await engine.admin(async (conn) => {
+    for (const runId of runIds)
+      await conn.run(`DROP SCHEMA IF EXISTS ${quoteIdent(runSchema(workspaceId, runId))} CASCADE`);
+  });
 }
 
 const POINTER = 'CURRENT.json';

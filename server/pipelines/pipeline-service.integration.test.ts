@@ -268,6 +268,27 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect([...seen].every((n) => n === before || n === before + 3)).toBe(true);
     expect(seen.has(before)).toBe(true);
     expect(await scalar('select count(*) from fact_events')).toBe(before + 3);
+
+    // Time travel: the previous run's marts stay readable (yesterday's numbers) next to the
+    // current ones, until retention deletes them.
+    const versions = await fx.runtime.pipelines.versions(fx.workspace.id);
+    expect(versions[0]).toMatchObject({ runId: run.id, isCurrent: true });
+    const previous = versions[1]!;
+    expect(previous.isCurrent).toBe(false);
+    const asOf = async (runId: string) =>
+      Number(
+        (
+          await fx.runtime.engine.execute('select count(*) from fact_events', {
+            schema: await fx.runtime.pipelines.schemaAt(fx.workspace.id, runId),
+          })
+        ).rows[0]?.[0],
+      );
+    expect(await asOf(previous.runId)).toBe(before);
+    expect(await asOf(run.id)).toBe(before + 3);
+    expect(await scalar('select count(*) from fact_events')).toBe(before + 3);
+    await expect(
+      fx.runtime.pipelines.schemaAt(fx.workspace.id, '01a21652-0000-7000-8000-000000000000'),
+    ).rejects.toThrow(/No such run/);
   }, 300_000);
 
   it('counts a batch sent three times (client retries) once in staging and the marts', async () => {

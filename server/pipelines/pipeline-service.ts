@@ -23,6 +23,8 @@ import { dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
 import {
   activateRun,
   deleteRunOutputs,
+  dropRunSchemas,
+  openRunMarts,
   outputRowCounts,
   runOutputs,
   workspaceSchema,
@@ -48,6 +50,11 @@ export interface PipelineServiceOptions {
   lakeDir: string;
   /** Successful runs whose outputs are kept (the current one always is). */
   keepRuns: number;
+  /**
+   * Called before dbt starts: the runtime writes the acknowledged events still in the WAL to
+   * bronze, so a build includes every event acknowledged before it began.
+   */
+  beforeBuild?: () => Promise<void>;
 }
 
 export interface RunEvents {
@@ -57,6 +64,14 @@ export interface RunEvents {
 }
 
 export type PipelineRunRow = Prisma.PipelineRunGetPayload<object>;
+
+/** A kept version of a workspace's marts (one successful run). */
+export interface MartsVersion {
+  runId: string;
+  builtAt: Date;
+  isCurrent: boolean;
+  selector: string | null;
+}
 
 export class PipelineService {
   private readonly runEvents = new Map<string, EventEmitter<RunEvents>>();
@@ -251,6 +266,7 @@ export class PipelineService {
       const run = await prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
       const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
       if (run.selector) await this.startFromCurrent(run.workspaceId, paths);
+      await this.o.beforeBuild?.();
       const outcome = await runDbtBuild({
         projectRoot: this.o.projectRoot,
         lakeDir: this.o.lakeDir,
@@ -412,6 +428,7 @@ export class PipelineService {
   private async applyRetention(workspaceId: string): Promise<void> {
     const keep = await this.keptRunIds(workspaceId);
     const deleted = await deleteRunOutputs(this.o.lakeDir, workspaceId, keep);
+    await dropRunSchemas(this.o.engine, workspaceId, deleted);
     if (deleted.length)
       await this.o.prisma.pipelineRun.updateMany({
         where: { id: { in: deleted }, workspaceId },
@@ -474,6 +491,45 @@ export class PipelineService {
   /** The schema queries of this workspace resolve bare mart names in. */
   schemaOf(workspaceId: string): string {
     return workspaceSchema(workspaceId);
+  }
+
+  /**
+   * Kept successful runs, newest first: the versions of the marts a member can read ("data as
+   * of" a run — yesterday's numbers), and the ones an admin can switch back to.
+   */
+  async versions(workspaceId: string): Promise<MartsVersion[]> {
+    const runs = await this.o.prisma.pipelineRun.findMany({
+      where: { workspaceId, status: 'succeeded', outputsDeletedAt: null },
+      orderBy: { createdAt: 'desc' },
+      select: { id: true, createdAt: true, finishedAt: true, isCurrent: true, selector: true },
+    });
+    return runs.map((r) => ({
+      runId: r.id,
+      builtAt: r.finishedAt ?? r.createdAt,
+      isCurrent: r.isCurrent,
+      selector: r.selector,
+    }));
+  }
+
+  /**
+   * The engine schema that answers a query about the workspace's marts as of `runId`: the
+   * workspace schema for the current run (or no run), else the kept run's own schema. A run of
+   * another workspace, a failed run or one whose files retention deleted is refused.
+   */
+  async schemaAt(workspaceId: string, runId?: string | null): Promise<string> {
+    if (!runId) return workspaceSchema(workspaceId);
+    const run = await this.o.prisma.pipelineRun.findFirst({ where: { id: runId, workspaceId } });
+    if (!run) throw new AppError('NOT_FOUND', 'No such run in this workspace.');
+    if (run.isCurrent) return workspaceSchema(workspaceId);
+    if (run.status !== 'succeeded' || run.outputsDeletedAt)
+      throw new AppError(
+        'CONFLICT',
+        run.outputsDeletedAt
+          ? `The marts of that run were deleted by retention (the newest ${this.o.keepRuns} successful runs are kept).`
+          : 'Only a successful run has marts to read.',
+      );
+    const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
+    return openRunMarts(this.o.engine, workspaceId, runId, paths.outputDir);
   }
 
   async close(): Promise<void> {

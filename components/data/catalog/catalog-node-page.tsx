@@ -1,12 +1,14 @@
 'use client';
 // One node of the catalog: what it is, when the current run built it, its columns and tests,
 // its SQL (compiled, and as written), its direct lineage, and — for a mart — its first rows.
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, ArrowRight, Network } from 'lucide-react';
+import { ArrowLeft, ArrowRight, History, Network } from 'lucide-react';
 import { useTRPC } from '@/lib/trpc/client';
 import { ErrorAlert, TableSkeleton } from '@/components/query-view';
 import { EmptyState } from '@/components/empty-state';
+import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { CodeBlock } from '@/components/ui/code-block';
@@ -18,6 +20,13 @@ import {
   TableHeader,
   TableRow,
 } from '@/components/ui/table';
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from '@/components/ui/select';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { cn } from '@/lib/utils';
 import { TimeAgo } from '../event-detail-sheet';
@@ -116,9 +125,90 @@ function formatCell(value: unknown): string {
   return String(value);
 }
 
+const CURRENT = 'current';
+
+function formatBuiltAt(date: Date | string): string {
+  return new Date(date).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * "Data as of": the kept versions of the marts (one per successful dbt run, newest first). The
+ * choice lives in the URL (`asOf=<run id>`), so a link to yesterday's numbers stays yesterday's.
+ */
+function useAsOf() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const asOf = params.get('asOf');
+  const setAsOf = useCallback(
+    (runId: string | null) => {
+      const next = new URLSearchParams(params.toString());
+      if (runId) next.set('asOf', runId);
+      else next.delete('asOf');
+      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+    },
+    [params, pathname, router],
+  );
+  return [asOf, setAsOf] as const;
+}
+
 function Preview({ name }: { name: string }) {
   const trpc = useTRPC();
-  const preview = useQuery(trpc.catalog.preview.queryOptions({ name, limit: PREVIEW_ROWS }));
+  const [asOf, setAsOf] = useAsOf();
+  const versions = useQuery(trpc.catalog.versions.queryOptions());
+  const version = versions.data?.find((v) => v.runId === asOf);
+  const runId = version && !version.isCurrent ? version.runId : null;
+  const picker = (versions.data?.length ?? 0) > 1 && (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      <History className="size-4 text-muted-foreground" aria-hidden />
+      <span className="text-muted-foreground">Data as of</span>
+      <Select value={runId ?? CURRENT} onValueChange={(v) => setAsOf(v === CURRENT ? null : v)}>
+        <SelectTrigger className="w-72" aria-label="Data as of" data-testid="catalog-as-of">
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {versions.data!.map((v) => (
+            <SelectItem
+              key={v.runId}
+              value={v.isCurrent ? CURRENT : v.runId}
+              data-testid={`catalog-as-of-${v.isCurrent ? CURRENT : v.runId}`}
+            >
+              {formatBuiltAt(v.builtAt)}
+              {v.isCurrent ? ' — current' : ''}
+              {v.selector ? ` (${v.selector})` : ''}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
+  return (
+    <div className="grid gap-2">
+      {picker}
+      {version && runId ? (
+        <Alert data-testid="catalog-as-of-banner">
+          <History aria-hidden />
+          <AlertDescription>
+            Showing this mart as the dbt run of {formatBuiltAt(version.builtAt)} built it — not the
+            current data.{' '}
+            <button type="button" className="underline" onClick={() => setAsOf(null)}>
+              Back to current
+            </button>
+          </AlertDescription>
+        </Alert>
+      ) : null}
+      {versions.isPending && asOf ? (
+        <TableSkeleton rows={4} />
+      ) : (
+        <PreviewRows name={name} runId={runId} />
+      )}
+    </div>
+  );
+}
+
+function PreviewRows({ name, runId }: { name: string; runId: string | null }) {
+  const trpc = useTRPC();
+  const preview = useQuery(trpc.catalog.preview.queryOptions({ name, limit: PREVIEW_ROWS, runId }));
   if (preview.isPending) return <TableSkeleton rows={4} />;
   if (preview.isError) return <ErrorAlert message={preview.error.message} />;
   const result = preview.data;
@@ -127,7 +217,7 @@ function Preview({ name }: { name: string }) {
       <EmptyState
         compact
         title="No rows"
-        description="The current run built this mart empty."
+        description="This run built the mart empty."
         data-testid="catalog-preview-empty"
       />
     );

@@ -196,7 +196,10 @@ export function LineageGraph({
         onNodeClick={(_, n) => onSelect(n.data.node)}
         colorMode={hydrated && resolvedTheme === 'dark' ? 'dark' : 'light'}
         fitView
-        fitViewOptions={{ padding: 0.1, maxZoom: mini ? 1 : 1.2, minZoom: mini ? 0.2 : 0.3 }}
+        // The full graph opens at a zoom where labels stay readable (fitting all 24+ nodes into
+        // the box gave ~0.33); the minimap shows the rest, and the controls' fit button below
+        // shows everything at once.
+        fitViewOptions={{ padding: 0.1, maxZoom: mini ? 1 : 1.2, minZoom: mini ? 0.2 : 0.6 }}
         minZoom={0.1}
         maxZoom={2}
         nodesDraggable={false}
@@ -210,7 +213,11 @@ export function LineageGraph({
         style={{ background: 'transparent' }}
       >
         <Background gap={20} size={1} />
-        <Controls showInteractive={false} position="bottom-right" />
+        <Controls
+          showInteractive={false}
+          position="bottom-right"
+          fitViewOptions={{ padding: 0.1, minZoom: 0.1 }}
+        />
         {mini ? null : (
           <MiniMap
             pannable

@@ -51,7 +51,7 @@ export function LineageView({
         nodes={nodes}
         selectedId={selected?.uniqueId ?? null}
         onSelect={onSelect}
-        className="h-[min(70vh,42rem)] min-h-96"
+        className="h-[min(78vh,52rem)] min-h-96"
         data-testid="lineage-graph"
       />
       {selected ? (

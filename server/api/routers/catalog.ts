@@ -1,5 +1,6 @@
 // Data → Catalog: the dbt project's sources, models, columns, tests and lineage as of the
-// workspace's current run, and a preview of a mart's rows. Every member may read it.
+// workspace's current run, the kept versions of its marts, and a preview of a mart's rows —
+// as of the current run or an earlier kept one (time travel). Every member may read it.
 import { z } from 'zod';
 import { createTRPCRouter, workspaceProcedure } from '../trpc';
 import { loadCatalog } from '../../catalog/dbt-catalog';
@@ -13,6 +14,10 @@ export const ZCatalogPreviewRequestSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'not a mart name')
     .describe('A mart, e.g. fact_events'),
   limit: z.number().int().min(1).max(200).default(50),
+  runId: z
+    .uuid('not a run id')
+    .nullish()
+    .describe('Read the marts as of this kept run (default: the current run)'),
 });
 
 export const catalogRouter = createTRPCRouter({
@@ -20,6 +25,7 @@ export const catalogRouter = createTRPCRouter({
     const { prisma, engine, config } = ctx.runtime;
     return loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
   }),
+  versions: viewerProcedure.query(({ ctx }) => ctx.runtime.pipelines.versions(ctx.workspace.id)),
   preview: viewerProcedure.input(ZCatalogPreviewRequestSchema).query(async ({ ctx, input }) => {
     const { prisma, engine, config, pipelines } = ctx.runtime;
     const catalog = await loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
@@ -29,8 +35,9 @@ export const catalogRouter = createTRPCRouter({
         'NOT_FOUND',
         `"${input.name}" is not a mart of this workspace. Staging and intermediate models are not queryable.`,
       );
+    const schema = await pipelines.schemaAt(ctx.workspace.id, input.runId);
     return engine.execute(`select * from "${node.name}" limit ${input.limit}`, {
-      schema: pipelines.schemaOf(ctx.workspace.id),
+      schema,
       maxRows: input.limit,
     });
   }),
