@@ -54,6 +54,7 @@ const ACCESS: Record<string, Access> = {
   // catalog.* (Data → Catalog)
   'catalog.get': 'viewer',
   'catalog.preview': 'viewer',
+  'catalog.versions': 'viewer',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';
