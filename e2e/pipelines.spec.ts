@@ -125,4 +125,11 @@ test('an admin builds the marts with dbt, reads the run from its URL, and an ear
   await page.getByRole('button', { name: 'Back to current' }).click();
   await expect(page).not.toHaveURL(/asOf=/);
   await expect(page.getByTestId('catalog-preview')).toContainText('pl_3');
+
+  // A link to a version that is no longer kept says so and shows the current data.
+  await page.goto(
+    `/w/${seeded.slug}/data?tab=catalog&node=fact_events&asOf=01a21652-0000-7000-8000-000000000000`,
+  );
+  await expect(page.getByTestId('catalog-as-of-gone')).toContainText('no longer kept');
+  await expect(page.getByTestId('catalog-preview')).toContainText('pl_3');
 });

@@ -78,8 +78,10 @@ export async function runQuery(sql: string, options: QueryCommandOptions): Promi
     if (options.run) {
       if (!wanted)
         throw new AppError('BAD_REQUEST', '--run needs the workspace: pass --workspace-id.');
+      if (!/^[0-9a-f-]{36}$/i.test(options.run))
+        throw new AppError('BAD_REQUEST', `--run expects a run id (a UUID), got "${options.run}".`);
       const dir = runOutputDir(config.lakeDir, wanted.workspaceId, options.run);
-      if (!/^[0-9a-f-]{36}$/i.test(options.run) || !existsSync(dir))
+      if (!existsSync(dir))
         throw new AppError(
           'NOT_FOUND',
           `Run ${options.run} has no kept marts in ${config.lakeDir} (retention keeps the newest TL_DBT_KEEP_RUNS runs).`,

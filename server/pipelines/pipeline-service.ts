@@ -77,6 +77,8 @@ export class PipelineService {
   private readonly runEvents = new Map<string, EventEmitter<RunEvents>>();
   private readonly active = new Map<string, AbortController>();
   private readonly finished = new Map<string, Promise<void>>();
+  /** Run id → its time-travel schema, once opened in this process's engine. */
+  private readonly runSchemas = new Map<string, string>();
   private closed = false;
 
   private constructor(
@@ -429,6 +431,7 @@ export class PipelineService {
     const keep = await this.keptRunIds(workspaceId);
     const deleted = await deleteRunOutputs(this.o.lakeDir, workspaceId, keep);
     await dropRunSchemas(this.o.engine, workspaceId, deleted);
+    for (const runId of deleted) this.runSchemas.delete(runId);
     if (deleted.length)
       await this.o.prisma.pipelineRun.updateMany({
         where: { id: { in: deleted }, workspaceId },
@@ -438,15 +441,7 @@ export class PipelineService {
 
   /** Switches the workspace's marts back (or forward) to a kept successful run. */
   async activate(workspaceId: string, runId: string): Promise<PipelineRunRow> {
-    const run = await this.o.prisma.pipelineRun.findFirst({ where: { id: runId, workspaceId } });
-    if (!run) throw new AppError('NOT_FOUND', 'No such run in this workspace.');
-    if (run.status !== 'succeeded' || run.outputsDeletedAt)
-      throw new AppError(
-        'CONFLICT',
-        run.outputsDeletedAt
-          ? 'The outputs of this run were deleted by retention; only kept runs can be switched to.'
-          : 'Only a successful run can be switched to.',
-      );
+    await this.keptRun(workspaceId, runId);
     const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
     await activateRun(this.o.engine, workspaceId, paths.outputDir);
     await writeCurrentPointer(this.o.lakeDir, workspaceId, runId);
@@ -518,18 +513,30 @@ export class PipelineService {
    */
   async schemaAt(workspaceId: string, runId?: string | null): Promise<string> {
     if (!runId) return workspaceSchema(workspaceId);
+    const run = await this.keptRun(workspaceId, runId);
+    if (run.isCurrent) return workspaceSchema(workspaceId);
+    // A run's files never change, so its views are created once (retention drops them).
+    let schema = this.runSchemas.get(runId);
+    if (!schema) {
+      const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
+      schema = await openRunMarts(this.o.engine, workspaceId, runId, paths.outputDir);
+      this.runSchemas.set(runId, schema);
+    }
+    return schema;
+  }
+
+  /** The run, if it belongs to the workspace, succeeded and still has its marts; else refused. */
+  private async keptRun(workspaceId: string, runId: string): Promise<PipelineRunRow> {
     const run = await this.o.prisma.pipelineRun.findFirst({ where: { id: runId, workspaceId } });
     if (!run) throw new AppError('NOT_FOUND', 'No such run in this workspace.');
-    if (run.isCurrent) return workspaceSchema(workspaceId);
     if (run.status !== 'succeeded' || run.outputsDeletedAt)
       throw new AppError(
         'CONFLICT',
         run.outputsDeletedAt
-          ? `The marts of that run were deleted by retention (the newest ${this.o.keepRuns} successful runs are kept).`
-          : 'Only a successful run has marts to read.',
+          ? `The marts of this run were deleted by retention (the newest ${this.o.keepRuns} successful runs are kept).`
+          : 'Only a successful run has marts.',
       );
-    const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
-    return openRunMarts(this.o.engine, workspaceId, runId, paths.outputDir);
+    return run;
   }
 
   async close(): Promise<void> {

@@ -197,6 +197,18 @@ function Preview({ name }: { name: string }) {
           </AlertDescription>
         </Alert>
       ) : null}
+      {asOf && versions.isSuccess && !version ? (
+        <Alert data-testid="catalog-as-of-gone">
+          <History aria-hidden />
+          <AlertDescription>
+            The version in this link is no longer kept (retention keeps the newest successful runs),
+            so this is the current data.{' '}
+            <button type="button" className="underline" onClick={() => setAsOf(null)}>
+              Dismiss
+            </button>
+          </AlertDescription>
+        </Alert>
+      ) : null}
       {versions.isPending && asOf ? (
         <TableSkeleton rows={4} />
       ) : (

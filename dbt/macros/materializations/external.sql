@@ -6,6 +6,9 @@
     DuckDB writes a valid zero-row file (with its schema) for an empty result, so the adapter's
     null-row workaround is not needed. Parquet only: every mart of this project is Parquet. -#}
 {% materialization external, adapter="duckdb", supported_languages=['sql'] %}
+  {%- if config.get('format', 'parquet') != 'parquet' -%}
+    {{ exceptions.raise_compiler_error("Model " ~ this.identifier ~ ": this project's external materialization writes Parquet only (format='" ~ config.get('format') ~ "' requested). Marts are read as Parquet by the app.") }}
+  {%- endif -%}
   {%- set location = render(config.get('location', default=external_location(this, config))) -%}
   {%- set target_relation = this.incorporate(type='view') -%}
   {%- set existing_relation = load_cached_relation(this) -%}
