@@ -65,7 +65,7 @@ export function parseEnv(source: Record<string, string | undefined>) {
         'Successful dbt runs whose marts are kept for time travel and rollback',
       ),
       TL_COMPACT_INTERVAL_MS: intFrom(600_000, 0, 86_400_000).describe(
-        'How often small lake files are compacted; 0 = never',
+        'How often small lake files are compacted (whole minutes, a pg-boss schedule); 0 = never',
       ),
       TL_COMPACT_AFTER_SEGMENTS: intFrom(100, 0, 1_000_000).describe(
         'Also compact after this many flushed WAL segments; 0 = interval only',

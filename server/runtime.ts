@@ -22,6 +22,7 @@ import type { DuckDbEngine } from './query/duckdb-engine';
 import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
+import { startJobQueue, type JobQueue } from './jobs/job-queue';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
@@ -46,16 +47,18 @@ export interface Runtime {
   lake: LakeTables;
   wal: WriteAheadLog;
   flusher: Flusher;
-  /** Merges small lake files; `lastRun` / `lastRunWithChanges` say what it did. */
+  /** Merges small lake files (jobs); `lastRun()` / `lastRunWithChanges()` say what it did. */
   compactor: Compactor;
   /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
   ingestBus: IngestBus;
   ingestStats: IngestStats;
   liveHub: LiveHub;
-  /** Imports of files uploaded in Admin → Ingestion. */
+  /** Imports of files uploaded in Admin → Ingestion (persisted jobs). */
   importJobs: ImportJobs;
   /** dbt runs (persisted jobs), schedules, and which run's marts each workspace reads. */
   pipelines: PipelineService;
+  /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
+  jobs: JobQueue;
   deltaAvailable: boolean;
   mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
   migrations: MigrateResult;
@@ -157,6 +160,9 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     }
     if (migrations.applied.length)
       logger.info({ applied: migrations.applied }, 'migrations applied');
+    // One pg-boss for every kind of job; stopped after the services that use it (they stop first).
+    const jobs = await startJobQueue({ databaseUrl: url, logger });
+    cleanups.unshift(() => jobs.stop());
 
     const secret =
       config.authSecret ??
@@ -235,7 +241,9 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     });
     flusher.start();
     // Shares the flusher's writer (one sidecar, one request at a time); stops before it closes.
-    const compactor = new Compactor({
+    const compactor = await Compactor.start({
+      prisma: db.prisma,
+      boss: jobs.boss,
       writer,
       tables: { ...lake },
       flusher,
@@ -244,23 +252,22 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       logger,
     });
     cleanups.unshift(() => compactor.stop());
-    compactor.start();
-    // Declared before the runtime object exists; its imports only run after start returns.
+    // Declared before the runtime object exists; its worker starts once the runtime does.
     const ref: { runtime?: Runtime } = {};
-    const importJobs = new ImportJobs({
+    const importJobs = await ImportJobs.open({
       dataDir: config.dataDir,
       prisma: db.prisma,
+      boss: jobs.boss,
       logger,
       runImport: (o) => importFiles(ref.runtime!, o),
     });
-    await importJobs.removeLeftovers();
     // Registered after the flusher's: runs before it, so an import stops before the log closes.
     cleanups.unshift(() => importJobs.close());
     const pipelines = await PipelineService.start({
       prisma: db.prisma,
       engine,
       logger,
-      databaseUrl: url,
+      boss: jobs.boss,
       projectRoot: config.projectRoot,
       dataDir: config.dataDir,
       lakeDir: config.lakeDir,
@@ -301,6 +308,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       liveHub,
       importJobs,
       pipelines,
+      jobs,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
       migrations,
@@ -315,6 +323,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       },
     };
     ref.runtime = runtime;
+    // Imports (queued ones from before a restart too) can run now.
+    await importJobs.startWorker();
     // First start: load the demo dataset in the background (the server does not wait for it);
     // shutdown stops it before the log closes, and the next start resumes it.
     if (config.demoData && opts.seed !== false) {

@@ -1,5 +1,6 @@
 // Starts a real runtime (PGlite or PostgreSQL, Better Auth, DuckDB) for integration tests and
 // seeds users with each role. Signing in goes through Better Auth's real HTTP handler.
+// `restart()` stops the runtime and starts a new one on the same data directory and database.
 import { startRuntime, type Runtime } from '@/server/runtime';
 import { createPasswordUser } from '@/server/auth/users';
 import { CLIENT_IP_HEADER } from '@/server/auth/auth';
@@ -10,7 +11,9 @@ import type { Role } from '@/server/auth/roles';
 export const PASSWORD = 'correct-horse-battery';
 
 export interface Fixture {
+  /** The current runtime (a new object after `restart()`). */
   runtime: Runtime;
+  restart(): Promise<Runtime>;
   database: TestDatabase;
   workspace: { id: string; slug: string };
   other: { id: string; slug: string };
@@ -76,8 +79,9 @@ async function seedFixture(
   });
   users.outsider = outsider;
 
+  // Through the current runtime's auth (a new one after restart()).
   const signIn = (email: string, password = PASSWORD, ip = '10.0.0.1') =>
-    auth.handler(
+    fixture.runtime.auth.handler(
       new Request(`${config.baseUrl}/api/auth/sign-in/email`, {
         method: 'POST',
         headers: {
@@ -89,8 +93,14 @@ async function seedFixture(
       }),
     );
 
-  return {
+  const fixture: Fixture = {
     runtime,
+    async restart() {
+      const { config } = fixture.runtime;
+      await fixture.runtime.close();
+      fixture.runtime = await startRuntime(config);
+      return fixture.runtime;
+    },
     database,
     workspace: { id: workspace.id, slug: workspace.slug },
     other: { id: other.id, slug: other.slug },
@@ -116,9 +126,10 @@ async function seedFixture(
       return createContext({ headers });
     },
     async dispose() {
-      await runtime.close();
+      await fixture.runtime.close();
       await database.dispose();
       await cleanup();
     },
   };
+  return fixture;
 }

@@ -266,6 +266,54 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     );
     seen.add('PipelineSchedule');
 
+    const compaction = await p.compactionRun.create({
+      data: {
+        trigger: 'manual',
+        status: 'succeeded',
+        startedAt: now,
+        finishedAt: later,
+        durationMs: 1234,
+        filesRemoved: 30,
+        filesAdded: 3,
+        filesVacuumed: 2,
+        tables: [{ table: 'events', partitions: ['event_date=2026-11-01'] }],
+        interrupted: true,
+        error: 'identifies: failed',
+      },
+    });
+    expect(await p.compactionRun.findUniqueOrThrow({ where: { id: compaction.id } })).toEqual(
+      compaction,
+    );
+    // One queued or running compaction at a time.
+    await p.compactionRun.create({ data: { trigger: 'interval', status: 'running' } });
+    await expect(
+      p.compactionRun.create({ data: { trigger: 'manual', status: 'queued' } }),
+    ).rejects.toThrow();
+    seen.add('CompactionRun');
+
+    const importJob = await p.importJob.create({
+      data: {
+        workspaceId: ws.id,
+        state: 'done',
+        createdById: user.id,
+        createdByEmail: user.email,
+        createdByIp: '10.0.0.1',
+        startedAt: now,
+        finishedAt: later,
+        uploadIds: ['0b7d3c1e-1111-4c4c-9a9a-000000000001'],
+        files: [{ name: 'a.ndjson', format: 'ndjson', bytes: 10 }],
+        bytesRead: 5_000_000_000n,
+        bytesTotal: 5_000_000_000n,
+        accepted: 7,
+        rejected: 1,
+        currentFile: 'a.ndjson',
+        summary: { events: 7, rejectedByReason: [{ reason: 'x', count: 1 }] },
+        error: 'none',
+      },
+    });
+    expect(await p.importJob.findUniqueOrThrow({ where: { id: importJob.id } })).toEqual(importJob);
+    seen.add('ImportJob');
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
 
@@ -278,5 +326,9 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(
       (await p.pipelineRun.findUniqueOrThrow({ where: { id: run.id } })).requestedById,
     ).toBeNull();
+    expect(await p.importJob.findUniqueOrThrow({ where: { id: importJob.id } })).toMatchObject({
+      createdById: null,
+      createdByEmail: 'ada@example.com',
+    });
   });
 });

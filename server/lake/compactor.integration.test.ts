@@ -1,7 +1,9 @@
-// Compaction against the real pipeline: WAL → Flusher → delta-rs sidecar → Compactor → read back
-// by DuckDB's delta extension. It must shrink the file count of exactly the partitions with many
-// small files, change no row, keep the WAL transaction ids (a replayed segment is still skipped),
-// do nothing when nothing is small, and delete removed files only after the retention.
+// Compaction against the real pipeline: WAL → Flusher → delta-rs sidecar → Compactor (a pg-boss
+// job on a real PGlite metadata database) → read back by DuckDB's delta extension. It must shrink
+// the file count of exactly the partitions with many small files, change no row, keep the WAL
+// transaction ids (a replayed segment is still skipped), do nothing when nothing is small, and
+// delete removed files only after the retention. As a job: its history survives a restart, a run
+// left `running` by a killed server is marked failed at start, and triggers at once make one run.
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,13 +12,15 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeltaWriter } from './delta-writer';
-import { Compactor } from './compactor';
+import { Compactor, type CompactorOptions } from './compactor';
 import { lakeTables, type LakeTables } from './lake';
 import { Flusher } from '../ingest/flusher';
 import { WriteAheadLog } from '../ingest/wal/write-ahead-log';
 import { normalizeBatch } from '../ingest/collector/normalize';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { testLakeEngine } from '@/test/lake-engine';
+import { testDatabases } from '@/test/databases';
+import { startMetadataDatabase, type MetadataDatabase } from '@/test/metadata-database';
 
 const root = path.resolve('.');
 const D1 = '2026-03-01';
@@ -25,6 +29,8 @@ const D3 = '2026-03-03';
 const D4 = '2026-03-04';
 // Test-sized thresholds: every file here is a few KiB.
 const thresholds = { smallFileBytes: 1024 * 1024, minSmallFiles: 5 };
+// The schedule then fires at midnight UTC only, so no scheduled run lands inside these tests.
+const DAY_MS = 86_400_000;
 
 let dir: string;
 let lake: LakeTables;
@@ -33,6 +39,7 @@ let writer: DeltaWriter;
 let engine: DuckDbEngine;
 let wal: WriteAheadLog;
 let flusher: Flusher;
+let meta: MetadataDatabase;
 const logLines: Record<string, unknown>[] = [];
 const logger = pino(
   { level: 'debug' },
@@ -117,13 +124,29 @@ beforeAll(async () => {
     copyFile(wal.pathOf(s.segment), path.join(keptDir, `${s.segment}.wal`)),
   );
   engine = await testLakeEngine(dir, root, 10_000);
+  meta = await startMetadataDatabase(testDatabases()[0]!, logger);
 });
+
+/** A compactor on the test's metadata database and job queue (as the runtime starts one). */
+const startCompactor = (o: Partial<CompactorOptions> = {}) =>
+  Compactor.start({
+    prisma: meta.db.prisma,
+    boss: meta.jobs.boss,
+    writer,
+    tables: { ...lake },
+    intervalMs: DAY_MS,
+    afterSegments: 0,
+    logger,
+    thresholds,
+    ...o,
+  });
 
 afterAll(async () => {
   await flusher?.stop();
   await writer?.close();
   await wal?.close();
   await engine?.close();
+  await meta?.dispose();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -146,30 +169,24 @@ describe('Compactor', () => {
     const lastSegment = segments.at(-1)!;
     expect((await writer.committedVersion(lake.events)).version).toBe(lastSegment);
 
-    const compactor = new Compactor({
-      writer,
-      tables: { ...lake },
-      intervalMs: 3_600_000,
-      afterSegments: 0,
-      logger,
-      thresholds,
-    });
+    const compactor = await startCompactor();
     const run = await compactor.run();
 
     expect(run).toMatchObject({
       trigger: 'manual',
+      status: 'succeeded',
       filesRemoved: 30,
       filesAdded: 3,
       filesVacuumed: 0,
       interrupted: false,
     });
-    expect(run.error).toBeUndefined();
+    expect(run.error).toBeNull();
     expect(run.tables.map((t) => [t.table, t.partitions])).toEqual([
       ['events', [`event_date=${D1}`, `event_date=${D2}`]],
       ['identifies', ['(unpartitioned)']],
     ]);
     expect(run.tables[0]!.bytesRemoved).toBeGreaterThan(run.tables[0]!.bytesAdded);
-    expect(compactor.lastRun).toBe(run);
+    expect(await compactor.lastRun()).toEqual(run);
     expect(logLines).toContainEqual(
       expect.objectContaining({ msg: 'lake compaction finished', filesRemoved: 30, filesAdded: 3 }),
     );
@@ -214,28 +231,27 @@ describe('Compactor', () => {
     expect((await writer.partitionFiles(lake.events, { smallFileBytes: 1 })).version).toBe(
       versionBefore,
     );
-    expect(compactor.lastRun).toBe(again);
-    expect(compactor.lastRunWithChanges).toBe(run);
+    expect(await compactor.lastRun()).toEqual(again);
+    expect(await compactor.lastRunWithChanges()).toEqual(run);
     await compactor.stop();
   });
 
   it('runs after the flusher has committed the configured number of segments', async () => {
-    const compactor = new Compactor({
-      writer,
-      tables: { ...lake },
+    const compactor = await startCompactor({
       flusher,
-      intervalMs: 3_600_000,
       afterSegments: 3,
-      logger,
       thresholds: { ...thresholds, minSmallFiles: 3 },
     });
-    compactor.start();
+    const before = await compactor.lastRun();
     for (let i = 0; i < 2; i++) segments.push(await flushSegment({ [D4]: 10 }));
     expect(compactor.segmentsSinceLastRun).toBe(2);
-    expect(compactor.lastRun).toBeUndefined();
+    expect(await compactor.lastRun()).toEqual(before);
     segments.push(await flushSegment({ [D4]: 10 }));
-    await vi.waitFor(() => expect(compactor.lastRun).toBeDefined(), { timeout: 20_000 });
-    const run = compactor.lastRun!;
+    await vi.waitFor(async () => expect((await compactor.lastRun())?.id).not.toBe(before?.id), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    const run = (await compactor.lastRun())!;
     expect(run.trigger).toBe('segments');
     // D3 has 2 small files (< 3): left alone. identifies: 1 merged + 3 new files.
     expect(run.tables.map((t) => [t.table, t.partitions])).toEqual([
@@ -250,7 +266,7 @@ describe('Compactor', () => {
     expect(compactor.running).toBe(false);
     // Stopped: further segments do not start a run.
     for (let i = 0; i < 3; i++) segments.push(await flushSegment({ [D4]: 1 }));
-    expect(compactor.lastRun).toBe(run);
+    expect(await compactor.lastRun()).toEqual(run);
   });
 
   it('vacuums removed files only once they are older than the table retention', async () => {
@@ -263,15 +279,9 @@ describe('Compactor', () => {
       lake.events,
     ]);
     const before = await eventRows();
-    const compactor = new Compactor({
-      writer,
-      tables: { events: lake.events },
-      intervalMs: 3_600_000,
-      afterSegments: 0,
-      logger,
-      thresholds,
-    });
+    const compactor = await startCompactor({ tables: { events: lake.events } });
     const run = await compactor.run();
+    await compactor.stop();
     // 10 + 10 (D1, D2) from the first test, 3 from D4: removed files only; D3's live files stay.
     expect(run.filesVacuumed).toBe(23);
     expect(await parquetIn(lake.events, `event_date=${D1}`)).toHaveLength(1);
@@ -286,5 +296,74 @@ describe('Compactor', () => {
     });
     expect(replay.events_status).toBe('skipped');
     expect((await writer.committedVersion(lake.events)).version).toBe(segments.at(-1));
+  });
+
+  it('keeps its history across a restart: a new server on the same database sees the last run', async () => {
+    const compactor = await startCompactor();
+    const last = await compactor.run('manual');
+    const lastWithChanges = await compactor.lastRunWithChanges();
+    expect(lastWithChanges?.filesVacuumed).toBe(23);
+    await compactor.stop();
+
+    await meta.restartJobs();
+    const restarted = await startCompactor();
+    try {
+      expect(await restarted.lastRun()).toEqual(last);
+      expect(await restarted.lastRunWithChanges()).toEqual(lastWithChanges);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it('marks a run left running by a killed server failed at start, and runs a queued one', async () => {
+    const prisma = meta.db.prisma;
+    // What a kill -9 leaves: a row still "running" (its pg-boss job died with the process).
+    const killed = await prisma.compactionRun.create({
+      data: { trigger: 'interval', status: 'running', startedAt: new Date() },
+    });
+    await meta.restartJobs();
+    const restarted = await startCompactor();
+    try {
+      const after = await prisma.compactionRun.findUniqueOrThrow({ where: { id: killed.id } });
+      expect(after).toMatchObject({ status: 'failed', interrupted: true });
+      expect(after.finishedAt).toBeInstanceOf(Date);
+      expect(after.error).toMatch(/server stopped/);
+      expect(after.error).toMatch(/atomic/);
+      // Not stuck: the next run starts and finishes.
+      expect((await restarted.run()).status).toBe('succeeded');
+    } finally {
+      await restarted.stop();
+    }
+
+    // A run queued when the server stopped runs after the next start.
+    const queued = await prisma.compactionRun.create({
+      data: { trigger: 'segments', status: 'queued' },
+    });
+    const again = await startCompactor();
+    try {
+      expect(await again.waitFor(queued.id)).toMatchObject({
+        id: queued.id,
+        trigger: 'segments',
+        status: 'succeeded',
+      });
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('makes one run of two triggers at the same moment, also from two servers', async () => {
+    const prisma = meta.db.prisma;
+    const a = await startCompactor();
+    const b = await startCompactor();
+    try {
+      const before = await prisma.compactionRun.count();
+      const runs = await Promise.all([a.run('manual'), b.run('segments'), a.run('manual')]);
+      expect(new Set(runs.map((r) => r.id)).size).toBe(1);
+      expect(runs[0]!.status).toBe('succeeded');
+      expect(await prisma.compactionRun.count()).toBe(before + 1);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 });

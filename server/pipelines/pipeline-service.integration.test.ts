@@ -401,7 +401,7 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
       prisma: fx.runtime.prisma,
       engine: fx.runtime.engine,
       logger: fx.runtime.logger,
-      databaseUrl: fx.runtime.db.url,
+      boss: fx.runtime.jobs.boss,
       projectRoot: fx.runtime.config.projectRoot,
       dataDir: fx.runtime.config.dataDir,
       lakeDir: fx.runtime.config.lakeDir,

@@ -1,5 +1,5 @@
 // dbt runs as persisted jobs. A run is a row in pipeline_runs (the history the admin sees) and a
-// pg-boss job (the queue, in the same Postgres/PGlite): starting a run inserts the row as
+// job on the runtime's shared pg-boss (server/jobs/job-queue.ts): starting a run inserts the row as
 // `queued` — the database's partial unique index refuses a second queued/running run of the same
 // workspace — and sends a job; the worker claims the row (queued → running, atomically), runs
 // dbt, and on success switches the workspace's marts to the run's outputs (marts.ts). Cron
@@ -10,11 +10,12 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Cron } from 'croner';
-import { PgBoss } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import { recordAudit } from '../audit/audit-log';
 import type { PrismaClient } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
+import { stopWorkers, type Worker } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { parseSelector } from './dbt-args';
@@ -31,7 +32,7 @@ import {
   writeCurrentPointer,
 } from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
-import { waitForEvent } from './wait-event';
+import { waitForEvent } from '../jobs/wait-event';
 
 const RUN_QUEUE = 'dbt-build';
 const SCHEDULE_QUEUE = 'dbt-schedule';
@@ -43,8 +44,8 @@ export interface PipelineServiceOptions {
   prisma: PrismaClient;
   engine: DuckDbEngine;
   logger: Logger;
-  /** The metadata database, for pg-boss's own schema. */
-  databaseUrl: string;
+  /** The runtime's job queue (one pg-boss per server); the service never stops it. */
+  boss: PgBoss;
   projectRoot: string;
   dataDir: string;
   lakeDir: string;
@@ -79,41 +80,41 @@ export class PipelineService {
   private readonly finished = new Map<string, Promise<void>>();
   /** Run id → its time-travel schema, once opened in this process's engine. */
   private readonly runSchemas = new Map<string, string>();
+  private readonly workers: Worker[] = [];
+  private readonly boss: PgBoss;
   private closed = false;
 
-  private constructor(
-    private readonly o: PipelineServiceOptions,
-    private readonly boss: PgBoss,
-  ) {}
+  private constructor(private readonly o: PipelineServiceOptions) {
+    this.boss = o.boss;
+  }
 
   static async start(o: PipelineServiceOptions): Promise<PipelineService> {
-    const boss = new PgBoss({
-      connectionString: o.databaseUrl,
-      // One connection: on PGlite every connection shares its single session anyway.
-      max: 1,
-      schema: 'pgboss',
-    });
-    boss.on('error', (error) => o.logger.error({ err: error }, 'job queue error'));
-    await boss.start();
+    const { boss } = o;
     await boss.createQueue(RUN_QUEUE);
     await boss.createQueue(SCHEDULE_QUEUE);
-    const service = new PipelineService(o, boss);
+    const service = new PipelineService(o);
     await service.recover();
     // One dbt build at a time on this server (they are CPU-bound and each uses every core).
-    await boss.work<{ runId: string }>(
-      RUN_QUEUE,
-      { batchSize: 1, pollingIntervalSeconds: 1 },
-      async ([job]) => {
-        if (job) await service.execute(job.data.runId);
-      },
-    );
-    await boss.work<{ workspaceId: string }>(
-      SCHEDULE_QUEUE,
-      { batchSize: 1, pollingIntervalSeconds: 5 },
-      async ([job]) => {
-        if (job) await service.startScheduled(job.data.workspaceId);
-      },
-    );
+    service.workers.push({
+      queue: RUN_QUEUE,
+      id: await boss.work<{ runId: string }>(
+        RUN_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 1 },
+        async ([job]) => {
+          if (job) await service.execute(job.data.runId);
+        },
+      ),
+    });
+    service.workers.push({
+      queue: SCHEDULE_QUEUE,
+      id: await boss.work<{ workspaceId: string }>(
+        SCHEDULE_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 5 },
+        async ([job]) => {
+          if (job) await service.startScheduled(job.data.workspaceId);
+        },
+      ),
+    });
     return service;
   }
 
@@ -241,6 +242,8 @@ export class PipelineService {
 
   /** The worker: claims the run and executes it. */
   private async execute(runId: string): Promise<void> {
+    // Fetched while shutting down: the run stays queued and is sent again at the next start.
+    if (this.closed) return;
     const { count } = await this.o.prisma.pipelineRun.updateMany({
       where: { id: runId, status: 'queued' },
       data: { status: 'running', startedAt: new Date() },
@@ -539,12 +542,15 @@ export class PipelineService {
     return run;
   }
 
+  /** Stops this service's workers and cancels a running dbt; the runtime stops the job queue. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // No new fetches from here on; the handler in progress ends once its run is cancelled.
+    const stopping = stopWorkers(this.boss, this.workers);
     for (const controller of this.active.values()) controller.abort();
     await Promise.all([...this.finished.values()].map((p) => p.catch(() => undefined)));
-    await this.boss.stop({ graceful: false, close: true });
+    await stopping;
   }
 }
 

@@ -1,7 +1,10 @@
 // Imports from Admin → Ingestion on a real runtime: the upload route handler streams files to
 // disk, ingestion.imports.start runs them through the real import path into bronze, and the job
-// reports progress, a summary and an audit entry. Access: admins of the workspace only.
+// reports progress, a summary and an audit entry. Access: admins of the workspace only. Imports
+// are persisted jobs: they survive a restart as history, a job left running is marked failed at
+// the next start, a stop mid-import fails it the same way, and a queued job runs after a restart.
 import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as upload } from '@/app/api/ingest/uploads/route';
@@ -44,6 +47,16 @@ async function settled(id: string): Promise<ImportJobView> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+async function restart(): Promise<void> {
+  await fx.restart();
+  admin = createCaller(await fx.context({ cookie: adminCookie, workspace: fx.workspace.slug }));
+}
+
+const bigNdjson = (lines: number, event: string) =>
+  Array.from({ length: lines }, (_, i) =>
+    JSON.stringify({ event, user_id: `c_${i % 100}`, timestamp: '2026-10-06T10:00:00Z' }),
+  ).join('\n');
 
 async function bronzeCount(where: string): Promise<number> {
   const r = await fx.runtime.engine.execute(
@@ -164,6 +177,100 @@ describe('imports from the admin page', () => {
     await fx.runtime.flusher.flush();
     const stored = await bronzeCount(`event = 'cancel_probe'`);
     expect(stored).toBeLessThan(60_000);
+    expect(stored % 1000).toBe(0);
+  });
+
+  it('keeps finished imports across a restart, in their workspace only', async () => {
+    const before = await admin.ingestion.imports.list();
+    expect(before.length).toBeGreaterThan(0);
+    await restart();
+    expect(await admin.ingestion.imports.list()).toEqual(before);
+    expect(await admin.ingestion.imports.get({ id: before[0]!.id })).toEqual(before[0]);
+    const outsider = createCaller(
+      await fx.context({
+        cookie: await fx.cookieFor(fx.users.outsider.email),
+        workspace: fx.other.slug,
+      }),
+    );
+    expect(await outsider.ingestion.imports.list()).toEqual([]);
+    await expect(outsider.ingestion.imports.get({ id: before[0]!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('marks an import left running by a killed server failed at start and runs a queued one', async () => {
+    const prisma = fx.runtime.prisma;
+    const running = await uploaded('killed.ndjson', bigNdjson(10, 'killed_probe'));
+    const waiting = await uploaded('waiting.ndjson', bigNdjson(1_500, 'resumed_probe'));
+    const file = (u: SavedUpload) => ({
+      name: u.name,
+      format: u.format,
+      bytes: u.bytes,
+      events: 0,
+      identifies: 0,
+      rejected: 0,
+    });
+    // What a kill -9 leaves: one import "running" (its worker died with the process) and one
+    // "queued" behind it, each with its upload on disk.
+    const row = (u: SavedUpload, state: string) =>
+      prisma.importJob.create({
+        data: {
+          id: randomUUID(),
+          workspaceId: fx.workspace.id,
+          state,
+          createdById: fx.users.admin.id,
+          createdByEmail: fx.users.admin.email,
+          uploadIds: [u.uploadId],
+          files: [file(u)],
+          bytesTotal: u.bytes,
+          ...(state === 'running' ? { startedAt: new Date(), accepted: 1_000 } : {}),
+        },
+      });
+    const killed = await row(running, 'running');
+    const queued = await row(waiting, 'queued');
+    const uploadDir = (u: SavedUpload) =>
+      path.join(fx.runtime.config.dataDir, 'uploads', fx.workspace.id, u.uploadId);
+    const stray = await uploaded('never-started.ndjson', bigNdjson(1, 'stray'));
+
+    await restart();
+    const failed = await admin.ingestion.imports.get({ id: killed.id });
+    expect(failed.state).toBe('failed');
+    expect(failed.finishedAt).toBeInstanceOf(Date);
+    expect(failed.error).toMatch(/acknowledged before the stop are kept/);
+    expect(failed.error).toMatch(/rest was not imported/);
+    expect(existsSync(uploadDir(running))).toBe(false);
+    // Uploads no queued import refers to are gone; the queued import's stayed for it.
+    expect(existsSync(uploadDir(stray))).toBe(false);
+    expect(
+      await fx.runtime.prisma.auditLog.findFirst({
+        where: { action: 'import.failed', targetId: killed.id },
+      }),
+    ).toMatchObject({ actorEmail: fx.users.admin.email, workspaceId: fx.workspace.id });
+
+    const resumed = await settled(queued.id);
+    expect(resumed.state).toBe('done');
+    expect(resumed.summary).toMatchObject({ events: 1_500, rejected: 0 });
+    expect(resumed.files[0]).toMatchObject({ name: 'waiting.ndjson', events: 1_500 });
+    expect(existsSync(uploadDir(waiting))).toBe(false);
+    await fx.runtime.flusher.flush();
+    expect(await bronzeCount(`event = 'resumed_probe'`)).toBe(1_500);
+  });
+
+  it('fails an import cut short by a server stop, keeping what was acknowledged', async () => {
+    const big = await uploaded('stopped.ndjson', bigNdjson(150_000, 'stop_probe'));
+    const started = await admin.ingestion.imports.start({ uploadIds: [big.uploadId] });
+    const deadline = Date.now() + 30_000;
+    while ((await admin.ingestion.imports.get({ id: started.id })).state === 'queued') {
+      if (Date.now() > deadline) throw new Error('the import never started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await restart();
+    const job = await admin.ingestion.imports.get({ id: started.id });
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/server stopped/);
+    await fx.runtime.flusher.flush();
+    const stored = await bronzeCount(`event = 'stop_probe'`);
+    expect(stored).toBeLessThan(150_000);
     expect(stored % 1000).toBe(0);
   });
 });

@@ -19,6 +19,11 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
       lakeEvents = 0; // no bronze table yet
     }
   }
+  // From compaction_runs, so they survive restarts.
+  const [lastCompaction, lastMerge] = await Promise.all([
+    runtime.compactor.lastRun(),
+    runtime.compactor.lastRunWithChanges(),
+  ]);
   return {
     sources: runtime.ingestStats.snapshot(workspaceId),
     lag: {
@@ -30,13 +35,13 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
     },
     compaction: {
       enabled: runtime.config.compaction.intervalMs > 0,
-      lastRunAt: runtime.compactor.lastRun?.finishedAt ?? null,
-      lastError: runtime.compactor.lastRun?.error ?? null,
-      lastMerge: runtime.compactor.lastRunWithChanges
+      lastRunAt: lastCompaction?.finishedAt ?? null,
+      lastError: lastCompaction?.error ?? null,
+      lastMerge: lastMerge
         ? {
-            at: runtime.compactor.lastRunWithChanges.finishedAt,
-            filesRemoved: runtime.compactor.lastRunWithChanges.filesRemoved,
-            filesAdded: runtime.compactor.lastRunWithChanges.filesAdded,
+            at: lastMerge.finishedAt,
+            filesRemoved: lastMerge.filesRemoved,
+            filesAdded: lastMerge.filesAdded,
           }
         : null,
     },
