@@ -12,6 +12,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateDataset } from '../server/ingest/generator/generate';
 import { pacedLoad, percentile } from './paced-load';
+import { median } from './stats';
 
 export interface IngestBenchOptions {
   seconds: number;
@@ -39,12 +40,6 @@ export interface IngestBenchResult {
   baseline: { requests_per_s: number; as_events_per_s: number; p50_ms: number; p99_ms: number };
   details: Record<string, unknown>;
 }
-
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /**
  * Several runs as one result: the median of each headline figure (each taken on its own), with

@@ -64,6 +64,12 @@ export function parseEnv(source: Record<string, string | undefined>) {
       TL_DBT_KEEP_RUNS: intFrom(7, 1, 1_000).describe(
         'Successful dbt runs whose marts are kept for time travel and rollback',
       ),
+      TL_DBT_SPARE: z
+        .stringbool({ error: 'must be 1/0, true/false, on/off or yes/no' })
+        .default(true)
+        .describe(
+          'Keep a dbt process started ahead of the next run (saves ~3.5 s of dbt start-up per run)',
+        ),
       TL_COMPACT_INTERVAL_MS: intFrom(600_000, 0, 86_400_000).describe(
         'How often small lake files are compacted (whole minutes, a pg-boss schedule); 0 = never',
       ),
@@ -125,7 +131,7 @@ export interface Config {
     rateLimitPerSecond: number;
   };
   /** dbt runs (server/pipelines). */
-  dbt: { keepRuns: number };
+  dbt: { keepRuns: number; spare: boolean };
   /** Small-file compaction of the lake (server/lake/compactor.ts); intervalMs 0 = off. */
   compaction: { intervalMs: number; afterSegments: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -181,7 +187,7 @@ export function loadConfig(
       maxPendingBytes: env.TL_WAL_MAX_PENDING_BYTES,
       rateLimitPerSecond: env.TL_INGEST_RATE_LIMIT,
     },
-    dbt: { keepRuns: env.TL_DBT_KEEP_RUNS },
+    dbt: { keepRuns: env.TL_DBT_KEEP_RUNS, spare: env.TL_DBT_SPARE },
     compaction: {
       intervalMs: env.TL_COMPACT_INTERVAL_MS,
       afterSegments: env.TL_COMPACT_AFTER_SEGMENTS,

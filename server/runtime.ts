@@ -272,6 +272,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       dataDir: config.dataDir,
       lakeDir: config.lakeDir,
       keepRuns: config.dbt.keepRuns,
+      spareDbt: config.dbt.spare,
       beforeBuild: () => flusher.flush(),
     });
     // Stops (and cancels a running dbt) before the engine and the database close.

@@ -91,6 +91,9 @@ export async function testConfig(
     TL_QUERY_POOL_SIZE: '1',
     // The first-start demo dataset is tested on its own (server/ingest/demo-data.integration.test.ts).
     TL_DEMO_DATA: '0',
+    // Dozens of runtimes start per suite; a spare dbt process each would cost ~3.5 s of CPU.
+    // Runs still go through the launcher; the spare is tested in pipeline-service's tests.
+    TL_DBT_SPARE: '0',
     ...overrides,
   });
   return { config, cleanup: () => rm(dataDir, { recursive: true, force: true }) };

@@ -59,7 +59,10 @@ export async function runImport(paths: string[], options: ImportCommandOptions):
       name: 'tl',
       stream: 'stderr',
     });
-    runtime = await startRuntime({ ...config, demoData: false }, { logger });
+    runtime = await startRuntime(
+      { ...config, demoData: false, dbt: { ...config.dbt, spare: false } },
+      { logger },
+    );
     const workspace = await resolveWorkspace(runtime, options.workspace);
     let lastReport = 0;
     const started = performance.now();

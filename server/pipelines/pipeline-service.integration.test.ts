@@ -16,6 +16,7 @@ import { AppError } from '@/server/errors';
 import { createApiKey } from '@/server/auth/api-keys';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
+import { dbtRunPaths } from './dbt-runner';
 import type { NodeResult } from './run-results';
 import { loadCatalog } from '@/server/catalog/dbt-catalog';
 
@@ -72,7 +73,8 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
       outDir: path.join(dir, 'gen'),
     });
     truth = JSON.parse(await readFile(path.join(dir, 'gen', 'ground_truth.json'), 'utf8'));
-    fx = await startFixture(kind);
+    // Runs here start from a spare dbt process (started ahead of each run), as on a server.
+    fx = await startFixture(kind, { TL_DBT_SPARE: '1' });
     key = (
       await createApiKey(
         fx.runtime.prisma,
@@ -268,6 +270,17 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect([...seen].every((n) => n === before || n === before + 3)).toBe(true);
     expect(seen.has(before)).toBe(true);
     expect(await scalar('select count(*) from fact_events')).toBe(before + 3);
+    // dbt reused the previous run's parse: the profile (relative paths) is the same every run.
+    const log = await readFile(
+      path.join(
+        dbtRunPaths(fx.runtime.config.dataDir, fx.runtime.config.lakeDir, fx.workspace.id, run.id)
+          .workDir,
+        'dbt.log',
+      ),
+      'utf8',
+    );
+    expect(log).toMatch(/"name":\s*"FoundStats"/);
+    expect(log).not.toContain('UnableToPartialParse');
 
     // Time travel: the previous run's marts stay readable (yesterday's numbers) next to the
     // current ones, until retention deletes them.

@@ -20,7 +20,7 @@ import type { Logger } from '../logger';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { parseSelector } from './dbt-args';
 import type { DbtLogEntry } from './dbt-log';
-import { dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
+import { DbtProcesses, dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
 import {
   activateRun,
   deleteRunOutputs,
@@ -51,6 +51,8 @@ export interface PipelineServiceOptions {
   lakeDir: string;
   /** Successful runs whose outputs are kept (the current one always is). */
   keepRuns: number;
+  /** Keep a dbt process started ahead of the next run (DbtProcesses). */
+  spareDbt?: boolean;
   /**
    * Called before dbt starts: the runtime writes the acknowledged events still in the WAL to
    * bronze, so a build includes every event acknowledged before it began.
@@ -83,9 +85,11 @@ export class PipelineService {
   private readonly workers: Worker[] = [];
   private readonly boss: PgBoss;
   private closed = false;
+  private readonly dbt: DbtProcesses;
 
   private constructor(private readonly o: PipelineServiceOptions) {
     this.boss = o.boss;
+    this.dbt = new DbtProcesses(o.projectRoot, o.spareDbt ?? false);
   }
 
   static async start(o: PipelineServiceOptions): Promise<PipelineService> {
@@ -94,6 +98,7 @@ export class PipelineService {
     await boss.createQueue(SCHEDULE_QUEUE);
     const service = new PipelineService(o);
     await service.recover();
+    service.dbt.prepare();
     // One dbt build at a time on this server (they are CPU-bound and each uses every core).
     service.workers.push({
       queue: RUN_QUEUE,
@@ -278,6 +283,7 @@ export class PipelineService {
         workspaceId: run.workspaceId,
         select: parseSelector(run.selector),
         paths,
+        processes: this.dbt,
         signal: controller.signal,
         onLog: (entry) => {
           events.emit('log', entry);
@@ -551,6 +557,7 @@ export class PipelineService {
     for (const controller of this.active.values()) controller.abort();
     await Promise.all([...this.finished.values()].map((p) => p.catch(() => undefined)));
     await stopping;
+    this.dbt.close();
   }
 }
 

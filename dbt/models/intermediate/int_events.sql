@@ -10,9 +10,9 @@
 select
     e.event_id,
     e.event_name,
-    s.user_id,
+    e.user_id,
     x.session_id,
-    s.session_started_at,
+    x.started_at as session_started_at,
     x.session_duration,
     e.client_session_id,
     e.anonymous_id,
@@ -45,14 +45,15 @@ select
     e.export_format,
     e.invitee_role
 from {{ ref('stg_events') }} as e
-inner join {{ ref('int_event_sessions') }} as s
-    on e.event_id = s.event_id
+-- A user's sessions never overlap and cover every one of their events: a hash join on user_id
+-- with a range check (a few sessions per user), much cheaper than carrying a session per event.
 inner join {{ ref('int_sessions') }} as x
-    on s.user_id = x.user_id
-   and s.session_started_at = x.started_at
+    on e.user_id = x.user_id
+   and e.ts >= x.started_at
+   and e.ts <= x.ended_at
 left join {{ ref('int_user_plan_history') }} as p
-    on s.user_id = p.user_id
+    on e.user_id = p.user_id
    -- spells tile time: [valid_from, valid_to); the first spell also covers everything before
    -- it. Bounds are plain columns or constants, so this stays a hash join on user_id.
-   and s.ts >= case when p.spell_number = 1 then {{ timestamp_utc('1970-01-01 00:00:00') }} else p.valid_from end
-   and s.ts < coalesce(p.valid_to, {{ timestamp_utc('9999-12-31 00:00:00') }})
+   and e.ts >= case when p.spell_number = 1 then {{ timestamp_utc('1970-01-01 00:00:00') }} else p.valid_from end
+   and e.ts < coalesce(p.valid_to, {{ timestamp_utc('9999-12-31 00:00:00') }})
