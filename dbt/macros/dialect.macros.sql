@@ -51,23 +51,40 @@
 {% macro duckdb__epoch_us(ts) -%} epoch_us({{ ts }}) {%- endmacro %}
 {% macro default__epoch_us(ts) -%} cast(to_unixtime({{ ts }}) * 1000000 as bigint) {%- endmacro %}
 
+{#- utc_day(ts): the UTC day of a timestamp as a day number since 1970-01-01 (bigint), by
+    integer division of epoch microseconds — no TIMESTAMPTZ → DATE cast (ICU) per event. -#}
+{% macro utc_day(ts) -%}
+  {{ return(adapter.dispatch('utc_day', 'telemetry_lakehouse')(ts)) }}
+{%- endmacro %}
+{% macro duckdb__utc_day(ts) -%} ({{ epoch_us(ts) }} // 86400000000) {%- endmacro %}
+{% macro default__utc_day(ts) -%} cast(floor(to_unixtime({{ ts }}) / 86400) as bigint) {%- endmacro %}
+
+{#- key_hash(col): a 64-bit hash of a key (the column stg_event_duplicates groups by). -#}
+{% macro key_hash(col) -%}
+  {{ return(adapter.dispatch('key_hash', 'telemetry_lakehouse')(col)) }}
+{%- endmacro %}
+{% macro duckdb__key_hash(col) -%} hash({{ col }}) {%- endmacro %}
+{% macro default__key_hash(col) -%} xxhash64(to_utf8({{ col }})) {%- endmacro %}
+
 {#- dedupe_first(relation, where, key, order_by, duplicates): the rows of `relation` matching
-    `where`, one per `key` — the first by `order_by`. `duplicates` is a relation listing the keys
-    that occur more than once (column `key`); every other row passes straight through, so the
-    wide rows are neither sorted nor hashed. `relation` is scanned inline in both branches (a
-    CTE referenced twice would make DuckDB materialise every wide row first). -#}
+    `where`, one per `key` — the first by `order_by`. `duplicates` is a relation listing the
+    hashes of the keys that occur more than once (column `key_hash`, see stg_event_duplicates);
+    every other row passes straight through, so the wide rows are neither sorted nor grouped. A
+    hash shared by two different keys only sends both through the exact `distinct on` branch.
+    `relation` is scanned inline in both branches (a CTE referenced twice would make DuckDB
+    materialise every wide row first). -#}
 {% macro dedupe_first(relation, where, key, order_by, duplicates) -%}
   {{ return(adapter.dispatch('dedupe_first', 'telemetry_lakehouse')(relation, where, key, order_by, duplicates)) }}
 {%- endmacro %}
 {% macro duckdb__dedupe_first(relation, where, key, order_by, duplicates) -%}
   select * from {{ relation }}
   where {{ where }}
-    and {{ key }} not in (select {{ key }} from {{ duplicates }})
+    and {{ key_hash(key) }} not in (select key_hash from {{ duplicates }})
   union all
   select * from (
     select distinct on ({{ key }}) * from {{ relation }}
     where {{ where }}
-      and {{ key }} in (select {{ key }} from {{ duplicates }})
+      and {{ key_hash(key) }} in (select key_hash from {{ duplicates }})
     order by {{ key }}, {{ order_by }}
   )
 {%- endmacro %}

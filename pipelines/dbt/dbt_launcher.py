@@ -5,8 +5,10 @@ which every `dbt build` paid before doing any work. The server starts this launc
 time; it imports dbt, then blocks on stdin until the run's request arrives (one JSON line:
 {"args": [...], "cwd": "...", "env": {...}}), applies the run's environment and working
 directory and runs dbt's own command-line entry point exactly once, so the run behaves like
-`dbt <args>` in a fresh process — dbt's exit code, stdout and stderr are unchanged. A launcher
-whose stdin closes without a request (the server stopped or discarded it) exits quietly.
+`dbt <args>` in a fresh process — dbt's exit code, stdout and stderr are unchanged. Once dbt is
+imported it writes "ready" to file descriptor 3 when the server opened one (stdout is dbt's log).
+A launcher whose stdin closes without a request (the server stopped or discarded it) exits
+quietly.
 """
 
 import json
@@ -17,6 +19,11 @@ from dbt.cli.main import cli
 
 
 def main() -> int:
+    try:
+        os.write(3, b"ready\n")
+        os.close(3)
+    except OSError:
+        pass  # started without the control pipe (e.g. by hand)
     line = sys.stdin.readline()
     if not line.strip():
         return 0

@@ -22,7 +22,10 @@ describe('dbt processes', () => {
   it('runs the request given to a spare launcher like the dbt command', async () => {
     processes = new DbtProcesses(root, true);
     processes.prepare();
+    // The spare says when dbt is imported; until then it must not have exited.
+    await processes.whenReady();
     const child = processes.take();
+    expect(child.exitCode).toBeNull();
     const done = finish(child);
     child.stdin!.end(`${JSON.stringify({ args: ['--version'], cwd: os.tmpdir(), env: {} })}\n`);
     const { code, out } = await done;

@@ -93,6 +93,7 @@ export function dbtExecutable(projectRoot: string): string {
  */
 export class DbtProcesses {
   private spare: ChildProcess | undefined;
+  private spareReady: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -104,7 +105,22 @@ export class DbtProcesses {
   prepare(): void {
     if (!this.keepSpare || this.closed || isAlive(this.spare)) return;
     if (!existsSync(dbtExecutable(this.projectRoot))) return;
-    this.spare = this.launch();
+    const spare = this.launch();
+    this.spare = spare;
+    // The launcher writes "ready" to fd 3 once dbt is imported; a launcher that dies first
+    // closes the pipe, which settles this too.
+    this.spareReady = new Promise<void>((resolve) => {
+      const control = spare.stdio[3] as NodeJS.ReadableStream | null;
+      if (!control) return resolve();
+      control.once('data', () => resolve());
+      control.once('close', () => resolve());
+      control.once('error', () => resolve());
+    });
+  }
+
+  /** Settles once the spare (if any) has imported dbt — for benchmarks that time other work. */
+  whenReady(): Promise<void> {
+    return this.spareReady;
   }
 
   /** A launcher for one run: the spare when it is alive, otherwise a new one. */
@@ -128,7 +144,8 @@ export class DbtProcesses {
       [path.join(this.projectRoot, 'pipelines', 'dbt', 'dbt_launcher.py')],
       {
         cwd: this.projectRoot,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // fd 3: the launcher's "ready" signal (stdout and stderr are dbt's log).
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
         env: childProcessEnv({
           LANG: 'C.UTF-8',
           DBT_SEND_ANONYMOUS_USAGE_STATS: 'False',

@@ -548,6 +548,11 @@ export class PipelineService {
     return run;
   }
 
+  /** Settles once the spare dbt process has started (see DbtProcesses). */
+  dbtReady(): Promise<void> {
+    return this.dbt.whenReady();
+  }
+
   /** Stops this service's workers and cancels a running dbt; the runtime stops the job queue. */
   async close(): Promise<void> {
     if (this.closed) return;

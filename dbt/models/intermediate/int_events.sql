@@ -45,10 +45,12 @@ select
     e.export_format,
     e.invitee_role
 from {{ ref('stg_events') }} as e
--- A user's sessions never overlap and cover every one of their events: a hash join on user_id
--- with a range check (a few sessions per user), much cheaper than carrying a session per event.
-inner join {{ ref('int_sessions') }} as x
+-- A user's sessions never overlap and cover every one of their events: a hash join on the user
+-- and the event's UTC day with a range check (about one candidate per event), much cheaper than
+-- carrying a session per event out of the window pass.
+inner join {{ ref('int_session_days') }} as x
     on e.user_id = x.user_id
+   and {{ utc_day('e.ts') }} = x.utc_day
    and e.ts >= x.started_at
    and e.ts <= x.ended_at
 left join {{ ref('int_user_plan_history') }} as p
