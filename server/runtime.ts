@@ -22,6 +22,7 @@ import type { DuckDbEngine } from './query/duckdb-engine';
 import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
+import { InsightService } from './insights/insight-service';
 import { startJobQueue, type JobQueue } from './jobs/job-queue';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
@@ -57,6 +58,8 @@ export interface Runtime {
   importJobs: ImportJobs;
   /** dbt runs (persisted jobs), schedules, and which run's marts each workspace reads. */
   pipelines: PipelineService;
+  /** Typed insights (trends, …) compiled to SQL and cached per marts version. */
+  insights: InsightService;
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
@@ -309,6 +312,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       liveHub,
       importJobs,
       pipelines,
+      insights: new InsightService({ prisma: db.prisma, engine, pipelines }),
       jobs,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },

@@ -55,6 +55,8 @@ const ACCESS: Record<string, Access> = {
   'catalog.get': 'viewer',
   'catalog.preview': 'viewer',
   'catalog.versions': 'viewer',
+  // insights.* (Insights, dashboards)
+  'insights.run': 'viewer',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

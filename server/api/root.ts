@@ -7,6 +7,7 @@ import { dataRouter } from './routers/data';
 import { ingestionRouter } from './routers/ingestion';
 import { pipelinesRouter } from './routers/pipelines';
 import { catalogRouter } from './routers/catalog';
+import { insightsRouter } from './routers/insights';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   ingestion: ingestionRouter,
   pipelines: pipelinesRouter,
   catalog: catalogRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

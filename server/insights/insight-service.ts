@@ -1,0 +1,106 @@
+// Running insights for a workspace: validate the query's event names against the workspace's
+// schema registry, compile it for the engine's dialect, run it on the workspace's current marts
+// (read-only, with the engine's timeout and row cap) and shape the rows for the chart. Results
+// are cached by (workspace, marts version, query): the marts only change when a dbt run
+// succeeds, so a dashboard opened again before the next run is answered from memory, and a new
+// run makes every cached result of the workspace unreachable (its run id is in the key).
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import type { PrismaClient } from '../db/client';
+import { AppError } from '../errors';
+import type { PipelineService } from '../pipelines/pipeline-service';
+import type { QueryEngine } from '../query/query-engine';
+import { duckdbDialect, trinoDialect, type SqlDialect } from './dialect';
+import { compileTrends, shapeTrends, ZTrendsQuery, type TrendsResult } from './trends';
+
+/** Every insight type's query object (more kinds join this union as they are built). */
+export const ZInsightQuery = z.discriminatedUnion('kind', [ZTrendsQuery]);
+export type InsightQuery = z.infer<typeof ZInsightQuery>;
+
+export interface InsightResponse {
+  kind: InsightQuery['kind'];
+  result: TrendsResult;
+  /** The statement that ran and its bound values (shown on demand, "open in SQL editor"). */
+  sql: string;
+  params: unknown[];
+  /** The dbt run whose marts answered, and when the result was computed. */
+  runId: string;
+  computedAt: string;
+  cached: boolean;
+  durationMs: number;
+}
+
+export interface InsightServiceOptions {
+  prisma: PrismaClient;
+  engine: QueryEngine;
+  pipelines: Pick<PipelineService, 'schemaOf'>;
+  /** Cached results kept across all workspaces. */
+  cacheEntries?: number;
+}
+
+export class InsightService {
+  private readonly cache: LRUCache<string, Omit<InsightResponse, 'cached'>>;
+
+  constructor(private readonly o: InsightServiceOptions) {
+    this.cache = new LRUCache({ max: o.cacheEntries ?? 500 });
+  }
+
+  async run(workspaceId: string, query: InsightQuery): Promise<InsightResponse> {
+    const current = await this.o.prisma.pipelineRun.findFirst({
+      where: { workspaceId, isCurrent: true },
+      select: { id: true },
+    });
+    if (!current)
+      throw new AppError(
+        'NOT_FOUND',
+        'This workspace has no marts yet: run the pipeline once (Admin → Pipelines → Run dbt build).',
+      );
+    const key = `${workspaceId}\u0000${current.id}\u0000${JSON.stringify(query)}`;
+    const hit = this.cache.get(key);
+    if (hit) return { ...hit, cached: true };
+
+    await this.checkEvents(workspaceId, query);
+    const dialect = dialectOf(this.o.engine.dialect);
+    const started = performance.now();
+    const compiled = compileTrends(query, dialect);
+    const rows = await this.o.engine.execute(compiled.sql, {
+      params: compiled.params,
+      schema: this.o.pipelines.schemaOf(workspaceId),
+    });
+    if (rows.truncated)
+      throw new AppError(
+        'BAD_REQUEST',
+        'This insight has more points than can be drawn: use a longer interval, a shorter range or a smaller breakdown.',
+      );
+    const response = {
+      kind: query.kind,
+      result: shapeTrends(query, rows.rows),
+      sql: compiled.sql,
+      params: compiled.params,
+      runId: current.id,
+      computedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+    };
+    this.cache.set(key, response);
+    return { ...response, cached: false };
+  }
+
+  /** Every event the query names exists in the workspace's registry (a precise error if not). */
+  private async checkEvents(workspaceId: string, query: InsightQuery): Promise<void> {
+    const names = [...new Set(query.series.map((s) => s.event))];
+    const known = await this.o.prisma.eventDefinition.findMany({
+      where: { workspaceId, name: { in: names } },
+      select: { name: true },
+    });
+    const missing = names.filter((n) => !known.some((k) => k.name === n));
+    if (missing.length)
+      throw new AppError(
+        'BAD_REQUEST',
+        `No event named ${missing.map((n) => `"${n}"`).join(', ')} has been received in this workspace. Pick one from Data → Events.`,
+      );
+  }
+}
+
+function dialectOf(name: QueryEngine['dialect']): SqlDialect {
+  return name === 'trino' ? trinoDialect : duckdbDialect;
+}
