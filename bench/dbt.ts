@@ -15,7 +15,7 @@ import { generateDataset } from '../server/ingest/generator/generate';
 import { importFiles } from '../server/ingest/import/import-files';
 import { createLogger } from '../server/logger';
 import type { NodeResult } from '../server/pipelines/run-results';
-import { startRuntime } from '../server/runtime';
+import { startRuntime, type Runtime } from '../server/runtime';
 import { median } from './stats';
 
 export interface DbtBenchOptions {
@@ -48,7 +48,23 @@ export interface DbtBenchResult {
 /** Issue #4's target on one laptop-class machine. */
 export const DBT_TARGET_SECONDS = 60;
 
-export async function benchDbt(opts: DbtBenchOptions): Promise<DbtBenchResult> {
+export interface BenchLake {
+  runtime: Runtime;
+  workspace: { id: string; slug: string };
+  dataDir: string;
+}
+
+/**
+ * A runtime on the bench's own data directory (TL_DATA_DIR/bench/dbt-<events>-s<seed>) whose
+ * demo workspace holds `events` generated Orbit events in bronze: generated and imported on
+ * first use, reused afterwards. Shared by the dbt and insights benches.
+ */
+export async function openBenchLake(opts: {
+  events: number;
+  seed: number;
+  days: number;
+  log: (line: string) => void;
+}): Promise<BenchLake> {
   const base = loadConfig();
   const dataDir = path.join(base.dataDir, 'bench', `dbt-${opts.events}-s${opts.seed}`);
   const ready = path.join(dataDir, 'lake', 'bronze', 'events', '_delta_log');
@@ -95,7 +111,16 @@ export async function benchDbt(opts: DbtBenchOptions): Promise<DbtBenchResult> {
       await runtime.flusher.flush();
       await rm(gen, { recursive: true, force: true });
     } else opts.log(`reusing the lake in ${dataDir}`);
+    return { runtime, workspace, dataDir };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
 
+export async function benchDbt(opts: DbtBenchOptions): Promise<DbtBenchResult> {
+  const { runtime, workspace, dataDir } = await openBenchLake(opts);
+  try {
     // The server's spare dbt process imports dbt at start (~3.5 s of CPU); let it finish first
     // so it does not slow the baseline (a server has it ready long before a run).
     await runtime.pipelines.dbtReady();

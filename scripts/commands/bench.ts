@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { benchDbt, DBT_TARGET_SECONDS } from '../../bench/dbt';
+import { benchInsights, INSIGHT_TARGETS } from '../../bench/insights';
 import {
   benchIngest,
   INGEST_TARGETS,
@@ -239,6 +240,77 @@ export function registerBenchCommand(program: Command): void {
               )}\n\n${result.events.toLocaleString('en-US')} events: full build ${result.total_s} s (${result.details.tests} tests, ${result.details.tests_s} s), target ≤ ${DBT_TARGET_SECONDS} s\n`,
             );
           }
+          process.exitCode = 0;
+        } catch (error) {
+          const body = toCliError(error);
+          if (options.json) await writeStdout(`${JSON.stringify({ error: body })}\n`);
+          else process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+          process.exitCode = 1;
+        }
+      },
+    );
+
+  bench
+    .command('insights')
+    .description(
+      'Each insight type built so far, cold and warm, against the same query hand-written in raw DuckDB SQL',
+    )
+    .option('--events <n>', 'generated events (shares the dbt bench data)', '10000000')
+    .option('--seed <n>', 'generator seed', '42')
+    .option('--repeat <n>', 'warm runs of each query', '30')
+    .option('--json', 'print one JSON line: {events, trends_ms, …, overhead_ratio}')
+    .option('--record', 'also write bench/results/<date>-insights.json')
+    .action(
+      async (options: {
+        events: string;
+        seed: string;
+        repeat: string;
+        json?: boolean;
+        record?: boolean;
+      }) => {
+        try {
+          const events = positiveInt('events', options.events, 100_000_000);
+          const seed = positiveInt('seed', options.seed, 2 ** 31);
+          const repeat = positiveInt('repeat', options.repeat, 1_000);
+          const result = await benchInsights({
+            events,
+            seed,
+            days: 90,
+            repeat,
+            log: (line) => process.stderr.write(`bench insights: ${line}\n`),
+          });
+          const t = result.details.trends;
+          const checks = {
+            trends_ms: result.trends_ms <= INSIGHT_TARGETS.trends_ms,
+            overhead_ratio: result.overhead_ratio <= INSIGHT_TARGETS.overhead_ratio,
+          };
+          process.stderr.write(
+            `bench insights: trends p95 ${t.ours.p95_ms} ms (raw ${t.raw.p95_ms} ms, cold ${t.ours.cold_ms} / ${t.raw.cold_ms} ms, cached ${t.cached_ms} ms); overhead ${result.overhead_ratio}×; targets met: ${JSON.stringify(checks)}\n`,
+          );
+          if (options.record) {
+            const command = `npm run tl -- bench insights --events ${events} --seed ${seed} --repeat ${repeat}${options.json ? ' --json' : ''} --record`;
+            const file = await record('insights', command, {
+              ...result,
+              targets: INSIGHT_TARGETS,
+              meets_targets: checks,
+            });
+            process.stderr.write(`bench insights: recorded in ${file}\n`);
+          }
+          const { details: _details, ...headline } = result;
+          await writeStdout(
+            options.json
+              ? `${JSON.stringify(headline)}\n`
+              : `${formatTable(
+                  [
+                    { name: 'insight', type: 'string' },
+                    { name: 'ours p95 ms', type: 'float' },
+                    { name: 'raw p95 ms', type: 'float' },
+                    { name: 'ours cold ms', type: 'float' },
+                    { name: 'cached ms', type: 'float' },
+                  ],
+                  [['trends', t.ours.p95_ms, t.raw.p95_ms, t.ours.cold_ms, t.cached_ms]],
+                )}\n`,
+          );
           process.exitCode = 0;
         } catch (error) {
           const body = toCliError(error);

@@ -18,15 +18,33 @@ export interface SqlDialect {
   placeholder(index: number): string;
   /** A bound parameter used as a TIMESTAMP WITH TIME ZONE (its value is an ISO string). */
   timestampParam(placeholder: string): string;
+  /** The median of a numeric `expr` (Trino's is approximate). */
+  median(expr: string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
-  truncate: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+  // Epoch arithmetic, not date_trunc: DuckDB truncates TIMESTAMPTZ through the ICU calendar,
+  // ~5x slower over millions of events (1.2 s vs 0.25 s for 4M at 10M events). Weeks start on
+  // Monday (1970-01-01 was a Thursday, hence the +3/−3 days); months go through DATE arithmetic.
+  truncate: (unit, expr) => {
+    const day = `(epoch_us(${expr}) // 86400000000)`;
+    switch (unit) {
+      case 'hour':
+        return `to_timestamp((epoch_us(${expr}) // 3600000000) * 3600)`;
+      case 'day':
+        return `to_timestamp(${day} * 86400)`;
+      case 'week':
+        return `to_timestamp(((${day} + 3) // 7 * 7 - 3) * 86400)`;
+      case 'month':
+        return `to_timestamp(epoch(date_trunc('month', DATE '1970-01-01' + cast(${day} as integer))))`;
+    }
+  },
   jsonText: (column, path) => `json_extract_string(${column}, ${path})`,
   countDistinct: (expr) => `count(distinct ${expr})`,
   placeholder: (index) => `$${index}`,
   timestampParam: (placeholder) => `cast(${placeholder} as timestamp with time zone)`,
+  median: (expr) => `median(${expr})`,
 };
 
 export const trinoDialect: SqlDialect = {
@@ -36,6 +54,7 @@ export const trinoDialect: SqlDialect = {
   countDistinct: (expr) => `count(distinct ${expr})`,
   placeholder: () => '?',
   timestampParam: (placeholder) => `from_iso8601_timestamp(${placeholder})`,
+  median: (expr) => `approx_percentile(${expr}, 0.5)`,
 };
 
 /** Collects bound values while a compiler writes SQL; `bind` returns the placeholder. */

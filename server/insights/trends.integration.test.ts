@@ -12,7 +12,7 @@ import { createCaller } from '@/server/api/root';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
 import type { InsightResponse } from './insight-service';
-import type { TrendsQueryInput } from './trends';
+import type { TrendsQueryInput, TrendsResult } from './trends';
 
 interface GroundTruth {
   counts: { events_by_name: Record<string, number> };
@@ -22,7 +22,7 @@ describe('trends on generated data (pglite)', () => {
   let fx: Fixture;
   let dir: string;
   let truth: GroundTruth;
-  let run: (q: Omit<TrendsQueryInput, 'kind'>) => Promise<InsightResponse>;
+  let run: (q: Omit<TrendsQueryInput, 'kind'>) => Promise<InsightResponse<TrendsResult>>;
   const sql = async (text: string, params: unknown[] = []) =>
     (
       await fx.runtime.engine.execute(text, {
@@ -59,7 +59,8 @@ describe('trends on generated data (pglite)', () => {
         workspace: fx.workspace.slug,
       }),
     );
-    run = (q) => caller.insights.run({ kind: 'trends', ...q });
+    run = async (q) =>
+      (await caller.insights.run({ kind: 'trends', ...q })) as InsightResponse<TrendsResult>;
   }, 240_000);
   afterAll(async () => {
     await fx?.dispose();
@@ -124,6 +125,37 @@ describe('trends on generated data (pglite)', () => {
     expect(labels.slice(0, 3).sort()).toEqual(top.map(([f]) => String(f)).sort());
     const sum = res.result.series.reduce((a, s) => a + s.total, 0);
     expect(sum).toBe(whole.result.series[0]!.total);
+  });
+
+  // The DuckDB dialect buckets by epoch arithmetic (date_trunc on TIMESTAMPTZ is slow): every
+  // interval must agree with date_trunc in UTC.
+  it('buckets by hour, week and month exactly like date_trunc in UTC', async () => {
+    for (const [interval, range] of [
+      ['hour', { from: '2026-10-10', to: '2026-10-12' }],
+      ['week', window],
+      ['month', window],
+    ] as const) {
+      const res = await run({ series: [{ event: 'page_viewed' }], interval, dateRange: range });
+      const reference = new Map(
+        (
+          await sql(
+            `select strftime(date_trunc('${interval}', ts), '%Y-%m-%dT%H:%M:%S.000Z'), count(*)
+             from fact_events where event_name = 'page_viewed'
+               and ts >= cast($1 as timestamptz) and ts < cast($2 as timestamptz)
+             group by 1`,
+            [`${range.from}T00:00:00Z`, new Date(Date.parse(range.to) + 86_400_000).toISOString()],
+          )
+        ).map(([b, c]) => [String(b), Number(c)]),
+      );
+      const values = res.result.series[0]!.values;
+      expect(
+        values.some((v) => v > 0),
+        interval,
+      ).toBe(true);
+      res.result.buckets.forEach((b, i) =>
+        expect(values[i], `${interval} ${b}`).toBe(reference.get(b) ?? 0),
+      );
+    }
   });
 
   it('answers a repeated query from the cache until the next dbt run', async () => {

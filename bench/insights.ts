@@ -1,0 +1,146 @@
+// `npm run tl -- bench insights`: each insight type built so far, run through our path
+// (InsightService: current-run lookup, registry check, compile, the guarded engine, shaping)
+// and — in the same run, on the same connection pool — the same logical query hand-written in
+// raw DuckDB SQL. Cold is the first execution after the runtime opened; warm figures are p50/p95
+// over repeated runs with our result cache bypassed (a fresh service per run), so the ratio is
+// the overhead of our path, not the cache. The cached figure is a repeated query answered from
+// the cache. Data: the dbt bench's lake (bench/dbt.ts openBenchLake), built once by dbt if it
+// has no current run.
+import { InsightService } from '../server/insights/insight-service';
+import type { TrendsQuery } from '../server/insights/trends';
+import { openBenchLake } from './dbt';
+import { percentile } from './paced-load';
+import { median } from './stats';
+
+export interface InsightsBenchOptions {
+  events: number;
+  seed: number;
+  days: number;
+  /** Warm repetitions of each query (ours and raw, interleaved). */
+  repeat: number;
+  log: (line: string) => void;
+}
+
+export interface Timing {
+  cold_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+}
+
+export interface InsightsBenchResult {
+  events: number;
+  /** p95 warm of our trends path. */
+  trends_ms: number;
+  /** Not built yet (issue #5 in progress): null until each insight type exists. */
+  funnel5_ms: number | null;
+  funnel20_ms: number | null;
+  retention12w_ms: number | null;
+  paths_ms: number | null;
+  /** Ours / raw at p95 warm, the worst insight type measured. */
+  overhead_ratio: number;
+  dashboard6_ms: number | null;
+  details: {
+    trends: { ours: Timing; raw: Timing; cached_ms: number; query: TrendsQuery; raw_sql: string };
+    repeat: number;
+    data_dir: string;
+  };
+}
+
+/** Targets of issue #5 at 10M events on 2 cores. */
+export const INSIGHT_TARGETS = { trends_ms: 150, overhead_ratio: 1.15 } as const;
+
+export async function benchInsights(opts: InsightsBenchOptions): Promise<InsightsBenchResult> {
+  const { runtime, workspace, dataDir } = await openBenchLake(opts);
+  try {
+    const current = await runtime.prisma.pipelineRun.findFirst({
+      where: { workspaceId: workspace.id, isCurrent: true },
+    });
+    if (!current) {
+      opts.log('no marts yet: one dbt build first…');
+      const run = await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'cli' });
+      const done = await runtime.pipelines.waitFor(run.id);
+      if (done.status !== 'succeeded') throw new Error(`the dbt run ${done.status}: ${done.error}`);
+    }
+    const schema = runtime.pipelines.schemaOf(workspace.id);
+    const fresh = () =>
+      new InsightService({
+        prisma: runtime.prisma,
+        engine: runtime.engine,
+        pipelines: runtime.pipelines,
+      });
+
+    // Trends: page views per day over the whole generated window (90 days to 2026-11-01).
+    const to = '2026-11-01';
+    const from = new Date(Date.parse(to) - (opts.days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const trends: TrendsQuery = {
+      kind: 'trends',
+      series: [{ event: 'page_viewed', math: 'total', filters: [] }],
+      interval: 'day',
+      dateRange: { from, to },
+      filters: [],
+    };
+    // Written as a DuckDB user who knows the engine would: UTC days by epoch arithmetic
+    // (date_trunc on TIMESTAMPTZ goes through ICU and is ~5x slower here).
+    const rawSql = `select to_timestamp(epoch_us(ts) // 86400000000 * 86400) as day, count(*) as n
+from fact_events
+where event_name = $1 and ts >= cast($2 as timestamptz) and ts < cast($3 as timestamptz)
+group by 1 order by 1`;
+    const rawParams = [
+      'page_viewed',
+      `${from}T00:00:00.000Z`,
+      new Date(Date.parse(to) + 86_400_000).toISOString(),
+    ];
+    const ours = () => fresh().run(workspace.id, trends);
+    const raw = () => runtime.engine.execute(rawSql, { params: rawParams, schema });
+
+    opts.log(`trends: cold, then ${opts.repeat} warm runs of ours and raw, interleaved…`);
+    const coldOurs = await timed(ours);
+    const coldRaw = await timed(raw);
+    const oursMs: number[] = [];
+    const rawMs: number[] = [];
+    for (let i = 0; i < opts.repeat; i++) {
+      oursMs.push(await timed(ours));
+      rawMs.push(await timed(raw));
+    }
+    const cachedService = fresh();
+    await cachedService.run(workspace.id, trends);
+    const cached = await timed(() => cachedService.run(workspace.id, trends));
+
+    const oursT = timing(coldOurs, oursMs);
+    const rawT = timing(coldRaw, rawMs);
+    return {
+      events: opts.events,
+      trends_ms: oursT.p95_ms,
+      funnel5_ms: null,
+      funnel20_ms: null,
+      retention12w_ms: null,
+      paths_ms: null,
+      overhead_ratio: round(oursT.p95_ms / rawT.p95_ms, 3),
+      dashboard6_ms: null,
+      details: {
+        trends: { ours: oursT, raw: rawT, cached_ms: cached, query: trends, raw_sql: rawSql },
+        repeat: opts.repeat,
+        data_dir: dataDir,
+      },
+    };
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function timed(f: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await f();
+  return round(performance.now() - started, 2);
+}
+
+function timing(cold: number, warm: number[]): Timing {
+  const sorted = [...warm].sort((a, b) => a - b);
+  return {
+    cold_ms: cold,
+    p50_ms: round(median(warm), 2),
+    p95_ms: round(percentile(sorted, 95), 2),
+  };
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
