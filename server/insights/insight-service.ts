@@ -11,15 +11,19 @@ import { AppError } from '../errors';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import type { QueryEngine } from '../query/query-engine';
 import { duckdbDialect, trinoDialect, type SqlDialect } from './dialect';
+import { compileFunnels, shapeFunnels, ZFunnelsQuery, type FunnelsResult } from './funnels';
 import { compileTrends, shapeTrends, ZTrendsQuery, type TrendsResult } from './trends';
 
 /** Every insight type's query object (more kinds join this union as they are built). */
-export const ZInsightQuery = z.discriminatedUnion('kind', [ZTrendsQuery]);
+export const ZInsightQuery = z.discriminatedUnion('kind', [ZTrendsQuery, ZFunnelsQuery]);
 export type InsightQuery = z.infer<typeof ZInsightQuery>;
 
-export interface InsightResponse {
+/** Each kind's result (`InsightResponse<TrendsResult>` when the caller knows the kind). */
+export type InsightResult = TrendsResult | FunnelsResult;
+
+export interface InsightResponse<R extends InsightResult = InsightResult> {
   kind: InsightQuery['kind'];
-  result: TrendsResult;
+  result: R;
   /** The statement that ran and its bound values (shown on demand, "open in SQL editor"). */
   sql: string;
   params: unknown[];
@@ -62,7 +66,8 @@ export class InsightService {
     await this.checkEvents(workspaceId, query);
     const dialect = dialectOf(this.o.engine.dialect);
     const started = performance.now();
-    const compiled = compileTrends(query, dialect);
+    const compiled =
+      query.kind === 'funnels' ? compileFunnels(query, dialect) : compileTrends(query, dialect);
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
       schema: this.o.pipelines.schemaOf(workspaceId),
@@ -74,7 +79,8 @@ export class InsightService {
       );
     const response = {
       kind: query.kind,
-      result: shapeTrends(query, rows.rows),
+      result:
+        query.kind === 'funnels' ? shapeFunnels(query, rows.rows) : shapeTrends(query, rows.rows),
       sql: compiled.sql,
       params: compiled.params,
       runId: current.id,
@@ -87,7 +93,11 @@ export class InsightService {
 
   /** Every event the query names exists in the workspace's registry (a precise error if not). */
   private async checkEvents(workspaceId: string, query: InsightQuery): Promise<void> {
-    const names = [...new Set(query.series.map((s) => s.event))];
+    const named =
+      query.kind === 'funnels'
+        ? [...query.steps, ...query.exclusions].map((s) => s.event)
+        : query.series.map((s) => s.event);
+    const names = [...new Set(named)];
     const known = await this.o.prisma.eventDefinition.findMany({
       where: { workspaceId, name: { in: names } },
       select: { name: true },

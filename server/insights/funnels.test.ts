@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { duckdbDialect, trinoDialect } from './dialect';
+import {
+  compileFunnels,
+  shapeFunnels,
+  ZFunnelsQuery,
+  type FunnelsQuery,
+  type FunnelsQueryInput,
+} from './funnels';
+import { OTHER } from './trends';
+
+const parse = (q: Omit<FunnelsQueryInput, 'kind'>) =>
+  ZFunnelsQuery.parse({ kind: 'funnels', ...q });
+const week = { from: '2026-10-05', to: '2026-10-11' };
+const onboarding = [
+  { event: 'signed_up' },
+  { event: 'onboarding_completed' },
+  { event: 'project_created' },
+];
+const placeholders = (sql: string) => (sql.match(/\?/g) ?? []).length;
+
+describe('compileFunnels', () => {
+  // Protects the sequential shape: candidate events numbered per user, the attempt start in the
+  // range, one CTE per later step (earliest matching event after the previous, within the
+  // window from the first step), and the bounds (range end + window for later steps).
+  it('compiles a sequential funnel for DuckDB', () => {
+    const { sql, params } = compileFunnels(
+      parse({ steps: onboarding, dateRange: week }),
+      duckdbDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain("e.ts <= p.t0 + interval '14' day");
+    expect(params).toEqual([
+      'signed_up',
+      'onboarding_completed',
+      'project_created',
+      '2026-10-05T00:00:00.000Z',
+      // Later steps may happen up to the window after the range's last day.
+      '2026-10-26T00:00:00.000Z',
+      'signed_up',
+      'onboarding_completed',
+      'project_created',
+      '2026-10-05T00:00:00.000Z',
+      '2026-10-12T00:00:00.000Z',
+    ]);
+  });
+
+  // Protects the Trino boundary: positional `?` bound in text order (a filter's JSON path before
+  // its value, step filters before global filters before the breakdown), Trino's median and
+  // JSON access, weeks written as days (Trino has no week interval).
+  it('compiles for Trino with parameters in textual order', () => {
+    const { sql, params } = compileFunnels(
+      parse({
+        steps: [
+          { event: 'signed_up' },
+          {
+            event: 'feature_used',
+            filters: [
+              {
+                property: { source: 'event_property', name: 'feature_name' },
+                op: 'eq',
+                value: 'x',
+              },
+            ],
+          },
+        ],
+        filters: [{ property: { source: 'event', name: 'platform' }, op: 'eq', value: 'web' }],
+        breakdown: { property: { source: 'event_property', name: 'utm' }, limit: 5 },
+        conversionWindow: { value: 2, unit: 'week' },
+        dateRange: week,
+      }),
+      trinoDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).not.toMatch(/\$\d/);
+    expect(placeholders(sql)).toBe(params.length);
+    expect(sql).toContain("interval '14' day");
+    expect(sql).toContain('approx_percentile(');
+    expect(params.slice(0, 7)).toEqual([
+      'signed_up',
+      'feature_used',
+      '$."feature_name"',
+      'x',
+      'web',
+      '$."utm"',
+      '2026-10-05T00:00:00.000Z',
+    ]);
+  });
+
+  // Protects strict order: every event of the user is numbered (no event-name prefilter) and a
+  // step must be the very next event; exclusions become an anti-join between the two steps.
+  it('compiles strict order and exclusions', () => {
+    const { sql, params } = compileFunnels(
+      parse({
+        steps: onboarding,
+        order: 'strict',
+        exclusions: [{ event: 'error_occurred', fromStep: 0, toStep: 2 }],
+        dateRange: week,
+      }),
+      trinoDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain('e.seq = p.seq + 1');
+    expect(sql).not.toContain('e.event_name in (');
+    expect(sql).toContain('not exists');
+    expect(placeholders(sql)).toBe(params.length);
+  });
+
+  // Protects 'any' order: one aggregation counting the distinct steps done in the window.
+  it("compiles 'any' order as distinct steps within the window", () => {
+    const { sql, params } = compileFunnels(
+      parse({
+        steps: onboarding,
+        order: 'any',
+        conversionWindow: { value: 90, unit: 'minute' },
+        dateRange: week,
+      }),
+      duckdbDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain("interval '90' minute");
+    expect(sql).toContain('where n >= 3');
+    expect(params).toHaveLength(10);
+  });
+
+  // Protects linearity: a 20-step funnel is one CTE per step, not an N-way join.
+  it('grows linearly with the number of steps', () => {
+    const q = (n: number) =>
+      parse({
+        steps: Array.from({ length: n }, () => ({ event: 'page_viewed' })),
+        dateRange: week,
+      });
+    const two = compileFunnels(q(2), trinoDialect);
+    const twenty = compileFunnels(q(20), trinoDialect);
+    expect(twenty.sql.length).toBeLessThan(12 * two.sql.length);
+    expect(twenty.sql.match(/ join ev as e /g)).toHaveLength(19);
+    expect(placeholders(twenty.sql)).toBe(twenty.params.length);
+  });
+
+  it('is pure: the same query compiles to the same SQL and parameters', () => {
+    const q = parse({ steps: onboarding, dateRange: week });
+    expect(compileFunnels(q, duckdbDialect)).toEqual(compileFunnels(q, duckdbDialect));
+  });
+});
+
+describe('ZFunnelsQuery', () => {
+  const ok = (q: Record<string, unknown>) =>
+    ZFunnelsQuery.safeParse({ kind: 'funnels', dateRange: week, ...q }).success;
+  it('refuses 1 or 21 steps, bad windows, reversed ranges and misplaced exclusions', () => {
+    expect(ok({ steps: onboarding })).toBe(true);
+    expect(ok({ steps: [{ event: 'a' }] })).toBe(false);
+    expect(ok({ steps: Array.from({ length: 21 }, () => ({ event: 'a' })) })).toBe(false);
+    expect(ok({ steps: Array.from({ length: 20 }, () => ({ event: 'a' })) })).toBe(true);
+    expect(ok({ steps: onboarding, conversionWindow: { value: 0, unit: 'day' } })).toBe(false);
+    expect(ok({ steps: onboarding, conversionWindow: { value: 366, unit: 'day' } })).toBe(false);
+    expect(ok({ steps: onboarding, conversionWindow: { value: 1.5, unit: 'day' } })).toBe(false);
+    expect(ok({ steps: onboarding, conversionWindow: { value: 1, unit: 'month' } })).toBe(false);
+    expect(ok({ steps: onboarding, dateRange: { from: '2026-10-11', to: '2026-10-05' } })).toBe(
+      false,
+    );
+    expect(ok({ steps: onboarding, exclusions: [{ event: 'x', fromStep: 1, toStep: 1 }] })).toBe(
+      false,
+    );
+    expect(ok({ steps: onboarding, exclusions: [{ event: 'x', fromStep: 0, toStep: 3 }] })).toBe(
+      false,
+    );
+    expect(
+      ok({
+        steps: onboarding,
+        order: 'any',
+        exclusions: [{ event: 'x', fromStep: 0, toStep: 1 }],
+      }),
+    ).toBe(false);
+  });
+
+  it('defaults to a sequential 14-day funnel without exclusions', () => {
+    const q = parse({ steps: onboarding, dateRange: week });
+    expect(q.order).toBe('sequential');
+    expect(q.conversionWindow).toEqual({ value: 14, unit: 'day' });
+    expect(q.exclusions).toEqual([]);
+    expect(q.steps[0]!.filters).toEqual([]);
+  });
+});
+
+describe('shapeFunnels', () => {
+  const q: FunnelsQuery = parse({
+    steps: [{ event: 'signed_up', label: 'Sign-up' }, ...onboarding.slice(1)],
+    breakdown: { property: { source: 'user', name: 'plan' }, limit: 1 },
+    dateRange: week,
+  });
+
+  it('computes conversions and drop-off, zero-filling steps nobody reached', () => {
+    const res = shapeFunnels(q, [
+      [null, 0, 200n, null],
+      [null, 1, 50n, 3600.5],
+      ['pro', 0, 120, null],
+      ['pro', 1, 40, 60],
+      [OTHER, 0, 70, null],
+      [OTHER, 1, 10, 7200],
+      ['$none', 0, 10, null],
+    ]);
+    expect(res.steps.map((s) => s.label)).toEqual([
+      'Sign-up',
+      'onboarding_completed',
+      'project_created',
+    ]);
+    expect(res.steps.map((s) => s.users)).toEqual([200, 50, 0]);
+    expect(res.steps.map((s) => s.conversionFromFirst)).toEqual([1, 0.25, 0]);
+    expect(res.steps.map((s) => s.conversionFromPrevious)).toEqual([1, 0.25, 0]);
+    expect(res.steps.map((s) => s.dropOff)).toEqual([0, 150, 50]);
+    expect(res.steps.map((s) => s.medianSecondsFromPrevious)).toEqual([null, 3600.5, null]);
+    // Top values first, then unset, then the rest.
+    expect(res.breakdowns.map((b) => b.breakdown)).toEqual(['pro', '$none', OTHER]);
+    expect(res.breakdowns[1]!.steps.map((s) => s.users)).toEqual([10, 0, 0]);
+    expect(res.breakdowns[1]!.steps[1]!.conversionFromPrevious).toBe(0);
+  });
+
+  it('returns every step at zero when nobody entered', () => {
+    const res = shapeFunnels(q, []);
+    expect(res.steps).toHaveLength(3);
+    expect(res.steps.every((s) => s.users === 0 && s.conversionFromFirst === 0)).toBe(true);
+    expect(res.steps[0]!.conversionFromPrevious).toBe(0);
+    expect(res.breakdowns).toEqual([]);
+  });
+});

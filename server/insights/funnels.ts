@@ -1,0 +1,307 @@
+// Funnels: of the users who did step 1, how many went on to do step 2, then step 3, … within a
+// conversion window. ZFunnelsQuery is the serialisable query object; compileFunnels turns it into
+// one SQL statement for a dialect (pure), linear in the number of steps: one flag column and one
+// CTE per step, each CTE joining the previous step's users to the events of its own step only
+// (never an N-way self-join); shapeFunnels turns the rows into per-step counts and conversions.
+//
+// Semantics (what a count means):
+// - Attempt: one per user. It starts at the user's FIRST event matching step 1 whose time is in
+//   the date range (inclusive UTC days). Later steps may happen after `to`, as long as they are
+//   within the conversion window (PostHog's rule: the first step decides the range).
+// - Window: every step of the attempt happens at most `conversionWindow` after the attempt's
+//   first step (inclusive bound).
+// - Order of events: a user's events are ordered by (ts, event_id); one event fills at most one
+//   step of an attempt (so `page_viewed` × 3 needs three page views).
+// - sequential: step k is the earliest matching event after step k-1's event (other events may
+//   happen in between). Taking the earliest is optimal: it leaves the most room for later steps.
+// - strict: step k must be the user's very next event after step k-1's event — any event of the
+//   user (whatever its name or properties, insight filters notwithstanding) in between breaks the
+//   attempt.
+// - any: the attempt starts at the user's first event in range matching ANY step; the user
+//   reaches step k (1-based) if, within the window from that event, they did at least k
+//   different steps. "Different steps" is the number of steps with at least one matching event,
+//   capped by the number of matching events — exact when steps do not share events (distinct
+//   event names or disjoint filters), an upper bound otherwise (no event-to-step matching).
+//   Median times to convert are not computed for 'any' (steps have no order).
+// - exclusions (sequential and strict only): if the user did the exclusion event strictly
+//   between their fromStep event and their toStep event, the user does not reach toStep (nor,
+//   therefore, any later step); they still count up to toStep − 1.
+// - Global filters apply to every step's events and to exclusion events; step filters to their
+//   step only. A breakdown value is read from the attempt's first event; the top N values by
+//   users entering the funnel are kept, the rest fold into OTHER, unset values are NONE.
+import { z } from 'zod';
+import { Params, type SqlDialect } from './dialect';
+import {
+  filterExpr,
+  propertyExpr,
+  usesUserProperty,
+  ZPropertyFilter,
+  ZPropertyRef,
+  type PropertyFilter,
+  type PropertyRef,
+} from './properties';
+import { NONE, OTHER, rangeBounds, type CompiledQuery } from './trends';
+
+const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
+
+export const ZFunnelStep = z.object({
+  event: z.string().min(1).max(200).describe('Event name, e.g. "signed_up"'),
+  filters: z.array(ZPropertyFilter).max(20).default([]),
+  label: z.string().max(100).optional(),
+});
+
+export const ZFunnelExclusion = z.object({
+  event: z.string().min(1).max(200),
+  filters: z.array(ZPropertyFilter).max(20).default([]),
+  /** 0-based step indexes: the exclusion counts strictly between these steps' events. */
+  fromStep: z.number().int().min(0).max(19),
+  toStep: z.number().int().min(1).max(19),
+});
+
+const WINDOW_UNITS = ['minute', 'hour', 'day', 'week'] as const;
+const UNIT_MS: Record<(typeof WINDOW_UNITS)[number], number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+};
+
+export const ZFunnelsQuery = z
+  .object({
+    kind: z.literal('funnels'),
+    steps: z.array(ZFunnelStep).min(2).max(20),
+    order: z.enum(['sequential', 'strict', 'any']).default('sequential'),
+    conversionWindow: z
+      .object({ value: z.number().int().min(1).max(365), unit: z.enum(WINDOW_UNITS) })
+      .default({ value: 14, unit: 'day' }),
+    /** Inclusive UTC days; the first step must happen in the range. */
+    dateRange: z.object({ from: ZDay, to: ZDay }),
+    filters: z.array(ZPropertyFilter).max(20).default([]),
+    breakdown: z
+      .object({ property: ZPropertyRef, limit: z.number().int().min(1).max(50).default(10) })
+      .optional(),
+    exclusions: z.array(ZFunnelExclusion).max(10).default([]),
+  })
+  .superRefine((q, ctx) => {
+    if (q.dateRange.from > q.dateRange.to)
+      ctx.addIssue({ code: 'custom', path: ['dateRange'], message: '"from" is after "to"' });
+    const days = (Date.parse(q.dateRange.to) - Date.parse(q.dateRange.from)) / 86_400_000 + 1;
+    if (days > 3660)
+      ctx.addIssue({ code: 'custom', path: ['dateRange'], message: 'At most 10 years' });
+    q.exclusions.forEach((x, i) => {
+      if (q.order === 'any')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i],
+          message: 'Exclusions need ordered steps: use a sequential or strict funnel',
+        });
+      if (x.fromStep >= x.toStep || x.toStep >= q.steps.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['exclusions', i],
+          message: `"fromStep" must be before "toStep", and both steps of the funnel (0–${q.steps.length - 1})`,
+        });
+    });
+  });
+export type FunnelsQuery = z.infer<typeof ZFunnelsQuery>;
+/** What callers send (defaults not yet applied). */
+export type FunnelsQueryInput = z.input<typeof ZFunnelsQuery>;
+
+/** The conversion window as an SQL interval literal (weeks as days: Trino has no week unit). */
+function windowInterval(w: FunnelsQuery['conversionWindow']): string {
+  return w.unit === 'week' ? `interval '${w.value * 7}' day` : `interval '${w.value}' ${w.unit}`;
+}
+
+const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
+
+/**
+ * One statement. `ev`: the candidate events (from the range start to the range end plus the
+ * window) with their per-user order `seq` and a flag per step (`m0…`) and exclusion (`x0…`);
+ * `f0`: each user's attempt start; `f1…`: per step, the users reaching it (one aggregation over
+ * that step's events); `reached`: (user, step, seconds since the previous step). Rows are
+ * (breakdown, step, users, median_seconds), plus rows with a null breakdown for the whole funnel
+ * when there is a breakdown.
+ */
+export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQuery {
+  // Parameters are bound in the order their placeholders appear in the text and never reused:
+  // Trino's placeholders are positional `?`. Every fragment below is therefore built in text order.
+  const params = new Params(dialect);
+  const { start, end } = rangeBounds(q.dateRange);
+  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
+  const horizon = new Date(Date.parse(end) + windowMs).toISOString();
+  const window = windowInterval(q.conversionWindow);
+  const n = q.steps.length;
+  const refs: PropertyRef[] = [
+    ...q.filters.map((f) => f.property),
+    ...q.steps.flatMap((s) => s.filters.map((f) => f.property)),
+    ...q.exclusions.flatMap((x) => x.filters.map((f) => f.property)),
+    ...(q.breakdown ? [q.breakdown.property] : []),
+  ];
+  const from = usesUserProperty(refs)
+    ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
+    : 'fact_events as e';
+  const match = (event: string, filters: PropertyFilter[]) =>
+    `coalesce(${all([
+      `e.event_name = ${params.bind(event)}`,
+      ...filters.map((f) => filterExpr(f, params, dialect)),
+    ])}, false)`;
+
+  // ev — inner select (text order: step flags, exclusion flags, global flag, breakdown, where).
+  const inner: string[] = [
+    'e.user_id',
+    'e.ts',
+    'row_number() over (partition by e.user_id order by e.ts, e.event_id) as seq',
+  ];
+  q.steps.forEach((s, k) => inner.push(`${match(s.event, s.filters)} as r${k}`));
+  q.exclusions.forEach((x, j) => inner.push(`${match(x.event, x.filters)} as rx${j}`));
+  inner.push(
+    q.filters.length
+      ? `coalesce(${all(q.filters.map((f) => filterExpr(f, params, dialect)))}, false) as g`
+      : 'true as g',
+  );
+  inner.push(
+    q.breakdown
+      ? `coalesce(cast(${propertyExpr(q.breakdown.property, params, dialect)} as varchar), '${NONE}') as breakdown`
+      : 'cast(null as varchar) as breakdown',
+  );
+  const where = [
+    'e.user_id is not null',
+    `e.ts >= ${dialect.timestampParam(params.bind(start))}`,
+    `e.ts <= ${dialect.timestampParam(params.bind(horizon))}`,
+  ];
+  // Strict order numbers ALL the user's events (so "next event" means next of any kind); the
+  // other orders only need the events that can fill a step or an exclusion.
+  if (q.order !== 'strict') {
+    const names = [...new Set([...q.steps, ...q.exclusions].map((s) => s.event))];
+    where.push(`e.event_name in (${names.map((v) => params.bind(v)).join(', ')})`);
+  }
+  const flags = [
+    ...q.steps.map((_, k) => `r${k} and g as m${k}`),
+    ...q.exclusions.map((_, j) => `rx${j} and g as x${j}`),
+  ];
+  const anyFlag = [...q.steps.map((_, k) => `m${k}`), ...q.exclusions.map((_, j) => `x${j}`)];
+  const ctes: string[] = [
+    `r as (\n  select ${inner.join(',\n    ')}\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
+    `ev as (\n  select * from (\n    select user_id, ts, seq, breakdown, ${flags.join(', ')}\n    from r\n  ) as c\n  where ${anyFlag.join(' or ')}\n)`,
+  ];
+
+  // f0: the attempt's first event, in the range.
+  const first = q.order === 'any' ? `(${q.steps.map((_, k) => `m${k}`).join(' or ')})` : 'm0';
+  ctes.push(
+    `f0 as (\n  select ev.user_id, ev.ts as t0, ev.seq, ev.ts as t, cast(null as timestamp with time zone) as prev_t, ev.breakdown\n  from ev\n  join (\n    select user_id, min(seq) as seq from ev\n    where ${first} and ts >= ${dialect.timestampParam(params.bind(start))} and ts < ${dialect.timestampParam(params.bind(end))}\n    group by user_id\n  ) as s on s.user_id = ev.user_id and s.seq = ev.seq\n)`,
+  );
+
+  const reached: string[] = [];
+  if (q.order === 'any') {
+    const distinctSteps = q.steps.map((_, k) => `max(case when e.m${k} then 1 else 0 end)`);
+    ctes.push(
+      `fa as (\n  select p.user_id, least(${distinctSteps.join(' + ')}, count(*)) as n\n  from f0 as p\n  join ev as e on e.user_id = p.user_id and e.seq >= p.seq and e.ts <= p.t0 + ${window}\n    and (${q.steps.map((_, k) => `e.m${k}`).join(' or ')})\n  group by p.user_id\n)`,
+    );
+    q.steps.forEach((_, k) =>
+      reached.push(
+        `select user_id, ${k} as step, cast(null as double) as secs from fa where n >= ${k + 1}`,
+      ),
+    );
+  } else {
+    reached.push(`select user_id, 0 as step, cast(null as double) as secs from f0`);
+    for (let k = 1; k < n; k++) {
+      const next = q.order === 'strict' ? 'e.seq = p.seq + 1' : 'e.seq > p.seq';
+      const exclusions = q.exclusions.map((x, j) => ({ ...x, j })).filter((x) => x.toStep === k);
+      const name = exclusions.length ? `c${k}` : `f${k}`;
+      ctes.push(
+        `${name} as (\n  select p.user_id, p.t0, min(e.seq) as seq, min(e.ts) as t, p.t as prev_t\n  from f${k - 1} as p\n  join ev as e on e.user_id = p.user_id and e.m${k} and ${next} and e.ts <= p.t0 + ${window}\n  group by p.user_id, p.t0, p.t\n)`,
+      );
+      if (exclusions.length)
+        ctes.push(
+          `f${k} as (\n  select c.* from c${k} as c\n  where ${exclusions
+            .map(
+              (x) =>
+                `not exists (\n    select 1 from f${x.fromStep} as a join ev as x on x.user_id = a.user_id\n    where a.user_id = c.user_id and x.x${x.j} and x.seq > a.seq and x.seq < c.seq\n  )`,
+            )
+            .join('\n    and ')}\n)`,
+        );
+      reached.push(
+        `select user_id, ${k} as step, cast(date_diff('millisecond', prev_t, t) as double) / 1000 as secs from f${k}`,
+      );
+    }
+  }
+  ctes.push(`reached as (\n  ${reached.join('\n  union all\n  ')}\n)`);
+
+  const aggregates = `count(*) as users, ${dialect.median('rc.secs')} as median_seconds`;
+  const whole = `select cast(null as varchar) as breakdown, rc.step, ${aggregates}\nfrom reached as rc\ngroup by rc.step`;
+  let sql: string;
+  if (q.breakdown) {
+    ctes.push(
+      `top_breakdowns as (\n  select breakdown from f0 group by breakdown order by count(*) desc, breakdown limit ${q.breakdown.limit}\n)`,
+    );
+    sql = `with ${ctes.join(',\n')}\nselect case when f0.breakdown in (select breakdown from top_breakdowns) then f0.breakdown else '${OTHER}' end as breakdown, rc.step, ${aggregates}\nfrom reached as rc\njoin f0 on f0.user_id = rc.user_id\ngroup by 1, 2\nunion all\n${whole}\norder by 2, 1`;
+  } else sql = `with ${ctes.join(',\n')}\n${whole}\norder by 2, 1`;
+  return { sql, params: params.values };
+}
+
+export interface FunnelStepResult {
+  /** 0-based index into the query's steps. */
+  index: number;
+  label: string;
+  users: number;
+  /** users / users at step 0 (0 when nobody entered). */
+  conversionFromFirst: number;
+  /** users / users at the previous step (1 for step 0 when anyone entered, else 0). */
+  conversionFromPrevious: number;
+  /** Users of the previous step who did not reach this one (0 for step 0). */
+  dropOff: number;
+  /** Median seconds from the previous step's event to this one's (null for step 0, 'any'). */
+  medianSecondsFromPrevious: number | null;
+}
+
+export interface FunnelsResult {
+  steps: FunnelStepResult[];
+  /** Per breakdown value (top N by users entering, then NONE, then OTHER); empty without one. */
+  breakdowns: Array<{ breakdown: string; steps: FunnelStepResult[] }>;
+}
+
+function stepResults(
+  q: FunnelsQuery,
+  counts: Map<number, { users: number; median: number | null }>,
+): FunnelStepResult[] {
+  const users = q.steps.map((_, k) => counts.get(k)?.users ?? 0);
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  return q.steps.map((s, k) => ({
+    index: k,
+    label: s.label ?? s.event,
+    users: users[k]!,
+    conversionFromFirst: ratio(users[k]!, users[0]!),
+    conversionFromPrevious: k === 0 ? (users[0]! > 0 ? 1 : 0) : ratio(users[k]!, users[k - 1]!),
+    dropOff: k === 0 ? 0 : users[k - 1]! - users[k]!,
+    medianSecondsFromPrevious: k === 0 ? null : (counts.get(k)?.median ?? null),
+  }));
+}
+
+/** Rows of compileFunnels (breakdown, step, users, median_seconds) → per-step results. */
+export function shapeFunnels(q: FunnelsQuery, rows: readonly unknown[][]): FunnelsResult {
+  const groups = new Map<string | null, Map<number, { users: number; median: number | null }>>();
+  for (const [breakdown, step, users, median] of rows) {
+    const b = breakdown === null || breakdown === undefined ? null : String(breakdown);
+    let g = groups.get(b);
+    if (!g) groups.set(b, (g = new Map()));
+    g.set(Number(step), {
+      users: Number(users),
+      median: median === null || median === undefined ? null : Number(median),
+    });
+  }
+  const steps = stepResults(q, groups.get(null) ?? new Map());
+  const breakdowns = [...groups.entries()]
+    .filter(
+      (e): e is [string, Map<number, { users: number; median: number | null }>] => e[0] !== null,
+    )
+    .map(([breakdown, g]) => ({ breakdown, steps: stepResults(q, g) }));
+  breakdowns.sort(
+    (a, b) =>
+      rank(a.breakdown) - rank(b.breakdown) ||
+      b.steps[0]!.users - a.steps[0]!.users ||
+      a.breakdown.localeCompare(b.breakdown),
+  );
+  return { steps, breakdowns };
+}
+
+const rank = (b: string) => (b === OTHER ? 2 : b === NONE ? 1 : 0);
