@@ -280,12 +280,15 @@ export function registerBenchCommand(program: Command): void {
             log: (line) => process.stderr.write(`bench insights: ${line}\n`),
           });
           const t = result.details.trends;
+          const f5 = result.details.funnel5;
+          const f20 = result.details.funnel20;
           const checks = {
             trends_ms: result.trends_ms <= INSIGHT_TARGETS.trends_ms,
+            funnel5_ms: (result.funnel5_ms ?? Infinity) <= INSIGHT_TARGETS.funnel5_ms,
             overhead_ratio: result.overhead_ratio <= INSIGHT_TARGETS.overhead_ratio,
           };
           process.stderr.write(
-            `bench insights: trends p95 ${t.ours.p95_ms} ms (raw ${t.raw.p95_ms} ms, cold ${t.ours.cold_ms} / ${t.raw.cold_ms} ms, cached ${t.cached_ms} ms); overhead ${result.overhead_ratio}×; targets met: ${JSON.stringify(checks)}\n`,
+            `bench insights: trends p95 ${t.ours.p95_ms} ms (raw ${t.raw.p95_ms} ms, cold ${t.ours.cold_ms} / ${t.raw.cold_ms} ms, cached ${t.cached_ms} ms); funnel 5 steps p95 ${result.funnel5_ms} ms (raw ${f5.raw.p95_ms}); funnel 20 steps p95 ${result.funnel20_ms} ms (raw ${f20.raw.p95_ms}); overhead ${result.overhead_ratio}×; targets met: ${JSON.stringify(checks)}\n`,
           );
           if (options.record) {
             const command = `npm run tl -- bench insights --events ${events} --seed ${seed} --repeat ${repeat}${options.json ? ' --json' : ''} --record`;
@@ -308,7 +311,11 @@ export function registerBenchCommand(program: Command): void {
                     { name: 'ours cold ms', type: 'float' },
                     { name: 'cached ms', type: 'float' },
                   ],
-                  [['trends', t.ours.p95_ms, t.raw.p95_ms, t.ours.cold_ms, t.cached_ms]],
+                  [
+                    ['trends', t.ours.p95_ms, t.raw.p95_ms, t.ours.cold_ms, t.cached_ms],
+                    ['funnel (5 steps)', f5.ours.p95_ms, f5.raw.p95_ms, f5.ours.cold_ms, null],
+                    ['funnel (20 steps)', f20.ours.p95_ms, f20.raw.p95_ms, f20.ours.cold_ms, null],
+                  ],
                 )}\n`,
           );
           process.exitCode = 0;
