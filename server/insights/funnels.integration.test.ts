@@ -1,15 +1,8 @@
 // Funnels end to end: generated Orbit data → bronze → a real dbt build → insights.run through
 // tRPC (validation, authorisation, the compiler, DuckDB, shaping). Counts are checked against an
 // independent hand-written query on the same marts and against the generator's ground truth.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '@/server/ingest/generator/generate';
-import { importFiles } from '@/server/ingest/import/import-files';
-import { createCaller } from '@/server/api/root';
-import { startFixture, type Fixture } from '@/test/runtime-fixture';
-import { testDatabases } from '@/test/databases';
+import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import type { FunnelsQueryInput, FunnelsResult } from './funnels';
 import type { InsightResponse } from './insight-service';
 
@@ -20,50 +13,21 @@ interface GroundTruth {
 const ONBOARDING = ['signed_up', 'onboarding_completed', 'project_created'];
 
 describe('funnels on generated data (pglite)', () => {
-  let fx: Fixture;
-  let dir: string;
+  let ctx: InsightsFixture;
   let truth: GroundTruth;
   let run: (q: Omit<FunnelsQueryInput, 'kind'>) => Promise<InsightResponse<FunnelsResult>>;
-  const sql = async (text: string, params: unknown[] = []) =>
-    (
-      await fx.runtime.engine.execute(text, {
-        params,
-        schema: fx.runtime.pipelines.schemaOf(fx.workspace.id),
-      })
-    ).rows;
+  const sql = (text: string, params: unknown[] = []) => ctx.sql(text, params);
   const window = { from: '2026-09-03', to: '2026-10-17' };
   const users = (r: InsightResponse<FunnelsResult>) => r.result.steps.map((s) => s.users);
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'tl-funnels-'));
-    await generateDataset({
-      events: 20_000,
-      seed: 5,
-      days: 45,
-      endDate: '2026-10-17',
-      outDir: path.join(dir, 'gen'),
-    });
-    truth = JSON.parse(await readFile(path.join(dir, 'gen', 'ground_truth.json'), 'utf8'));
-    fx = await startFixture(testDatabases()[0]!);
-    await importFiles(fx.runtime, { workspaceId: fx.workspace.id, paths: [path.join(dir, 'gen')] });
-    await fx.runtime.flusher.flush();
-    const build = await fx.runtime.pipelines.startRun({
-      workspaceId: fx.workspace.id,
-      trigger: 'manual',
-    });
-    expect((await fx.runtime.pipelines.waitFor(build.id)).status).toBe('succeeded');
-    const caller = createCaller(
-      await fx.context({
-        cookie: await fx.cookieFor(fx.users.viewer.email),
-        workspace: fx.workspace.slug,
-      }),
-    );
+    ctx = await startInsightsFixture();
+    truth = ctx.truth as GroundTruth;
     run = async (q) =>
-      (await caller.insights.run({ kind: 'funnels', ...q })) as InsightResponse<FunnelsResult>;
+      (await ctx.viewer.insights.run({ kind: 'funnels', ...q })) as InsightResponse<FunnelsResult>;
   }, 240_000);
   afterAll(async () => {
-    await fx?.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await ctx?.dispose();
   });
 
   it('counts the onboarding funnel like a hand-written correlated query', async () => {

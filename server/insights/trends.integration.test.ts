@@ -2,15 +2,8 @@
 // tRPC (validation, authorisation, the compiler, DuckDB, shaping, the cache). Each result is
 // checked against an independent hand-written query on the same marts and, where the generator
 // knows the answer, against ground_truth.json.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '@/server/ingest/generator/generate';
-import { importFiles } from '@/server/ingest/import/import-files';
-import { createCaller } from '@/server/api/root';
-import { startFixture, type Fixture } from '@/test/runtime-fixture';
-import { testDatabases } from '@/test/databases';
+import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import type { InsightResponse } from './insight-service';
 import type { TrendsQueryInput, TrendsResult } from './trends';
 
@@ -19,52 +12,20 @@ interface GroundTruth {
 }
 
 describe('trends on generated data (pglite)', () => {
-  let fx: Fixture;
-  let dir: string;
+  let ctx: InsightsFixture;
   let truth: GroundTruth;
   let run: (q: Omit<TrendsQueryInput, 'kind'>) => Promise<InsightResponse<TrendsResult>>;
-  const sql = async (text: string, params: unknown[] = []) =>
-    (
-      await fx.runtime.engine.execute(text, {
-        params,
-        schema: fx.runtime.pipelines.schemaOf(fx.workspace.id),
-      })
-    ).rows;
+  const sql = (text: string, params: unknown[] = []) => ctx.sql(text, params);
   const window = { from: '2026-09-03', to: '2026-10-17' };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'tl-trends-'));
-    await generateDataset({
-      events: 20_000,
-      seed: 5,
-      days: 45,
-      endDate: '2026-10-17',
-      outDir: path.join(dir, 'gen'),
-    });
-    truth = JSON.parse(await readFile(path.join(dir, 'gen', 'ground_truth.json'), 'utf8'));
-    // Insights read DuckDB marts; the metadata database only holds runs and the registry, so the
-    // embedded one (always first) is enough here.
-    fx = await startFixture(testDatabases()[0]!);
-    await importFiles(fx.runtime, { workspaceId: fx.workspace.id, paths: [path.join(dir, 'gen')] });
-    // The flush also updates the schema registry the insight checks event names against.
-    await fx.runtime.flusher.flush();
-    const build = await fx.runtime.pipelines.startRun({
-      workspaceId: fx.workspace.id,
-      trigger: 'manual',
-    });
-    expect((await fx.runtime.pipelines.waitFor(build.id)).status).toBe('succeeded');
-    const caller = createCaller(
-      await fx.context({
-        cookie: await fx.cookieFor(fx.users.viewer.email),
-        workspace: fx.workspace.slug,
-      }),
-    );
+    ctx = await startInsightsFixture();
+    truth = ctx.truth as GroundTruth;
     run = async (q) =>
-      (await caller.insights.run({ kind: 'trends', ...q })) as InsightResponse<TrendsResult>;
+      (await ctx.viewer.insights.run({ kind: 'trends', ...q })) as InsightResponse<TrendsResult>;
   }, 240_000);
   afterAll(async () => {
-    await fx?.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await ctx?.dispose();
   });
 
   it('counts events per day like a hand-written query, and the ground truth in total', async () => {

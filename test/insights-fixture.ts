@@ -1,0 +1,70 @@
+// A runtime with built marts for insight tests: 20k generated Orbit events (seed 5, 45 days to
+// 2026-10-17) imported, flushed (which also fills the schema registry the insights check event
+// names against) and built by a real dbt run; a viewer's tRPC caller and raw SQL on the marts.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createCaller } from '@/server/api/root';
+import { generateDataset } from '@/server/ingest/generator/generate';
+import { importFiles } from '@/server/ingest/import/import-files';
+import { testDatabases } from './databases';
+import { startFixture, type Fixture } from './runtime-fixture';
+
+export interface InsightsFixture {
+  fx: Fixture;
+  /** The generator's ground_truth.json. */
+  truth: unknown;
+  /** The UTC days the data covers. */
+  window: { from: string; to: string };
+  viewer: ReturnType<typeof createCaller>;
+  /** Raw SQL on the workspace's current marts (bare names resolve to them). */
+  sql(text: string, params?: unknown[]): Promise<unknown[][]>;
+  dispose(): Promise<void>;
+}
+
+export async function startInsightsFixture(): Promise<InsightsFixture> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tl-insights-'));
+  const gen = path.join(dir, 'gen');
+  await generateDataset({ events: 20_000, seed: 5, days: 45, endDate: '2026-10-17', outDir: gen });
+  const truth: unknown = JSON.parse(await readFile(path.join(gen, 'ground_truth.json'), 'utf8'));
+  // Insights read DuckDB marts; the metadata database only holds runs and the registry, so the
+  // embedded one (always first) is enough here.
+  const fx = await startFixture(testDatabases()[0]!);
+  try {
+    await importFiles(fx.runtime, { workspaceId: fx.workspace.id, paths: [gen] });
+    await fx.runtime.flusher.flush();
+    const build = await fx.runtime.pipelines.startRun({
+      workspaceId: fx.workspace.id,
+      trigger: 'manual',
+    });
+    const done = await fx.runtime.pipelines.waitFor(build.id);
+    if (done.status !== 'succeeded') throw new Error(`dbt run ${done.status}: ${done.error}`);
+    const viewer = createCaller(
+      await fx.context({
+        cookie: await fx.cookieFor(fx.users.viewer.email),
+        workspace: fx.workspace.slug,
+      }),
+    );
+    return {
+      fx,
+      truth,
+      window: { from: '2026-09-03', to: '2026-10-17' },
+      viewer,
+      sql: async (text, params = []) =>
+        (
+          await fx.runtime.engine.execute(text, {
+            params,
+            schema: fx.runtime.pipelines.schemaOf(fx.workspace.id),
+          })
+        ).rows,
+      async dispose() {
+        await fx.dispose();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await fx.dispose();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
