@@ -130,7 +130,7 @@ export class DbtProcesses {
     return isAlive(spare) ? spare : this.launch();
   }
 
-  /** Stops the spare (its stdin closes, so it exits without running anything). */
+  /** Stops the spare launcher (it has not been given a run, so nothing is interrupted). */
   close(): void {
     this.closed = true;
     const spare = this.spare;
