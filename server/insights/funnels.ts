@@ -40,7 +40,8 @@ import {
   type PropertyFilter,
   type PropertyRef,
 } from './properties';
-import { NONE, OTHER, rangeBounds, type CompiledQuery } from './trends';
+import type { CompiledQuery, InsightKind } from './kind';
+import { NONE, OTHER, rangeBounds } from './trends';
 
 const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
 
@@ -305,3 +306,11 @@ export function shapeFunnels(q: FunnelsQuery, rows: readonly unknown[][]): Funne
 }
 
 const rank = (b: string) => (b === OTHER ? 2 : b === NONE ? 1 : 0);
+
+export const funnelsKind: InsightKind<FunnelsQuery, FunnelsResult> = {
+  kind: 'funnels',
+  schema: ZFunnelsQuery,
+  compile: compileFunnels,
+  shape: shapeFunnels,
+  events: (q) => [...q.steps, ...q.exclusions].map((s) => s.event),
+};

@@ -11,15 +11,32 @@ import { AppError } from '../errors';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import type { QueryEngine } from '../query/query-engine';
 import { duckdbDialect, trinoDialect, type SqlDialect } from './dialect';
-import { compileFunnels, shapeFunnels, ZFunnelsQuery, type FunnelsResult } from './funnels';
-import { compileTrends, shapeTrends, ZTrendsQuery, type TrendsResult } from './trends';
+import { funnelsKind, ZFunnelsQuery, type FunnelsResult } from './funnels';
+import type { InsightKind } from './kind';
+import { trendsKind, ZTrendsQuery, type TrendsResult } from './trends';
 
-/** Every insight type's query object (more kinds join this union as they are built). */
+// A new insight type adds its schema to ZInsightQuery, its result to InsightResult and its
+// descriptor to KINDS.
+
+/** Every insight type's query object. */
 export const ZInsightQuery = z.discriminatedUnion('kind', [ZTrendsQuery, ZFunnelsQuery]);
 export type InsightQuery = z.infer<typeof ZInsightQuery>;
 
 /** Each kind's result (`InsightResponse<TrendsResult>` when the caller knows the kind). */
 export type InsightResult = TrendsResult | FunnelsResult;
+
+type KindOf<K extends InsightQuery['kind']> = InsightKind<
+  Extract<InsightQuery, { kind: K }>,
+  InsightResult
+>;
+const KINDS: { [K in InsightQuery['kind']]: KindOf<K> } = {
+  trends: trendsKind,
+  funnels: funnelsKind,
+};
+
+function kindOf(q: InsightQuery): InsightKind<InsightQuery, InsightResult> {
+  return KINDS[q.kind] as InsightKind<InsightQuery, InsightResult>;
+}
 
 export interface InsightResponse<R extends InsightResult = InsightResult> {
   kind: InsightQuery['kind'];
@@ -66,8 +83,8 @@ export class InsightService {
     await this.checkEvents(workspaceId, query);
     const dialect = dialectOf(this.o.engine.dialect);
     const started = performance.now();
-    const compiled =
-      query.kind === 'funnels' ? compileFunnels(query, dialect) : compileTrends(query, dialect);
+    const kind = kindOf(query);
+    const compiled = kind.compile(query, dialect);
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
       schema: this.o.pipelines.schemaOf(workspaceId),
@@ -79,8 +96,7 @@ export class InsightService {
       );
     const response = {
       kind: query.kind,
-      result:
-        query.kind === 'funnels' ? shapeFunnels(query, rows.rows) : shapeTrends(query, rows.rows),
+      result: kind.shape(query, rows.rows),
       sql: compiled.sql,
       params: compiled.params,
       runId: current.id,
@@ -93,11 +109,7 @@ export class InsightService {
 
   /** Every event the query names exists in the workspace's registry (a precise error if not). */
   private async checkEvents(workspaceId: string, query: InsightQuery): Promise<void> {
-    const named =
-      query.kind === 'funnels'
-        ? [...query.steps, ...query.exclusions].map((s) => s.event)
-        : query.series.map((s) => s.event);
-    const names = [...new Set(named)];
+    const names = [...new Set(kindOf(query).events(query))];
     const known = await this.o.prisma.eventDefinition.findMany({
       where: { workspaceId, name: { in: names } },
       select: { name: true },

@@ -6,6 +6,7 @@
 // in the gaps, a total per series).
 import { z } from 'zod';
 import { Params, type SqlDialect, type TimeUnit } from './dialect';
+import type { CompiledQuery, InsightKind } from './kind';
 import {
   filterExpr,
   propertyExpr,
@@ -58,10 +59,7 @@ export const OTHER = '$other';
 /** The label of rows whose breakdown property is not set. */
 export const NONE = '$none';
 
-export interface CompiledQuery {
-  sql: string;
-  params: unknown[];
-}
+export type { CompiledQuery } from './kind';
 
 /** Start (inclusive) and end (exclusive) of the range as ISO instants. */
 export function rangeBounds(range: { from: string; to: string }): { start: string; end: string } {
@@ -211,3 +209,11 @@ export function shapeTrends(q: TrendsQuery, rows: readonly unknown[][]): TrendsR
 }
 
 const rank = (b: string | null) => (b === OTHER ? 2 : b === NONE ? 1 : 0);
+
+export const trendsKind: InsightKind<TrendsQuery, TrendsResult> = {
+  kind: 'trends',
+  schema: ZTrendsQuery,
+  compile: compileTrends,
+  shape: shapeTrends,
+  events: (q) => q.series.map((s) => s.event),
+};
