@@ -10,6 +10,14 @@ import { duckdbDialect } from '../server/insights/dialect';
 import { compileFunnels, ZFunnelsQuery, type FunnelsQuery } from '../server/insights/funnels';
 import { InsightService, type InsightQuery } from '../server/insights/insight-service';
 import type { TrendsQuery } from '../server/insights/trends';
+import { compilePaths, ZPathsQuery, type PathsQuery } from '../server/insights/paths';
+import {
+  compileRetention,
+  ZRetentionQuery,
+  type RetentionQuery,
+} from '../server/insights/retention';
+import { ZInsightQuery } from '../server/insights/insight-service';
+import { productOverviewTemplate } from '../server/dashboards/product-overview-template';
 import { openBenchLake } from './dbt';
 import { percentile } from './paced-load';
 import { median } from './stats';
@@ -33,19 +41,22 @@ export interface InsightsBenchResult {
   events: number;
   /** p95 warm of our trends path. */
   trends_ms: number;
-  /** Not built yet (issue #5 in progress): null until each insight type exists. */
-  funnel5_ms: number | null;
-  funnel20_ms: number | null;
-  retention12w_ms: number | null;
-  paths_ms: number | null;
+  funnel5_ms: number;
+  funnel20_ms: number;
+  retention12w_ms: number;
+  paths_ms: number;
   /** Ours / raw at p95 warm, the worst insight type measured. */
   overhead_ratio: number;
-  dashboard6_ms: number | null;
+  dashboard6_ms: number;
   details: {
     trends: { ours: Timing; raw: Timing; cached_ms: number; query: TrendsQuery; raw_sql: string };
     /** Funnels' baseline is our compiled statement run directly on the engine (see README). */
     funnel5: { ours: Timing; raw: Timing; query: FunnelsQuery; users: number[] };
     funnel20: { ours: Timing; raw: Timing; query: FunnelsQuery; users: number[] };
+    retention12w: { ours: Timing; raw: Timing; query: RetentionQuery };
+    paths: { ours: Timing; raw: Timing; query: PathsQuery };
+    /** The first six tiles of "Product overview", run together as the dashboard page does. */
+    dashboard6: { timing: Timing; tiles: string[] };
     repeat: number;
     data_dir: string;
   };
@@ -55,6 +66,9 @@ export interface InsightsBenchResult {
 export const INSIGHT_TARGETS = {
   trends_ms: 150,
   funnel5_ms: 500,
+  retention12w_ms: 500,
+  paths_ms: 1000,
+  dashboard6_ms: 1500,
   overhead_ratio: 1.15,
 } as const;
 
@@ -87,6 +101,8 @@ export async function benchInsights(opts: InsightsBenchOptions): Promise<Insight
       interval: 'day',
       dateRange: { from, to },
       filters: [],
+      formulas: [],
+      compare: false,
     };
     // Written as a DuckDB user who knows the engine would: UTC days by epoch arithmetic
     // (date_trunc on TIMESTAMPTZ goes through ICU and is ~5x slower here).
@@ -152,20 +168,70 @@ group by 1 order by 1`;
     const funnel5T = await compare('funnel (5 steps)', run(funnel5), rawFunnel(funnel5));
     const funnel20T = await compare('funnel (20 steps)', run(funnel20), rawFunnel(funnel20));
 
+    // Retention: users who signed up, by week, coming back (any event) in each of 12 weeks.
+    const retention = ZRetentionQuery.parse({
+      kind: 'retention',
+      startEvent: { event: 'signed_up' },
+      returnEvent: { event: null },
+      cohortType: 'first_time',
+      period: 'week',
+      periods: 12,
+      dateRange: { from, to },
+    });
+    const compiled = (c: { sql: string; params: unknown[] }) => () =>
+      runtime.engine.execute(c.sql, { params: c.params, schema });
+    const retentionT = await compare(
+      'retention (12 weeks)',
+      run(retention),
+      compiled(compileRetention(retention, duckdbDialect)),
+    );
+    // Paths: five steps after signing up.
+    const paths = ZPathsQuery.parse({
+      kind: 'paths',
+      start: { event: 'signed_up' },
+      depth: 5,
+      dateRange: { from, to },
+    });
+    const pathsT = await compare(
+      'paths (5 steps)',
+      run(paths),
+      compiled(compilePaths(paths, duckdbDialect)),
+    );
+
+    // A 6-tile dashboard: the template's first six insight tiles, run concurrently by one
+    // fresh service (cold cache), as the dashboard page requests them.
+    const tiles = productOverviewTemplate().tiles.slice(0, 6);
+    const tileQueries = tiles.map((t) => ZInsightQuery.parse(t.query({ from, to })));
+    const dashboard = () => {
+      const service = fresh();
+      return Promise.all(tileQueries.map((q) => service.run(workspace.id, q)));
+    };
+    opts.log(`dashboard (6 tiles): cold, then ${opts.repeat} warm runs…`);
+    const dashCold = await timed(dashboard);
+    const dashWarm: number[] = [];
+    for (let i = 0; i < opts.repeat; i++) dashWarm.push(await timed(dashboard));
+    const dashboard6 = { timing: timing(dashCold, dashWarm), tiles: tiles.map((t) => t.name) };
+
     const ratio = (t: { ours: Timing; raw: Timing }) => t.ours.p95_ms / t.raw.p95_ms;
     return {
       events: opts.events,
       trends_ms: trendsT.ours.p95_ms,
       funnel5_ms: funnel5T.ours.p95_ms,
       funnel20_ms: funnel20T.ours.p95_ms,
-      retention12w_ms: null,
-      paths_ms: null,
-      overhead_ratio: round(Math.max(ratio(trendsT), ratio(funnel5T), ratio(funnel20T)), 3),
-      dashboard6_ms: null,
+      retention12w_ms: retentionT.ours.p95_ms,
+      paths_ms: pathsT.ours.p95_ms,
+      overhead_ratio: round(
+        Math.max(...[trendsT, funnel5T, funnel20T, retentionT, pathsT].map(ratio)),
+        3,
+      ),
+      dashboard6_ms: dashboard6.timing.p95_ms,
       details: {
         trends: { ...trendsT, cached_ms: cached, query: trends, raw_sql: rawSql },
         funnel5: { ...funnel5T, query: funnel5, users: await users(funnel5) },
         funnel20: { ...funnel20T, query: funnel20, users: await users(funnel20) },
+        retention12w: { ...retentionT, query: retention },
+        paths: { ...pathsT, query: paths },
+        dashboard6,
         repeat: opts.repeat,
         data_dir: dataDir,
       },

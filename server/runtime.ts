@@ -23,6 +23,7 @@ import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
 import { InsightService } from './insights/insight-service';
+import { CohortService } from './insights/cohort-service';
 import { startJobQueue, type JobQueue } from './jobs/job-queue';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
@@ -37,6 +38,7 @@ import { LiveHub } from './ingest/monitor/live-hub';
 import { storeDeadLetters } from './ingest/monitor/dead-letters';
 import { ImportJobs } from './ingest/import/import-jobs';
 import { importFiles } from './ingest/import/import-files';
+import { seedDemoDashboard } from './dashboards/demo-dashboard';
 
 export interface Runtime {
   config: Config;
@@ -60,6 +62,8 @@ export interface Runtime {
   pipelines: PipelineService;
   /** Typed insights (trends, …) compiled to SQL and cached per marts version. */
   insights: InsightService;
+  /** Saved cohorts (user groups) of each workspace; insights resolve cohort references here. */
+  cohorts: CohortService;
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
@@ -295,6 +299,13 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
             workspaceSlug: config.demoWorkspaceSlug,
           });
 
+    // The demo workspace opens on a "Product overview" dashboard (computed when viewed).
+    if (seed.created && config.demoData)
+      await seedDemoDashboard(db.prisma, seed.workspaceSlug).catch((err: unknown) =>
+        logger.error({ err }, 'demo data: could not create the Product overview dashboard'),
+      );
+
+    const cohorts = new CohortService({ prisma: db.prisma, engine, pipelines });
     let closed = false;
     const runtime: Runtime = {
       config,
@@ -312,7 +323,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       liveHub,
       importJobs,
       pipelines,
-      insights: new InsightService({ prisma: db.prisma, engine, pipelines }),
+      insights: new InsightService({ prisma: db.prisma, engine, pipelines, cohorts }),
+      cohorts,
       jobs,
       deltaAvailable,
       mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },

@@ -57,6 +57,34 @@ const ACCESS: Record<string, Access> = {
   'catalog.versions': 'viewer',
   // insights.* (Insights, dashboards)
   'insights.run': 'viewer',
+  // cohorts.* (saved user groups for insight filters and breakdowns)
+  'cohorts.list': 'viewer',
+  'cohorts.get': 'viewer',
+  'cohorts.size': 'viewer',
+  'cohorts.sizeOverTime': 'viewer',
+  'cohorts.create': 'analyst',
+  'cohorts.update': 'analyst',
+  'cohorts.delete': 'analyst',
+  'insights.funnelUsers': 'viewer',
+  // savedInsights.* and dashboards.* (Dashboards, home page; pin is personal)
+  'savedInsights.list': 'viewer',
+  'savedInsights.get': 'viewer',
+  'savedInsights.create': 'analyst',
+  'savedInsights.update': 'analyst',
+  'savedInsights.delete': 'analyst',
+  'dashboards.list': 'viewer',
+  'dashboards.get': 'viewer',
+  'dashboards.home': 'viewer',
+  'dashboards.runTile': 'viewer',
+  'dashboards.pin': 'viewer',
+  'dashboards.create': 'analyst',
+  'dashboards.update': 'analyst',
+  'dashboards.delete': 'analyst',
+  'dashboards.duplicate': 'analyst',
+  'dashboards.addTile': 'analyst',
+  'dashboards.updateLayout': 'analyst',
+  'dashboards.removeTile': 'analyst',
+  'dashboards.fromTemplate': 'analyst',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

@@ -8,6 +8,9 @@ import { ingestionRouter } from './routers/ingestion';
 import { pipelinesRouter } from './routers/pipelines';
 import { catalogRouter } from './routers/catalog';
 import { insightsRouter } from './routers/insights';
+import { savedInsightsRouter } from './routers/saved-insights';
+import { dashboardsRouter } from './routers/dashboards';
+import { cohortsRouter } from './routers/cohorts';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -19,6 +22,9 @@ export const appRouter = createTRPCRouter({
   pipelines: pipelinesRouter,
   catalog: catalogRouter,
   insights: insightsRouter,
+  savedInsights: savedInsightsRouter,
+  dashboards: dashboardsRouter,
+  cohorts: cohortsRouter,
 });
 
 export type AppRouter = typeof appRouter;

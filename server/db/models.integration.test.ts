@@ -314,8 +314,89 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     expect(await p.importJob.findUniqueOrThrow({ where: { id: importJob.id } })).toEqual(importJob);
     seen.add('ImportJob');
 
+    const insight = await p.savedInsight.create({
+      data: {
+        workspaceId: ws.id,
+        name: 'Signups',
+        description: 'Daily signups',
+        query: { kind: 'trends', series: [{ event: 'signed_up' }] },
+        chartType: 'line',
+        createdById: user.id,
+      },
+    });
+    expect(await p.savedInsight.findUniqueOrThrow({ where: { id: insight.id } })).toEqual(insight);
+    seen.add('SavedInsight');
+
+    const dashboard = await p.dashboard.create({
+      data: {
+        workspaceId: ws.id,
+        name: 'Overview',
+        description: 'The product at a glance',
+        filters: { dateRange: { kind: 'relative', days: 30 } },
+        template: 'product-overview',
+        createdById: user.id,
+      },
+    });
+    expect(await p.dashboard.findUniqueOrThrow({ where: { id: dashboard.id } })).toEqual(dashboard);
+    expect((await p.dashboard.create({ data: { workspaceId: ws.id, name: 'x' } })).filters).toEqual(
+      {},
+    );
+    seen.add('Dashboard');
+
+    const tile = await p.dashboardTile.create({
+      data: {
+        dashboardId: dashboard.id,
+        type: 'insight',
+        insightId: insight.id,
+        x: 0,
+        y: 0,
+        w: 6,
+        h: 4,
+      },
+    });
+    const note = await p.dashboardTile.create({
+      data: { dashboardId: dashboard.id, type: 'text', text: 'Hello', x: 6, y: 0, w: 6, h: 2 },
+    });
+    expect(await p.dashboardTile.findUniqueOrThrow({ where: { id: tile.id } })).toEqual(tile);
+    expect(await p.dashboardTile.findUniqueOrThrow({ where: { id: note.id } })).toEqual(note);
+    seen.add('DashboardTile');
+    const pinned = await p.membership.update({
+      where: { id: membership.id },
+      data: { homeDashboardId: dashboard.id },
+    });
+    expect(pinned.homeDashboardId).toBe(dashboard.id);
+
+    const cohort = await p.cohort.create({
+      data: {
+        workspaceId: ws.id,
+        name: 'Power users',
+        description: 'Exported 3+ reports in the last 30 days',
+        definition: {
+          match: 'all',
+          groups: [{ match: 'all', conditions: [{ type: 'performed', event: 'report_exported' }] }],
+        },
+        createdById: user.id,
+      },
+    });
+    expect(await p.cohort.findUniqueOrThrow({ where: { id: cohort.id } })).toEqual(cohort);
+    // Names are unique per workspace.
+    await expect(
+      p.cohort.create({ data: { workspaceId: ws.id, name: 'Power users', definition: {} } }),
+    ).rejects.toThrow();
+    seen.add('Cohort');
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
+
+    // Deleting a saved insight removes its tiles; deleting a dashboard unpins it and removes
+    // its tiles.
+    await p.savedInsight.delete({ where: { id: insight.id } });
+    expect(await p.dashboardTile.findUnique({ where: { id: tile.id } })).toBeNull();
+    await p.dashboard.delete({ where: { id: dashboard.id } });
+    expect(await p.dashboardTile.count({ where: { dashboardId: dashboard.id } })).toBe(0);
+    expect(
+      (await p.membership.findUniqueOrThrow({ where: { id: membership.id } })).homeDashboardId,
+    ).toBeNull();
 
     // Referential actions from the schema: deleting the user cascades and nulls as declared.
     await p.user.delete({ where: { id: user.id } });
@@ -330,5 +411,6 @@ describe.each(testDatabases())('models on $kind', (kind) => {
       createdById: null,
       createdByEmail: 'ada@example.com',
     });
+    expect((await p.cohort.findUniqueOrThrow({ where: { id: cohort.id } })).createdById).toBeNull();
   });
 });

@@ -5,6 +5,8 @@
 import type { QueryDialect } from '../query/query-engine';
 
 export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
+/** The units user-level insights (retention, lifecycle, stickiness) count periods in. */
+export type PeriodUnit = 'day' | 'week' | 'month';
 
 export interface SqlDialect {
   name: QueryDialect;
@@ -20,6 +22,12 @@ export interface SqlDialect {
   timestampParam(placeholder: string): string;
   /** The median of a numeric `expr` (Trino's is approximate). */
   median(expr: string): string;
+  /**
+   * The UTC `unit` containing `expr` (a TIMESTAMP WITH TIME ZONE or a DATE) as an integer: days,
+   * Monday-weeks or months since 1970-01-01 (periods.ts has the inverse), so the period after
+   * `p` is `p + 1` — integer arithmetic where timestamps would need calendar intervals.
+   */
+  periodNumber(unit: PeriodUnit, expr: string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -45,6 +53,19 @@ export const duckdbDialect: SqlDialect = {
   placeholder: (index) => `$${index}`,
   timestampParam: (placeholder) => `cast(${placeholder} as timestamp with time zone)`,
   median: (expr) => `median(${expr})`,
+  // Epoch arithmetic as in `truncate` (a DATE casts to midnight UTC); months through DATE
+  // arithmetic, not the ICU calendar.
+  periodNumber: (unit, expr) => {
+    const day = `(epoch_us(${expr}) // 86400000000)`;
+    switch (unit) {
+      case 'day':
+        return day;
+      case 'week':
+        return `((${day} + 3) // 7)`;
+      case 'month':
+        return `datediff('month', DATE '1970-01-01', DATE '1970-01-01' + cast(${day} as integer))`;
+    }
+  },
 };
 
 export const trinoDialect: SqlDialect = {
@@ -55,6 +76,9 @@ export const trinoDialect: SqlDialect = {
   placeholder: () => '?',
   timestampParam: (placeholder) => `from_iso8601_timestamp(${placeholder})`,
   median: (expr) => `approx_percentile(${expr}, 0.5)`,
+  // 1969-12-29 is the Monday of week 0; a timestamp's date is taken in its own zone (UTC here).
+  periodNumber: (unit, expr) =>
+    `date_diff('${unit}', DATE '${unit === 'week' ? '1969-12-29' : '1970-01-01'}', cast(${expr} as date))`,
 };
 
 /** Collects bound values while a compiler writes SQL; `bind` returns the placeholder. */

@@ -191,6 +191,103 @@ describe('funnels on generated data (pglite)', () => {
     expect(excluded[2]).toBeLessThanOrEqual(seq[2]!);
   });
 
+  // The onboarding reference of the first test, as (user_id, t0, t1, t2) per user entering.
+  const ONBOARDING_TIMES = `
+    select s0.*, (select min(e.ts) from fact_events e
+                  where e.user_id = s0.user_id and e.event_name = 'project_created'
+                    and e.ts >= s0.t1 and e.ts <= s0.t0 + interval 14 day) as t2
+    from (
+      select f.*, (select min(e.ts) from fact_events e
+                   where e.user_id = f.user_id and e.event_name = 'onboarding_completed'
+                     and e.ts >= f.t0 and e.ts <= f.t0 + interval 14 day) as t1
+      from (
+        select user_id, min(ts) as t0 from fact_events
+        where event_name = 'signed_up' and user_id is not null
+          and ts >= timestamptz '2026-09-03 00:00:00+00' and ts < timestamptz '2026-10-18 00:00:00+00'
+        group by user_id
+      ) f
+    ) s0`;
+
+  it('measures time to convert like the reference, in bins that hold every converter', async () => {
+    const res = await run({
+      steps: ONBOARDING.map((event) => ({ event })),
+      dateRange: window,
+      view: 'time_to_convert',
+      timeToConvert: { bins: 8 },
+    });
+    const ttc = res.result.timeToConvert!;
+    const [ref] = await sql(
+      `select count(*), min(secs), max(secs), median(secs) from (
+         select epoch(t2) - epoch(t0) as secs from (${ONBOARDING_TIMES}) where t2 is not null)`,
+    );
+    const [n, lo, hi, med] = ref!.map(Number);
+    expect(n).toBeGreaterThan(10);
+    expect(ttc.users).toBe(n);
+    expect(ttc.bins).toHaveLength(8);
+    expect(ttc.bins.reduce((a, b) => a + b.users, 0)).toBe(n);
+    expect(ttc.bins[0]!.fromSeconds).toBeCloseTo(lo!, 3);
+    expect(ttc.bins.at(-1)!.toSeconds).toBeCloseTo(hi!, 3);
+    expect(ttc.medianSeconds).toBeCloseTo(med!, 3);
+    expect(res.result.steps).toEqual([]);
+  });
+
+  it('shows conversion over time: per week of the first step, entered and converted', async () => {
+    const res = await run({
+      steps: ONBOARDING.map((event) => ({ event })),
+      dateRange: window,
+      view: 'trends',
+      trendsInterval: 'week',
+    });
+    const over = res.result.overTime!;
+    const ref = await sql(
+      `select date_trunc('week', t0 at time zone 'UTC') as wk, count(*), count(t2)
+       from (${ONBOARDING_TIMES}) group by 1 order by 1`,
+    );
+    const expected = new Map(
+      ref.map(([wk, e, c]) => [
+        new Date(`${String(wk).slice(0, 10)}T00:00:00Z`).toISOString(),
+        [Number(e), Number(c)],
+      ]),
+    );
+    expect(over.buckets.length).toBeGreaterThanOrEqual(7);
+    over.buckets.forEach((b, i) =>
+      expect([over.entered[i], over.converted[i]]).toEqual(expected.get(b) ?? [0, 0]),
+    );
+    expect(over.entered.reduce((a, v) => a + v, 0)).toBeGreaterThan(100);
+  });
+
+  it('lists the users who dropped off at a step, and those who converted', async () => {
+    const query = {
+      kind: 'funnels' as const,
+      steps: ONBOARDING.map((event) => ({ event })),
+      dateRange: window,
+    };
+    const dropped = await ctx.viewer.insights.funnelUsers({
+      query,
+      step: 1,
+      outcome: 'dropped',
+      limit: 1000,
+    });
+    const ref = await sql(`select user_id from (${ONBOARDING_TIMES}) where t1 is null order by 1`);
+    expect(dropped.total).toBe(ref.length);
+    expect(dropped.users.map((u) => u.userId)).toEqual(ref.slice(0, 1000).map((r) => String(r[0])));
+    expect(dropped.users[0]!.plan).not.toBeNull();
+    const converted = await ctx.viewer.insights.funnelUsers({
+      query,
+      step: 2,
+      outcome: 'converted',
+      limit: 5,
+    });
+    const [[n]] = (await sql(`select count(t2) from (${ONBOARDING_TIMES})`)) as unknown[][] as [
+      [unknown],
+    ];
+    expect(converted.total).toBe(Number(n));
+    expect(converted.users).toHaveLength(5);
+    await expect(
+      ctx.viewer.insights.funnelUsers({ query, step: 3, outcome: 'dropped', limit: 5 }),
+    ).rejects.toThrow('Step 3 does not exist: this funnel has steps 0–2');
+  });
+
   it('refuses a funnel step the workspace never received', async () => {
     await expect(
       run({ steps: [{ event: 'signed_up' }, { event: 'no_such_event' }], dateRange: window }),

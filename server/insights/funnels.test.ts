@@ -223,3 +223,146 @@ describe('shapeFunnels', () => {
     expect(res.breakdowns).toEqual([]);
   });
 });
+
+describe('cohort filters', () => {
+  // Protects the cohort filter in funnels: it joins the global filter flag `g`, so every step
+  // and exclusion only counts the cohort's members, with its values bound in textual order.
+  it('applies a resolved cohort to every step through the global flag', () => {
+    const q = parse({
+      steps: onboarding,
+      filters: [
+        {
+          cohort: {
+            id: 'c1',
+            resolved: {
+              name: 'Paid',
+              asOf: '2026-10-11',
+              definition: {
+                match: 'all',
+                groups: [
+                  {
+                    match: 'all',
+                    conditions: [
+                      {
+                        type: 'property',
+                        filter: {
+                          property: { source: 'user', name: 'plan' },
+                          op: 'in',
+                          value: ['pro', 'enterprise'],
+                        },
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      ],
+      dateRange: week,
+    });
+    const { sql, params } = compileFunnels(q, trinoDialect);
+    expect(sql).toContain(
+      'coalesce(e.user_id in (select u.user_id from dim_users as u\n  where u.first_seen < from_iso8601_timestamp(?)\n    and coalesce(cast(u.plan as varchar) in (?, ?), false)), false) as g',
+    );
+    expect(placeholders(sql)).toBe(params.length);
+    expect(params.slice(3, 6)).toEqual(['2026-10-12T00:00:00.000Z', 'pro', 'enterprise']);
+  });
+});
+
+describe('funnel views', () => {
+  // Protects time to convert: the two chosen steps' CTEs joined per user, equal-width bins from
+  // the fastest to the slowest conversion, and a single bin when everyone took the same time.
+  it('compiles time to convert as a histogram between two steps', () => {
+    const { sql } = compileFunnels(
+      parse({
+        steps: onboarding,
+        dateRange: week,
+        view: 'time_to_convert',
+        timeToConvert: { fromStep: 1, bins: 10 },
+      }),
+      duckdbDialect,
+    );
+    expect(sql).toContain('from f1 as fa\n  join f2 as fb on fb.user_id = fa.user_id');
+    expect(sql).toMatch(
+      /least\(cast\(floor\(\(c\.secs - s\.lo\) \/ \(\(s\.hi - s\.lo\) \/ 10\)\) as integer\), 9\)/,
+    );
+    expect(sql).toMatchSnapshot();
+  });
+
+  // Protects conversion over time: attempts bucketed by their first step, the last step's users
+  // (or, for 'any', users with every step) as converted.
+  it('compiles conversion over time for ordered and any-order funnels', () => {
+    const ordered = compileFunnels(
+      parse({ steps: onboarding, dateRange: week, view: 'trends', trendsInterval: 'week' }),
+      trinoDialect,
+    );
+    expect(ordered.sql).toContain("date_trunc('week', f0.t0) as bucket");
+    expect(ordered.sql).toContain('left join f2 as fl on fl.user_id = f0.user_id');
+    expect(placeholders(ordered.sql)).toBe(ordered.params.length);
+    const any = compileFunnels(
+      parse({ steps: onboarding, dateRange: week, view: 'trends', order: 'any' }),
+      duckdbDialect,
+    );
+    expect(any.sql).toContain('left join (select user_id from fa where n >= 3) as fl');
+  });
+
+  it('refuses a breakdown outside the steps view and time to convert without order', () => {
+    const issues = (q: Omit<FunnelsQueryInput, 'kind'>) =>
+      ZFunnelsQuery.safeParse({ kind: 'funnels', ...q }).error?.issues.map((i) => i.message);
+    expect(
+      issues({
+        steps: onboarding,
+        dateRange: week,
+        view: 'trends',
+        breakdown: { property: { source: 'event', name: 'platform' } },
+      }),
+    ).toEqual(['A breakdown applies to the steps view only']);
+    expect(
+      issues({ steps: onboarding, dateRange: week, view: 'time_to_convert', order: 'any' }),
+    ).toEqual(['Time to convert needs ordered steps: use a sequential or strict funnel']);
+    expect(
+      issues({
+        steps: onboarding,
+        dateRange: week,
+        view: 'time_to_convert',
+        timeToConvert: { fromStep: 2, toStep: 1 },
+      }),
+    ).toEqual(['"fromStep" must be before "toStep", and both steps of the funnel (0–2)']);
+  });
+
+  it('shapes the histogram with every bin and the over-time series with every bucket', () => {
+    const ttc = shapeFunnels(
+      parse({
+        steps: onboarding,
+        dateRange: week,
+        view: 'time_to_convert',
+        timeToConvert: { bins: 4 },
+      }),
+      [
+        [0, 3, 60, 460, 120, 180.5],
+        [3, 1, 60, 460, 120, 180.5],
+      ],
+    );
+    expect(ttc.steps).toEqual([]);
+    expect(ttc.timeToConvert).toEqual({
+      fromStep: 0,
+      toStep: 2,
+      users: 4,
+      medianSeconds: 120,
+      averageSeconds: 180.5,
+      bins: [
+        { fromSeconds: 60, toSeconds: 160, users: 3 },
+        { fromSeconds: 160, toSeconds: 260, users: 0 },
+        { fromSeconds: 260, toSeconds: 360, users: 0 },
+        { fromSeconds: 360, toSeconds: 460, users: 1 },
+      ],
+    });
+    const over = shapeFunnels(parse({ steps: onboarding, dateRange: week, view: 'trends' }), [
+      ['2026-10-06T00:00:00.000Z', 4, 1],
+    ]);
+    expect(over.overTime!.buckets).toHaveLength(7);
+    expect(over.overTime!.entered).toEqual([0, 4, 0, 0, 0, 0, 0]);
+    expect(over.overTime!.rate).toEqual([0, 0.25, 0, 0, 0, 0, 0]);
+  });
+});

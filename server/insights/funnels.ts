@@ -32,16 +32,22 @@
 import { z } from 'zod';
 import { Params, type SqlDialect } from './dialect';
 import {
+  breakdownExpr,
+  breakdownRefs,
+  filterRefs,
+  insightFilterExpr,
+  ZInsightBreakdown,
+  ZInsightFilter,
+} from './insight-filters';
+import {
   filterExpr,
-  propertyExpr,
   usesUserProperty,
   ZPropertyFilter,
-  ZPropertyRef,
   type PropertyFilter,
   type PropertyRef,
 } from './properties';
 import type { CompiledQuery, InsightKind } from './kind';
-import { NONE, OTHER, rangeBounds } from './trends';
+import { bucketStarts, NONE, OTHER, rangeBounds } from './trends';
 
 const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
 
@@ -77,13 +83,47 @@ export const ZFunnelsQuery = z
       .default({ value: 14, unit: 'day' }),
     /** Inclusive UTC days; the first step must happen in the range. */
     dateRange: z.object({ from: ZDay, to: ZDay }),
-    filters: z.array(ZPropertyFilter).max(20).default([]),
-    breakdown: z
-      .object({ property: ZPropertyRef, limit: z.number().int().min(1).max(50).default(10) })
-      .optional(),
+    filters: z.array(ZInsightFilter).max(20).default([]),
+    /** A property (top N values) or a cohort (its name for members, NONE for the rest). */
+    breakdown: ZInsightBreakdown.optional(),
     exclusions: z.array(ZFunnelExclusion).max(10).default([]),
+    /**
+     * steps: users per step; time_to_convert: how long converting users took between two steps
+     * (a histogram); trends: conversion of the attempts started in each interval.
+     */
+    view: z.enum(['steps', 'time_to_convert', 'trends']).default('steps'),
+    timeToConvert: z
+      .object({
+        fromStep: z.number().int().min(0).max(19).default(0),
+        /** Defaults to the last step. */
+        toStep: z.number().int().min(1).max(19).optional(),
+        bins: z.number().int().min(2).max(60).default(20),
+      })
+      .default({ fromStep: 0, bins: 20 }),
+    trendsInterval: z.enum(['day', 'week', 'month']).default('day'),
   })
   .superRefine((q, ctx) => {
+    if (q.view !== 'steps' && q.breakdown)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breakdown'],
+        message: 'A breakdown applies to the steps view only',
+      });
+    if (q.view === 'time_to_convert') {
+      if (q.order === 'any')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['view'],
+          message: 'Time to convert needs ordered steps: use a sequential or strict funnel',
+        });
+      const to = q.timeToConvert.toStep ?? q.steps.length - 1;
+      if (q.timeToConvert.fromStep >= to || to >= q.steps.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeToConvert'],
+          message: `"fromStep" must be before "toStep", and both steps of the funnel (0–${q.steps.length - 1})`,
+        });
+    }
     if (q.dateRange.from > q.dateRange.to)
       ctx.addIssue({ code: 'custom', path: ['dateRange'], message: '"from" is after "to"' });
     const days = (Date.parse(q.dateRange.to) - Date.parse(q.dateRange.from)) / 86_400_000 + 1;
@@ -124,6 +164,61 @@ const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
  * when there is a breakdown.
  */
 export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQuery {
+  const { params, ctes } = funnelCtes(q, dialect);
+  const n = q.steps.length;
+  const last = q.order === 'any' ? `(select user_id from fa where n >= ${n})` : `f${n - 1}`;
+  let sql: string;
+  if (q.view === 'time_to_convert') {
+    // Converters' seconds between the two steps, in `bins` equal-width bins from the fastest to
+    // the slowest; rows are (bin, users, lo, hi, median, mean).
+    const a = q.timeToConvert.fromStep;
+    const b = q.timeToConvert.toStep ?? n - 1;
+    const bins = q.timeToConvert.bins;
+    ctes.push(
+      `conv as (\n  select cast(date_diff('millisecond', fa.t, fb.t) as double) / 1000 as secs\n  from f${a} as fa\n  join f${b} as fb on fb.user_id = fa.user_id\n)`,
+      `stats as (\n  select min(secs) as lo, max(secs) as hi, ${dialect.median('secs')} as med, avg(secs) as mean from conv\n)`,
+    );
+    sql = `with ${ctes.join(',\n')}\nselect case when s.hi = s.lo then 0 else least(cast(floor((c.secs - s.lo) / ((s.hi - s.lo) / ${bins})) as integer), ${bins - 1}) end as bin, count(*) as users, min(s.lo) as lo, min(s.hi) as hi, min(s.med) as med, min(s.mean) as mean\nfrom conv as c\ncross join stats as s\ngroup by 1\norder by 1`;
+  } else if (q.view === 'trends') {
+    // Attempts by the interval their first step fell in; rows are (bucket, entered, converted).
+    sql = `with ${ctes.join(',\n')}\nselect ${dialect.truncate(q.trendsInterval, 'f0.t0')} as bucket, count(*) as entered, count(fl.user_id) as converted\nfrom f0\nleft join ${last} as fl on fl.user_id = f0.user_id\ngroup by 1\norder by 1`;
+  } else {
+    const aggregates = `count(*) as users, ${dialect.median('rc.secs')} as median_seconds`;
+    const whole = `select cast(null as varchar) as breakdown, rc.step, ${aggregates}\nfrom reached as rc\ngroup by rc.step`;
+    if (q.breakdown) {
+      ctes.push(
+        `top_breakdowns as (\n  select breakdown from f0 group by breakdown order by count(*) desc, breakdown limit ${q.breakdown.limit}\n)`,
+      );
+      sql = `with ${ctes.join(',\n')}\nselect case when f0.breakdown in (select breakdown from top_breakdowns) then f0.breakdown else '${OTHER}' end as breakdown, rc.step, ${aggregates}\nfrom reached as rc\njoin f0 on f0.user_id = rc.user_id\ngroup by 1, 2\nunion all\n${whole}\norder by 2, 1`;
+    } else sql = `with ${ctes.join(',\n')}\n${whole}\norder by 2, 1`;
+  }
+  return { sql, params: params.values };
+}
+
+/**
+ * The users who reached `step` (outcome 'converted') or reached the step before it and not
+ * `step` ('dropped'), with their current properties: at most `limit` rows of (user_id, plan,
+ * country, company_size, signup_date, total) where total is the count of all such users.
+ */
+export function compileFunnelUsers(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  who: { step: number; outcome: 'converted' | 'dropped'; limit: number },
+): CompiledQuery {
+  const { params, ctes } = funnelCtes(q, dialect);
+  const at = (k: number) =>
+    q.order === 'any' ? `(select user_id from fa where n >= ${k + 1})` : `f${k}`;
+  const picked =
+    who.outcome === 'converted' || who.step === 0
+      ? `select user_id from ${at(who.step)}`
+      : `select p.user_id from ${at(who.step - 1)} as p where p.user_id not in (select user_id from ${at(who.step)})`;
+  ctes.push(`picked as (\n  ${picked}\n)`);
+  const sql = `with ${ctes.join(',\n')}\nselect p.user_id, u.plan, u.country, u.company_size, u.signup_date, count(*) over () as total\nfrom picked as p\nleft join dim_users as u on u.user_id = p.user_id\norder by p.user_id\nlimit ${who.limit}`;
+  return { sql, params: params.values };
+}
+
+/** The CTEs every view shares (ev, f0, f1…/fa, reached) and their parameters. */
+function funnelCtes(q: FunnelsQuery, dialect: SqlDialect): { params: Params; ctes: string[] } {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`. Every fragment below is therefore built in text order.
   const params = new Params(dialect);
@@ -133,10 +228,10 @@ export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQu
   const window = windowInterval(q.conversionWindow);
   const n = q.steps.length;
   const refs: PropertyRef[] = [
-    ...q.filters.map((f) => f.property),
+    ...filterRefs(q.filters),
     ...q.steps.flatMap((s) => s.filters.map((f) => f.property)),
     ...q.exclusions.flatMap((x) => x.filters.map((f) => f.property)),
-    ...(q.breakdown ? [q.breakdown.property] : []),
+    ...breakdownRefs(q.breakdown),
   ];
   const from = usesUserProperty(refs)
     ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
@@ -157,12 +252,12 @@ export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQu
   q.exclusions.forEach((x, j) => inner.push(`${match(x.event, x.filters)} as rx${j}`));
   inner.push(
     q.filters.length
-      ? `coalesce(${all(q.filters.map((f) => filterExpr(f, params, dialect)))}, false) as g`
+      ? `coalesce(${all(q.filters.map((f) => insightFilterExpr(f, params, dialect)))}, false) as g`
       : 'true as g',
   );
   inner.push(
     q.breakdown
-      ? `coalesce(cast(${propertyExpr(q.breakdown.property, params, dialect)} as varchar), '${NONE}') as breakdown`
+      ? `coalesce(cast(${breakdownExpr(q.breakdown, params, dialect)} as varchar), '${NONE}') as breakdown`
       : 'cast(null as varchar) as breakdown',
   );
   const where = [
@@ -228,16 +323,7 @@ export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQu
   }
   ctes.push(`reached as (\n  ${reached.join('\n  union all\n  ')}\n)`);
 
-  const aggregates = `count(*) as users, ${dialect.median('rc.secs')} as median_seconds`;
-  const whole = `select cast(null as varchar) as breakdown, rc.step, ${aggregates}\nfrom reached as rc\ngroup by rc.step`;
-  let sql: string;
-  if (q.breakdown) {
-    ctes.push(
-      `top_breakdowns as (\n  select breakdown from f0 group by breakdown order by count(*) desc, breakdown limit ${q.breakdown.limit}\n)`,
-    );
-    sql = `with ${ctes.join(',\n')}\nselect case when f0.breakdown in (select breakdown from top_breakdowns) then f0.breakdown else '${OTHER}' end as breakdown, rc.step, ${aggregates}\nfrom reached as rc\njoin f0 on f0.user_id = rc.user_id\ngroup by 1, 2\nunion all\n${whole}\norder by 2, 1`;
-  } else sql = `with ${ctes.join(',\n')}\n${whole}\norder by 2, 1`;
-  return { sql, params: params.values };
+  return { params, ctes };
 }
 
 export interface FunnelStepResult {
@@ -255,10 +341,34 @@ export interface FunnelStepResult {
   medianSecondsFromPrevious: number | null;
 }
 
+export interface FunnelTimeToConvert {
+  fromStep: number;
+  toStep: number;
+  /** Users who converted from fromStep to toStep. */
+  users: number;
+  medianSeconds: number | null;
+  averageSeconds: number | null;
+  /** Equal-width bins from the fastest to the slowest conversion (every bin present). */
+  bins: Array<{ fromSeconds: number; toSeconds: number; users: number }>;
+}
+
+export interface FunnelOverTime {
+  /** Bucket starts (ISO, UTC) of the attempts' first steps, every bucket of the range. */
+  buckets: string[];
+  entered: number[];
+  converted: number[];
+  /** converted / entered (0 where nobody entered). */
+  rate: number[];
+}
+
 export interface FunnelsResult {
+  view: FunnelsQuery['view'];
+  /** The steps view (empty for the other views). */
   steps: FunnelStepResult[];
   /** Per breakdown value (top N by users entering, then NONE, then OTHER); empty without one. */
   breakdowns: Array<{ breakdown: string; steps: FunnelStepResult[] }>;
+  timeToConvert: FunnelTimeToConvert | null;
+  overTime: FunnelOverTime | null;
 }
 
 function stepResults(
@@ -278,8 +388,67 @@ function stepResults(
   }));
 }
 
-/** Rows of compileFunnels (breakdown, step, users, median_seconds) → per-step results. */
+/** Rows of compileFunnels → the view's chart-ready result. */
 export function shapeFunnels(q: FunnelsQuery, rows: readonly unknown[][]): FunnelsResult {
+  const none = { view: q.view, steps: [], breakdowns: [], timeToConvert: null, overTime: null };
+  if (q.view === 'time_to_convert') return { ...none, timeToConvert: shapeTimeToConvert(q, rows) };
+  if (q.view === 'trends') return { ...none, overTime: shapeOverTime(q, rows) };
+  return { ...none, ...shapeSteps(q, rows) };
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Rows (bin, users, lo, hi, median, mean) → every bin with its bounds. */
+function shapeTimeToConvert(q: FunnelsQuery, rows: readonly unknown[][]): FunnelTimeToConvert {
+  const { bins, fromStep } = q.timeToConvert;
+  const toStep = q.timeToConvert.toStep ?? q.steps.length - 1;
+  const first = rows[0];
+  if (!first)
+    return { fromStep, toStep, users: 0, medianSeconds: null, averageSeconds: null, bins: [] };
+  const lo = Number(first[2]);
+  const hi = Number(first[3]);
+  const width = hi > lo ? (hi - lo) / bins : 0;
+  const counts = new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
+  const count = width === 0 ? 1 : bins;
+  return {
+    fromStep,
+    toStep,
+    users: [...counts.values()].reduce((a, v) => a + v, 0),
+    medianSeconds: num(first[4]),
+    averageSeconds: num(first[5]),
+    bins: Array.from({ length: count }, (_, i) => ({
+      fromSeconds: lo + i * width,
+      toSeconds: width === 0 ? hi : lo + (i + 1) * width,
+      users: counts.get(i) ?? 0,
+    })),
+  };
+}
+
+/** Rows (bucket, entered, converted) → every bucket of the range, zeros in the gaps. */
+function shapeOverTime(q: FunnelsQuery, rows: readonly unknown[][]): FunnelOverTime {
+  const buckets = bucketStarts(q.dateRange, q.trendsInterval);
+  const index = new Map(buckets.map((b, i) => [b, i]));
+  const entered = buckets.map(() => 0);
+  const converted = buckets.map(() => 0);
+  for (const [bucket, e, c] of rows) {
+    const at = index.get(new Date(String(bucket)).toISOString());
+    if (at === undefined) continue;
+    entered[at] = Number(e);
+    converted[at] = Number(c);
+  }
+  return {
+    buckets,
+    entered,
+    converted,
+    rate: entered.map((e, i) => (e === 0 ? 0 : converted[i]! / e)),
+  };
+}
+
+/** Rows (breakdown, step, users, median_seconds) → per-step results. */
+function shapeSteps(
+  q: FunnelsQuery,
+  rows: readonly unknown[][],
+): Pick<FunnelsResult, 'steps' | 'breakdowns'> {
   const groups = new Map<string | null, Map<number, { users: number; median: number | null }>>();
   for (const [breakdown, step, users, median] of rows) {
     const b = breakdown === null || breakdown === undefined ? null : String(breakdown);

@@ -11,19 +11,46 @@ import { AppError } from '../errors';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import type { QueryEngine } from '../query/query-engine';
 import { duckdbDialect, trinoDialect, type SqlDialect } from './dialect';
-import { funnelsKind, ZFunnelsQuery, type FunnelsResult } from './funnels';
+import { featureAdoptionKind, ZFeatureAdoptionQuery, type FeatureAdoptionResult } from './adoption';
+import type { CohortService } from './cohort-service';
+import {
+  compileFunnelUsers,
+  funnelsKind,
+  ZFunnelsQuery,
+  type FunnelsQuery,
+  type FunnelsResult,
+} from './funnels';
 import type { InsightKind } from './kind';
+import { lifecycleKind, ZLifecycleQuery, type LifecycleResult } from './lifecycle';
+import { pathsKind, ZPathsQuery, type PathsResult } from './paths';
+import { retentionKind, ZRetentionQuery, type RetentionResult } from './retention';
+import { stickinessKind, ZStickinessQuery, type StickinessResult } from './stickiness';
 import { trendsKind, ZTrendsQuery, type TrendsResult } from './trends';
 
 // A new insight type adds its schema to ZInsightQuery, its result to InsightResult and its
 // descriptor to KINDS.
 
 /** Every insight type's query object. */
-export const ZInsightQuery = z.discriminatedUnion('kind', [ZTrendsQuery, ZFunnelsQuery]);
+export const ZInsightQuery = z.discriminatedUnion('kind', [
+  ZTrendsQuery,
+  ZFunnelsQuery,
+  ZPathsQuery,
+  ZFeatureAdoptionQuery,
+  ZRetentionQuery,
+  ZLifecycleQuery,
+  ZStickinessQuery,
+]);
 export type InsightQuery = z.infer<typeof ZInsightQuery>;
 
 /** Each kind's result (`InsightResponse<TrendsResult>` when the caller knows the kind). */
-export type InsightResult = TrendsResult | FunnelsResult;
+export type InsightResult =
+  | TrendsResult
+  | FunnelsResult
+  | PathsResult
+  | FeatureAdoptionResult
+  | RetentionResult
+  | LifecycleResult
+  | StickinessResult;
 
 type KindOf<K extends InsightQuery['kind']> = InsightKind<
   Extract<InsightQuery, { kind: K }>,
@@ -32,6 +59,11 @@ type KindOf<K extends InsightQuery['kind']> = InsightKind<
 const KINDS: { [K in InsightQuery['kind']]: KindOf<K> } = {
   trends: trendsKind,
   funnels: funnelsKind,
+  paths: pathsKind,
+  feature_adoption: featureAdoptionKind,
+  retention: retentionKind,
+  lifecycle: lifecycleKind,
+  stickiness: stickinessKind,
 };
 
 function kindOf(q: InsightQuery): InsightKind<InsightQuery, InsightResult> {
@@ -51,10 +83,25 @@ export interface InsightResponse<R extends InsightResult = InsightResult> {
   durationMs: number;
 }
 
+export interface FunnelUsersResponse {
+  users: Array<{
+    userId: string;
+    plan: string | null;
+    country: string | null;
+    companySize: string | null;
+    signupDate: string | null;
+  }>;
+  /** All users matching (the list holds at most the limit). */
+  total: number;
+  sql: string;
+}
+
 export interface InsightServiceOptions {
   prisma: PrismaClient;
   engine: QueryEngine;
   pipelines: Pick<PipelineService, 'schemaOf'>;
+  /** Resolves cohort references (filters, breakdowns) before compiling; none: no cohorts. */
+  cohorts?: Pick<CohortService, 'resolve'>;
   /** Cached results kept across all workspaces. */
   cacheEntries?: number;
 }
@@ -66,7 +113,7 @@ export class InsightService {
     this.cache = new LRUCache({ max: o.cacheEntries ?? 500 });
   }
 
-  async run(workspaceId: string, query: InsightQuery): Promise<InsightResponse> {
+  async run(workspaceId: string, input: InsightQuery): Promise<InsightResponse> {
     const current = await this.o.prisma.pipelineRun.findFirst({
       where: { workspaceId, isCurrent: true },
       select: { id: true },
@@ -76,6 +123,11 @@ export class InsightService {
         'NOT_FOUND',
         'This workspace has no marts yet: run the pipeline once (Admin → Pipelines → Run dbt build).',
       );
+    // Cohort references carry the cohort's current definition from here on: compilers stay pure
+    // and a changed cohort is a different cache key.
+    const query = this.o.cohorts
+      ? await this.o.cohorts.resolve(workspaceId, current.id, input)
+      : input;
     const key = `${workspaceId}\u0000${current.id}\u0000${JSON.stringify(query)}`;
     const hit = this.cache.get(key);
     if (hit) return { ...hit, cached: true };
@@ -105,6 +157,48 @@ export class InsightService {
     };
     this.cache.set(key, response);
     return { ...response, cached: false };
+  }
+
+  /**
+   * The users behind a funnel step: who reached `step` ('converted') or reached the step before
+   * and not this one ('dropped'), at most `limit`, with the total. Not cached (a drill-down).
+   */
+  async funnelUsers(
+    workspaceId: string,
+    input: FunnelsQuery,
+    who: { step: number; outcome: 'converted' | 'dropped'; limit: number },
+  ): Promise<FunnelUsersResponse> {
+    if (who.step >= input.steps.length)
+      throw new AppError(
+        'BAD_REQUEST',
+        `Step ${who.step} does not exist: this funnel has steps 0–${input.steps.length - 1}`,
+      );
+    const current = await this.o.prisma.pipelineRun.findFirst({
+      where: { workspaceId, isCurrent: true },
+      select: { id: true },
+    });
+    if (!current)
+      throw new AppError(
+        'NOT_FOUND',
+        'This workspace has no marts yet: run the pipeline once (Admin → Pipelines → Run dbt build).',
+      );
+    const query = (
+      this.o.cohorts ? await this.o.cohorts.resolve(workspaceId, current.id, input) : input
+    ) as FunnelsQuery;
+    await this.checkEvents(workspaceId, query);
+    const compiled = compileFunnelUsers(query, dialectOf(this.o.engine.dialect), who);
+    const rows = await this.o.engine.execute(compiled.sql, {
+      params: compiled.params,
+      schema: this.o.pipelines.schemaOf(workspaceId),
+    });
+    const users = rows.rows.map(([userId, plan, country, companySize, signupDate]) => ({
+      userId: String(userId),
+      plan: plan === null ? null : String(plan),
+      country: country === null ? null : String(country),
+      companySize: companySize === null ? null : String(companySize),
+      signupDate: signupDate === null ? null : String(signupDate).slice(0, 10),
+    }));
+    return { users, total: rows.rows.length ? Number(rows.rows[0]![5]) : 0, sql: compiled.sql };
   }
 
   /** Every event the query names exists in the workspace's registry (a precise error if not). */

@@ -45,6 +45,45 @@ describe('trends on generated data (pglite)', () => {
     expect(series.total).toBe(truth.counts.events_by_name.signed_up);
   });
 
+  it('compares with the previous period and computes formulas like a direct query', async () => {
+    const range = { from: '2026-10-04', to: '2026-10-17' };
+    const res = await run({
+      series: [{ event: 'error_occurred' }, { event: 'page_viewed' }],
+      dateRange: range,
+      compare: true,
+      formulas: [{ expression: 'A / B * 1000', label: 'errors per 1000 views' }],
+    });
+    const perDay = async (event: string, from: string, to: string) => {
+      const rows = await sql(
+        `select cast(ts as date)::varchar, count(*) from fact_events
+         where event_name = $1 and ts >= cast($2 as timestamptz) and ts < cast($3 as timestamptz) + interval 1 day
+         group by 1`,
+        [event, `${from}T00:00:00Z`, `${to}T00:00:00Z`],
+      );
+      const m = new Map(rows.map(([d, c]) => [String(d), Number(c)]));
+      const days = Array.from({ length: 14 }, (_, i) =>
+        new Date(Date.parse(from) + i * 86_400_000).toISOString().slice(0, 10),
+      );
+      return days.map((d) => m.get(d) ?? 0);
+    };
+    const pick = (series: number, period: string) =>
+      res.result.series.find((x) => x.series === series && x.period === period)!.values;
+    expect(res.result.previousBuckets![0]).toBe('2026-09-20T00:00:00.000Z');
+    expect(pick(0, 'current')).toEqual(await perDay('error_occurred', '2026-10-04', '2026-10-17'));
+    expect(pick(0, 'previous')).toEqual(await perDay('error_occurred', '2026-09-20', '2026-10-03'));
+    expect(pick(1, 'previous')).toEqual(await perDay('page_viewed', '2026-09-20', '2026-10-03'));
+    const errors = pick(0, 'current');
+    const views = pick(1, 'current');
+    const formula = res.result.formulas.find((f) => f.period === 'current')!;
+    expect(formula.label).toBe('errors per 1000 views');
+    formula.values.forEach((v, i) =>
+      views[i] === 0
+        ? expect(v).toBeNull()
+        : expect(v).toBeCloseTo((errors[i]! / views[i]!) * 1000, 9),
+    );
+    expect(res.result.formulas).toHaveLength(2);
+  });
+
   it('counts unique users per week with a user-property filter', async () => {
     const res = await run({
       series: [{ event: 'feature_used', math: 'unique_users' }],

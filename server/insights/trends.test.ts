@@ -5,6 +5,7 @@ import {
   bucketStarts,
   compileTrends,
   OTHER,
+  previousRange,
   shapeTrends,
   ZTrendsQuery,
   type TrendsQueryInput,
@@ -14,6 +15,28 @@ const parse = (q: Omit<TrendsQueryInput, 'kind'>) => ZTrendsQuery.parse({ kind: 
 const week = { from: '2026-10-05', to: '2026-10-11' };
 
 describe('compileTrends', () => {
+  // Protects compare mode: one scan from the previous period's start, a period column that
+  // splits it, and the breakdown's top N chosen on the current period only.
+  it('scans the previous period too when comparing', () => {
+    const { sql, params } = compileTrends(
+      parse({
+        series: [{ event: 'signed_up' }],
+        breakdown: { property: { source: 'event', name: 'platform' } },
+        dateRange: week,
+        compare: true,
+      }),
+      duckdbDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain('where period = 0 group by breakdown');
+    expect(params).toEqual([
+      '2026-10-05T00:00:00.000Z',
+      'signed_up',
+      '2026-09-28T00:00:00.000Z',
+      '2026-10-12T00:00:00.000Z',
+    ]);
+  });
+
   // Protects the basic shape: one CTE per series, bucketed in UTC, bounds and event name bound.
   it('compiles one series of total events per day', () => {
     const { sql, params } = compileTrends(
@@ -151,16 +174,78 @@ describe('shapeTrends', () => {
       dateRange: { from: '2026-10-01', to: '2026-10-03' },
     });
     const result = shapeTrends(q, [
-      [0, '2026-10-01T00:00:00.000Z', OTHER, 4],
-      [0, '2026-10-01T00:00:00.000Z', 'web', 10],
-      [0, '2026-10-03T00:00:00.000Z', 'web', 5],
+      [0, 0, '2026-10-01T00:00:00.000Z', OTHER, 4],
+      [0, 0, '2026-10-01T00:00:00.000Z', 'web', 10],
+      [0, 0, '2026-10-03T00:00:00.000Z', 'web', 5],
     ]);
     expect(result.buckets).toHaveLength(3);
+    expect(result.previousBuckets).toBeNull();
     expect(result.series.map((s) => [s.label, s.values, s.total])).toEqual([
       ['page_viewed · web', [10, 0, 5], 15],
       [`page_viewed · ${OTHER}`, [4, 0, 0], 4],
       ['error_occurred (users)', [0, 0, 0], 0],
     ]);
+  });
+
+  // Protects compare mode: the previous period's buckets line up by position under the range's,
+  // and its series are labelled and ordered after the current ones.
+  it('aligns the previous period bucket by bucket', () => {
+    const q = parse({
+      series: [{ event: 'page_viewed' }],
+      dateRange: { from: '2026-10-04', to: '2026-10-06' },
+      compare: true,
+    });
+    expect(previousRange(q.dateRange)).toEqual({ from: '2026-10-01', to: '2026-10-03' });
+    const result = shapeTrends(q, [
+      [0, 0, '2026-10-04T00:00:00.000Z', null, 7],
+      [0, 1, '2026-10-01T00:00:00.000Z', null, 3],
+      [0, 1, '2026-10-03T00:00:00.000Z', null, 5],
+    ]);
+    expect(result.previousBuckets).toEqual([
+      '2026-10-01T00:00:00.000Z',
+      '2026-10-02T00:00:00.000Z',
+      '2026-10-03T00:00:00.000Z',
+    ]);
+    expect(result.series.map((s) => [s.label, s.period, s.values])).toEqual([
+      ['page_viewed', 'current', [7, 0, 0]],
+      ['page_viewed (previous period)', 'previous', [3, 0, 5]],
+    ]);
+  });
+
+  // Protects formulas: computed per bucket and per breakdown value, a missing breakdown value
+  // reads as 0, division by zero is a gap (null), not Infinity.
+  it('computes formulas per bucket and breakdown value', () => {
+    const q = parse({
+      series: [{ event: 'error_occurred' }, { event: 'page_viewed' }],
+      breakdown: { property: { source: 'event', name: 'platform' } },
+      formulas: [{ expression: 'A / B * 100', label: 'Errors per 100 views' }],
+      dateRange: { from: '2026-10-01', to: '2026-10-02' },
+    });
+    const result = shapeTrends(q, [
+      [0, 0, '2026-10-01T00:00:00.000Z', 'web', 2],
+      [1, 0, '2026-10-01T00:00:00.000Z', 'web', 50],
+      [1, 0, '2026-10-02T00:00:00.000Z', 'ios', 10],
+    ]);
+    expect(result.formulas.map((f) => [f.label, f.values])).toEqual([
+      ['Errors per 100 views · web', [4, null]],
+      ['Errors per 100 views · ios', [null, 0]],
+    ]);
+  });
+
+  // Protects the schema: a formula naming a series that does not exist is refused precisely.
+  it('refuses formulas over missing series or with bad syntax', () => {
+    const bad = (expression: string) =>
+      ZTrendsQuery.safeParse({
+        kind: 'trends',
+        series: [{ event: 'a' }, { event: 'b' }],
+        dateRange: week,
+        formulas: [{ expression }],
+      }).error?.issues[0]?.message;
+    expect(bad('A/C')).toBe('Series C does not exist: this insight has 2 series (A–B)');
+    expect(bad('A/(B')).toBe('A "(" is not closed');
+    expect(bad('AB')).toBe('"AB" is not a series: use single letters (A, B, …)');
+    expect(bad('A;B')).toBe('Unexpected ";" at position 2');
+    expect(bad('A/B')).toBeUndefined();
   });
 });
 
@@ -190,5 +275,94 @@ describe('filters', () => {
       );
       expect(sql.match(/\?/g), f.op).toHaveLength(params.length);
     }
+  });
+});
+
+describe('cohort filters and breakdowns', () => {
+  // A cohort as the InsightService embeds it (resolved from its id before compiling).
+  const resolved = {
+    name: 'Exporters',
+    asOf: '2026-10-11',
+    definition: {
+      match: 'all' as const,
+      groups: [
+        {
+          match: 'all' as const,
+          conditions: [
+            {
+              type: 'performed' as const,
+              event: 'report_exported',
+              filters: [],
+              operator: 'at_least' as const,
+              count: 2,
+              window: { last: 7, unit: 'day' as const },
+            },
+          ],
+        },
+      ],
+    },
+  };
+
+  // Protects the cohort filter: the compiler turns the embedded definition into
+  // `e.user_id in (<cohort subquery>)` (negated with `not in`), binding its values in textual
+  // order between the series' bounds and the series filters; a property filter beside it is
+  // unchanged.
+  it('filters by a resolved cohort with a semi-join on the cohort subquery', () => {
+    const q = parse({
+      series: [
+        {
+          event: 'page_viewed',
+          filters: [{ property: { source: 'event', name: 'platform' }, op: 'eq', value: 'web' }],
+        },
+      ],
+      filters: [
+        { cohort: { id: 'c1', resolved } },
+        { cohort: { id: 'c1', negate: true, resolved } },
+      ],
+      dateRange: week,
+    });
+    for (const dialect of [duckdbDialect, trinoDialect]) {
+      const { sql, params } = compileTrends(q, dialect);
+      expect(sql).toContain('and e.user_id in (select u.user_id from dim_users as u');
+      expect(sql).toContain('and e.user_id not in (select u.user_id from dim_users as u');
+      expect(sql).toContain('having count(*) >= 2');
+      // The cohort reads dim_users in its own scope: the insight does not join it.
+      expect(sql).not.toContain('left join dim_users');
+      const cohortParams = [
+        '2026-10-12T00:00:00.000Z',
+        'report_exported',
+        '2026-10-05T00:00:00.000Z',
+        '2026-10-12T00:00:00.000Z',
+      ];
+      expect(params.slice(-9)).toEqual([...cohortParams, ...cohortParams, 'web']);
+      if (dialect === trinoDialect) expect(sql.match(/\?/g)).toHaveLength(params.length);
+    }
+  });
+
+  // Protects the cohort breakdown: members are labelled with the cohort's name (bound), the
+  // rest fall into NONE.
+  it('breaks down by a cohort: its name for members, NONE for the rest', () => {
+    const { sql, params } = compileTrends(
+      parse({
+        series: [{ event: 'page_viewed' }],
+        breakdown: { cohort: { id: 'c1', resolved } },
+        dateRange: week,
+      }),
+      trinoDialect,
+    );
+    expect(sql).toContain('coalesce(cast(case when e.user_id in (select u.user_id from dim_users');
+    expect(sql).toContain("then ? end as varchar), '$none')");
+    expect(params).toContain('Exporters');
+    expect(sql.match(/\?/g)).toHaveLength(params.length);
+  });
+
+  // Protects purity: an unresolved cohort reference is a programming error, not a silent no-op.
+  it('refuses to compile a cohort the service did not resolve', () => {
+    const q = parse({
+      series: [{ event: 'e' }],
+      filters: [{ cohort: { id: 'c9' } }],
+      dateRange: week,
+    });
+    expect(() => compileTrends(q, duckdbDialect)).toThrow(/cohort "c9" was not resolved/);
   });
 });

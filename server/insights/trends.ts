@@ -6,15 +6,17 @@
 // in the gaps, a total per series).
 import { z } from 'zod';
 import { Params, type SqlDialect, type TimeUnit } from './dialect';
+import { evaluateFormula, FormulaError, parseFormula } from './formula';
 import type { CompiledQuery, InsightKind } from './kind';
 import {
-  filterExpr,
-  propertyExpr,
-  usesUserProperty,
-  ZPropertyFilter,
-  ZPropertyRef,
-  type PropertyRef,
-} from './properties';
+  breakdownExpr,
+  breakdownRefs,
+  filterRefs,
+  insightFilterExpr,
+  ZInsightBreakdown,
+  ZInsightFilter,
+} from './insight-filters';
+import { filterExpr, usesUserProperty, ZPropertyFilter, type PropertyRef } from './properties';
 
 const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
 
@@ -32,12 +34,31 @@ export const ZTrendsQuery = z
     interval: z.enum(['hour', 'day', 'week', 'month']).default('day'),
     /** Inclusive UTC days. */
     dateRange: z.object({ from: ZDay, to: ZDay }),
-    filters: z.array(ZPropertyFilter).max(20).default([]),
-    breakdown: z
-      .object({ property: ZPropertyRef, limit: z.number().int().min(1).max(50).default(10) })
-      .optional(),
+    filters: z.array(ZInsightFilter).max(20).default([]),
+    /** A property (top N values) or a cohort (its name for members, NONE for the rest). */
+    breakdown: ZInsightBreakdown.optional(),
+    /** Formulas between series, letters in series order ("A/B"); computed per bucket. */
+    formulas: z
+      .array(
+        z.object({
+          expression: z.string().min(1).max(200).describe('e.g. "A/B*100"'),
+          label: z.string().max(100).optional(),
+        }),
+      )
+      .max(5)
+      .default([]),
+    /** Also compute every series over the period of equal length just before the range. */
+    compare: z.boolean().default(false),
   })
   .superRefine((q, ctx) => {
+    q.formulas.forEach((f, i) => {
+      try {
+        parseFormula(f.expression, q.series.length);
+      } catch (e) {
+        if (!(e instanceof FormulaError)) throw e;
+        ctx.addIssue({ code: 'custom', path: ['formulas', i, 'expression'], message: e.message });
+      }
+    });
     if (q.dateRange.from > q.dateRange.to)
       ctx.addIssue({ code: 'custom', path: ['dateRange'], message: '"from" is after "to"' });
     const days = (Date.parse(q.dateRange.to) - Date.parse(q.dateRange.from)) / 86_400_000 + 1;
@@ -61,6 +82,16 @@ export const NONE = '$none';
 
 export type { CompiledQuery } from './kind';
 
+/** The range of equal length that ends the day before `range` starts (compare mode). */
+export function previousRange(range: { from: string; to: string }): { from: string; to: string } {
+  const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return {
+    from: day(Date.parse(range.from) - days * 86_400_000),
+    to: day(Date.parse(range.from) - 86_400_000),
+  };
+}
+
 /** Start (inclusive) and end (exclusive) of the range as ISO instants. */
 export function rangeBounds(range: { from: string; to: string }): { start: string; end: string } {
   const end = new Date(Date.parse(range.to) + 86_400_000).toISOString();
@@ -70,17 +101,20 @@ export function rangeBounds(range: { from: string; to: string }): { start: strin
 /**
  * One statement: per series, the matching events in the range (series and insight filters),
  * then — with a breakdown — the series' top N values by event count; rows are
- * (series, bucket, breakdown, value).
+ * (series, period, bucket, breakdown, value). Period 0 is the range; with `compare`, period 1
+ * is the previous range (its events bucketed in their own time, aligned by the shaper), and the
+ * breakdown's top N are chosen on the range alone.
  */
 export function compileTrends(q: TrendsQuery, dialect: SqlDialect): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`.
   const params = new Params(dialect);
   const { start, end } = rangeBounds(q.dateRange);
+  const scanStart = q.compare ? rangeBounds(previousRange(q.dateRange)).start : start;
   const refs: PropertyRef[] = [
-    ...q.filters.map((f) => f.property),
+    ...filterRefs(q.filters),
     ...q.series.flatMap((s) => s.filters.map((f) => f.property)),
-    ...(q.breakdown ? [q.breakdown.property] : []),
+    ...breakdownRefs(q.breakdown),
   ];
   const from = usesUserProperty(refs)
     ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
@@ -89,33 +123,37 @@ export function compileTrends(q: TrendsQuery, dialect: SqlDialect): CompiledQuer
   const ctes: string[] = [];
   const selects: string[] = [];
   q.series.forEach((s, i) => {
+    // Text order: period, breakdown, then the where clause.
+    const period = q.compare
+      ? `case when e.ts >= ${dialect.timestampParam(params.bind(start))} then 0 else 1 end`
+      : '0';
     const breakdown = q.breakdown
-      ? `coalesce(cast(${propertyExpr(q.breakdown.property, params, dialect)} as varchar), '${NONE}')`
+      ? `coalesce(cast(${breakdownExpr(q.breakdown, params, dialect)} as varchar), '${NONE}')`
       : `cast(null as varchar)`;
     const where = [
       `e.event_name = ${params.bind(s.event)}`,
-      `e.ts >= ${dialect.timestampParam(params.bind(start))}`,
+      `e.ts >= ${dialect.timestampParam(params.bind(scanStart))}`,
       `e.ts < ${dialect.timestampParam(params.bind(end))}`,
-      ...q.filters.map((f) => filterExpr(f, params, dialect)),
+      ...q.filters.map((f) => insightFilterExpr(f, params, dialect)),
       ...s.filters.map((f) => filterExpr(f, params, dialect)),
     ];
     ctes.push(
-      `s${i} as (\n  select ${dialect.truncate(q.interval, 'e.ts')} as bucket, e.user_id, ${breakdown} as breakdown\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
+      `s${i} as (\n  select ${dialect.truncate(q.interval, 'e.ts')} as bucket, ${period} as period, e.user_id, ${breakdown} as breakdown\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
     );
     const value = s.math === 'unique_users' ? dialect.countDistinct('user_id') : 'count(*)';
     if (q.breakdown) {
       ctes.push(
-        `s${i}_top as (\n  select breakdown from s${i} group by breakdown order by count(*) desc, breakdown limit ${q.breakdown.limit}\n)`,
+        `s${i}_top as (\n  select breakdown from s${i}${q.compare ? ' where period = 0' : ''} group by breakdown order by count(*) desc, breakdown limit ${q.breakdown.limit}\n)`,
       );
       selects.push(
-        `select ${i} as series, bucket, case when breakdown in (select breakdown from s${i}_top) then breakdown else '${OTHER}' end as breakdown, ${value} as value\nfrom s${i}\ngroup by 2, 3`,
+        `select ${i} as series, period, bucket, case when breakdown in (select breakdown from s${i}_top) then breakdown else '${OTHER}' end as breakdown, ${value} as value\nfrom s${i}\ngroup by 2, 3, 4`,
       );
     } else
       selects.push(
-        `select ${i} as series, bucket, breakdown, ${value} as value\nfrom s${i}\ngroup by 2, 3`,
+        `select ${i} as series, period, bucket, breakdown, ${value} as value\nfrom s${i}\ngroup by 2, 3, 4`,
       );
   });
-  const sql = `with ${ctes.join(',\n')}\n${selects.join('\nunion all\n')}\norder by series, bucket, breakdown`;
+  const sql = `with ${ctes.join(',\n')}\n${selects.join('\nunion all\n')}\norder by series, period, bucket, breakdown`;
   return { sql, params: params.values };
 }
 
@@ -125,15 +163,31 @@ export interface TrendsSeriesResult {
   label: string;
   /** The breakdown value (OTHER / NONE for the rest / unset), null without a breakdown. */
   breakdown: string | null;
+  /** 'previous': the same series over the previous period (compare), aligned bucket by bucket. */
+  period: 'current' | 'previous';
   /** One value per bucket, aligned with `buckets`. */
   values: number[];
   total: number;
 }
 
+export interface TrendsFormulaResult {
+  /** Index into the query's formulas. */
+  formula: number;
+  expression: string;
+  label: string;
+  breakdown: string | null;
+  period: 'current' | 'previous';
+  /** Null where the formula divides by zero. */
+  values: Array<number | null>;
+}
+
 export interface TrendsResult {
   /** Bucket starts as ISO instants (UTC), every bucket of the range. */
   buckets: string[];
+  /** With `compare`: the previous period's bucket starts, index-aligned with `buckets`. */
+  previousBuckets: string[] | null;
   series: TrendsSeriesResult[];
+  formulas: TrendsFormulaResult[];
 }
 
 /** Every bucket start of the range for the interval (weeks start on Monday, UTC). */
@@ -154,44 +208,59 @@ export function bucketStarts(range: { from: string; to: string }, interval: Time
   return out;
 }
 
-/** Rows of compileTrends (series, bucket, breakdown, value) → chart-ready series. */
+const seriesName = (spec: TrendsQuery['series'][number]) =>
+  spec.label ?? `${spec.event}${spec.math === 'unique_users' ? ' (users)' : ''}`;
+const PREVIOUS = ' (previous period)';
+
+/**
+ * Rows of compileTrends (series, period, bucket, breakdown, value) → chart-ready series: every
+ * bucket present (zeros in the gaps), the previous period's buckets aligned by position with the
+ * range's (the first previous bucket under the first bucket), then the formulas per breakdown
+ * value and period.
+ */
 export function shapeTrends(q: TrendsQuery, rows: readonly unknown[][]): TrendsResult {
   const buckets = bucketStarts(q.dateRange, q.interval);
-  const index = new Map(buckets.map((b, i) => [b, i]));
+  const previousBuckets = q.compare ? bucketStarts(previousRange(q.dateRange), q.interval) : null;
+  const indexes = [buckets, previousBuckets ?? []].map(
+    (list) => new Map(list.map((b, i) => [b, i])),
+  );
+  const periods = q.compare ? (['current', 'previous'] as const) : (['current'] as const);
   const byKey = new Map<string, TrendsSeriesResult>();
-  for (const [series, bucket, breakdown, value] of rows) {
-    const s = Number(series);
-    const b = breakdown === null || breakdown === undefined ? null : String(breakdown);
-    const key = `${s}\u0000${b ?? ''}`;
-    let entry = byKey.get(key);
-    if (!entry) {
-      const spec = q.series[s]!;
-      const name = spec.label ?? `${spec.event}${spec.math === 'unique_users' ? ' (users)' : ''}`;
-      entry = {
+  const entry = (s: number, p: 0 | 1, b: string | null) => {
+    const key = `${s}\u0000${p}\u0000${b ?? ''}`;
+    let e = byKey.get(key);
+    if (!e) {
+      const name = seriesName(q.series[s]!) + (p === 1 ? PREVIOUS : '');
+      e = {
         series: s,
         label: b === null ? name : `${name} · ${b}`,
         breakdown: b,
+        period: p === 1 ? 'previous' : 'current',
         values: buckets.map(() => 0),
         total: 0,
       };
-      byKey.set(key, entry);
+      byKey.set(key, e);
     }
-    const at = index.get(new Date(String(bucket)).toISOString());
-    if (at === undefined) continue;
-    entry.values[at] = Number(value);
+    return e;
+  };
+  for (const [series, period, bucket, breakdown, value] of rows) {
+    const p = Number(period) === 1 ? 1 : 0;
+    const b = breakdown === null || breakdown === undefined ? null : String(breakdown);
+    const e = entry(Number(series), p, b);
+    const at = indexes[p]!.get(new Date(String(bucket)).toISOString());
+    // A previous period with one more bucket than the range (weeks, months) loses its last.
+    if (at === undefined || at >= buckets.length) continue;
+    e.values[at] = Number(value);
   }
   // A series with no rows at all still shows (as zeros), so the legend matches the query.
-  q.series.forEach((spec, s) => {
-    if ([...byKey.values()].some((e) => e.series === s)) return;
-    const name = spec.label ?? `${spec.event}${spec.math === 'unique_users' ? ' (users)' : ''}`;
-    byKey.set(`${s}\u0000`, {
-      series: s,
-      label: name,
-      breakdown: null,
-      values: buckets.map(() => 0),
-      total: 0,
-    });
-  });
+  q.series.forEach((_, s) =>
+    periods.forEach((_, p) => {
+      const has = [...byKey.values()].some(
+        (e) => e.series === s && e.period === (p === 1 ? 'previous' : 'current'),
+      );
+      if (!has) entry(s, p as 0 | 1, null);
+    }),
+  );
   const series = [...byKey.values()].map((e) => ({
     ...e,
     // For unique users the total is not the sum of buckets (a user active on two days counts
@@ -201,11 +270,37 @@ export function shapeTrends(q: TrendsQuery, rows: readonly unknown[][]): TrendsR
   series.sort(
     (a, b) =>
       a.series - b.series ||
+      Number(a.period === 'previous') - Number(b.period === 'previous') ||
       rank(a.breakdown) - rank(b.breakdown) ||
       b.total - a.total ||
       String(a.breakdown).localeCompare(String(b.breakdown)),
   );
-  return { buckets, series };
+
+  // Formulas: per period and breakdown value, each letter reads its series' value in the same
+  // bucket (0 where that series has no such breakdown value).
+  const formulas: TrendsFormulaResult[] = [];
+  q.formulas.forEach((f, fi) => {
+    const tree = parseFormula(f.expression, q.series.length);
+    for (const period of periods) {
+      const groups = [
+        ...new Set(series.filter((e) => e.period === period).map((e) => e.breakdown)),
+      ];
+      for (const b of groups) {
+        const of = (i: number) =>
+          series.find((e) => e.series === i && e.period === period && e.breakdown === b);
+        const name = (f.label ?? f.expression) + (period === 'previous' ? PREVIOUS : '');
+        formulas.push({
+          formula: fi,
+          expression: f.expression,
+          label: b === null ? name : `${name} · ${b}`,
+          breakdown: b,
+          period,
+          values: buckets.map((_, at) => evaluateFormula(tree, (i) => of(i)?.values[at] ?? 0)),
+        });
+      }
+    }
+  });
+  return { buckets, previousBuckets, series, formulas };
 }
 
 const rank = (b: string | null) => (b === OTHER ? 2 : b === NONE ? 1 : 0);

@@ -1,0 +1,236 @@
+// Paths: the journeys users take after a start event, before an end event, or from their first
+// event in the range — for a Sankey chart. ZPathsQuery is the serialisable query object;
+// compilePaths turns it into one SQL statement (pure) built on one ordered window pass over the
+// range's events (row_number and lead over (user_id, ts, event_id); collapsing repeats adds a lag
+// pass before it), never a self-join per step — with an anchor, only the events of users who did
+// it, from (or up to) it, reach the window; shapePaths turns the rows into nodes, links and
+// per-step drop-offs.
+//
+// Semantics:
+// - Events: the user's events in the date range (inclusive UTC days) that pass the insight's
+//   filters, minus the excluded event names, ordered by (ts, event_id). With collapseRepeats
+//   (default) an event with the same name as the user's previous one is dropped, so
+//   `page_viewed ×3` is one step (an anchor-matching event after a non-matching one of the same
+//   name still starts a new step, so anchor filters are never lost to collapsing).
+// - Anchor: the user's FIRST event in the range matching `start` (path = it and the next
+//   depth − 1 events, steps 1…depth) or `end` (path = the depth − 1 events before it and it, the
+//   anchor at step `depth`); without an anchor, each user's first depth events (steps 1…depth).
+// - Node `${step}:${event}`: users whose path has that event at that step. Link: users going from
+//   a node to the next step's node. Links with fewer than minUsers users are pruned, and so are
+//   nodes with fewer than minUsers users; step totals and drop-offs count every user.
+// - Dropped: for start/no anchor, users whose path ends at that step (no later event in range);
+//   for an end anchor, users whose path starts at that step (no earlier event in range).
+import { z } from 'zod';
+import { Params, type SqlDialect } from './dialect';
+import { filterRefs, insightFilterExpr, ZInsightFilter } from './insight-filters';
+import type { CompiledQuery, InsightKind } from './kind';
+import { filterExpr, usesUserProperty, ZPropertyFilter, type PropertyRef } from './properties';
+import { rangeBounds } from './trends';
+
+const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
+const ZEventName = z.string().min(1).max(200).describe('Event name, e.g. "signed_up"');
+
+export const ZPathAnchor = z.object({
+  event: ZEventName,
+  filters: z.array(ZPropertyFilter).max(20).default([]),
+});
+
+export const ZPathsQuery = z
+  .object({
+    kind: z.literal('paths'),
+    start: ZPathAnchor.optional().describe('Paths after the first occurrence of this event'),
+    end: ZPathAnchor.optional().describe('Paths before the first occurrence of this event'),
+    depth: z.number().int().min(2).max(10).default(5).describe('Steps per path'),
+    minUsers: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .default(1)
+      .describe('Links and nodes with fewer users are pruned'),
+    exclude: z.array(ZEventName).max(50).default([]).describe('Event names left out of paths'),
+    collapseRepeats: z.boolean().default(true),
+    /** Inclusive UTC days. */
+    dateRange: z.object({ from: ZDay, to: ZDay }),
+    filters: z.array(ZInsightFilter).max(20).default([]),
+  })
+  .superRefine((q, ctx) => {
+    if (q.start && q.end)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['end'],
+        message: 'A path has one anchor: give a start event or an end event, not both',
+      });
+    const anchor = q.start ?? q.end;
+    if (anchor && q.exclude.includes(anchor.event))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclude'],
+        message: `"${anchor.event}" is the anchor of the path and cannot be excluded`,
+      });
+    if (q.dateRange.from > q.dateRange.to)
+      ctx.addIssue({ code: 'custom', path: ['dateRange'], message: '"from" is after "to"' });
+    const days = (Date.parse(q.dateRange.to) - Date.parse(q.dateRange.from)) / 86_400_000 + 1;
+    if (days > 3660)
+      ctx.addIssue({ code: 'custom', path: ['dateRange'], message: 'At most 10 years' });
+  });
+export type PathsQuery = z.infer<typeof ZPathsQuery>;
+/** What callers send (defaults not yet applied). */
+export type PathsQueryInput = z.input<typeof ZPathsQuery>;
+
+const ASC = 'partition by user_id order by ts, event_id';
+const DESC = 'partition by user_id order by ts desc, event_id desc';
+
+/**
+ * One statement. `r`: the range's events with an anchor flag `a`. With an anchor, `f`/`f0`:
+ * each user's first anchor event (ts, event_id) by two small aggregations over the anchor's
+ * events, and `w`: only the events of users with an anchor, from it on (start) or up to it
+ * (end) — most events never reach the window pass. `c` (collapse only): the previous event's
+ * name and flag. `s`: the kept events numbered `n` from the anchor (1 = the anchor; backwards
+ * in time for an end anchor) with the next event in time; `p`: the first `depth` of them with
+ * their step. Rows come from ONE aggregation over `p` with grouping sets: (node = 1, step,
+ * event, null, users, dropped) per node and (node = 0, step, event, next_event, users, 0) per
+ * link with at least minUsers users.
+ */
+export function compilePaths(q: PathsQuery, dialect: SqlDialect): CompiledQuery {
+  // Parameters are bound in the order their placeholders appear in the text and never reused:
+  // Trino's placeholders are positional `?`. Each fragment is built in text order.
+  const params = new Params(dialect);
+  const { start, end } = rangeBounds(q.dateRange);
+  const anchor = q.start ?? q.end;
+  const refs: PropertyRef[] = [
+    ...filterRefs(q.filters),
+    ...(anchor ? anchor.filters.map((f) => f.property) : []),
+  ];
+  const from = usesUserProperty(refs)
+    ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
+    : 'fact_events as e';
+
+  const flag = anchor
+    ? `coalesce(${[
+        `e.event_name = ${params.bind(anchor.event)}`,
+        ...anchor.filters.map((f) => filterExpr(f, params, dialect)),
+      ].join(' and ')}, false)`
+    : 'true';
+  const where = [
+    'e.user_id is not null',
+    `e.ts >= ${dialect.timestampParam(params.bind(start))}`,
+    `e.ts < ${dialect.timestampParam(params.bind(end))}`,
+  ];
+  if (q.exclude.length)
+    where.push(`e.event_name not in (${q.exclude.map((x) => params.bind(x)).join(', ')})`);
+  where.push(...q.filters.map((f) => insightFilterExpr(f, params, dialect)));
+
+  const ctes = [
+    `r as (\n  select e.user_id, e.event_id, e.ts, e.event_name, ${flag} as a\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
+  ];
+  let source = 'r';
+  if (anchor) {
+    const side = q.start
+      ? 'r.ts > f0.t0 or (r.ts = f0.t0 and r.event_id >= f0.e0)'
+      : 'r.ts < f0.t0 or (r.ts = f0.t0 and r.event_id <= f0.e0)';
+    ctes.push(
+      `f as (\n  select user_id, min(ts) as t0 from r where a group by user_id\n)`,
+      `f0 as (\n  select r.user_id, f.t0, min(r.event_id) as e0\n  from r\n  join f on f.user_id = r.user_id and r.ts = f.t0\n  where r.a\n  group by r.user_id, f.t0\n)`,
+      `w as (\n  select r.* from r\n  join f0 on f0.user_id = r.user_id\n  where ${side}\n)`,
+    );
+    source = 'w';
+  }
+  if (q.collapseRepeats) {
+    ctes.push(
+      `c as (\n  select user_id, event_id, ts, event_name, a,\n    lag(event_name) over (${ASC}) as prev_name,\n    lag(a) over (${ASC}) as prev_a\n  from ${source}\n)`,
+    );
+    source = `c\n  where prev_name is null or prev_name <> event_name or (a and not prev_a)`;
+  }
+  const depth = q.depth;
+  // An end anchor numbers backwards from the anchor: the next event in time is the previous
+  // row, and a path starts where there is no earlier row.
+  ctes.push(
+    q.end
+      ? `s as (\n  select user_id, event_name,\n    row_number() over (${DESC}) as n,\n    lag(event_name) over (${DESC}) as next_name,\n    lead(event_name) over (${DESC}) is null as is_first\n  from ${source}\n)`
+      : `s as (\n  select user_id, event_name,\n    row_number() over (${ASC}) as n,\n    lead(event_name) over (${ASC}) as next_name\n  from ${source}\n)`,
+    `p as (\n  select user_id, event_name, next_name, ${q.end ? `is_first, ${depth + 1} - n` : 'n'} as step\n  from s\n  where n <= ${depth}\n)`,
+  );
+  const dropped = q.end ? 'is_first and step > 1' : `next_name is null and step < ${depth}`;
+  const sql = `with ${ctes.join(',\n')}\nselect grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when ${dropped} then 1 end) as dropped\nfrom p\ngroup by grouping sets ((step, event_name, next_name), (step, event_name))\nhaving grouping(next_name) = 1 or (next_name is not null and step < ${depth} and count(*) >= ${q.minUsers})\norder by node desc, step, users desc, event_name, next_event`;
+  return { sql, params: params.values };
+}
+
+export interface PathNode {
+  /** `${step}:${event}` */
+  id: string;
+  /** 1-based; with an end anchor the anchor is at step `depth`. */
+  step: number;
+  event: string;
+  users: number;
+  /** Users whose path ends here (start/no anchor) or starts here (end anchor). */
+  dropped: number;
+}
+
+export interface PathLink {
+  source: string;
+  target: string;
+  users: number;
+}
+
+export interface PathsResult {
+  nodes: PathNode[];
+  links: PathLink[];
+  /** Every step 1…depth: users at the step and users who dropped there (before pruning). */
+  steps: Array<{ step: number; users: number; dropped: number }>;
+  /** Users with a path (users at the anchor's step, or at step 1 without an anchor). */
+  users: number;
+}
+
+/** Rows of compilePaths (node, step, event, next_event, users, dropped) → Sankey nodes and links. */
+export function shapePaths(q: PathsQuery, rows: readonly unknown[][]): PathsResult {
+  const id = (step: number, event: string) => `${step}:${event}`;
+  const nodes = new Map<string, PathNode>();
+  const links: PathLink[] = [];
+  for (const [node, stepValue, eventValue, next, usersValue, droppedValue] of rows) {
+    const step = Number(stepValue);
+    const event = String(eventValue);
+    const users = Number(usersValue);
+    if (Number(node) === 1)
+      nodes.set(id(step, event), {
+        id: id(step, event),
+        step,
+        event,
+        users,
+        dropped: Number(droppedValue),
+      });
+    else links.push({ source: id(step, event), target: id(step + 1, String(next)), users });
+  }
+  const steps = Array.from({ length: q.depth }, (_, i) => ({ step: i + 1, users: 0, dropped: 0 }));
+  for (const n of nodes.values()) {
+    const s = steps[n.step - 1];
+    if (!s) continue;
+    s.users += n.users;
+    s.dropped += n.dropped;
+  }
+  const kept = [...nodes.values()].filter((n) => n.users >= q.minUsers);
+  kept.sort((a, b) => a.step - b.step || b.users - a.users || a.event.localeCompare(b.event));
+  const keptIds = new Set(kept.map((n) => n.id));
+  const keptLinks = links.filter((l) => keptIds.has(l.source) && keptIds.has(l.target));
+  keptLinks.sort(
+    (a, b) =>
+      nodes.get(a.source)!.step - nodes.get(b.source)!.step ||
+      b.users - a.users ||
+      a.source.localeCompare(b.source) ||
+      a.target.localeCompare(b.target),
+  );
+  const users = steps[q.end ? q.depth - 1 : 0]!.users;
+  return { nodes: kept, links: keptLinks, steps, users };
+}
+
+export const pathsKind: InsightKind<PathsQuery, PathsResult> = {
+  kind: 'paths',
+  schema: ZPathsQuery,
+  compile: compilePaths,
+  shape: shapePaths,
+  events: (q) => [
+    ...(q.start ? [q.start.event] : []),
+    ...(q.end ? [q.end.event] : []),
+    ...q.exclude,
+  ],
+};
