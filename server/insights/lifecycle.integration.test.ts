@@ -133,6 +133,23 @@ describe('lifecycle on generated data (pglite)', () => {
     expect(columns(res)).toEqual(expected);
   });
 
+  it('matches the reference monthly (month numbers from DATE arithmetic, not the calendar)', async () => {
+    const res = await run({
+      event: { event: 'report_exported' },
+      interval: 'month',
+      dateRange: { from: '2026-09-15', to: '2026-10-17' },
+    });
+    const expected = await reference(
+      `select distinct user_id, date_trunc('month', ts) as b from fact_events
+       where event_name = 'report_exported' and ts < timestamptz '2026-10-18 00:00:00+00'`,
+      '2026-09-01',
+      '2026-10-01',
+      'interval 1 month',
+    );
+    expect(columns(res)).toEqual(expected);
+    expect(res.result.buckets).toEqual(['2026-09-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z']);
+  });
+
   it('finds every generated user new exactly once over the whole window (ground truth)', async () => {
     const res = await run({
       event: { event: null },
