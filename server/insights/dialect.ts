@@ -28,6 +28,25 @@ export interface SqlDialect {
    * `p` is `p + 1` — integer arithmetic where timestamps would need calendar intervals.
    */
   periodNumber(unit: PeriodUnit, expr: string): string;
+  /**
+   * A time key: a totally ordered stand-in for the TIMESTAMP WITH TIME ZONE `expr` that window
+   * arithmetic is cheap on (DuckDB: epoch microseconds — exact, and integer arithmetic instead
+   * of ICU intervals; Trino: the timestamp itself). Keys compare like their timestamps.
+   */
+  timeKey(expr: string): string;
+  /** The time key `ms` milliseconds after time key `key`. */
+  timeKeyPlus(key: string, ms: number): string;
+  /** Whole milliseconds from time key `a` to time key `b` (b ≥ a), as an integer. */
+  timeKeyDiffMs(a: string, b: string): string;
+  /** A time key back as a timestamp `truncate` accepts. */
+  timeKeyToTimestamp(key: string): string;
+  /** `expr` equals one of the `placeholders` (a filter the engine can push into its scan). */
+  oneOf(expr: string, placeholders: string[]): string;
+  /**
+   * A CTE computed once however often it is referenced (DuckDB `as materialized`; Trino has no
+   * such hint: a plain CTE).
+   */
+  materializedCte(name: string, body: string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -66,6 +85,14 @@ export const duckdbDialect: SqlDialect = {
         return `datediff('month', DATE '1970-01-01', DATE '1970-01-01' + cast(${day} as integer))`;
     }
   },
+  timeKey: (expr) => `epoch_us(${expr})`,
+  timeKeyPlus: (key, ms) => `${key} + ${ms * 1000}`,
+  timeKeyDiffMs: (a, b) => `(${b} - ${a}) // 1000`,
+  timeKeyToTimestamp: (key) => `make_timestamp(${key})`,
+  // `in (…)` with several values plans as a MARK hash join over every row; list_contains is
+  // pushed into the Parquet scan.
+  oneOf: (expr, placeholders) => `list_contains([${placeholders.join(', ')}], ${expr})`,
+  materializedCte: (name, body) => `${name} as materialized (\n${body}\n)`,
 };
 
 export const trinoDialect: SqlDialect = {
@@ -79,6 +106,12 @@ export const trinoDialect: SqlDialect = {
   // 1969-12-29 is the Monday of week 0; a timestamp's date is taken in its own zone (UTC here).
   periodNumber: (unit, expr) =>
     `date_diff('${unit}', DATE '${unit === 'week' ? '1969-12-29' : '1970-01-01'}', cast(${expr} as date))`,
+  timeKey: (expr) => expr,
+  timeKeyPlus: (key, ms) => `date_add('millisecond', ${ms}, ${key})`,
+  timeKeyDiffMs: (a, b) => `date_diff('millisecond', ${a}, ${b})`,
+  timeKeyToTimestamp: (key) => key,
+  oneOf: (expr, placeholders) => `${expr} in (${placeholders.join(', ')})`,
+  materializedCte: (name, body) => `${name} as (\n${body}\n)`,
 };
 
 /** Collects bound values while a compiler writes SQL; `bind` returns the placeholder. */

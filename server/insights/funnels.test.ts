@@ -20,17 +20,24 @@ const onboarding = [
 const placeholders = (sql: string) => (sql.match(/\?/g) ?? []).length;
 
 describe('compileFunnels', () => {
-  // Protects the sequential shape: candidate events numbered per user, the attempt start in the
-  // range, one CTE per later step (earliest matching event after the previous, within the
-  // window from the first step), and the bounds (range end + window for later steps).
+  // Protects the sequential shape: candidate events with epoch-microsecond times and no event_id
+  // (materialized once, the event names pushed into the scan), the attempt start in the range,
+  // one CTE per later step (earliest matching event after the previous step's time, within the
+  // window from the first step, flagging ties on that time), the exact (ts, event_id) chain for
+  // the tied users only, and the bounds (range end + window for later steps).
   it('compiles a sequential funnel for DuckDB', () => {
     const { sql, params } = compileFunnels(
       parse({ steps: onboarding, dateRange: week }),
       duckdbDialect,
     );
     expect(sql).toMatchSnapshot();
-    expect(sql).toContain("e.ts <= p.t0 + interval '14' day");
-    expect(params).toEqual([
+    expect(sql).toContain('ev as materialized (');
+    expect(sql).toContain('e.t <= p.t0 + 1209600000000');
+    expect(sql).toContain('list_contains([$6, $7, $8], e.event_name)');
+    // The fast chain never reads event_id; only the fallback for tied users numbers by it.
+    expect(sql.split('\namb as')[0]).not.toContain('event_id');
+    expect(sql).toContain('e.user_id in (select user_id from amb)');
+    const chain = [
       'signed_up',
       'onboarding_completed',
       'project_created',
@@ -42,12 +49,15 @@ describe('compileFunnels', () => {
       'project_created',
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
-    ]);
+    ];
+    // The fast chain's parameters, then the fallback chain's (bound again: never reused).
+    expect(params).toEqual([...chain, ...chain]);
   });
 
   // Protects the Trino boundary: positional `?` bound in text order (a filter's JSON path before
   // its value, step filters before global filters before the breakdown), Trino's median and
-  // JSON access, weeks written as days (Trino has no week interval).
+  // JSON access, time keys as the timestamps themselves (the window added in milliseconds), no
+  // materialization hint.
   it('compiles for Trino with parameters in textual order', () => {
     const { sql, params } = compileFunnels(
       parse({
@@ -74,7 +84,8 @@ describe('compileFunnels', () => {
     expect(sql).toMatchSnapshot();
     expect(sql).not.toMatch(/\$\d/);
     expect(placeholders(sql)).toBe(params.length);
-    expect(sql).toContain("interval '14' day");
+    expect(sql).toContain("date_add('millisecond', 1209600000, p.t0)");
+    expect(sql).not.toContain('materialized');
     expect(sql).toContain('approx_percentile(');
     expect(params.slice(0, 7)).toEqual([
       'signed_up',
@@ -106,7 +117,8 @@ describe('compileFunnels', () => {
     expect(placeholders(sql)).toBe(params.length);
   });
 
-  // Protects 'any' order: one aggregation counting the distinct steps done in the window.
+  // Protects 'any' order: one aggregation counting the distinct steps done in the window (90
+  // minutes in epoch microseconds).
   it("compiles 'any' order as distinct steps within the window", () => {
     const { sql, params } = compileFunnels(
       parse({
@@ -118,7 +130,7 @@ describe('compileFunnels', () => {
       duckdbDialect,
     );
     expect(sql).toMatchSnapshot();
-    expect(sql).toContain("interval '90' minute");
+    expect(sql).toContain('e.t <= p.t0 + 5400000000');
     expect(sql).toContain('where n >= 3');
     expect(params).toHaveLength(10);
   });

@@ -1,8 +1,8 @@
 // Funnels: of the users who did step 1, how many went on to do step 2, then step 3, … within a
 // conversion window. ZFunnelsQuery is the serialisable query object; compileFunnels turns it into
 // one SQL statement for a dialect (pure), linear in the number of steps: one flag column and one
-// CTE per step, each CTE joining the previous step's users to the events of its own step only
-// (never an N-way self-join); shapeFunnels turns the rows into per-step counts and conversions.
+// CTE per step (two for sequential funnels: the fast chain and its exact fallback), each joining
+// the previous step's users to the events of its own step only (never an N-way self-join); shapeFunnels turns the rows into per-step counts and conversions.
 //
 // Semantics (what a count means):
 // - Attempt: one per user. It starts at the user's FIRST event matching step 1 whose time is in
@@ -11,7 +11,9 @@
 // - Window: every step of the attempt happens at most `conversionWindow` after the attempt's
 //   first step (inclusive bound).
 // - Order of events: a user's events are ordered by (ts, event_id); one event fills at most one
-//   step of an attempt (so `page_viewed` × 3 needs three page views).
+//   step of an attempt (so `page_viewed` × 3 needs three page views). event_id only breaks ties
+//   on ts: sequential funnels compare times alone (no event_id read, no numbering sort) and
+//   recompute exactly, by (ts, event_id), only the users with a tie where it could matter.
 // - sequential: step k is the earliest matching event after step k-1's event (other events may
 //   happen in between). Taking the earliest is optimal: it leaves the most room for later steps.
 // - strict: step k must be the user's very next event after step k-1's event — any event of the
@@ -148,20 +150,16 @@ export type FunnelsQuery = z.infer<typeof ZFunnelsQuery>;
 /** What callers send (defaults not yet applied). */
 export type FunnelsQueryInput = z.input<typeof ZFunnelsQuery>;
 
-/** The conversion window as an SQL interval literal (weeks as days: Trino has no week unit). */
-function windowInterval(w: FunnelsQuery['conversionWindow']): string {
-  return w.unit === 'week' ? `interval '${w.value * 7}' day` : `interval '${w.value}' ${w.unit}`;
-}
-
 const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
 
 /**
  * One statement. `ev`: the candidate events (from the range start to the range end plus the
- * window) with their per-user order `seq` and a flag per step (`m0…`) and exclusion (`x0…`);
- * `f0`: each user's attempt start; `f1…`: per step, the users reaching it (one aggregation over
- * that step's events); `reached`: (user, step, seconds since the previous step). Rows are
- * (breakdown, step, users, median_seconds), plus rows with a null breakdown for the whole funnel
- * when there is a breakdown.
+ * window) with a flag per step (`m0…`) and exclusion (`x0…`); `f0`: each user's attempt start;
+ * `f1…`: per step, the users reaching it (one aggregation over that step's events); `reached`:
+ * (user, step, seconds since the previous step). Sequential funnels compare times only and fall
+ * back to the (ts, event_id) numbering for users whose events tie (sequentialCtes); strict and
+ * 'any' number events (orderedCtes). Rows are (breakdown, step, users, median_seconds), plus
+ * rows with a null breakdown for the whole funnel when there is a breakdown.
  */
 export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQuery {
   const { params, ctes } = funnelCtes(q, dialect);
@@ -175,13 +173,13 @@ export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQu
     const b = q.timeToConvert.toStep ?? n - 1;
     const bins = q.timeToConvert.bins;
     ctes.push(
-      `conv as (\n  select cast(date_diff('millisecond', fa.t, fb.t) as double) / 1000 as secs\n  from f${a} as fa\n  join f${b} as fb on fb.user_id = fa.user_id\n)`,
+      `conv as (\n  select cast(${dialect.timeKeyDiffMs('fa.t', 'fb.t')} as double) / 1000 as secs\n  from f${a} as fa\n  join f${b} as fb on fb.user_id = fa.user_id\n)`,
       `stats as (\n  select min(secs) as lo, max(secs) as hi, ${dialect.median('secs')} as med, avg(secs) as mean from conv\n)`,
     );
     sql = `with ${ctes.join(',\n')}\nselect case when s.hi = s.lo then 0 else least(cast(floor((c.secs - s.lo) / ((s.hi - s.lo) / ${bins})) as integer), ${bins - 1}) end as bin, count(*) as users, min(s.lo) as lo, min(s.hi) as hi, min(s.med) as med, min(s.mean) as mean\nfrom conv as c\ncross join stats as s\ngroup by 1\norder by 1`;
   } else if (q.view === 'trends') {
     // Attempts by the interval their first step fell in; rows are (bucket, entered, converted).
-    sql = `with ${ctes.join(',\n')}\nselect ${dialect.truncate(q.trendsInterval, 'f0.t0')} as bucket, count(*) as entered, count(fl.user_id) as converted\nfrom f0\nleft join ${last} as fl on fl.user_id = f0.user_id\ngroup by 1\norder by 1`;
+    sql = `with ${ctes.join(',\n')}\nselect ${dialect.truncate(q.trendsInterval, dialect.timeKeyToTimestamp('f0.t0'))} as bucket, count(*) as entered, count(fl.user_id) as converted\nfrom f0\nleft join ${last} as fl on fl.user_id = f0.user_id\ngroup by 1\norder by 1`;
   } else {
     const aggregates = `count(*) as users, ${dialect.median('rc.secs')} as median_seconds`;
     const whole = `select cast(null as varchar) as breakdown, rc.step, ${aggregates}\nfrom reached as rc\ngroup by rc.step`;
@@ -217,45 +215,95 @@ export function compileFunnelUsers(
   return { sql, params: params.values };
 }
 
-/** The CTEs every view shares (ev, f0, f1…/fa, reached) and their parameters. */
+/**
+ * The CTEs every view shares and their parameters. Every chain ends in `f0…` (or `fa` for 'any')
+ * with times as dialect time keys — f0: (user_id, t0, t, breakdown); f1…: (user_id, t0, t,
+ * prev_t) — and `reached`.
+ */
 function funnelCtes(q: FunnelsQuery, dialect: SqlDialect): { params: Params; ctes: string[] } {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`. Every fragment below is therefore built in text order.
   const params = new Params(dialect);
-  const { start, end } = rangeBounds(q.dateRange);
-  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
-  const horizon = new Date(Date.parse(end) + windowMs).toISOString();
-  const window = windowInterval(q.conversionWindow);
   const n = q.steps.length;
+  const ctes: string[] = [];
+  if (q.order === 'sequential') {
+    ctes.push(...sequentialCtes(q, dialect, params));
+  } else ctes.push(...orderedCtes(q, dialect, params, ''));
+
+  const diff = (a: string, b: string) => `cast(${dialect.timeKeyDiffMs(a, b)} as double) / 1000`;
+  const reached: string[] = [];
+  if (q.order === 'any')
+    q.steps.forEach((_, k) =>
+      reached.push(
+        `select user_id, ${k} as step, cast(null as double) as secs from fa where n >= ${k + 1}`,
+      ),
+    );
+  else {
+    reached.push(`select user_id, 0 as step, cast(null as double) as secs from f0`);
+    for (let k = 1; k < n; k++)
+      reached.push(`select user_id, ${k} as step, ${diff('prev_t', 't')} as secs from f${k}`);
+  }
+  ctes.push(`reached as (\n  ${reached.join('\n  union all\n  ')}\n)`);
+  return { params, ctes };
+}
+
+interface Scan {
+  /** `from` clause of the events. */
+  from: string;
+  refs: PropertyRef[];
+  /** Any global, step or exclusion filter (else a flag is just the event name). */
+  filtered: boolean;
+}
+
+function scanOf(q: FunnelsQuery): Scan {
   const refs: PropertyRef[] = [
     ...filterRefs(q.filters),
     ...q.steps.flatMap((s) => s.filters.map((f) => f.property)),
     ...q.exclusions.flatMap((x) => x.filters.map((f) => f.property)),
     ...breakdownRefs(q.breakdown),
   ];
-  const from = usesUserProperty(refs)
-    ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
-    : 'fact_events as e';
-  const match = (event: string, filters: PropertyFilter[]) =>
-    `coalesce(${all([
-      `e.event_name = ${params.bind(event)}`,
-      ...filters.map((f) => filterExpr(f, params, dialect)),
-    ])}, false)`;
+  return {
+    from: usesUserProperty(refs)
+      ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
+      : 'fact_events as e',
+    refs,
+    filtered:
+      q.filters.length > 0 || [...q.steps, ...q.exclusions].some((s) => s.filters.length > 0),
+  };
+}
 
-  // ev — inner select (text order: step flags, exclusion flags, global flag, breakdown, where).
-  const inner: string[] = [
-    'e.user_id',
-    'e.ts',
-    'row_number() over (partition by e.user_id order by e.ts, e.event_id) as seq',
-  ];
-  q.steps.forEach((s, k) => inner.push(`${match(s.event, s.filters)} as r${k}`));
-  q.exclusions.forEach((x, j) => inner.push(`${match(x.event, x.filters)} as rx${j}`));
-  inner.push(
+/**
+ * The candidate events' select list (text order: step flags, exclusion flags, global flag,
+ * breakdown) and where clause, over `fact_events as e`. Flags are r0…, rx0…, g.
+ */
+function candidateSelect(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  params: Params,
+  scan: Scan,
+  head: string[],
+  extraWhere: string[],
+): string {
+  const { start, end } = rangeBounds(q.dateRange);
+  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
+  const horizon = new Date(Date.parse(end) + windowMs).toISOString();
+  // Without filters the event-name filter below makes every flag non-null.
+  const match = (event: string, filters: PropertyFilter[]) =>
+    scan.filtered || q.order === 'strict'
+      ? `coalesce(${all([
+          `e.event_name = ${params.bind(event)}`,
+          ...filters.map((f) => filterExpr(f, params, dialect)),
+        ])}, false)`
+      : `e.event_name = ${params.bind(event)}`;
+  const cols = [...head];
+  q.steps.forEach((s, k) => cols.push(`${match(s.event, s.filters)} as r${k}`));
+  q.exclusions.forEach((x, j) => cols.push(`${match(x.event, x.filters)} as rx${j}`));
+  cols.push(
     q.filters.length
       ? `coalesce(${all(q.filters.map((f) => insightFilterExpr(f, params, dialect)))}, false) as g`
       : 'true as g',
   );
-  inner.push(
+  cols.push(
     q.breakdown
       ? `coalesce(cast(${breakdownExpr(q.breakdown, params, dialect)} as varchar), '${NONE}') as breakdown`
       : 'cast(null as varchar) as breakdown',
@@ -269,61 +317,166 @@ function funnelCtes(q: FunnelsQuery, dialect: SqlDialect): { params: Params; cte
   // other orders only need the events that can fill a step or an exclusion.
   if (q.order !== 'strict') {
     const names = [...new Set([...q.steps, ...q.exclusions].map((s) => s.event))];
-    where.push(`e.event_name in (${names.map((v) => params.bind(v)).join(', ')})`);
+    where.push(
+      dialect.oneOf(
+        'e.event_name',
+        names.map((v) => params.bind(v)),
+      ),
+    );
   }
-  const flags = [
-    ...q.steps.map((_, k) => `r${k} and g as m${k}`),
-    ...q.exclusions.map((_, j) => `rx${j} and g as x${j}`),
+  where.push(...extraWhere);
+  return `  select ${cols.join(',\n    ')}\n  from ${scan.from}\n  where ${where.join('\n    and ')}`;
+}
+
+const flagColumns = (q: FunnelsQuery) => [
+  ...q.steps.map((_, k) => `r${k} and g as m${k}`),
+  ...q.exclusions.map((_, j) => `rx${j} and g as x${j}`),
+];
+const anyFlag = (q: FunnelsQuery) => [
+  ...q.steps.map((_, k) => `m${k}`),
+  ...q.exclusions.map((_, j) => `x${j}`),
+];
+
+/**
+ * The exact chain over events numbered by (ts, event_id) — strict and 'any' orders, and the
+ * sequential fallback for the users whose events tie on ts (`restrict`: their user ids). Names
+ * are prefixed with `x`: `${x}ev` (candidates with their per-user order `seq`), `${x}f0` (the
+ * attempt's first event), `${x}f1…` (per step, the users reaching it: one aggregation over that
+ * step's events joined to the previous step's users) or `fa` ('any').
+ */
+function orderedCtes(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  params: Params,
+  x: '' | 'x',
+  restrict?: string,
+): string[] {
+  const { start, end } = rangeBounds(q.dateRange);
+  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
+  const n = q.steps.length;
+  const scan = scanOf(q);
+  const head = [
+    'e.user_id',
+    `${dialect.timeKey('e.ts')} as t`,
+    'row_number() over (partition by e.user_id order by e.ts, e.event_id) as seq',
   ];
-  const anyFlag = [...q.steps.map((_, k) => `m${k}`), ...q.exclusions.map((_, j) => `x${j}`)];
   const ctes: string[] = [
-    `r as (\n  select ${inner.join(',\n    ')}\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
-    `ev as (\n  select * from (\n    select user_id, ts, seq, breakdown, ${flags.join(', ')}\n    from r\n  ) as c\n  where ${anyFlag.join(' or ')}\n)`,
+    `${x}r as (\n${candidateSelect(q, dialect, params, scan, head, restrict ? [`e.user_id in (select user_id from ${restrict})`] : [])}\n)`,
+    dialect.materializedCte(
+      `${x}ev`,
+      `  select * from (\n    select user_id, t, seq, breakdown, ${flagColumns(q).join(', ')}\n    from ${x}r\n  ) as c\n  where ${anyFlag(q).join(' or ')}`,
+    ),
   ];
+  const ev = `${x}ev`;
+  const key = (p: string) => dialect.timeKey(dialect.timestampParam(params.bind(p)));
 
   // f0: the attempt's first event, in the range.
   const first = q.order === 'any' ? `(${q.steps.map((_, k) => `m${k}`).join(' or ')})` : 'm0';
   ctes.push(
-    `f0 as (\n  select ev.user_id, ev.ts as t0, ev.seq, ev.ts as t, cast(null as timestamp with time zone) as prev_t, ev.breakdown\n  from ev\n  join (\n    select user_id, min(seq) as seq from ev\n    where ${first} and ts >= ${dialect.timestampParam(params.bind(start))} and ts < ${dialect.timestampParam(params.bind(end))}\n    group by user_id\n  ) as s on s.user_id = ev.user_id and s.seq = ev.seq\n)`,
+    `${x}f0 as (\n  select ev.user_id, ev.t as t0, ev.seq, ev.t, ev.breakdown\n  from ${ev} as ev\n  join (\n    select user_id, min(seq) as seq from ${ev}\n    where ${first} and t >= ${key(start)} and t < ${key(end)}\n    group by user_id\n  ) as s on s.user_id = ev.user_id and s.seq = ev.seq\n)`,
   );
-
-  const reached: string[] = [];
+  const within = dialect.timeKeyPlus('p.t0', windowMs);
   if (q.order === 'any') {
     const distinctSteps = q.steps.map((_, k) => `max(case when e.m${k} then 1 else 0 end)`);
     ctes.push(
-      `fa as (\n  select p.user_id, least(${distinctSteps.join(' + ')}, count(*)) as n\n  from f0 as p\n  join ev as e on e.user_id = p.user_id and e.seq >= p.seq and e.ts <= p.t0 + ${window}\n    and (${q.steps.map((_, k) => `e.m${k}`).join(' or ')})\n  group by p.user_id\n)`,
+      `fa as (\n  select p.user_id, least(${distinctSteps.join(' + ')}, count(*)) as n\n  from f0 as p\n  join ev as e on e.user_id = p.user_id and e.seq >= p.seq and e.t <= ${within}\n    and (${q.steps.map((_, k) => `e.m${k}`).join(' or ')})\n  group by p.user_id\n)`,
     );
-    q.steps.forEach((_, k) =>
-      reached.push(
-        `select user_id, ${k} as step, cast(null as double) as secs from fa where n >= ${k + 1}`,
+    return ctes;
+  }
+  for (let k = 1; k < n; k++) {
+    const next = q.order === 'strict' ? 'e.seq = p.seq + 1' : 'e.seq > p.seq';
+    const exclusions = q.exclusions.map((e, j) => ({ ...e, j })).filter((e) => e.toStep === k);
+    const name = exclusions.length ? `${x}c${k}` : `${x}f${k}`;
+    ctes.push(
+      `${name} as (\n  select p.user_id, p.t0, min(e.seq) as seq, min(e.t) as t, p.t as prev_t\n  from ${x}f${k - 1} as p\n  join ${ev} as e on e.user_id = p.user_id and e.m${k} and ${next} and e.t <= ${within}\n  group by p.user_id, p.t0, p.t\n)`,
+    );
+    if (exclusions.length)
+      ctes.push(
+        `${x}f${k} as (\n  select c.* from ${x}c${k} as c\n  where ${exclusions
+          .map(
+            (e) =>
+              `not exists (\n    select 1 from ${x}f${e.fromStep} as a join ${ev} as x on x.user_id = a.user_id\n    where a.user_id = c.user_id and x.x${e.j} and x.seq > a.seq and x.seq < c.seq\n  )`,
+          )
+          .join('\n    and ')}\n)`,
+      );
+  }
+  return ctes;
+}
+
+/**
+ * Sequential order without numbering events: ordering by (ts, event_id) needs event_id (long
+ * strings, the costliest column to read) and a sort of every candidate; comparing times alone
+ * gives the same answer unless a user has two candidate events at the same instant where it
+ * matters. So: `ev` (candidates with time key `t`, no event_id, no order), `s0` (each user's
+ * first step-1 event in range), per step `c${k}` (the earliest step-k event after the previous
+ * step's time, within the window, and `tie`: whether another candidate shares the previous
+ * step's time — the only case where event_id could change the answer) and `s${k}` (those who
+ * reached it, exclusions applied). `amb`: the users with a tie (a previous step's time shared,
+ * or an exclusion event at either end of its interval); `x…`: the exact chain (orderedCtes) for
+ * them only — it reads nothing when there are none. `f${k}` = s${k} for the others ∪ x-chain.
+ */
+function sequentialCtes(q: FunnelsQuery, dialect: SqlDialect, params: Params): string[] {
+  const { start, end } = rangeBounds(q.dateRange);
+  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
+  const n = q.steps.length;
+  const scan = scanOf(q);
+  const head = ['e.user_id', `${dialect.timeKey('e.ts')} as t`];
+  const inner = candidateSelect(q, dialect, params, scan, head, []).replace(/^/gm, '  ');
+  const breakdown = q.breakdown ? 'breakdown, ' : '';
+  const ctes: string[] = [
+    dialect.materializedCte(
+      'ev',
+      `  select user_id, t, ${breakdown}${flagColumns(q).join(', ')}\n  from (\n${inner}\n  ) as c${scan.filtered ? `\n  where ${anyFlag(q).join(' or ')}` : ''}`,
+    ),
+  ];
+  const key = (p: string) => dialect.timeKey(dialect.timestampParam(params.bind(p)));
+  ctes.push(
+    `s0 as (\n  select user_id, min(t) as t0, min(t) as t, ${q.breakdown ? 'min_by(breakdown, t)' : 'cast(null as varchar)'} as breakdown\n  from ev\n  where m0 and t >= ${key(start)} and t < ${key(end)}\n  group by user_id\n)`,
+  );
+  const within = dialect.timeKeyPlus('p.t0', windowMs);
+  const ambiguous: string[] = [];
+  for (let k = 1; k < n; k++) {
+    // A candidate at the previous step's time is a tie, except the previous step's own event:
+    // it is among the rows counted when it can match this step too (same event name; the same
+    // flag when neither step has filters), or when ties on step 1's event matter for the
+    // breakdown.
+    const prev = q.steps[k - 1]!;
+    const step = q.steps[k]!;
+    const same = prev.event === step.event && !prev.filters.length && !step.filters.length;
+    const withPrev = same || prev.event === step.event || (k === 1 && !!q.breakdown);
+    const rows = withPrev && !same ? `(e.m${k} or (e.m${k - 1} and e.t = p.t))` : `e.m${k}`;
+    ctes.push(
+      `c${k} as (\n  select p.user_id, p.t0, min(e.t) filter (where e.m${k} and e.t > p.t) as t, p.t as prev_t,\n    count(*) filter (where e.t = p.t) > ${withPrev ? 1 : 0} as tie\n  from s${k - 1} as p\n  join ev as e on e.user_id = p.user_id and ${rows} and e.t >= p.t and e.t <= ${within}\n  group by p.user_id, p.t0, p.t\n)`,
+    );
+    ambiguous.push(`select user_id from c${k} where tie`);
+    const exclusions = q.exclusions.map((x, j) => ({ ...x, j })).filter((x) => x.toStep === k);
+    const excluded = exclusions.map(
+      (x) =>
+        `not exists (\n    select 1 from s${x.fromStep} as a join ev as x on x.user_id = a.user_id\n    where a.user_id = c.user_id and x.x${x.j} and x.t > a.t and x.t < c.t\n  )`,
+    );
+    exclusions.forEach((x) =>
+      ambiguous.push(
+        `select c.user_id from c${k} as c join s${x.fromStep} as a on a.user_id = c.user_id join ev as x on x.user_id = c.user_id and x.x${x.j} and (x.t = a.t or x.t = c.t) where c.t is not null`,
       ),
     );
-  } else {
-    reached.push(`select user_id, 0 as step, cast(null as double) as secs from f0`);
-    for (let k = 1; k < n; k++) {
-      const next = q.order === 'strict' ? 'e.seq = p.seq + 1' : 'e.seq > p.seq';
-      const exclusions = q.exclusions.map((x, j) => ({ ...x, j })).filter((x) => x.toStep === k);
-      const name = exclusions.length ? `c${k}` : `f${k}`;
-      ctes.push(
-        `${name} as (\n  select p.user_id, p.t0, min(e.seq) as seq, min(e.ts) as t, p.t as prev_t\n  from f${k - 1} as p\n  join ev as e on e.user_id = p.user_id and e.m${k} and ${next} and e.ts <= p.t0 + ${window}\n  group by p.user_id, p.t0, p.t\n)`,
-      );
-      if (exclusions.length)
-        ctes.push(
-          `f${k} as (\n  select c.* from c${k} as c\n  where ${exclusions
-            .map(
-              (x) =>
-                `not exists (\n    select 1 from f${x.fromStep} as a join ev as x on x.user_id = a.user_id\n    where a.user_id = c.user_id and x.x${x.j} and x.seq > a.seq and x.seq < c.seq\n  )`,
-            )
-            .join('\n    and ')}\n)`,
-        );
-      reached.push(
-        `select user_id, ${k} as step, cast(date_diff('millisecond', prev_t, t) as double) / 1000 as secs from f${k}`,
-      );
-    }
+    ctes.push(
+      `s${k} as (\n  select c.user_id, c.t0, c.t, c.prev_t from c${k} as c\n  where ${['c.t is not null', ...excluded].join('\n    and ')}\n)`,
+    );
   }
-  ctes.push(`reached as (\n  ${reached.join('\n  union all\n  ')}\n)`);
-
-  return { params, ctes };
+  ctes.push(
+    dialect.materializedCte(
+      'amb',
+      `  ${ambiguous.length ? ambiguous.join('\n  union\n  ') : 'select user_id from s0 where false'}`,
+    ),
+    ...orderedCtes(q, dialect, params, 'x', 'amb'),
+  );
+  for (let k = 0; k < n; k++) {
+    const cols = k === 0 ? 'user_id, t0, t, breakdown' : 'user_id, t0, t, prev_t';
+    ctes.push(
+      `f${k} as (\n  select ${cols} from s${k} where user_id not in (select user_id from amb)\n  union all\n  select ${cols} from xf${k}\n)`,
+    );
+  }
+  return ctes;
 }
 
 export interface FunnelStepResult {
