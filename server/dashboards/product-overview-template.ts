@@ -57,21 +57,21 @@ export function productOverviewTemplate(): DashboardTemplate {
       description: 'Unique users with a page view, per day.',
       chartType: 'line',
       query: activeUsers('day', 'DAU'),
-      layout: { x: 0, y: 2, w: 4, h: 4 },
+      layout: { x: 0, y: 1, w: 4, h: 4 },
     },
     {
       name: 'Weekly active users',
       description: 'Unique users with a page view, per week (weeks start on Monday).',
       chartType: 'line',
       query: activeUsers('week', 'WAU'),
-      layout: { x: 4, y: 2, w: 4, h: 4 },
+      layout: { x: 4, y: 1, w: 4, h: 4 },
     },
     {
       name: 'Monthly active users',
       description: 'Unique users with a page view, per calendar month.',
       chartType: 'bar',
       query: activeUsers('month', 'MAU'),
-      layout: { x: 8, y: 2, w: 4, h: 4 },
+      layout: { x: 8, y: 1, w: 4, h: 4 },
     },
     {
       name: 'Signups',
@@ -83,19 +83,19 @@ export function productOverviewTemplate(): DashboardTemplate {
         interval: 'day',
         dateRange: range,
       }),
-      layout: { x: 0, y: 6, w: 6, h: 5 },
+      layout: { x: 0, y: 5, w: 6, h: 5 },
     },
     {
       name: 'Onboarding funnel',
       description: 'From signup to a paid subscription within 14 days.',
-      chartType: 'funnel',
+      chartType: null,
       query: (range) => ({
         kind: 'funnels',
         steps: ONBOARDING_STEPS.map(([event, label]) => ({ event, label })),
         conversionWindow: { value: 14, unit: 'day' },
         dateRange: range,
       }),
-      layout: { x: 6, y: 6, w: 6, h: 5 },
+      layout: { x: 0, y: 10, w: 12, h: 5 },
     },
     {
       name: 'Week-1 retention',
@@ -111,7 +111,7 @@ export function productOverviewTemplate(): DashboardTemplate {
         periods: 4,
         dateRange: range,
       }),
-      layout: { x: 0, y: 11, w: 12, h: 5 },
+      layout: { x: 0, y: 15, w: 6, h: 5 },
     },
     {
       name: 'Top features',
@@ -124,7 +124,7 @@ export function productOverviewTemplate(): DashboardTemplate {
         dateRange: range,
         breakdown: { property: { source: 'event', name: 'feature_name' }, limit: 10 },
       }),
-      layout: { x: 0, y: 16, w: 6, h: 5 },
+      layout: { x: 6, y: 5, w: 6, h: 5 },
     },
     {
       name: 'Errors',
@@ -137,7 +137,7 @@ export function productOverviewTemplate(): DashboardTemplate {
         dateRange: range,
         breakdown: { property: { source: 'event', name: 'error_type' }, limit: 5 },
       }),
-      layout: { x: 6, y: 16, w: 6, h: 5 },
+      layout: { x: 6, y: 15, w: 6, h: 5 },
     },
   ];
   return {
@@ -146,8 +146,8 @@ export function productOverviewTemplate(): DashboardTemplate {
     description: 'Active users, signups, onboarding, feature usage and errors at a glance.',
     filters: { dateRange: { kind: 'relative', days: 30 }, filters: [] },
     text: {
-      text: 'Product overview — active users, signups, onboarding, feature usage and errors. The date range and filters above apply to every tile.',
-      layout: { x: 0, y: 0, w: 12, h: 2 },
+      text: 'Active users, signups, onboarding, feature usage and errors. The date range and filters above apply to every tile.',
+      layout: { x: 0, y: 0, w: 12, h: 1 },
     },
     tiles,
   };

@@ -1,0 +1,45 @@
+'use client';
+// The insight in the URL as React state: reading `?q=` / `?chart=` / `?rel=` and writing them
+// back with router.replace (no history entry per edit; the back button leaves the page).
+import * as React from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import type { InsightQuery } from '@/server/insights/insight-service';
+import { QUERY_SCHEMAS } from './kinds';
+import type { ChartOptions } from './kinds/types';
+import { CHART_PARAM, decodeQuery, QUERY_PARAM, withQuery, type DecodedQuery } from './query-url';
+
+export const RELATIVE_PARAM = 'rel';
+
+export interface InsightUrlState {
+  decoded: DecodedQuery<InsightQuery>;
+  chartType: string | undefined;
+  options: ChartOptions;
+  set(next: { query: InsightQuery; chartType?: string; options?: ChartOptions }): void;
+}
+
+export function useInsightUrl(): InsightUrlState {
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const raw = params.get(QUERY_PARAM);
+  const decoded = React.useMemo(
+    () => decodeQuery(raw, QUERY_SCHEMAS) as DecodedQuery<InsightQuery>,
+    [raw],
+  );
+  const chartType = params.get(CHART_PARAM) ?? undefined;
+  const rel = params.get(RELATIVE_PARAM);
+  const options = React.useMemo<ChartOptions>(
+    () => (rel === 'previous' ? { relativeTo: 'previous' } : {}),
+    [rel],
+  );
+  const set = React.useCallback<InsightUrlState['set']>(
+    ({ query, chartType: type, options: opts }) => {
+      const next = withQuery(params, query, type);
+      if (opts?.relativeTo === 'previous') next.set(RELATIVE_PARAM, 'previous');
+      else next.delete(RELATIVE_PARAM);
+      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+    },
+    [params, pathname, router],
+  );
+  return { decoded, chartType, options, set };
+}
