@@ -10,5 +10,5 @@ export default async function Home() {
   const workspaces = await getUserWorkspaces(session.user.id);
   const first = workspaces[0];
   if (!first) return <NoWorkspace email={session.user.email} />;
-  redirect(`/w/${first.slug}/dashboards`);
+  redirect(`/w/${first.slug}`);
 }

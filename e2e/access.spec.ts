@@ -53,7 +53,7 @@ test('an admin invites a teammate who joins and signs in with the invited role',
   await invitee.getByLabel('Your name').fill('Teammate');
   await invitee.getByLabel('Choose a password').fill('teammate-password');
   await invitee.getByRole('button', { name: /Create account and join/ }).click();
-  await expect(invitee).toHaveURL(new RegExp(`/w/${seeded.slug}/dashboards`));
+  await expect(invitee).toHaveURL(new RegExp(`/w/${seeded.slug}$`));
   await expect(invitee.getByTestId('nav-admin')).toHaveCount(0);
   await other.close();
 

@@ -15,7 +15,8 @@ test('first admin signs in and visits every section', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
   await loginAs(page, ADMIN.email, ADMIN.password);
-  await expect(page).toHaveURL(/\/w\/demo\/dashboards/);
+  await expect(page).toHaveURL(/\/w\/demo$/);
+  await expect(page.getByTestId('home-dashboard')).toBeVisible();
   for (const s of SECTIONS) {
     await page.getByTestId(s.nav).click();
     await expect(page).toHaveURL(new RegExp(`/w/demo/${s.path}$`));

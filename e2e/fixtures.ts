@@ -50,7 +50,8 @@ export async function loginAs(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('login-submit').click();
-  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+\/dashboards/);
+  // Signing in lands on the workspace home (the member's pinned dashboard).
+  await expect(page).toHaveURL(/\/w\/[a-z0-9-]+$/);
 }
 
 export const test = base.extend<{ seeded: SeededWorkspace }>({

@@ -37,7 +37,7 @@ export function AcceptInviteForm(props: {
               acceptAsMe.mutate(
                 { token: props.token },
                 {
-                  onSuccess: (r) => router.replace(`/w/${r.workspaceSlug}/dashboards`),
+                  onSuccess: (r) => router.replace(`/w/${r.workspaceSlug}`),
                   onError: (e) => setError(e.message),
                 },
               )
@@ -78,7 +78,7 @@ export function AcceptInviteForm(props: {
             router.replace('/login');
             return;
           }
-          router.replace(`/w/${r.workspaceSlug}/dashboards`);
+          router.replace(`/w/${r.workspaceSlug}`);
         },
       },
     );

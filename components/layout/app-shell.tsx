@@ -191,7 +191,7 @@ function SidebarBody({
         className={cn('flex h-14 items-center gap-2.5 px-3', collapsed && 'justify-center px-0')}
       >
         <Link
-          href={sectionHref(workspace.slug, 'dashboards')}
+          href={sectionHref(workspace.slug, 'home')}
           onClick={onNavigate}
           className="flex min-w-0 items-center gap-2.5 rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-sidebar-ring/50"
           aria-label={`${PRODUCT_NAME} home`}
@@ -312,7 +312,7 @@ function WorkspaceSwitcher({
         {workspaces.map((w) => (
           <DropdownMenuItem key={w.slug} asChild>
             <Link
-              href={sectionHref(w.slug, 'dashboards')}
+              href={sectionHref(w.slug, 'home')}
               onClick={onNavigate}
               data-testid={`workspace-option-${w.slug}`}
               aria-current={w.slug === workspace.slug ? 'true' : undefined}

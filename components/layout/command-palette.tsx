@@ -135,7 +135,7 @@ export function CommandPalette({
                 <CommandItem
                   key={w.slug}
                   value={`Switch to ${w.name} ${w.slug}`}
-                  onSelect={() => run(() => router.push(sectionHref(w.slug, 'dashboards')))}
+                  onSelect={() => run(() => router.push(sectionHref(w.slug, 'home')))}
                 >
                   <ArrowRightLeft />
                   <span>Switch to {w.name}</span>

@@ -1,5 +1,6 @@
 import {
   Database,
+  House,
   LayoutDashboard,
   Lightbulb,
   MessageSquareText,
@@ -10,7 +11,7 @@ import {
 
 export type Role = 'viewer' | 'analyst' | 'admin';
 
-export type SectionKey = 'dashboards' | 'insights' | 'sql' | 'ask' | 'data' | 'admin';
+export type SectionKey = 'home' | 'dashboards' | 'insights' | 'sql' | 'ask' | 'data' | 'admin';
 
 export interface NavItem {
   key: SectionKey;
@@ -22,6 +23,7 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
+  { key: 'home', label: 'Home', icon: House, shortcut: 'h' },
   { key: 'dashboards', label: 'Dashboards', icon: LayoutDashboard, shortcut: 'd' },
   { key: 'insights', label: 'Insights', icon: Lightbulb, shortcut: 'i' },
   { key: 'sql', label: 'SQL', icon: SquareTerminal, shortcut: 's' },
@@ -30,17 +32,20 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'admin', label: 'Admin', icon: Shield, adminOnly: true },
 ];
 
-/** Sections are workspace-scoped: /w/<slug>/<section>. */
+/** Sections are workspace-scoped: /w/<slug>/<section>; the home (pinned dashboard) is /w/<slug>. */
 export function sectionHref(workspaceSlug: string, key: SectionKey): string {
-  return `/w/${encodeURIComponent(workspaceSlug)}/${key}`;
+  const base = `/w/${encodeURIComponent(workspaceSlug)}`;
+  return key === 'home' ? base : `${base}/${key}`;
 }
 
 export function visibleNavItems(role: Role): NavItem[] {
   return NAV_ITEMS.filter((item) => !item.adminOnly || role === 'admin');
 }
 
+/** Whether the nav item at `href` is the current page (the home, /w/<slug>, only exactly). */
 export function isActive(pathname: string | null, href: string): boolean {
   if (!pathname) return false;
+  if (/^\/w\/[^/]+$/.test(href)) return pathname === href;
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
