@@ -59,6 +59,14 @@
 {% macro duckdb__utc_day(ts) -%} ({{ epoch_us(ts) }} // 86400000000) {%- endmacro %}
 {% macro default__utc_day(ts) -%} cast(floor(to_unixtime({{ ts }}) / 86400) as bigint) {%- endmacro %}
 
+{#- utc_hour(ts): the start of the UTC hour of a timestamp (TIMESTAMPTZ), by integer division of
+    epoch microseconds on DuckDB (date_trunc on TIMESTAMPTZ goes through ICU there). -#}
+{% macro utc_hour(ts) -%}
+  {{ return(adapter.dispatch('utc_hour', 'telemetry_lakehouse')(ts)) }}
+{%- endmacro %}
+{% macro duckdb__utc_hour(ts) -%} to_timestamp(({{ epoch_us(ts) }} // 3600000000) * 3600) {%- endmacro %}
+{% macro default__utc_hour(ts) -%} date_trunc('hour', {{ ts }}) {%- endmacro %}
+
 {#- key_hash(col): a 64-bit hash of a key (the column stg_event_duplicates groups by). -#}
 {% macro key_hash(col) -%}
   {{ return(adapter.dispatch('key_hash', 'telemetry_lakehouse')(col)) }}

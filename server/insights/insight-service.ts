@@ -108,9 +108,25 @@ export interface InsightServiceOptions {
 
 export class InsightService {
   private readonly cache: LRUCache<string, Omit<InsightResponse, 'cached'>>;
+  /** The marts of each run (run ids are never reused), for pre-aggregated tables. */
+  private readonly martsOfRun = new LRUCache<string, ReadonlySet<string>>({ max: 100 });
 
   constructor(private readonly o: InsightServiceOptions) {
     this.cache = new LRUCache({ max: o.cacheEntries ?? 500 });
+  }
+
+  /** The tables the workspace's current marts have (a run made before a mart existed lacks it). */
+  private async marts(workspaceId: string, runId: string): Promise<ReadonlySet<string>> {
+    const known = this.martsOfRun.get(runId);
+    if (known) return known;
+    const schema = this.o.pipelines.schemaOf(workspaceId);
+    const rows = await this.o.engine.execute(
+      `select table_name from information_schema.tables where table_schema = ${dialectOf(this.o.engine.dialect).placeholder(1)}`,
+      { params: [schema], schema },
+    );
+    const marts = new Set(rows.rows.map((r) => String(r[0])));
+    this.martsOfRun.set(runId, marts);
+    return marts;
   }
 
   async run(workspaceId: string, input: InsightQuery): Promise<InsightResponse> {
@@ -136,7 +152,9 @@ export class InsightService {
     const dialect = dialectOf(this.o.engine.dialect);
     const started = performance.now();
     const kind = kindOf(query);
-    const compiled = kind.compile(query, dialect);
+    const compiled = kind.compile(query, dialect, {
+      marts: await this.marts(workspaceId, current.id),
+    });
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
       schema: this.o.pipelines.schemaOf(workspaceId),

@@ -10,10 +10,16 @@ export interface CompiledQuery {
   params: unknown[];
 }
 
+/** What a compiler may know about the marts it compiles for (still a pure input). */
+export interface CompileContext {
+  /** The marts the workspace's current run has; pre-aggregated ones are used when present. */
+  marts?: ReadonlySet<string>;
+}
+
 export interface InsightKind<Q extends { kind: string }, R> {
   kind: Q['kind'];
   schema: z.ZodType<Q, unknown>;
-  compile(q: Q, dialect: SqlDialect): CompiledQuery;
+  compile(q: Q, dialect: SqlDialect, ctx?: CompileContext): CompiledQuery;
   shape(q: Q, rows: readonly unknown[][]): R;
   events(q: Q): string[];
 }

@@ -39,6 +39,8 @@ describe('trends on generated data (pglite)', () => {
         )
       ).map(([d, c]) => [new Date(`${String(d).slice(0, 10)}T00:00:00Z`).toISOString(), Number(c)]),
     );
+    // Unfiltered totals come from the hourly pre-aggregate, checked here against fact_events.
+    expect(res.sql).toContain('from agg_event_counts_hourly');
     const series = res.result.series[0]!;
     res.result.buckets.forEach((b, i) => expect(series.values[i], b).toBe(reference.get(b) ?? 0));
     // Every signed_up event carries a user_id, so none is lost to attribution.

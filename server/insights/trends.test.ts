@@ -15,6 +15,37 @@ const parse = (q: Omit<TrendsQueryInput, 'kind'>) => ZTrendsQuery.parse({ kind: 
 const week = { from: '2026-10-05', to: '2026-10-11' };
 
 describe('compileTrends', () => {
+  // Protects the pre-aggregated path: unfiltered totals read agg_event_counts_hourly (summing
+  // hours into buckets, compare included) only when the run has it; unique users, filters and
+  // breakdowns always read fact_events.
+  it('reads hourly counts for unfiltered totals when the marts have them', () => {
+    const marts = new Set(['fact_events', 'agg_event_counts_hourly']);
+    const q = parse({
+      series: [{ event: 'signed_up' }, { event: 'signed_up', math: 'unique_users' }],
+      dateRange: week,
+      interval: 'week',
+      compare: true,
+    });
+    const { sql, params } = compileTrends(q, duckdbDialect, { marts });
+    expect(sql).toMatchSnapshot();
+    expect(sql.match(/from agg_event_counts_hourly as a/g)).toHaveLength(1);
+    expect(sql.match(/from fact_events as e/g)).toHaveLength(1);
+    expect(params).toHaveLength(8);
+    expect(compileTrends(q, duckdbDialect).sql).not.toContain('agg_event_counts_hourly');
+    const filtered = parse({
+      series: [
+        {
+          event: 'signed_up',
+          filters: [{ property: { source: 'event', name: 'platform' }, op: 'eq', value: 'web' }],
+        },
+      ],
+      dateRange: week,
+    });
+    expect(compileTrends(filtered, duckdbDialect, { marts }).sql).not.toContain(
+      'agg_event_counts_hourly',
+    );
+  });
+
   // Protects compare mode: one scan from the previous period's start, a period column that
   // splits it, and the breakdown's top N chosen on the current period only.
   it('scans the previous period too when comparing', () => {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Params, type SqlDialect, type TimeUnit } from './dialect';
 import { evaluateFormula, FormulaError, parseFormula } from './formula';
-import type { CompiledQuery, InsightKind } from './kind';
+import type { CompileContext, CompiledQuery, InsightKind } from './kind';
 import {
   breakdownExpr,
   breakdownRefs,
@@ -105,7 +105,21 @@ export function rangeBounds(range: { from: string; to: string }): { start: strin
  * is the previous range (its events bucketed in their own time, aligned by the shaper), and the
  * breakdown's top N are chosen on the range alone.
  */
-export function compileTrends(q: TrendsQuery, dialect: SqlDialect): CompiledQuery {
+/** The mart of events per name and UTC hour (dbt/models/marts/agg_event_counts_hourly.sql). */
+export const HOURLY_COUNTS = 'agg_event_counts_hourly';
+
+/**
+ * Whether a series can be answered from HOURLY_COUNTS: total events with no property filter and
+ * no breakdown (every bucket is a whole number of UTC hours, so its sums are exact).
+ */
+export const usesHourlyCounts = (q: TrendsQuery, s: TrendsQuery['series'][number]) =>
+  s.math === 'total' && !s.filters.length && !q.filters.length && !q.breakdown;
+
+export function compileTrends(
+  q: TrendsQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`.
   const params = new Params(dialect);
@@ -123,6 +137,24 @@ export function compileTrends(q: TrendsQuery, dialect: SqlDialect): CompiledQuer
   const ctes: string[] = [];
   const selects: string[] = [];
   q.series.forEach((s, i) => {
+    if (ctx.marts?.has(HOURLY_COUNTS) && usesHourlyCounts(q, s)) {
+      // Text order: period, then the where clause.
+      const period = q.compare
+        ? `case when a.hour >= ${dialect.timestampParam(params.bind(start))} then 0 else 1 end`
+        : '0';
+      const where = [
+        `a.event_name = ${params.bind(s.event)}`,
+        `a.hour >= ${dialect.timestampParam(params.bind(scanStart))}`,
+        `a.hour < ${dialect.timestampParam(params.bind(end))}`,
+      ];
+      ctes.push(
+        `s${i} as (\n  select ${dialect.truncate(q.interval, 'a.hour')} as bucket, ${period} as period, a.events, cast(null as varchar) as breakdown\n  from ${HOURLY_COUNTS} as a\n  where ${where.join('\n    and ')}\n)`,
+      );
+      selects.push(
+        `select ${i} as series, period, bucket, breakdown, cast(sum(events) as bigint) as value\nfrom s${i}\ngroup by 2, 3, 4`,
+      );
+      return;
+    }
     // Text order: period, breakdown, then the where clause.
     const period = q.compare
       ? `case when e.ts >= ${dialect.timestampParam(params.bind(start))} then 0 else 1 end`
