@@ -1,8 +1,10 @@
 // Insights as a PM meets them: after the marts are built, an analyst builds a three-step funnel
 // with controls only (no SQL), breaks it down by a property, reads the numbers, and a reload —
 // the insight lives in the URL — shows the very same numbers. The generated SQL is one click
-// away, with "Open in SQL editor" for analysts.
-import type { APIRequestContext } from '@playwright/test';
+// away, with "Open in SQL editor" for analysts. Clicking a step lists the users who dropped off
+// there; the time-to-convert and over-time views draw the server's histogram and buckets; and
+// the analyst defines a cohort and reads its size.
+import type { APIRequestContext, Page } from '@playwright/test';
 import { apiSignIn, expect, loginAs, postEvents, test } from './fixtures';
 
 async function trpcCall<T>(
@@ -27,6 +29,18 @@ async function trpcCall<T>(
   if (!res.ok() || !body.result)
     throw new Error(`${path} failed: ${res.status()} ${body.error?.json.message}`);
   return body.result.data.json;
+}
+
+/** With E2E_SHOTS_DIR set, light and dark screenshots of the page at this point (reviews only). */
+async function shots(page: Page, name: string) {
+  const dir = process.env.E2E_SHOTS_DIR;
+  if (!dir) return;
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${dir}/${name}-${scheme}.png`, fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test('a PM builds a funnel with a breakdown, and the URL restores the same numbers', async ({
@@ -144,4 +158,78 @@ test('a PM builds a funnel with a breakdown, and the URL restores the same numbe
   await expect(chart).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
   await expect(page.getByTestId('step-2-event')).toHaveAttribute('data-value', 'report_exported');
   await expect(page.getByTestId('funnel-table')).toHaveText(before);
+
+  // Drill down: without the breakdown, a step's card lists the users who dropped off before it.
+  await page.getByTestId('chart-type-funnel').click();
+  await page.getByTestId('breakdown-remove').click();
+  await expect(chart).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await page.getByTestId('funnel-step-2-users').click();
+  const sheet = page.getByTestId('funnel-users');
+  await expect(sheet).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await expect(sheet.getByTestId('funnel-users-total')).toContainText('1 user');
+  await expect(sheet.getByTestId('funnel-user')).toHaveText([/fn_3/]);
+  await shots(page, 'funnel-users-sheet');
+  await sheet.getByTestId('funnel-users-outcome-converted').click();
+  await expect(sheet.getByTestId('funnel-users-total')).toContainText('2 users');
+  await page.keyboard.press('Escape');
+  await expect(sheet).toBeHidden();
+
+  // Time to convert: the server's histogram (view in the query, so in the URL), with the median.
+  await page.getByTestId('funnel-view').click();
+  await page.getByTestId('funnel-view-time_to_convert').click();
+  await expect(page).toHaveURL(/time_to_convert/);
+  await expect(chart).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await expect(page.getByTestId('funnel-ttc-plot')).toBeVisible();
+  await expect(page.getByTestId('funnel-ttc-summary')).toContainText('2 converted');
+  await expect(page.getByTestId('funnel-ttc-median')).toContainText(/\d+h/);
+  await shots(page, 'funnel-time-to-convert');
+  // Breakdowns belong to the steps view: the editor says so instead of offering one.
+  await expect(page.getByTestId('funnel-breakdown')).toContainText('Steps view');
+  await expect(page.getByTestId('breakdown-property')).toHaveCount(0);
+
+  // Conversion over time, weekly.
+  await page.getByTestId('funnel-view').click();
+  await page.getByTestId('funnel-view-trends').click();
+  await page.getByTestId('funnel-trends-interval').click();
+  await page.getByRole('option', { name: 'Weekly' }).click();
+  await expect(chart).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await expect(page.getByTestId('funnel-over-time-plot')).toBeVisible();
+  await expect(page.getByTestId('chart-legend')).toContainText('50%');
+  await shots(page, 'funnel-over-time');
+
+  // Cohorts: the analyst defines "Exporters" (did report_exported at least once in 30 days).
+  await page.getByTestId('insight-type-cohorts').click();
+  await expect(page).toHaveURL(/kind=cohorts/);
+  await page.getByTestId('cohort-new').click();
+  await expect(page).toHaveURL(/cohort=new/);
+  await page.getByTestId('cohort-name').fill('Exporters');
+  await page.getByTestId('cohort-group-0-condition-0-event').click();
+  await page.getByTestId('event-option-report_exported').click();
+  await shots(page, 'cohort-form');
+  await page.getByTestId('cohort-save').click();
+  const detail = page.getByTestId('cohort-detail');
+  await expect(detail).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await expect(page.getByTestId('cohort-title')).toHaveText('Exporters');
+  await expect(page.getByTestId('cohort-size-now')).toHaveText('2');
+  await expect(page.getByTestId('cohort-size-over-time')).toHaveAttribute(
+    'data-loading-state',
+    'ready',
+    { timeout: 30_000 },
+  );
+  await expect(page).toHaveURL(/kind=cohorts&cohort=(?!new)/);
+  await shots(page, 'cohort-detail');
+  // Listed with its size; and offered as a funnel breakdown.
+  await page.getByTestId('cohort-back').click();
+  await expect(page.getByTestId('cohort-list')).toContainText('Exporters');
+  await expect(page.getByTestId('cohort-size')).toHaveText('2');
+  await shots(page, 'cohort-list');
+  await page.getByTestId('insight-type-funnels').click();
+  await expect(page).not.toHaveURL(/kind=cohorts/);
+  await page.getByTestId('funnel-view').click();
+  await page.getByTestId('funnel-view-steps').click();
+  await page.getByTestId('breakdown-add-cohort').click();
+  await page.getByRole('option', { name: 'Exporters' }).click();
+  await expect(chart).toHaveAttribute('data-loading-state', 'ready', { timeout: 30_000 });
+  await expect(page.getByTestId('chart-legend')).toContainText('Exporters');
+  await shots(page, 'funnel-cohort-breakdown');
 });

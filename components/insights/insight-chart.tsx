@@ -45,15 +45,24 @@ export interface InsightChartProps {
   query: InsightQuery;
   /** `insights.run`'s `result` for that query. */
   result: InsightResponse['result'];
-  /** One of the kind's chart types (trends: line|area|bar|number|table; funnels: steps|time|table); the kind's default when omitted. */
+  /** One of the kind's chart types (trends: line|area|bar|number|table; funnels: funnel|table); the kind's default when omitted. */
   chartType?: string;
   options?: ChartOptions;
   /** Plot height in px (default 320). */
   height?: number;
+  /** Offer drill-downs (funnels: click a step to see its users). */
+  drillDown?: boolean;
 }
 
 /** Draws a result already fetched. */
-export function InsightChart({ query, result, chartType, options, height }: InsightChartProps) {
+export function InsightChart({
+  query,
+  result,
+  chartType,
+  options,
+  height,
+  drillDown,
+}: InsightChartProps) {
   const ui = kindUI(query.kind);
   if (!ui)
     return (
@@ -63,7 +72,14 @@ export function InsightChart({ query, result, chartType, options, height }: Insi
     );
   const type = ui.chartTypes.some((c) => c.value === chartType) ? chartType! : ui.defaultChartType;
   return (
-    <ui.Chart query={query} result={result} chartType={type} options={options} height={height} />
+    <ui.Chart
+      query={query}
+      result={result}
+      chartType={type}
+      options={options}
+      height={height}
+      drillDown={drillDown}
+    />
   );
 }
 
@@ -82,6 +98,8 @@ export interface InsightCardProps {
   /** Viewers see the SQL; analysts and admins can also open it in the editor. */
   role: SectionRole;
   height?: number;
+  /** Offer drill-downs (funnels: click a step to see its users); the Insights page sets it. */
+  drillDown?: boolean;
   /** More header buttons (e.g. a dashboard tile's menu), before the built-in ones. */
   actions?: React.ReactNode;
   className?: string;
@@ -98,6 +116,7 @@ export function InsightCard({
   workspaceSlug,
   role,
   height = 320,
+  drillDown,
   actions,
   className,
   'data-testid': testId = 'insight-chart',
@@ -181,6 +200,7 @@ export function InsightCard({
           chartType={chartType}
           options={options}
           height={height}
+          drillDown={drillDown}
         />
       </div>
     );

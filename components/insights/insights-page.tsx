@@ -2,7 +2,7 @@
 // Insights: pick a type, build it with controls, see the chart update. The whole insight lives
 // in the URL (use-insight-url.ts), so a reload or a shared link shows exactly the same numbers.
 import * as React from 'react';
-import { useSearchParams } from 'next/navigation';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import Link from 'next/link';
 import { useQueryClient } from '@tanstack/react-query';
 import { Activity, Keyboard, Link2, RefreshCw } from 'lucide-react';
@@ -17,6 +17,8 @@ import { Skeleton } from '@/components/ui/skeleton';
 import type { SectionProps } from '@/components/sections/types';
 import { cn } from '@/lib/utils';
 import type { InsightQuery } from '@/server/insights/insight-service';
+import { CohortsSection } from './cohorts/cohorts-section';
+import { cohortViewOf, withCohortView } from './cohorts/use-cohort-url';
 import { useEventNames } from './controls/event-picker';
 import { Segmented } from './controls/segmented';
 import { todayUtc } from './dates';
@@ -30,7 +32,12 @@ import { useInsightUrl } from './use-insight-url';
 
 export function InsightsPage({ workspaceSlug, role }: SectionProps) {
   const url = useInsightUrl();
-  const savedId = useSearchParams().get(INSIGHT_PARAM);
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const savedId = params.get(INSIGHT_PARAM);
+  // `?kind=cohorts`: the Cohorts section instead of the insight builder (the insight stays in `q`).
+  const cohortsOpen = cohortViewOf(params) !== null;
   const events = useEventNames();
   const eventNames = React.useMemo(() => (events.data ?? []).map((e) => e.name), [events.data]);
   const lastByKind = React.useRef<Record<string, { query: InsightQuery; chartType?: string }>>({});
@@ -60,7 +67,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
     if (query) lastByKind.current[query.kind] = { query, chartType };
   });
   // A fresh visit gets its default insight written into the URL, so "Copy link" shares it.
-  const needsUrl = url.decoded.status === 'none' && !!query;
+  const needsUrl = url.decoded.status === 'none' && !!query && !cohortsOpen;
   const { set } = url;
   React.useEffect(() => {
     if (needsUrl && query) set({ query, chartType });
@@ -75,8 +82,19 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
     });
   };
   const switchKind = (kind: string) => {
+    if (kind === 'cohorts') {
+      if (!cohortsOpen)
+        router.replace(`${pathname}?${withCohortView(params, { mode: 'list' }).toString()}`, {
+          scroll: false,
+        });
+      return;
+    }
     const target = kindUI(kind);
-    if (!target || kind === query?.kind) return;
+    if (!target) return;
+    if (kind === query?.kind) {
+      if (cohortsOpen && query) url.set({ query, chartType, options: url.options });
+      return;
+    }
     const remembered = lastByKind.current[kind];
     url.set({
       query: remembered?.query ?? (target.defaultQuery(eventNames, todayUtc()) as InsightQuery),
@@ -131,7 +149,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
               variant="outline"
               size="sm"
               onClick={refresh}
-              disabled={!query}
+              disabled={!query || cohortsOpen}
               data-testid="insight-refresh"
             >
               <RefreshCw aria-hidden />
@@ -147,7 +165,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
               <Link2 aria-hidden />
               Copy link
             </Button>
-            {role !== 'viewer' && query && ui ? (
+            {role !== 'viewer' && query && ui && !cohortsOpen ? (
               <SaveControls
                 query={query}
                 chartType={chartType}
@@ -166,15 +184,16 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
         data-testid="insight-types"
       >
         {KIND_TABS.map((t) => {
-          const active = t.key === query?.kind;
+          const active = cohortsOpen ? t.key === 'cohorts' : t.key === query?.kind;
+          const enabled = !!t.ui || t.key === 'cohorts';
           return (
             <button
               key={t.key}
               type="button"
               role="tab"
               aria-selected={active}
-              disabled={!t.ui}
-              title={t.ui ? t.description : `${t.title}: coming soon`}
+              disabled={!enabled}
+              title={enabled ? t.description : `${t.title}: coming soon`}
               onClick={() => switchKind(t.key)}
               data-testid={`insight-type-${t.key}`}
               data-state={active ? 'active' : 'inactive'}
@@ -183,12 +202,12 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
                 active
                   ? 'border-primary/40 bg-primary/10 text-foreground'
                   : 'border-transparent text-muted-foreground hover:bg-accent hover:text-foreground',
-                !t.ui && 'cursor-not-allowed opacity-60 hover:bg-transparent',
+                !enabled && 'cursor-not-allowed opacity-60 hover:bg-transparent',
               )}
             >
               <t.icon className={cn('size-4', active && 'text-primary')} aria-hidden />
               {t.title}
-              {t.ui ? null : (
+              {enabled ? null : (
                 <Badge variant="outline" className="px-1.5 py-0 text-[10px] font-normal">
                   Soon
                 </Badge>
@@ -207,7 +226,9 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
         </Alert>
       ) : null}
 
-      {noEvents ? (
+      {cohortsOpen ? (
+        <CohortsSection role={role} />
+      ) : noEvents ? (
         <EmptyState
           icon={Activity}
           title="No events to analyse yet"
@@ -239,6 +260,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
               <div className="ml-auto flex flex-wrap items-center gap-2">
                 {ui.ChartOptionsControl ? (
                   <ui.ChartOptionsControl
+                    query={query}
                     chartType={chartType!}
                     options={url.options}
                     onChange={(options) => update({ options })}
@@ -261,6 +283,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
               workspaceSlug={workspaceSlug}
               role={role}
               height={360}
+              drillDown
             />
             <p className="text-xs text-muted-foreground">
               Dates are UTC days. Numbers come from the workspace’s current marts (the last
@@ -277,7 +300,7 @@ export function InsightsPage({ workspaceSlug, role }: SectionProps) {
           </section>
         </div>
       )}
-      <SavedInsightsList role={role} currentId={savedId} />
+      {cohortsOpen ? null : <SavedInsightsList role={role} currentId={savedId} />}
       <ShortcutsDialog open={shortcutsOpen} onOpenChange={setShortcutsOpen} />
     </div>
   );

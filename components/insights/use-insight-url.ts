@@ -4,6 +4,7 @@
 import * as React from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type { InsightQuery } from '@/server/insights/insight-service';
+import { COHORT_URL_PARAMS } from './cohorts/use-cohort-url';
 import { QUERY_SCHEMAS } from './kinds';
 import type { ChartOptions } from './kinds/types';
 import { CHART_PARAM, decodeQuery, QUERY_PARAM, withQuery, type DecodedQuery } from './query-url';
@@ -37,6 +38,8 @@ export function useInsightUrl(): InsightUrlState {
       const next = withQuery(params, query, type);
       if (opts?.relativeTo === 'previous') next.set(RELATIVE_PARAM, 'previous');
       else next.delete(RELATIVE_PARAM);
+      // Editing an insight leaves the Cohorts section.
+      for (const p of COHORT_URL_PARAMS) next.delete(p);
       router.replace(`${pathname}?${next.toString()}`, { scroll: false });
     },
     [params, pathname, router],

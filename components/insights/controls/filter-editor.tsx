@@ -32,6 +32,7 @@ export function FilterEditor<F extends PropertyFilter | CohortFilterLike>({
   testIdPrefix = 'filter',
   compact = false,
   allowCohorts = false,
+  sources,
 }: {
   filters: readonly F[];
   onChange: (next: F[]) => void;
@@ -43,6 +44,8 @@ export function FilterEditor<F extends PropertyFilter | CohortFilterLike>({
   compact?: boolean;
   /** Offer "in cohort" filters (whole-insight filters of kinds whose schema takes them). */
   allowCohorts?: boolean;
+  /** Only these kinds of property (cohort event conditions: no user properties). */
+  sources?: readonly PropertyRef['source'][];
 }) {
   const [picking, setPicking] = React.useState(false);
   const properties = useEventProperties(events);
@@ -95,6 +98,7 @@ export function FilterEditor<F extends PropertyFilter | CohortFilterLike>({
             onChange={(next) => set(i, next)}
             onRemove={() => remove(i)}
             testId={`${testIdPrefix}-${i}`}
+            sources={sources}
           />
         ),
       )}
@@ -105,6 +109,7 @@ export function FilterEditor<F extends PropertyFilter | CohortFilterLike>({
           events={events}
           placeholder="Filter by…"
           className="w-full"
+          sources={sources}
           data-testid={`${testIdPrefix}-new-property`}
         />
       ) : (
@@ -147,20 +152,25 @@ function RemoveButton({ label, onClick }: { label: string; onClick: () => void }
   );
 }
 
-function FilterRow({
+/** One "property · operator · value" row (also a cohort's user-property condition). */
+export function FilterRow({
   filter,
   events,
   examples,
   onChange,
   onRemove,
   testId,
+  sources,
+  removeLabel = 'Remove filter',
 }: {
   filter: PropertyFilter;
   events: readonly string[];
   examples: string[];
   onChange: (f: PropertyFilter) => void;
-  onRemove: () => void;
+  onRemove?: () => void;
   testId: string;
+  sources?: readonly PropertyRef['source'][];
+  removeLabel?: string;
 }) {
   const [text, setText] = useDraft(valueToText(filter.value));
   const listId = React.useId();
@@ -185,9 +195,10 @@ function FilterRow({
           onChange={(property) => onChange({ ...filter, property })}
           events={events}
           className="flex-1"
+          sources={sources}
           data-testid={`${testId}-property`}
         />
-        <RemoveButton label="Remove filter" onClick={onRemove} />
+        {onRemove ? <RemoveButton label={removeLabel} onClick={onRemove} /> : null}
       </div>
       <div className="flex items-center gap-1">
         <Select

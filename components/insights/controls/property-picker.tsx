@@ -76,18 +76,22 @@ export function PropertyPicker({
   events,
   placeholder = 'Select a property',
   className,
+  sources,
   'data-testid': testId,
 }: {
   value: PropertyRef | undefined;
   onChange: (ref: PropertyRef) => void;
   /** Events whose JSON property keys are offered. */
   events: readonly string[];
+  /** Only these kinds of property (e.g. cohorts: user properties apart from event ones). */
+  sources?: readonly PropertyRef['source'][];
   placeholder?: string;
   className?: string;
   'data-testid'?: string;
 }) {
   const [open, setOpen] = React.useState(false);
-  const properties = useEventProperties(events);
+  const offers = (source: PropertyRef['source']) => !sources || sources.includes(source);
+  const properties = useEventProperties(offers('event_property') ? events : []);
   const Icon = value ? SOURCE_ICON[value.source] : Braces;
   const pick = (ref: PropertyRef) => {
     onChange(ref);
@@ -143,14 +147,18 @@ export function PropertyPicker({
                 )}
               </CommandGroup>
             ) : null}
-            <CommandGroup heading="Event columns">
-              {EVENT_COLUMNS.filter((c) => c !== 'event_name').map((name) =>
-                item({ source: 'event', name }),
-              )}
-            </CommandGroup>
-            <CommandGroup heading="User properties (current)">
-              {USER_COLUMNS.map((name) => item({ source: 'user', name }))}
-            </CommandGroup>
+            {offers('event') ? (
+              <CommandGroup heading="Event columns">
+                {EVENT_COLUMNS.filter((c) => c !== 'event_name').map((name) =>
+                  item({ source: 'event', name }),
+                )}
+              </CommandGroup>
+            ) : null}
+            {offers('user') ? (
+              <CommandGroup heading="User properties (current)">
+                {USER_COLUMNS.map((name) => item({ source: 'user', name }))}
+              </CommandGroup>
+            ) : null}
           </CommandList>
         </Command>
       </PopoverContent>

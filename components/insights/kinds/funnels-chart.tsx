@@ -1,19 +1,23 @@
 'use client';
-// Funnels drawn as steps (bars of conversion with the drop-off shaded, relative to the first or
-// the previous step; grouped bars per breakdown value), time to convert (median time from the
-// previous step) or a table.
+// Funnels drawn by view: steps (bars of conversion with the drop-off shaded, relative to the
+// first or the previous step; grouped bars per breakdown value; click a step to list its users),
+// time to convert (a histogram of converters' durations between two steps, with median and mean)
+// and conversion over time (entered / converted bars and the rate line); or as a table.
 import * as React from 'react';
 import {
   Bar,
   BarChart,
   CartesianGrid,
+  ComposedChart,
   LabelList,
+  Line,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
-import { ArrowDownRight, Clock } from 'lucide-react';
+import { ArrowDownRight, Clock, UsersRound } from 'lucide-react';
 import {
   Table,
   TableBody,
@@ -34,9 +38,19 @@ import {
   useHiddenSeries,
   type ChartTooltipProps,
 } from '../chart-parts';
-import { formatCount, formatDuration, formatPercent } from '../format';
+import { describeBucket, formatBucket } from '../dates';
+import { cn } from '@/lib/utils';
+import { formatCompact, formatCount, formatDuration, formatPercent } from '../format';
 import type { ChartProps } from './types';
-import { conversionOf, funnelGroups, overallConversion, type RelativeTo } from './funnels-data';
+import {
+  conversionOf,
+  funnelGroups,
+  histogramRows,
+  overallConversion,
+  overTimeRows,
+  type RelativeTo,
+} from './funnels-data';
+import { FunnelUsersSheet, type FunnelOutcome } from './funnel-users-sheet';
 
 const stepName = (query: FunnelsQuery, i: number) =>
   query.steps[i]?.label ?? query.steps[i]?.event ?? `Step ${i + 1}`;
@@ -48,11 +62,51 @@ export function FunnelsChart({
   chartType,
   options,
   height = 320,
+  drillDown = false,
 }: ChartProps<FunnelsQuery, FunnelsResult>) {
   const relativeTo: RelativeTo = options?.relativeTo ?? 'first';
-  if (chartType === 'table') return <FunnelsTable query={query} result={result} />;
-  if (chartType === 'time') return <TimeToConvert query={query} result={result} height={height} />;
-  return <FunnelSteps query={query} result={result} relativeTo={relativeTo} height={height} />;
+  const [picked, setPicked] = React.useState<{ step: number; outcome: FunnelOutcome } | null>(null);
+  // A result of another view (placeholder data while the new view runs) is drawn as its own view.
+  const view = result.view ?? 'steps';
+  if (view === 'time_to_convert')
+    return chartType === 'table' ? (
+      <HistogramTable result={result} />
+    ) : (
+      <TimeToConvertHistogram query={query} result={result} height={height} />
+    );
+  if (view === 'trends')
+    return chartType === 'table' ? (
+      <OverTimeTable query={query} result={result} />
+    ) : (
+      <ConversionOverTime query={query} result={result} height={height} />
+    );
+  const onStep = drillDown
+    ? (step: number) => setPicked({ step, outcome: step === 0 ? 'converted' : 'dropped' })
+    : undefined;
+  return (
+    <>
+      {chartType === 'table' ? (
+        <FunnelsTable query={query} result={result} />
+      ) : (
+        <FunnelSteps
+          query={query}
+          result={result}
+          relativeTo={relativeTo}
+          height={height}
+          onStep={onStep}
+        />
+      )}
+      {drillDown ? (
+        <FunnelUsersSheet
+          query={query}
+          step={picked?.step ?? null}
+          outcome={picked?.outcome ?? 'dropped'}
+          onOutcomeChange={(outcome) => setPicked((p) => (p ? { ...p, outcome } : p))}
+          onClose={() => setPicked(null)}
+        />
+      ) : null}
+    </>
+  );
 }
 
 function StepTick({
@@ -85,11 +139,14 @@ function FunnelSteps({
   result,
   relativeTo,
   height,
+  onStep,
 }: {
   query: FunnelsQuery;
   result: FunnelsResult;
   relativeTo: RelativeTo;
   height: number;
+  /** Click on a step (its bars or its card): list its users. */
+  onStep?: (step: number) => void;
 }) {
   const groups = funnelGroups(result);
   const single = result.breakdowns.length === 0;
@@ -114,6 +171,15 @@ function FunnelSteps({
             margin={{ top: 22, right: 12, bottom: 0, left: 0 }}
             barCategoryGap={single ? '28%' : '16%'}
             barGap={2}
+            onClick={
+              onStep
+                ? (state: { activeTooltipIndex?: number | string | null }) => {
+                    const i = Number(state?.activeTooltipIndex);
+                    if (Number.isInteger(i) && i >= 0) onStep(i);
+                  }
+                : undefined
+            }
+            style={onStep ? { cursor: 'pointer' } : undefined}
           >
             <CartesianGrid vertical={false} stroke={GRID_STROKE} strokeDasharray="3 3" />
             <XAxis
@@ -180,7 +246,7 @@ function FunnelSteps({
         </ResponsiveContainer>
       </div>
       {single ? (
-        <StepSummary query={query} steps={result.steps} relativeTo={relativeTo} />
+        <StepSummary query={query} steps={result.steps} relativeTo={relativeTo} onStep={onStep} />
       ) : (
         <ChartLegend
           items={groups.map((g, i) => ({
@@ -193,6 +259,12 @@ function FunnelSteps({
           onToggle={toggle}
         />
       )}
+      {onStep ? (
+        <p className="flex items-center gap-1.5 text-xs text-muted-foreground">
+          <UsersRound className="size-3.5" aria-hidden />
+          Click a step to see who dropped off before it (or who converted).
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -231,10 +303,12 @@ function StepSummary({
   query,
   steps,
   relativeTo,
+  onStep,
 }: {
   query: FunnelsQuery;
   steps: FunnelStepResult[];
   relativeTo: RelativeTo;
+  onStep?: (step: number) => void;
 }) {
   return (
     <ol
@@ -244,9 +318,22 @@ function StepSummary({
       {steps.map((s) => (
         <li
           key={s.index}
-          className="grid grid-cols-1 gap-0.5 rounded-md border bg-muted/30 px-3 py-2 text-xs"
+          className={cn(
+            'relative grid grid-cols-1 gap-0.5 rounded-md border bg-muted/30 px-3 py-2 text-xs',
+            onStep &&
+              'cursor-pointer transition-colors focus-within:ring-[3px] focus-within:ring-ring/50 hover:border-primary/40 hover:bg-accent/50',
+          )}
           data-testid={`funnel-step-${s.index}`}
         >
+          {onStep ? (
+            <button
+              type="button"
+              className="absolute inset-0 cursor-pointer rounded-md outline-none"
+              aria-label={`Users of step ${s.index + 1}: ${stepName(query, s.index)}`}
+              onClick={() => onStep(s.index)}
+              data-testid={`funnel-step-${s.index}-users`}
+            />
+          ) : null}
           <span className="truncate text-muted-foreground">
             {s.index + 1}. {stepName(query, s.index)}
           </span>
@@ -284,7 +371,12 @@ function StepSummary({
   );
 }
 
-function TimeToConvert({
+function ViewMessage({ children }: { children: React.ReactNode }) {
+  return <p className="py-16 text-center text-sm text-muted-foreground">{children}</p>;
+}
+
+/** Converters' durations between two steps as a histogram, with the median and mean. */
+function TimeToConvertHistogram({
   query,
   result,
   height,
@@ -293,99 +385,331 @@ function TimeToConvert({
   result: FunnelsResult;
   height: number;
 }) {
-  const groups = funnelGroups(result);
-  const { hidden, toggle } = useHiddenSeries(groups.map((g) => g.key));
-  if (query.order === 'any')
-    return (
-      <p className="py-16 text-center text-sm text-muted-foreground">
-        Time to convert needs ordered steps: choose a sequential or strict order.
-      </p>
-    );
-  const visible = groups.map((g, i) => ({ ...g, i })).filter((g) => !hidden.has(g.key));
-  const data = query.steps.slice(1).map((_, j) => {
-    const k = j + 1;
-    const row: Record<string, number | null> = { step: k };
-    for (const g of visible) row[`t${g.i}`] = g.steps[k]?.medianSecondsFromPrevious ?? null;
-    return row;
-  });
+  const t = result.timeToConvert;
+  if (!t) return <ViewMessage>No time to convert in this result.</ViewMessage>;
+  const rows = histogramRows(t);
+  // The bin holding the median and the mean, to mark them on the axis.
+  const binOf = (secs: number | null) =>
+    secs === null
+      ? undefined
+      : rows.find((r, i) => secs < r.toSeconds || i === rows.length - 1)?.label;
+  const medianBin = binOf(t.medianSeconds);
+  const meanBin = binOf(t.averageSeconds);
   return (
     <div className="grid grid-cols-1 gap-3">
-      <p className="text-xs text-muted-foreground">
-        Median time from the previous step, among users who converted.
-      </p>
-      <div style={{ height: height - 24 }} className="w-full" data-testid="funnel-time-plot">
+      <div
+        className="flex flex-wrap items-baseline gap-x-6 gap-y-1 text-xs text-muted-foreground"
+        data-testid="funnel-ttc-summary"
+      >
+        <span>
+          {stepName(query, t.fromStep)} → {stepName(query, t.toStep)}
+        </span>
+        <span>
+          <span className="text-base font-semibold text-foreground tabular-nums">
+            {formatCount(t.users)}
+          </span>{' '}
+          converted
+        </span>
+        <span data-testid="funnel-ttc-median">
+          Median{' '}
+          <span className="text-base font-semibold text-foreground tabular-nums">
+            {formatDuration(t.medianSeconds)}
+          </span>
+        </span>
+        <span data-testid="funnel-ttc-mean">
+          Mean{' '}
+          <span className="text-base font-semibold text-foreground tabular-nums">
+            {formatDuration(t.averageSeconds)}
+          </span>
+        </span>
+      </div>
+      <div style={{ height: height - 28 }} className="w-full" data-testid="funnel-ttc-plot">
         <ResponsiveContainer width="100%" height="100%" minWidth={0}>
-          <BarChart data={data} margin={{ top: 22, right: 12, bottom: 0, left: 0 }} barGap={2}>
+          <BarChart data={rows} margin={{ top: 22, right: 12, bottom: 0, left: 0 }} barGap={0}>
             <CartesianGrid vertical={false} stroke={GRID_STROKE} strokeDasharray="3 3" />
             <XAxis
-              dataKey="step"
-              tick={(p: {
-                x?: number | string;
-                y?: number | string;
-                payload?: { value: number };
-              }) => <StepTick {...p} query={query} />}
-              height={40}
-              axisLine={false}
-              tickLine={false}
-              interval={0}
-            />
-            <YAxis
-              tickFormatter={(v: number) => formatDuration(v)}
+              dataKey="label"
               tick={AXIS_TICK}
               axisLine={false}
               tickLine={false}
-              width={56}
+              interval="preserveStartEnd"
+              minTickGap={16}
+            />
+            <YAxis
+              allowDecimals={false}
+              tickFormatter={(v: number) => formatCompact(v)}
+              tick={AXIS_TICK}
+              axisLine={false}
+              tickLine={false}
+              width={44}
             />
             <Tooltip
               cursor={CURSOR_FILL}
               isAnimationActive={false}
-              content={(p: ChartTooltipProps) =>
-                p.active && typeof p.label === 'number' ? (
+              content={(p: ChartTooltipProps) => {
+                const row = p.active ? rows.find((r) => r.label === p.label) : undefined;
+                return row ? (
                   <TooltipCard
-                    title={`${stepName(query, p.label - 1)} → ${stepName(query, p.label)}`}
-                    rows={visible.map((g) => ({
-                      key: g.key,
-                      label: g.label,
-                      color: groupColor(g.key, g.i),
-                      value: formatDuration(g.steps[p.label as number]?.medianSecondsFromPrevious),
-                    }))}
+                    title={`Converted in ${row.label}`}
+                    rows={[
+                      {
+                        key: 'users',
+                        label: 'Users',
+                        color: colorAt(0),
+                        value: formatCount(row.users),
+                        detail: t.users ? formatPercent(row.users / t.users) : undefined,
+                      },
+                    ]}
                   />
-                ) : null
-              }
+                ) : null;
+              }}
             />
-            {visible.map((g) => (
-              <Bar
-                key={g.key}
-                dataKey={`t${g.i}`}
-                fill={groupColor(g.key, g.i)}
-                radius={[3, 3, 0, 0]}
-                isAnimationActive={false}
-              >
-                {groups.length === 1 ? (
-                  <LabelList
-                    dataKey={`t${g.i}`}
-                    position="top"
-                    formatter={(v: unknown) => formatDuration(v as number | null)}
-                    fontSize={12}
-                    fill="var(--foreground)"
-                  />
-                ) : null}
-              </Bar>
-            ))}
+            {medianBin !== undefined ? (
+              <ReferenceLine
+                x={medianBin}
+                stroke="var(--foreground)"
+                strokeDasharray="4 3"
+                label={{
+                  value: `median ${formatDuration(t.medianSeconds)}`,
+                  position: 'top',
+                  fontSize: 11,
+                  fill: 'var(--foreground)',
+                }}
+              />
+            ) : null}
+            {meanBin !== undefined && meanBin !== medianBin ? (
+              <ReferenceLine
+                x={meanBin}
+                stroke="var(--muted-foreground)"
+                strokeDasharray="2 3"
+                label={{
+                  value: `mean ${formatDuration(t.averageSeconds)}`,
+                  position: 'insideTopRight',
+                  fontSize: 11,
+                  fill: 'var(--muted-foreground)',
+                }}
+              />
+            ) : null}
+            <Bar
+              dataKey="users"
+              fill={colorAt(0)}
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
-      {groups.length > 1 ? (
-        <ChartLegend
-          items={groups.map((g, i) => ({
-            key: g.key,
-            label: g.label,
-            color: groupColor(g.key, i),
-          }))}
-          hidden={hidden}
-          onToggle={toggle}
-        />
-      ) : null}
+    </div>
+  );
+}
+
+const OVER_TIME_COLORS = { entered: colorAt(0), converted: colorAt(1), rate: colorAt(2) };
+
+/** Attempts per interval: entered and converted (bars, left axis), the rate (line, right, %). */
+function ConversionOverTime({
+  query,
+  result,
+  height,
+}: {
+  query: FunnelsQuery;
+  result: FunnelsResult;
+  height: number;
+}) {
+  const rows = overTimeRows(result.overTime);
+  const { hidden, toggle } = useHiddenSeries(['entered', 'converted', 'rate']);
+  const interval = query.trendsInterval;
+  const entered = rows.reduce((a, r) => a + r.entered, 0);
+  const converted = rows.reduce((a, r) => a + r.converted, 0);
+  return (
+    <div className="grid grid-cols-1 gap-3">
+      <div style={{ height }} className="w-full" data-testid="funnel-over-time-plot">
+        <ResponsiveContainer width="100%" height="100%" minWidth={0}>
+          <ComposedChart data={rows} margin={{ top: 12, right: 4, bottom: 0, left: 0 }} barGap={1}>
+            <CartesianGrid vertical={false} stroke={GRID_STROKE} strokeDasharray="3 3" />
+            <XAxis
+              dataKey="bucket"
+              tickFormatter={(v: string) => formatBucket(v, interval)}
+              tick={AXIS_TICK}
+              axisLine={false}
+              tickLine={false}
+              minTickGap={24}
+            />
+            <YAxis
+              yAxisId="users"
+              allowDecimals={false}
+              tickFormatter={(v: number) => formatCompact(v)}
+              tick={AXIS_TICK}
+              axisLine={false}
+              tickLine={false}
+              width={44}
+            />
+            <YAxis
+              yAxisId="rate"
+              orientation="right"
+              domain={[0, 1]}
+              ticks={[0, 0.25, 0.5, 0.75, 1]}
+              tickFormatter={(v: number) => formatPercent(v)}
+              tick={AXIS_TICK}
+              axisLine={false}
+              tickLine={false}
+              width={44}
+            />
+            <Tooltip
+              cursor={CURSOR_FILL}
+              isAnimationActive={false}
+              content={(p: ChartTooltipProps) => {
+                const row = p.active ? rows.find((r) => r.bucket === p.label) : undefined;
+                return row ? (
+                  <TooltipCard
+                    title={describeBucket(row.bucket, interval)}
+                    rows={[
+                      {
+                        key: 'entered',
+                        label: 'Entered',
+                        color: OVER_TIME_COLORS.entered,
+                        value: formatCount(row.entered),
+                      },
+                      {
+                        key: 'converted',
+                        label: 'Converted',
+                        color: OVER_TIME_COLORS.converted,
+                        value: formatCount(row.converted),
+                      },
+                      {
+                        key: 'rate',
+                        label: 'Conversion',
+                        color: OVER_TIME_COLORS.rate,
+                        value: formatPercent(row.rate),
+                      },
+                    ]}
+                  />
+                ) : null;
+              }}
+            />
+            {hidden.has('entered') ? null : (
+              <Bar
+                yAxisId="users"
+                dataKey="entered"
+                fill={OVER_TIME_COLORS.entered}
+                fillOpacity={0.35}
+                radius={[2, 2, 0, 0]}
+                isAnimationActive={false}
+              />
+            )}
+            {hidden.has('converted') ? null : (
+              <Bar
+                yAxisId="users"
+                dataKey="converted"
+                fill={OVER_TIME_COLORS.converted}
+                radius={[2, 2, 0, 0]}
+                isAnimationActive={false}
+              />
+            )}
+            {hidden.has('rate') ? null : (
+              <Line
+                yAxisId="rate"
+                dataKey="rate"
+                type="monotone"
+                stroke={OVER_TIME_COLORS.rate}
+                strokeWidth={2}
+                dot={rows.length <= 31 ? { r: 2.5 } : false}
+                isAnimationActive={false}
+              />
+            )}
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartLegend
+        items={[
+          {
+            key: 'entered',
+            label: 'Entered the funnel',
+            color: OVER_TIME_COLORS.entered,
+            value: formatCount(entered),
+          },
+          {
+            key: 'converted',
+            label: 'Converted',
+            color: OVER_TIME_COLORS.converted,
+            value: formatCount(converted),
+          },
+          {
+            key: 'rate',
+            label: 'Conversion rate',
+            color: OVER_TIME_COLORS.rate,
+            value: formatPercent(entered ? converted / entered : 0),
+          },
+        ]}
+        hidden={hidden}
+        onToggle={toggle}
+      />
+    </div>
+  );
+}
+
+function HistogramTable({ result }: { result: FunnelsResult }) {
+  const rows = histogramRows(result.timeToConvert);
+  const total = result.timeToConvert?.users ?? 0;
+  return (
+    <div className="max-h-[420px] overflow-auto rounded-md border" data-testid="funnel-table">
+      <Table>
+        <TableHeader className="sticky top-0 z-10 bg-card">
+          <TableRow>
+            <TableHead>Time to convert</TableHead>
+            <TableHead className="text-right">Users</TableHead>
+            <TableHead className="text-right">Share</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((r) => (
+            <TableRow key={r.i}>
+              <TableCell className="tabular-nums">{r.label}</TableCell>
+              <TableCell className="text-right font-medium tabular-nums">
+                {formatCount(r.users)}
+              </TableCell>
+              <TableCell className="text-right tabular-nums">
+                {total ? formatPercent(r.users / total) : '—'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+function OverTimeTable({ query, result }: { query: FunnelsQuery; result: FunnelsResult }) {
+  const rows = overTimeRows(result.overTime);
+  return (
+    <div className="max-h-[420px] overflow-auto rounded-md border" data-testid="funnel-table">
+      <Table>
+        <TableHeader className="sticky top-0 z-10 bg-card">
+          <TableRow>
+            <TableHead>
+              {query.trendsInterval === 'day'
+                ? 'Day'
+                : query.trendsInterval === 'week'
+                  ? 'Week'
+                  : 'Month'}
+            </TableHead>
+            <TableHead className="text-right">Entered</TableHead>
+            <TableHead className="text-right">Converted</TableHead>
+            <TableHead className="text-right">Conversion</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((r) => (
+            <TableRow key={r.bucket}>
+              <TableCell>{describeBucket(r.bucket, query.trendsInterval)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatCount(r.entered)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatCount(r.converted)}</TableCell>
+              <TableCell className="text-right font-medium tabular-nums">
+                {r.entered ? formatPercent(r.rate) : '—'}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     </div>
   );
 }

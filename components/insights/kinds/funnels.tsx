@@ -1,13 +1,14 @@
 'use client';
 // Funnels: ordered steps with per-step filters; order (sequential, strict, any), conversion
-// window, exclusion steps, filters for every step, breakdown by the first step's property.
+// window, exclusion steps, filters for every step, breakdown by the first step's property or a
+// cohort. Three views (the query's `view`, so the URL keeps it): steps, time to convert (a
+// histogram between two steps) and conversion over time (per day/week/month).
 import * as React from 'react';
 import {
   ArrowDown,
   ArrowUp,
   Ban,
   ChartColumnBig,
-  Clock,
   Filter,
   Plus,
   Table2,
@@ -32,7 +33,12 @@ import { useDraft } from '../controls/use-draft';
 import { Segmented } from '../controls/segmented';
 import { lastDays } from '../dates';
 import { FunnelsChart } from './funnels-chart';
-import { funnelsCsv } from './funnels-data';
+import {
+  funnelIsEmpty,
+  funnelsViewCsv,
+  normalizeFunnelQuery,
+  timeToConvertSteps,
+} from './funnels-data';
 import type { EditorProps, InsightKindUI } from './types';
 
 type Step = FunnelsQuery['steps'][number];
@@ -273,7 +279,8 @@ function WindowControl({ query, onChange }: EditorProps<FunnelsQuery>) {
   );
 }
 
-function FunnelsEditor({ query, onChange }: EditorProps<FunnelsQuery>) {
+function FunnelsEditor({ query, onChange: change }: EditorProps<FunnelsQuery>) {
+  const onChange = (next: FunnelsQuery) => change(normalizeFunnelQuery(next));
   const events = query.steps.map((s) => s.event);
   const n = query.steps.length;
   const move = (i: number, delta: -1 | 1) => {
@@ -437,26 +444,185 @@ function FunnelsEditor({ query, onChange }: EditorProps<FunnelsQuery>) {
 
       <EditorSection
         title="Breakdown"
-        hint={query.breakdown ? 'Read from each user’s first step event.' : undefined}
+        testId="funnel-breakdown"
+        hint={
+          query.view !== 'steps'
+            ? 'Breakdowns apply to the Steps view: switch to Steps above the chart to break the funnel down.'
+            : query.breakdown && 'property' in query.breakdown
+              ? 'Read from each user’s first step event.'
+              : undefined
+        }
       >
-        <BreakdownPicker
-          value={query.breakdown}
-          onChange={(breakdown) => onChange({ ...query, breakdown })}
-          events={events.slice(0, 1)}
-        />
+        {query.view === 'steps' ? (
+          <BreakdownPicker
+            value={query.breakdown}
+            onChange={(breakdown) => onChange({ ...query, breakdown })}
+            events={events.slice(0, 1)}
+            allowCohorts
+          />
+        ) : null}
       </EditorSection>
     </div>
   );
 }
 
-function FunnelsToolbar({ query, onChange }: EditorProps<FunnelsQuery>) {
+const VIEWS: { value: FunnelsQuery['view']; label: string }[] = [
+  { value: 'steps', label: 'Steps' },
+  { value: 'time_to_convert', label: 'Time to convert' },
+  { value: 'trends', label: 'Conversion over time' },
+];
+const BINS = [5, 10, 20, 30, 60];
+
+function FunnelsToolbar({ query, onChange: change }: EditorProps<FunnelsQuery>) {
+  const onChange = (next: FunnelsQuery) => change(normalizeFunnelQuery(next));
+  const n = query.steps.length;
+  const { fromStep, toStep } = timeToConvertSteps(query);
+  const stepSelect = (
+    value: number,
+    set: (k: number) => void,
+    label: string,
+    allowed: (k: number) => boolean,
+    testId: string,
+  ) => (
+    <Select value={String(value)} onValueChange={(v) => set(Number(v))}>
+      <SelectTrigger
+        size="sm"
+        className="h-8 max-w-44 text-xs"
+        aria-label={label}
+        data-testid={testId}
+      >
+        <SelectValue />
+      </SelectTrigger>
+      <SelectContent>
+        {query.steps.map((s, k) => (
+          <SelectItem key={k} value={String(k)} disabled={!allowed(k)} className="text-xs">
+            {k + 1}. {s.label ?? s.event}
+          </SelectItem>
+        ))}
+      </SelectContent>
+    </Select>
+  );
   return (
-    <DateRangePicker
-      value={query.dateRange}
-      onChange={(dateRange) => onChange({ ...query, dateRange })}
-    />
+    <>
+      <DateRangePicker
+        value={query.dateRange}
+        onChange={(dateRange) => onChange({ ...query, dateRange })}
+      />
+      <Select
+        value={query.view}
+        onValueChange={(view) => {
+          const next = { ...query, view: view as FunnelsQuery['view'] };
+          // Time to convert needs ordered steps: switching to it makes an 'any' funnel sequential.
+          if (view === 'time_to_convert' && query.order === 'any') next.order = 'sequential';
+          onChange(next);
+        }}
+      >
+        <SelectTrigger
+          size="sm"
+          className="h-8 text-xs"
+          aria-label="Funnel view"
+          data-testid="funnel-view"
+        >
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {VIEWS.map((v) => (
+            <SelectItem
+              key={v.value}
+              value={v.value}
+              className="text-xs"
+              data-testid={`funnel-view-${v.value}`}
+            >
+              {v.label}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+      {query.view === 'time_to_convert' ? (
+        <div className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground">
+          from
+          {stepSelect(
+            fromStep,
+            (k) => onChange({ ...query, timeToConvert: { ...query.timeToConvert, fromStep: k } }),
+            'Time to convert from step',
+            (k) => k < toStep,
+            'funnel-ttc-from',
+          )}
+          to
+          {stepSelect(
+            toStep,
+            (k) =>
+              onChange({
+                ...query,
+                timeToConvert: { ...query.timeToConvert, toStep: k === n - 1 ? undefined : k },
+              }),
+            'Time to convert to step',
+            (k) => k > fromStep,
+            'funnel-ttc-to',
+          )}
+          <Select
+            value={String(query.timeToConvert.bins)}
+            onValueChange={(v) =>
+              onChange({ ...query, timeToConvert: { ...query.timeToConvert, bins: Number(v) } })
+            }
+          >
+            <SelectTrigger
+              size="sm"
+              className="h-8 text-xs"
+              aria-label="Histogram bins"
+              data-testid="funnel-ttc-bins"
+            >
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {[...new Set([...BINS, query.timeToConvert.bins])]
+                .sort((a, b) => a - b)
+                .map((b) => (
+                  <SelectItem key={b} value={String(b)} className="text-xs">
+                    {b} bins
+                  </SelectItem>
+                ))}
+            </SelectContent>
+          </Select>
+        </div>
+      ) : null}
+      {query.view === 'trends' ? (
+        <Select
+          value={query.trendsInterval}
+          onValueChange={(v) =>
+            onChange({ ...query, trendsInterval: v as FunnelsQuery['trendsInterval'] })
+          }
+        >
+          <SelectTrigger
+            size="sm"
+            className="h-8 w-28 text-xs"
+            aria-label="Interval"
+            data-testid="funnel-trends-interval"
+          >
+            <SelectValue />
+          </SelectTrigger>
+          <SelectContent>
+            <SelectItem value="day" className="text-xs">
+              Daily
+            </SelectItem>
+            <SelectItem value="week" className="text-xs">
+              Weekly
+            </SelectItem>
+            <SelectItem value="month" className="text-xs">
+              Monthly
+            </SelectItem>
+          </SelectContent>
+        </Select>
+      ) : null}
+    </>
   );
 }
+
+const VIEW_SUFFIX: Record<FunnelsQuery['view'], string> = {
+  steps: '',
+  time_to_convert: ' · time to convert',
+  trends: ' · conversion over time',
+};
 
 export const funnelsUI: InsightKindUI<FunnelsQuery, FunnelsResult> = {
   kind: 'funnels',
@@ -473,23 +639,26 @@ export const funnelsUI: InsightKindUI<FunnelsQuery, FunnelsResult> = {
       ],
       dateRange: lastDays(30, today),
     }),
+  // The view (steps, time to convert, over time) is part of the query; the chart type says
+  // whether it is drawn or listed.
   chartTypes: [
-    { value: 'funnel', label: 'Steps', icon: ChartColumnBig },
-    { value: 'time', label: 'Time to convert', icon: Clock },
+    { value: 'funnel', label: 'Chart', icon: ChartColumnBig },
     { value: 'table', label: 'Table', icon: Table2 },
   ],
   defaultChartType: 'funnel',
   describe: (q) =>
     q.steps.map((s) => s.label ?? s.event).join(' → ') +
-    (q.breakdown && 'property' in q.breakdown ? ` by ${q.breakdown.property.name}` : ''),
+    (q.breakdown && 'property' in q.breakdown ? ` by ${q.breakdown.property.name}` : '') +
+    (q.breakdown && 'cohort' in q.breakdown ? ' by cohort' : '') +
+    VIEW_SUFFIX[q.view],
   events: (q) => [...q.steps, ...q.exclusions].map((s) => s.event),
-  isEmpty: (r) => (r.steps[0]?.users ?? 0) === 0,
-  csv: funnelsCsv,
+  isEmpty: funnelIsEmpty,
+  csv: funnelsViewCsv,
   Editor: FunnelsEditor,
   Toolbar: FunnelsToolbar,
   Chart: FunnelsChart,
-  ChartOptionsControl: ({ chartType, options, onChange }) =>
-    chartType === 'funnel' ? (
+  ChartOptionsControl: ({ query, chartType, options, onChange }) =>
+    chartType === 'funnel' && query.view === 'steps' ? (
       <Segmented
         label="Conversion relative to"
         value={options.relativeTo ?? 'first'}

@@ -1,5 +1,6 @@
 // The insight types the page offers, in tab order. A type the server runs gets its UI here
-// (one file per type); types still being built show as "coming soon" tabs.
+// (one file per type); types still being built show as "coming soon" tabs. The Cohorts tab
+// opens the page's Cohorts section (../cohorts/), not an insight kind.
 import {
   Activity,
   Magnet,

@@ -281,6 +281,7 @@ function TrendsEditor({ query, onChange }: EditorProps<TrendsQuery>) {
           value={query.breakdown}
           onChange={(breakdown) => onChange({ ...query, breakdown })}
           events={events}
+          allowCohorts
         />
       </EditorSection>
     </div>

@@ -31,6 +31,8 @@ export interface ChartProps<Q, R> {
   options?: ChartOptions;
   /** Plot height in pixels (the card's body); tiles pass a smaller one. */
   height?: number;
+  /** Offer drill-downs (funnels: click a step to list its users); the Insights page only. */
+  drillDown?: boolean;
 }
 
 export interface EditorProps<Q> {
@@ -63,6 +65,7 @@ export interface InsightKindUI<Q extends InsightQuery = InsightQuery, R = Insigh
   Chart: React.ComponentType<ChartProps<Q, R>>;
   /** Controls for display options next to the chart type (e.g. funnels: relative to…). */
   ChartOptionsControl?: React.ComponentType<{
+    query: Q;
     chartType: string;
     options: ChartOptions;
     onChange: (next: ChartOptions) => void;
