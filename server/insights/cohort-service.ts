@@ -17,6 +17,7 @@ import {
 import { duckdbDialect, trinoDialect } from './dialect';
 import type { ResolvedCohort } from './insight-filters';
 import { bucketStarts } from './trends';
+import { assertEventsExist } from './registry-check';
 
 const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
 
@@ -265,20 +266,8 @@ export class CohortService {
   }
 
   /** Every event a definition names exists in the workspace's registry (a precise error if not). */
-  private async checkEvents(workspaceId: string, def: CohortDefinition): Promise<void> {
-    const names = [...new Set(cohortEvents(def))];
-    if (!names.length) return;
-    const known = await this.o.prisma.eventDefinition.findMany({
-      where: { workspaceId, name: { in: names } },
-      select: { name: true },
-    });
-    const missing = names.filter((n) => !known.some((k) => k.name === n));
-    if (missing.length)
-      throw new AppError(
-        'BAD_REQUEST',
-        `No event named ${missing.map((n) => `"${n}"`).join(', ')} has been received in this workspace. Pick one from Data → Events.`,
-        { events: missing },
-      );
+  private checkEvents(workspaceId: string, def: CohortDefinition): Promise<void> {
+    return assertEventsExist(this.o.prisma, workspaceId, cohortEvents(def));
   }
 
   /** Runs a write; a duplicate name in the workspace is CONFLICT. */

@@ -30,6 +30,26 @@ describe('funnels on generated data (pglite)', () => {
     await ctx?.dispose();
   });
 
+  // Reference onboarding funnel, as (user_id, t0, t1, t2) per user entering: per user the first
+  // signed_up in range, then for each later step the earliest occurrence at or after the
+  // previous step's time and within 14 days of the first — nested correlated min() subqueries,
+  // no window functions, no CTE chain.
+  const ONBOARDING_TIMES = `
+    select s0.*, (select min(e.ts) from fact_events e
+                  where e.user_id = s0.user_id and e.event_name = 'project_created'
+                    and e.ts >= s0.t1 and e.ts <= s0.t0 + interval 14 day) as t2
+    from (
+      select f.*, (select min(e.ts) from fact_events e
+                   where e.user_id = f.user_id and e.event_name = 'onboarding_completed'
+                     and e.ts >= f.t0 and e.ts <= f.t0 + interval 14 day) as t1
+      from (
+        select user_id, min(ts) as t0 from fact_events
+        where event_name = 'signed_up' and user_id is not null
+          and ts >= timestamptz '2026-09-03 00:00:00+00' and ts < timestamptz '2026-10-18 00:00:00+00'
+        group by user_id
+      ) f
+    ) s0`;
+
   it('counts the onboarding funnel like a hand-written correlated query', async () => {
     const res = await run({
       steps: ONBOARDING.map((event) => ({ event })),
@@ -37,27 +57,7 @@ describe('funnels on generated data (pglite)', () => {
       dateRange: window,
     });
     expect(res.kind).toBe('funnels');
-    // Reference: per user the first signed_up in range, then for each later step the earliest
-    // occurrence at or after the previous step's time and within 14 days of the first — nested
-    // correlated min() subqueries, no window functions, no CTE chain.
-    const [ref] = await sql(
-      `select count(*), count(t1), count(t2) from (
-         select s1.*, (select min(e.ts) from fact_events e
-                       where e.user_id = s1.user_id and e.event_name = 'project_created'
-                         and e.ts >= s1.t1 and e.ts <= s1.t0 + interval 14 day) as t2
-         from (
-           select s0.*, (select min(e.ts) from fact_events e
-                         where e.user_id = s0.user_id and e.event_name = 'onboarding_completed'
-                           and e.ts >= s0.t0 and e.ts <= s0.t0 + interval 14 day) as t1
-           from (
-             select user_id, min(ts) as t0 from fact_events
-             where event_name = 'signed_up' and user_id is not null
-               and ts >= timestamptz '2026-09-03 00:00:00+00' and ts < timestamptz '2026-10-18 00:00:00+00'
-             group by user_id
-           ) s0
-         ) s1
-       )`,
-    );
+    const [ref] = await sql(`select count(*), count(t1), count(t2) from (${ONBOARDING_TIMES})`);
     const expected = ref!.map(Number);
     expect(expected[0]).toBeGreaterThan(100);
     expect(users(res)).toEqual(expected);
@@ -190,23 +190,6 @@ describe('funnels on generated data (pglite)', () => {
     expect(excluded.slice(0, 2)).toEqual(seq.slice(0, 2));
     expect(excluded[2]).toBeLessThanOrEqual(seq[2]!);
   });
-
-  // The onboarding reference of the first test, as (user_id, t0, t1, t2) per user entering.
-  const ONBOARDING_TIMES = `
-    select s0.*, (select min(e.ts) from fact_events e
-                  where e.user_id = s0.user_id and e.event_name = 'project_created'
-                    and e.ts >= s0.t1 and e.ts <= s0.t0 + interval 14 day) as t2
-    from (
-      select f.*, (select min(e.ts) from fact_events e
-                   where e.user_id = f.user_id and e.event_name = 'onboarding_completed'
-                     and e.ts >= f.t0 and e.ts <= f.t0 + interval 14 day) as t1
-      from (
-        select user_id, min(ts) as t0 from fact_events
-        where event_name = 'signed_up' and user_id is not null
-          and ts >= timestamptz '2026-09-03 00:00:00+00' and ts < timestamptz '2026-10-18 00:00:00+00'
-        group by user_id
-      ) f
-    ) s0`;
 
   it('measures time to convert like the reference, in bins that hold every converter', async () => {
     const res = await run({

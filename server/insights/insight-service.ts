@@ -26,6 +26,7 @@ import { pathsKind, ZPathsQuery, type PathsResult } from './paths';
 import { retentionKind, ZRetentionQuery, type RetentionResult } from './retention';
 import { stickinessKind, ZStickinessQuery, type StickinessResult } from './stickiness';
 import { trendsKind, ZTrendsQuery, type TrendsResult } from './trends';
+import { assertEventsExist } from './registry-check';
 
 // A new insight type adds its schema to ZInsightQuery, its result to InsightResult and its
 // descriptor to KINDS.
@@ -220,18 +221,8 @@ export class InsightService {
   }
 
   /** Every event the query names exists in the workspace's registry (a precise error if not). */
-  private async checkEvents(workspaceId: string, query: InsightQuery): Promise<void> {
-    const names = [...new Set(kindOf(query).events(query))];
-    const known = await this.o.prisma.eventDefinition.findMany({
-      where: { workspaceId, name: { in: names } },
-      select: { name: true },
-    });
-    const missing = names.filter((n) => !known.some((k) => k.name === n));
-    if (missing.length)
-      throw new AppError(
-        'BAD_REQUEST',
-        `No event named ${missing.map((n) => `"${n}"`).join(', ')} has been received in this workspace. Pick one from Data → Events.`,
-      );
+  private checkEvents(workspaceId: string, query: InsightQuery): Promise<void> {
+    return assertEventsExist(this.o.prisma, workspaceId, kindOf(query).events(query));
   }
 }
 
