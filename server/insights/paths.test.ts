@@ -7,10 +7,11 @@ const week = { from: '2026-10-05', to: '2026-10-11' };
 const placeholders = (sql: string) => (sql.match(/\?/g) ?? []).length;
 
 describe('compilePaths', () => {
-  // Protects the plan: one scan of the range, each user's first anchor found by aggregation and
-  // only its events from the anchor on kept, repeats collapsed by a lag pass, ONE ordered window
-  // pass numbering events and reading the next one (no self-join per step), one grouping-sets
-  // aggregation for nodes, drop-offs and links pruned to minUsers.
+  // Protects the plan: the anchor times by one aggregation whose scan reads only the anchor's
+  // events (name pushed into the scan); tier 1 orders by time only the events within 3 days of
+  // the anchor (no event_id), tier 2 all events of the users tier 1 did not settle, and only
+  // users with a timestamp tie reach the exact (ts, event_id) passes; one grouping-sets
+  // aggregation over the three disjoint sets of paths for nodes, drop-offs and links.
   it('compiles paths after a start event for DuckDB', () => {
     const { sql, params } = compilePaths(
       parse({
@@ -26,46 +27,129 @@ describe('compilePaths', () => {
       duckdbDialect,
     );
     expect(sql).toMatchInlineSnapshot(`
-      "with r as (
-        select e.user_id, e.event_id, e.ts, e.event_name, coalesce(e.event_name = $1 and cast(e.platform as varchar) = $2, false) as a
+      "with f as (
+        select e.user_id, min(epoch_us(e.ts)) as t0
         from fact_events as e
         where e.user_id is not null
-          and e.ts >= cast($3 as timestamp with time zone)
-          and e.ts < cast($4 as timestamp with time zone)
+          and list_contains([$1], e.event_name)
+          and e.ts >= cast($2 as timestamp with time zone)
+          and e.ts < cast($3 as timestamp with time zone)
+          and cast(e.platform as varchar) = $4
           and e.event_name not in ($5)
+        group by e.user_id
       ),
-      f as (
-        select user_id, min(ts) as t0 from r where a group by user_id
+      r1 as (
+        select e.user_id, epoch_us(e.ts) as t, e.event_name, coalesce(e.event_name = $6 and cast(e.platform as varchar) = $7, false) as a
+        from fact_events as e join f on f.user_id = e.user_id
+        where e.user_id is not null
+          and e.ts >= cast($8 as timestamp with time zone)
+          and e.ts < cast($9 as timestamp with time zone)
+          and e.event_name not in ($10)
+          and epoch_us(e.ts) >= f.t0
+          and epoch_us(e.ts) <= f.t0 + 259200000000
       ),
-      f0 as (
+      c1 as materialized (
+        select user_id, t, event_name, a,
+          lag(event_name) over (partition by user_id order by t) as prev_name,
+          lag(a) over (partition by user_id order by t) as prev_a,
+          lag(t) over (partition by user_id order by t) = t as tie
+        from r1
+      ),
+      s1 as (
+        select user_id, event_name,
+          row_number() over (partition by user_id order by t) as n,
+          count(*) over (partition by user_id order by t rows between unbounded preceding and unbounded following) as kept,
+          lead(event_name) over (partition by user_id order by t) as next_name
+        from c1
+        where prev_name is null or prev_name <> event_name or (a and not prev_a)
+      ),
+      u2 as materialized (
+        select f.user_id, f.t0 from f
+        join s1 on s1.user_id = f.user_id and s1.n = 1 and s1.kept < 4
+        where f.user_id not in (select user_id from c1 where tie)
+      ),
+      r2 as (
+        select e.user_id, epoch_us(e.ts) as t, e.event_name, coalesce(e.event_name = $11 and cast(e.platform as varchar) = $12, false) as a
+        from fact_events as e join u2 as f on f.user_id = e.user_id
+        where e.user_id is not null
+          and e.ts >= cast($13 as timestamp with time zone)
+          and e.ts < cast($14 as timestamp with time zone)
+          and e.event_name not in ($15)
+          and epoch_us(e.ts) >= f.t0
+      ),
+      c2 as materialized (
+        select user_id, t, event_name, a,
+          lag(event_name) over (partition by user_id order by t) as prev_name,
+          lag(a) over (partition by user_id order by t) as prev_a,
+          lag(t) over (partition by user_id order by t) = t as tie
+        from r2
+      ),
+      s2 as (
+        select user_id, event_name,
+          row_number() over (partition by user_id order by t) as n,
+          count(*) over (partition by user_id order by t rows between unbounded preceding and unbounded following) as kept,
+          lead(event_name) over (partition by user_id order by t) as next_name
+        from c2
+        where prev_name is null or prev_name <> event_name or (a and not prev_a)
+      ),
+      amb as materialized (
+        select user_id from c1 where tie
+        union
+        select user_id from c2 where tie
+      ),
+      u3 as materialized (
+        select f.user_id, f.t0 from f
+        where f.user_id in (select user_id from amb)
+      ),
+      xr as (
+        select e.user_id, e.event_id, e.ts, e.event_name, coalesce(e.event_name = $16 and cast(e.platform as varchar) = $17, false) as a
+        from fact_events as e join u3 as f on f.user_id = e.user_id
+        where e.user_id is not null
+          and e.ts >= cast($18 as timestamp with time zone)
+          and e.ts < cast($19 as timestamp with time zone)
+          and e.event_name not in ($20)
+      ),
+      xf as (
+        select user_id, min(ts) as t0 from xr where a group by user_id
+      ),
+      xf0 as (
         select r.user_id, f.t0, min(r.event_id) as e0
-        from r
-        join f on f.user_id = r.user_id and r.ts = f.t0
+        from xr as r
+        join xf as f on f.user_id = r.user_id and r.ts = f.t0
         where r.a
         group by r.user_id, f.t0
       ),
-      w as (
-        select r.* from r
-        join f0 on f0.user_id = r.user_id
+      xw as (
+        select r.* from xr as r
+        join xf0 as f0 on f0.user_id = r.user_id
         where r.ts > f0.t0 or (r.ts = f0.t0 and r.event_id >= f0.e0)
       ),
-      c as (
+      xc as (
         select user_id, event_id, ts, event_name, a,
           lag(event_name) over (partition by user_id order by ts, event_id) as prev_name,
           lag(a) over (partition by user_id order by ts, event_id) as prev_a
-        from w
+        from xw
       ),
-      s as (
+      xs as (
         select user_id, event_name,
           row_number() over (partition by user_id order by ts, event_id) as n,
           lead(event_name) over (partition by user_id order by ts, event_id) as next_name
-        from c
+        from xc
         where prev_name is null or prev_name <> event_name or (a and not prev_a)
       ),
-      p as (
+      xp as (
         select user_id, event_name, next_name, n as step
-        from s
+        from xs
         where n <= 4
+      ),
+      p as (
+        select user_id, event_name, next_name, n as step from s1
+        where n <= 4 and kept >= 4 and user_id not in (select user_id from amb)
+        union all
+        select user_id, event_name, next_name, n as step from s2
+        where n <= 4 and user_id not in (select user_id from amb)
+        union all
+        select user_id, event_name, next_name, step from xp
       )
       select grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when next_name is null and step < 4 then 1 end) as dropped
       from p
@@ -73,22 +157,35 @@ describe('compilePaths', () => {
       having grouping(next_name) = 1 or (next_name is not null and step < 4 and count(*) >= 5)
       order by node desc, step, users desc, event_name, next_event"
     `);
-    expect(sql).not.toMatch(/join fact_events/);
-    // One aggregation over the path rows, never a union re-reading them.
-    expect(sql).not.toContain('union');
-    expect(sql.match(/ over \(/g)).toHaveLength(4);
+    // event_id is read by the exact tier only (the tie fallback).
+    expect(sql.match(/event_id/g)?.length).toBeGreaterThan(0);
+    expect(sql.slice(0, sql.indexOf('xr as'))).not.toContain('event_id');
+    expect(sql).toContain('list_contains([$1], e.event_name)');
+    // A user is settled in the prefix with at least `depth` kept events.
+    expect(sql).toContain('s1.kept < 4');
+    expect(sql).toContain('kept >= 4');
     expect(params).toEqual([
       'signed_up',
-      'web',
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
+      'web',
       'page_viewed',
+      ...Array.from({ length: 3 }, () => [
+        'signed_up',
+        'web',
+        '2026-10-05T00:00:00.000Z',
+        '2026-10-12T00:00:00.000Z',
+        'page_viewed',
+      ]).flat(),
     ]);
   });
 
   // Protects the end anchor on Trino: steps counted back from the anchor (at step `depth`),
-  // numbered backwards in time from the anchor, drop-offs are paths starting at a step,
-  // placeholders positional; without collapsing there is no collapse pass.
+  // numbered backwards in time from the anchor, drop-offs are paths starting at a step, the
+  // prefix (the 3 days before the anchor) settles a user only with depth + 1 kept events (whether
+  // the path starts at its earliest one depends on the event before it), placeholders
+  // positional, plain CTEs and `in` (no DuckDB hints); without collapsing there is no collapse
+  // filter.
   it('compiles paths before an end event for Trino without collapsing', () => {
     const { sql, params } = compilePaths(
       parse({
@@ -103,41 +200,126 @@ describe('compilePaths', () => {
       trinoDialect,
     );
     expect(sql).toMatchInlineSnapshot(`
-      "with r as (
-        select e.user_id, e.event_id, e.ts, e.event_name, coalesce(e.event_name = ?, false) as a
+      "with f as (
+        select e.user_id, min(e.ts) as t0
         from fact_events as e left join dim_users as u on u.user_id = e.user_id
+        where e.user_id is not null
+          and e.event_name in (?)
+          and e.ts >= from_iso8601_timestamp(?)
+          and e.ts < from_iso8601_timestamp(?)
+          and cast(u.plan as varchar) is distinct from ?
+          and json_extract_scalar(e.properties, ?) is not null
+        group by e.user_id
+      ),
+      r1 as (
+        select e.user_id, e.ts as t, e.event_name, coalesce(e.event_name = ?, false) as a
+        from fact_events as e join f on f.user_id = e.user_id left join dim_users as u on u.user_id = e.user_id
+        where e.user_id is not null
+          and e.ts >= from_iso8601_timestamp(?)
+          and e.ts < from_iso8601_timestamp(?)
+          and cast(u.plan as varchar) is distinct from ?
+          and json_extract_scalar(e.properties, ?) is not null
+          and e.ts <= f.t0
+          and e.ts >= date_add('millisecond', -259200000, f.t0)
+      ),
+      c1 as (
+        select user_id, t, event_name, a,
+          lag(event_name) over (partition by user_id order by t) as prev_name,
+          lag(a) over (partition by user_id order by t) as prev_a,
+          lag(t) over (partition by user_id order by t) = t as tie
+        from r1
+      ),
+      s1 as (
+        select user_id, event_name,
+          row_number() over (partition by user_id order by t desc) as n,
+          count(*) over (partition by user_id order by t desc rows between unbounded preceding and unbounded following) as kept,
+          lag(event_name) over (partition by user_id order by t desc) as next_name,
+          lead(event_name) over (partition by user_id order by t desc) is null as is_first
+        from c1
+      ),
+      u2 as (
+        select f.user_id, f.t0 from f
+        join s1 on s1.user_id = f.user_id and s1.n = 1 and s1.kept < 6
+        where f.user_id not in (select user_id from c1 where tie)
+      ),
+      r2 as (
+        select e.user_id, e.ts as t, e.event_name, coalesce(e.event_name = ?, false) as a
+        from fact_events as e join u2 as f on f.user_id = e.user_id left join dim_users as u on u.user_id = e.user_id
+        where e.user_id is not null
+          and e.ts >= from_iso8601_timestamp(?)
+          and e.ts < from_iso8601_timestamp(?)
+          and cast(u.plan as varchar) is distinct from ?
+          and json_extract_scalar(e.properties, ?) is not null
+          and e.ts <= f.t0
+      ),
+      c2 as (
+        select user_id, t, event_name, a,
+          lag(event_name) over (partition by user_id order by t) as prev_name,
+          lag(a) over (partition by user_id order by t) as prev_a,
+          lag(t) over (partition by user_id order by t) = t as tie
+        from r2
+      ),
+      s2 as (
+        select user_id, event_name,
+          row_number() over (partition by user_id order by t desc) as n,
+          count(*) over (partition by user_id order by t desc rows between unbounded preceding and unbounded following) as kept,
+          lag(event_name) over (partition by user_id order by t desc) as next_name,
+          lead(event_name) over (partition by user_id order by t desc) is null as is_first
+        from c2
+      ),
+      amb as (
+        select user_id from c1 where tie
+        union
+        select user_id from c2 where tie
+      ),
+      u3 as (
+        select f.user_id, f.t0 from f
+        where f.user_id in (select user_id from amb)
+      ),
+      xr as (
+        select e.user_id, e.event_id, e.ts, e.event_name, coalesce(e.event_name = ?, false) as a
+        from fact_events as e join u3 as f on f.user_id = e.user_id left join dim_users as u on u.user_id = e.user_id
         where e.user_id is not null
           and e.ts >= from_iso8601_timestamp(?)
           and e.ts < from_iso8601_timestamp(?)
           and cast(u.plan as varchar) is distinct from ?
           and json_extract_scalar(e.properties, ?) is not null
       ),
-      f as (
-        select user_id, min(ts) as t0 from r where a group by user_id
+      xf as (
+        select user_id, min(ts) as t0 from xr where a group by user_id
       ),
-      f0 as (
+      xf0 as (
         select r.user_id, f.t0, min(r.event_id) as e0
-        from r
-        join f on f.user_id = r.user_id and r.ts = f.t0
+        from xr as r
+        join xf as f on f.user_id = r.user_id and r.ts = f.t0
         where r.a
         group by r.user_id, f.t0
       ),
-      w as (
-        select r.* from r
-        join f0 on f0.user_id = r.user_id
+      xw as (
+        select r.* from xr as r
+        join xf0 as f0 on f0.user_id = r.user_id
         where r.ts < f0.t0 or (r.ts = f0.t0 and r.event_id <= f0.e0)
       ),
-      s as (
+      xs as (
         select user_id, event_name,
           row_number() over (partition by user_id order by ts desc, event_id desc) as n,
           lag(event_name) over (partition by user_id order by ts desc, event_id desc) as next_name,
           lead(event_name) over (partition by user_id order by ts desc, event_id desc) is null as is_first
-        from w
+        from xw
+      ),
+      xp as (
+        select user_id, event_name, next_name, is_first, 6 - n as step
+        from xs
+        where n <= 5
       ),
       p as (
-        select user_id, event_name, next_name, is_first, 6 - n as step
-        from s
-        where n <= 5
+        select user_id, event_name, next_name, is_first, 6 - n as step from s1
+        where n <= 5 and kept >= 6 and user_id not in (select user_id from amb)
+        union all
+        select user_id, event_name, next_name, is_first, 6 - n as step from s2
+        where n <= 5 and user_id not in (select user_id from amb)
+        union all
+        select user_id, event_name, next_name, is_first, step from xp
       )
       select grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when is_first and step > 1 then 1 end) as dropped
       from p
@@ -145,22 +327,34 @@ describe('compilePaths', () => {
       having grouping(next_name) = 1 or (next_name is not null and step < 5 and count(*) >= 1)
       order by node desc, step, users desc, event_name, next_event"
     `);
-    expect(sql).not.toContain('prev_name');
+    expect(sql).not.toContain('prev_name <> event_name');
+    expect(sql).not.toContain('materialized');
+    expect(sql).not.toContain('list_contains');
     expect(sql).toContain('left join dim_users as u');
+    expect(sql).toContain('s1.kept < 6');
     expect(placeholders(sql)).toBe(params.length);
-    expect(params).toEqual([
-      'subscription_started',
+    const scanParams = (flag: boolean) => [
+      ...(flag ? ['subscription_started'] : []),
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
       'free',
       '$."k"',
+    ];
+    expect(params).toEqual([
+      'subscription_started',
+      ...scanParams(false),
+      ...scanParams(true),
+      ...scanParams(true),
+      ...scanParams(true),
     ]);
   });
 
-  // Protects the anchor-less path: each user's first events, no anchor aggregation.
+  // Protects the anchor-less path: the anchor time is each user's first event (an aggregation
+  // over all their events), no anchor flag, no anchor event in the exact tier.
   it('starts from each user first event without an anchor', () => {
     const { sql } = compilePaths(parse({ dateRange: week, depth: 3 }), duckdbDialect);
-    expect(sql).not.toContain('f0 as');
+    expect(sql).not.toContain('xf0 as');
+    expect(sql).not.toContain('list_contains');
     expect(sql).toContain('where n <= 3');
     expect(sql).toContain('true as a');
   });

@@ -1,10 +1,12 @@
 // Paths: the journeys users take after a start event, before an end event, or from their first
 // event in the range — for a Sankey chart. ZPathsQuery is the serialisable query object;
-// compilePaths turns it into one SQL statement (pure) built on one ordered window pass over the
-// range's events (row_number and lead over (user_id, ts, event_id); collapsing repeats adds a lag
-// pass before it), never a self-join per step — with an anchor, only the events of users who did
-// it, from (or up to) it, reach the window; shapePaths turns the rows into nodes, links and
-// per-step drop-offs.
+// compilePaths turns it into one SQL statement (pure) built on ordered window passes over few
+// events, never a self-join per step: each user's anchor time comes from one aggregation (its
+// scan reads only the anchor's events); the events within 3 days of it are ordered by time alone
+// (no event_id), which settles most users; the others' events from (up to) the anchor go through
+// the same passes; users with a timestamp tie — the only case where event_id matters — through
+// the exact (ts, event_id) passes. shapePaths turns the rows into nodes, links and per-step
+// drop-offs.
 //
 // Semantics:
 // - Events: the user's events in the date range (inclusive UTC days) that pass the insight's
@@ -80,80 +82,201 @@ export type PathsQueryInput = z.input<typeof ZPathsQuery>;
 
 const ASC = 'partition by user_id order by ts, event_id';
 const DESC = 'partition by user_id order by ts desc, event_id desc';
+/** How far from the anchor tier 1 looks (see compilePaths): at 10M events, 1 day leaves 23% of
+ * users to tier 2, 3 days 12% — fewest events ordered in all (2.6M vs 3.0M). */
+const PREFIX_MS = 3 * 86_400_000;
 
 /**
- * One statement. `r`: the range's events with an anchor flag `a`. With an anchor, `f`/`f0`:
- * each user's first anchor event (ts, event_id) by two small aggregations over the anchor's
- * events, and `w`: only the events of users with an anchor, from it on (start) or up to it
- * (end) — most events never reach the window pass. `c` (collapse only): the previous event's
- * name and flag. `s`: the kept events numbered `n` from the anchor (1 = the anchor; backwards
- * in time for an end anchor) with the next event in time; `p`: the first `depth` of them with
- * their step. Rows come from ONE aggregation over `p` with grouping sets: (node = 1, step,
- * event, null, users, dropped) per node and (node = 0, step, event, next_event, users, 0) per
- * link with at least minUsers users.
+ * One statement, in three tiers that each settle a disjoint set of users; none reads event_id
+ * (the costliest column to read and to sort on) but the last, which reads nothing when no user
+ * needs it. `f`: each user's anchor time `t0` (first anchor event, or first event without an
+ * anchor) by one aggregation whose scan only reads the anchor's events. Tier 1 (`r1`, `c1`,
+ * `s1`): the events within PREFIX_MS after (before, for an end anchor) `t0`, ordered by time,
+ * with the previous event's name and flag (collapse) and whether it shares its time (`tie`),
+ * then the kept events numbered from the anchor with their count. A user is settled there when
+ * the prefix holds at least `depth` kept events (`depth` + 1 for an end anchor: the earliest
+ * one's collapse and "path starts here" depend on the event before it). Tier 2 (`u2`, `r2`, `c2`,
+ * `s2`): the same over ALL the events from (up to) the anchor of the users tier 1 did not
+ * settle. Tier 3 (`amb`, `x…`): users with a timestamp tie in either tier — the only case where
+ * event_id could change the answer — go through the exact window passes ordered by
+ * (ts, event_id). `p`: the first `depth` steps of every user. Rows come from ONE aggregation
+ * over `p` with grouping sets: (node = 1, step, event, null, users, dropped) per node and
+ * (node = 0, step, event, next_event, users, 0) per link with at least minUsers users.
  */
 export function compilePaths(q: PathsQuery, dialect: SqlDialect): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`. Each fragment is built in text order.
   const params = new Params(dialect);
+  const depth = q.depth;
+  const t = dialect.timeKey('e.ts');
+  const side = (bound: string) => (q.end ? `${t} <= ${bound}` : `${t} >= ${bound}`);
+  const far = dialect.timeKeyPlus('f.t0', q.end ? -PREFIX_MS : PREFIX_MS);
+  // An end anchor's earliest event in the prefix may be a repeat of the one before it, and the
+  // path starts there only if there is none.
+  const enough = q.end ? depth + 1 : depth;
+  const anchor = q.start ?? q.end;
+  const ctes = [
+    `f as (\n${scan(q, dialect, params, {
+      head: ['e.user_id', `min(${t}) as t0`],
+      anchorOnly: true,
+      tail: '\n  group by e.user_id',
+    })}\n)`,
+    `r1 as (\n${scan(q, dialect, params, {
+      head: ['e.user_id', `${t} as t`],
+      join: 'f',
+      where: [side('f.t0'), q.end ? `${t} >= ${far}` : `${t} <= ${far}`],
+    })}\n)`,
+    ...timeOrdered(q, dialect, '1', 'r1'),
+    dialect.materializedCte(
+      'u2',
+      `  select f.user_id, f.t0 from f\n  join s1 on s1.user_id = f.user_id and s1.n = 1 and s1.kept < ${enough}\n  where f.user_id not in (select user_id from c1 where tie)`,
+    ),
+    `r2 as (\n${scan(q, dialect, params, {
+      head: ['e.user_id', `${t} as t`],
+      join: 'u2',
+      where: [side('f.t0')],
+    })}\n)`,
+    ...timeOrdered(q, dialect, '2', 'r2'),
+    dialect.materializedCte(
+      'amb',
+      `  select user_id from c1 where tie\n  union\n  select user_id from c2 where tie`,
+    ),
+    // Through f, whose size the planner knows, so the events' scan stays the probe side (and is
+    // not read at all when there is no tie).
+    dialect.materializedCte(
+      'u3',
+      `  select f.user_id, f.t0 from f\n  where f.user_id in (select user_id from amb)`,
+    ),
+    ...exactCtes(q, dialect, params, anchor !== undefined),
+  ];
+  const cols = `user_id, event_name, next_name, ${q.end ? 'is_first, ' : ''}step`;
+  const step = q.end ? `${depth + 1} - n as step` : 'n as step';
+  const head = `user_id, event_name, next_name, ${q.end ? 'is_first, ' : ''}${step}`;
+  ctes.push(
+    `p as (\n  select ${head} from s1\n  where n <= ${depth} and kept >= ${enough} and user_id not in (select user_id from amb)\n  union all\n  select ${head} from s2\n  where n <= ${depth} and user_id not in (select user_id from amb)\n  union all\n  select ${cols} from xp\n)`,
+  );
+  const dropped = q.end ? 'is_first and step > 1' : `next_name is null and step < ${depth}`;
+  const sql = `with ${ctes.join(',\n')}\nselect grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when ${dropped} then 1 end) as dropped\nfrom p\ngroup by grouping sets ((step, event_name, next_name), (step, event_name))\nhaving grouping(next_name) = 1 or (next_name is not null and step < ${depth} and count(*) >= ${q.minUsers})\norder by node desc, step, users desc, event_name, next_event`;
+  return { sql, params: params.values };
+}
+
+interface ScanOptions {
+  head: string[];
+  /** Only the anchor's events (no flag column): its name is pushed into the scan. */
+  anchorOnly?: boolean;
+  /** Restrict to the users of this CTE (user_id, t0), joined as `f`. */
+  join?: string;
+  where?: string[];
+  tail?: string;
+}
+
+/** The range's events passing the filters (minus exclusions), with anchor flag `a`. */
+function scan(q: PathsQuery, dialect: SqlDialect, params: Params, o: ScanOptions): string {
   const { start, end } = rangeBounds(q.dateRange);
   const anchor = q.start ?? q.end;
   const refs: PropertyRef[] = [
     ...filterRefs(q.filters),
     ...(anchor ? anchor.filters.map((f) => f.property) : []),
   ];
-  const from = usesUserProperty(refs)
-    ? 'fact_events as e left join dim_users as u on u.user_id = e.user_id'
-    : 'fact_events as e';
-
-  const flag = anchor
-    ? `coalesce(${[
-        `e.event_name = ${params.bind(anchor.event)}`,
-        ...anchor.filters.map((f) => filterExpr(f, params, dialect)),
-      ].join(' and ')}, false)`
-    : 'true';
-  const where = [
-    'e.user_id is not null',
+  // Restricted users by an inner join, so the engine can filter user_id in the scan.
+  const from = [
+    'fact_events as e',
+    ...(o.join ? [`join ${o.join}${o.join === 'f' ? '' : ' as f'} on f.user_id = e.user_id`] : []),
+    ...(usesUserProperty(refs) ? ['left join dim_users as u on u.user_id = e.user_id'] : []),
+  ].join(' ');
+  const head = [...o.head];
+  const where = ['e.user_id is not null'];
+  if (o.anchorOnly) {
+    if (anchor) where.push(dialect.oneOf('e.event_name', [params.bind(anchor.event)]));
+  } else {
+    head.push(
+      'e.event_name',
+      `${
+        anchor
+          ? `coalesce(${[
+              `e.event_name = ${params.bind(anchor.event)}`,
+              ...anchor.filters.map((f) => filterExpr(f, params, dialect)),
+            ].join(' and ')}, false)`
+          : 'true'
+      } as a`,
+    );
+  }
+  where.push(
     `e.ts >= ${dialect.timestampParam(params.bind(start))}`,
     `e.ts < ${dialect.timestampParam(params.bind(end))}`,
-  ];
+  );
+  if (o.anchorOnly && anchor)
+    where.push(...anchor.filters.map((f) => filterExpr(f, params, dialect)));
   if (q.exclude.length)
     where.push(`e.event_name not in (${q.exclude.map((x) => params.bind(x)).join(', ')})`);
-  where.push(...q.filters.map((f) => insightFilterExpr(f, params, dialect)));
+  where.push(...q.filters.map((f) => insightFilterExpr(f, params, dialect)), ...(o.where ?? []));
+  return `  select ${head.join(', ')}\n  from ${from}\n  where ${where.join('\n    and ')}${o.tail ?? ''}`;
+}
 
-  const ctes = [
-    `r as (\n  select e.user_id, e.event_id, e.ts, e.event_name, ${flag} as a\n  from ${from}\n  where ${where.join('\n    and ')}\n)`,
+/**
+ * `c${k}`: the events of `source` ordered by time with the previous event's name and flag and
+ * `tie` (it shares the previous event's time); `s${k}`: the kept events numbered `n` from the
+ * anchor (backwards in time for an end anchor), their count `kept`, the next event in time.
+ */
+function timeOrdered(q: PathsQuery, dialect: SqlDialect, k: string, source: string): string[] {
+  const asc = 'partition by user_id order by t';
+  const desc = 'partition by user_id order by t desc';
+  const whole = 'rows between unbounded preceding and unbounded following';
+  const kept = q.collapseRepeats
+    ? `\n  where prev_name is null or prev_name <> event_name or (a and not prev_a)`
+    : '';
+  const order = q.end ? desc : asc;
+  return [
+    dialect.materializedCte(
+      `c${k}`,
+      `  select user_id, t, event_name, a,\n    lag(event_name) over (${asc}) as prev_name,\n    lag(a) over (${asc}) as prev_a,\n    lag(t) over (${asc}) = t as tie\n  from ${source}`,
+    ),
+    `s${k} as (\n  select user_id, event_name,\n    row_number() over (${order}) as n,\n    count(*) over (${order} ${whole}) as kept,\n    ${
+      q.end
+        ? `lag(event_name) over (${desc}) as next_name,\n    lead(event_name) over (${desc}) is null as is_first`
+        : `lead(event_name) over (${asc}) as next_name`
+    }\n  from c${k}${kept}\n)`,
   ];
-  let source = 'r';
-  if (anchor) {
+}
+
+/** The exact (ts, event_id)-ordered passes, `x`-prefixed, for the users in `u3`. */
+function exactCtes(
+  q: PathsQuery,
+  dialect: SqlDialect,
+  params: Params,
+  anchored: boolean,
+): string[] {
+  const ctes = [
+    `xr as (\n${scan(q, dialect, params, { head: ['e.user_id', 'e.event_id', 'e.ts'], join: 'u3' })}\n)`,
+  ];
+  let source = 'xr';
+  if (anchored) {
     const side = q.start
       ? 'r.ts > f0.t0 or (r.ts = f0.t0 and r.event_id >= f0.e0)'
       : 'r.ts < f0.t0 or (r.ts = f0.t0 and r.event_id <= f0.e0)';
     ctes.push(
-      `f as (\n  select user_id, min(ts) as t0 from r where a group by user_id\n)`,
-      `f0 as (\n  select r.user_id, f.t0, min(r.event_id) as e0\n  from r\n  join f on f.user_id = r.user_id and r.ts = f.t0\n  where r.a\n  group by r.user_id, f.t0\n)`,
-      `w as (\n  select r.* from r\n  join f0 on f0.user_id = r.user_id\n  where ${side}\n)`,
+      `xf as (\n  select user_id, min(ts) as t0 from xr where a group by user_id\n)`,
+      `xf0 as (\n  select r.user_id, f.t0, min(r.event_id) as e0\n  from xr as r\n  join xf as f on f.user_id = r.user_id and r.ts = f.t0\n  where r.a\n  group by r.user_id, f.t0\n)`,
+      `xw as (\n  select r.* from xr as r\n  join xf0 as f0 on f0.user_id = r.user_id\n  where ${side}\n)`,
     );
-    source = 'w';
+    source = 'xw';
   }
   if (q.collapseRepeats) {
     ctes.push(
-      `c as (\n  select user_id, event_id, ts, event_name, a,\n    lag(event_name) over (${ASC}) as prev_name,\n    lag(a) over (${ASC}) as prev_a\n  from ${source}\n)`,
+      `xc as (\n  select user_id, event_id, ts, event_name, a,\n    lag(event_name) over (${ASC}) as prev_name,\n    lag(a) over (${ASC}) as prev_a\n  from ${source}\n)`,
     );
-    source = `c\n  where prev_name is null or prev_name <> event_name or (a and not prev_a)`;
+    source = `xc\n  where prev_name is null or prev_name <> event_name or (a and not prev_a)`;
   }
   const depth = q.depth;
   // An end anchor numbers backwards from the anchor: the next event in time is the previous
   // row, and a path starts where there is no earlier row.
   ctes.push(
     q.end
-      ? `s as (\n  select user_id, event_name,\n    row_number() over (${DESC}) as n,\n    lag(event_name) over (${DESC}) as next_name,\n    lead(event_name) over (${DESC}) is null as is_first\n  from ${source}\n)`
-      : `s as (\n  select user_id, event_name,\n    row_number() over (${ASC}) as n,\n    lead(event_name) over (${ASC}) as next_name\n  from ${source}\n)`,
-    `p as (\n  select user_id, event_name, next_name, ${q.end ? `is_first, ${depth + 1} - n` : 'n'} as step\n  from s\n  where n <= ${depth}\n)`,
+      ? `xs as (\n  select user_id, event_name,\n    row_number() over (${DESC}) as n,\n    lag(event_name) over (${DESC}) as next_name,\n    lead(event_name) over (${DESC}) is null as is_first\n  from ${source}\n)`
+      : `xs as (\n  select user_id, event_name,\n    row_number() over (${ASC}) as n,\n    lead(event_name) over (${ASC}) as next_name\n  from ${source}\n)`,
+    `xp as (\n  select user_id, event_name, next_name, ${q.end ? `is_first, ${depth + 1} - n` : 'n'} as step\n  from xs\n  where n <= ${depth}\n)`,
   );
-  const dropped = q.end ? 'is_first and step > 1' : `next_name is null and step < ${depth}`;
-  const sql = `with ${ctes.join(',\n')}\nselect grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when ${dropped} then 1 end) as dropped\nfrom p\ngroup by grouping sets ((step, event_name, next_name), (step, event_name))\nhaving grouping(next_name) = 1 or (next_name is not null and step < ${depth} and count(*) >= ${q.minUsers})\norder by node desc, step, users desc, event_name, next_event`;
-  return { sql, params: params.values };
+  return ctes;
 }
 
 export interface PathNode {
