@@ -7,8 +7,7 @@ import { currentPath } from '@/lib/current-path';
 
 export const getWorkspaceAccess = cache(async (slug: string) => {
   const session = await getServerSession();
-  if (!session)
-    redirect(`/login?next=${encodeURIComponent(await currentPath(`/w/${slug}`))}`);
+  if (!session) redirect(`/login?next=${encodeURIComponent(await currentPath(`/w/${slug}`))}`);
   const workspaces = await getUserWorkspaces(session.user.id);
   const current = workspaces.find((w) => w.slug === slug);
   return { user: session.user, workspaces, current };
