@@ -46,7 +46,13 @@ function vitestReport(file) {
   return () => {
     if (!existsSync(file)) return undefined;
     const j = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: j.numPassedTests, failed: j.numFailedTests + (j.numFailedTestSuites ?? 0) };
+    // Failed tests, plus files that failed without a failed test (an import or setup error).
+    // numFailedTestSuites would count a file with failing tests a second time.
+    const brokenFiles = (j.testResults ?? []).filter(
+      (f) =>
+        f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+    ).length;
+    return { passed: j.numPassedTests, failed: j.numFailedTests + brokenFiles };
   };
 }
 

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { parseDbtLogLine } from './dbt-log';
+import { parseDbtLogLine, RunProgress } from './dbt-log';
 import { summariseRunResults } from './run-results';
 
 // Lines as dbt 1.11 writes them with --log-format json (trimmed to the fields that matter).
 const line = (name: string, data: object, level = 'info', msg = 'm') =>
   JSON.stringify({ data, info: { name, level, msg, ts: '2026-11-26T05:19:50.000Z' } });
+
+describe('RunProgress', () => {
+  // dbt numbers results by start order; with two threads the last node to finish can be the one
+  // that started second to last, and the page then showed "150 / 151" for a finished run.
+  it('counts finished nodes, so results out of order still end at total / total', () => {
+    const progress = new RunProgress();
+    const result = (index: number, id: string) =>
+      parseDbtLogLine(line('LogModelResult', { index, total: 3, node_info: { unique_id: id } }));
+    expect(progress.add(parseDbtLogLine(line('LogStartLine', { index: 1, total: 3 })))).toBe(
+      undefined,
+    );
+    expect(progress.add(result(1, 'model.p.a'))).toEqual({ done: 1, total: 3 });
+    expect(progress.add(result(3, 'model.p.c'))).toEqual({ done: 2, total: 3 });
+    expect(progress.add(result(2, 'model.p.b'))).toEqual({ done: 3, total: 3 });
+    // A node reported twice counts once.
+    expect(progress.add(result(2, 'model.p.b'))).toEqual({ done: 3, total: 3 });
+  });
+});
 
 describe('parseDbtLogLine', () => {
   it('reads progress from model and test results', () => {

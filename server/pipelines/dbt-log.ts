@@ -59,3 +59,23 @@ export function parseDbtLogLine(line: string, now = () => new Date().toISOString
     entry.progress = { done: data.index, total };
   return entry;
 }
+
+/**
+ * Progress over a whole run. dbt's `index` is the order nodes started in, and with more than one
+ * thread they finish in another order, so the last result seen can say 150 of 151 when every
+ * node is done. This counts the distinct nodes that finished instead.
+ */
+export class RunProgress {
+  private readonly finished = new Set<string>();
+  private anonymous = 0;
+  private total = 0;
+
+  /** Takes one log entry; returns the progress after it, or undefined if it finished no node. */
+  add(entry: DbtLogEntry): { done: number; total: number } | undefined {
+    if (!entry.progress) return undefined;
+    this.total = Math.max(this.total, entry.progress.total);
+    if (entry.node) this.finished.add(entry.node.uniqueId);
+    else this.anonymous++;
+    return { done: Math.min(this.finished.size + this.anonymous, this.total), total: this.total };
+  }
+}

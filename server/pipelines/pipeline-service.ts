@@ -19,7 +19,7 @@ import { stopWorkers, type Worker } from '../jobs/job-queue';
 import type { Logger } from '../logger';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { parseSelector } from './dbt-args';
-import type { DbtLogEntry } from './dbt-log';
+import { RunProgress, type DbtLogEntry } from './dbt-log';
 import { DbtProcesses, dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
 import {
   activateRun,
@@ -270,6 +270,7 @@ export class PipelineService {
     const { prisma, logger } = this.o;
     const events = this.eventsOf(runId);
     let progress = { done: 0, total: 0 };
+    const counter = new RunProgress();
     let lastWrite = 0;
     let status: RunStatus = 'failed';
     try {
@@ -287,8 +288,9 @@ export class PipelineService {
         signal: controller.signal,
         onLog: (entry) => {
           events.emit('log', entry);
-          if (!entry.progress) return;
-          progress = entry.progress;
+          const next = counter.add(entry);
+          if (!next) return;
+          progress = next;
           events.emit('progress', progress);
           // Progress reaches the database at most twice a second (other servers' pages poll).
           const now = Date.now();
