@@ -39,6 +39,8 @@ export async function startInsightsFixture(): Promise<InsightsFixture> {
     });
     const done = await fx.runtime.pipelines.waitFor(build.id);
     if (done.status !== 'succeeded') throw new Error(`dbt run ${done.status}: ${done.error}`);
+    // Built just after the switch; insights take their fast paths once they exist.
+    await fx.runtime.pipelines.accelerated(fx.workspace.id);
     const viewer = createCaller(
       await fx.context({
         cookie: await fx.cookieFor(fx.users.viewer.email),

@@ -47,6 +47,12 @@ export interface SqlDialect {
    * such hint: a plain CTE).
    */
   materializedCte(name: string, body: string): string;
+  /** The first element of the list `list` for which `cond(x)` holds, or null when none does. */
+  firstWhere(list: string, cond: (x: string) => string): string;
+  /** Whether the list `list` holds `value`. */
+  listContains(list: string, value: string): string;
+  /** Whether the ascending list `list` holds `value` at least twice (never null). */
+  listRepeats(list: string, value: string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -89,6 +95,11 @@ export const duckdbDialect: SqlDialect = {
   timeKeyPlus: (key, ms) => `${key} + ${ms * 1000}`,
   timeKeyDiffMs: (a, b) => `(${b} - ${a}) // 1000`,
   timeKeyToTimestamp: (key) => `make_timestamp(${key})`,
+  firstWhere: (list, cond) => `list_filter(${list}, lambda x: ${cond('x')})[1]`,
+  listContains: (list, value) => `list_contains(${list}, ${value})`,
+  // Sorted, so a repeat is right after the first occurrence (no lambda over the whole list).
+  listRepeats: (list, value) =>
+    `coalesce(${list}[list_position(${list}, ${value}) + 1] = ${value}, false)`,
   // `in (…)` with several values plans as a MARK hash join over every row; list_contains is
   // pushed into the Parquet scan.
   oneOf: (expr, placeholders) => `list_contains([${placeholders.join(', ')}], ${expr})`,
@@ -110,6 +121,11 @@ export const trinoDialect: SqlDialect = {
   timeKeyPlus: (key, ms) => `date_add('millisecond', ${ms}, ${key})`,
   timeKeyDiffMs: (a, b) => `date_diff('millisecond', ${a}, ${b})`,
   timeKeyToTimestamp: (key) => key,
+  firstWhere: (list, cond) => `element_at(filter(${list}, x -> ${cond('x')}), 1)`,
+  listContains: (list, value) => `contains(${list}, ${value})`,
+  // array_position is 0 when absent: element 1 then, which is not `value` either.
+  listRepeats: (list, value) =>
+    `coalesce(element_at(${list}, array_position(${list}, ${value}) + 1) = ${value}, false)`,
   oneOf: (expr, placeholders) => `${expr} in (${placeholders.join(', ')})`,
   materializedCte: (name, body) => `${name} as (\n${body}\n)`,
 };

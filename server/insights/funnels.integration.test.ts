@@ -57,6 +57,8 @@ describe('funnels on generated data (pglite)', () => {
       dateRange: window,
     });
     expect(res.kind).toBe('funnels');
+    // A plain funnel walks the per-user event times built after the dbt run.
+    expect(res.sql).toContain('from agg_user_event_times');
     const [ref] = await sql(`select count(*), count(t1), count(t2) from (${ONBOARDING_TIMES})`);
     const expected = ref!.map(Number);
     expect(expected[0]).toBeGreaterThan(100);

@@ -3,6 +3,7 @@ import { duckdbDialect, trinoDialect } from './dialect';
 import {
   compileFunnels,
   shapeFunnels,
+  USER_EVENT_TIMES,
   ZFunnelsQuery,
   type FunnelsQuery,
   type FunnelsQueryInput,
@@ -52,6 +53,46 @@ describe('compileFunnels', () => {
     ];
     // The fast chain's parameters, then the fallback chain's (bound again: never reused).
     expect(params).toEqual([...chain, ...chain]);
+  });
+
+  // Protects the path over the per-user event times (run has the accelerator, plain funnel):
+  // no fact_events scan for the chain — the first step-1 time in range from one list per user,
+  // then per step the first list element after the previous time and within the window, with a
+  // tie when the list holds the previous time itself (twice for a repeated event) — and the
+  // exact chain over fact_events for tied users only. Parameters in text order, never reused.
+  it('walks agg_user_event_times for a plain funnel when the run has it', () => {
+    const marts = { marts: new Set(['fact_events', USER_EVENT_TIMES]) };
+    const q = parse({
+      steps: [...onboarding, { event: 'project_created' }],
+      dateRange: week,
+    });
+    const { sql, params } = compileFunnels(q, duckdbDialect, marts);
+    expect(sql).toMatchSnapshot();
+    const chain = sql.split('\namb as')[0]!;
+    expect(chain).not.toContain('fact_events');
+    expect(chain).toContain(
+      'list_filter(a.times, lambda x: x > p.t and x <= p.t0 + 1209600000000)[1] as t',
+    );
+    expect(chain).toContain('list_contains(a.times, p.t) as tie');
+    // Step 4 repeats step 3's event: its own previous event is in the list once, a tie is a
+    // second copy (right after the first: the list is sorted).
+    expect(chain).toContain(
+      'coalesce(a.times[list_position(a.times, p.t) + 1] = p.t, false) as tie',
+    );
+    expect(params.slice(0, 6)).toEqual([
+      '2026-10-05T00:00:00.000Z',
+      '2026-10-12T00:00:00.000Z',
+      'signed_up',
+      'onboarding_completed',
+      'project_created',
+      'project_created',
+    ]);
+    const trino = compileFunnels(q, trinoDialect, marts);
+    expect(trino.sql).toMatchSnapshot();
+    expect(trino.sql).toContain('element_at(filter(a.times, x -> x > p.t and x <= ');
+    expect(placeholders(trino.sql)).toBe(trino.params.length);
+    // Without the table (a run from before it, or not yet built), the general path.
+    expect(compileFunnels(q, duckdbDialect).sql).not.toContain(USER_EVENT_TIMES);
   });
 
   // Protects the Trino boundary: positional `?` bound in text order (a filter's JSON path before

@@ -48,7 +48,7 @@ import {
   type PropertyFilter,
   type PropertyRef,
 } from './properties';
-import type { CompiledQuery, InsightKind } from './kind';
+import type { CompiledQuery, CompileContext, InsightKind } from './kind';
 import { bucketStarts, NONE, OTHER, rangeBounds } from './trends';
 
 const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
@@ -161,8 +161,12 @@ const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
  * 'any' number events (orderedCtes). Rows are (breakdown, step, users, median_seconds), plus
  * rows with a null breakdown for the whole funnel when there is a breakdown.
  */
-export function compileFunnels(q: FunnelsQuery, dialect: SqlDialect): CompiledQuery {
-  const { params, ctes } = funnelCtes(q, dialect);
+export function compileFunnels(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
+  const { params, ctes } = funnelCtes(q, dialect, ctx);
   const n = q.steps.length;
   const last = q.order === 'any' ? `(select user_id from fa where n >= ${n})` : `f${n - 1}`;
   let sql: string;
@@ -202,8 +206,9 @@ export function compileFunnelUsers(
   q: FunnelsQuery,
   dialect: SqlDialect,
   who: { step: number; outcome: 'converted' | 'dropped'; limit: number },
+  ctx: CompileContext = {},
 ): CompiledQuery {
-  const { params, ctes } = funnelCtes(q, dialect);
+  const { params, ctes } = funnelCtes(q, dialect, ctx);
   const at = (k: number) =>
     q.order === 'any' ? `(select user_id from fa where n >= ${k + 1})` : `f${k}`;
   const picked =
@@ -220,14 +225,25 @@ export function compileFunnelUsers(
  * with times as dialect time keys — f0: (user_id, t0, t, breakdown); f1…: (user_id, t0, t,
  * prev_t) — and `reached`.
  */
-function funnelCtes(q: FunnelsQuery, dialect: SqlDialect): { params: Params; ctes: string[] } {
+function funnelCtes(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext,
+): { params: Params; ctes: string[] } {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`. Every fragment below is therefore built in text order.
   const params = new Params(dialect);
   const n = q.steps.length;
   const ctes: string[] = [];
   if (q.order === 'sequential') {
-    ctes.push(...sequentialCtes(q, dialect, params));
+    ctes.push(
+      ...sequentialCtes(
+        q,
+        dialect,
+        params,
+        !!ctx.marts?.has(USER_EVENT_TIMES) && usesEventTimes(q),
+      ),
+    );
   } else ctes.push(...orderedCtes(q, dialect, params, ''));
 
   const diff = (a: string, b: string) => `cast(${dialect.timeKeyDiffMs(a, b)} as double) / 1000`;
@@ -246,6 +262,20 @@ function funnelCtes(q: FunnelsQuery, dialect: SqlDialect): { params: Params; cte
   ctes.push(`reached as (\n  ${reached.join('\n  union all\n  ')}\n)`);
   return { params, ctes };
 }
+
+/** Per (event, user), the user's event times in order (dbt/models/marts/agg_user_event_times.sql). */
+export const USER_EVENT_TIMES = 'agg_user_event_times';
+
+/**
+ * Whether a funnel can walk USER_EVENT_TIMES instead of fact_events: sequential order and no
+ * property or cohort filter, breakdown or exclusion (the lists carry times only).
+ */
+export const usesEventTimes = (q: FunnelsQuery) =>
+  q.order === 'sequential' &&
+  !q.breakdown &&
+  q.exclusions.length === 0 &&
+  q.filters.length === 0 &&
+  q.steps.every((s) => s.filters.length === 0);
 
 interface Scan {
   /** `from` clause of the events. */
@@ -415,7 +445,13 @@ function orderedCtes(
  * or an exclusion event at either end of its interval); `x…`: the exact chain (orderedCtes) for
  * them only — it reads nothing when there are none. `f${k}` = s${k} for the others ∪ x-chain.
  */
-function sequentialCtes(q: FunnelsQuery, dialect: SqlDialect, params: Params): string[] {
+function sequentialCtes(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  params: Params,
+  eventTimes: boolean,
+): string[] {
+  if (eventTimes) return eventTimesCtes(q, dialect, params);
   const { start, end } = rangeBounds(q.dateRange);
   const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
   const n = q.steps.length;
@@ -463,20 +499,63 @@ function sequentialCtes(q: FunnelsQuery, dialect: SqlDialect, params: Params): s
       `s${k} as (\n  select c.user_id, c.t0, c.t, c.prev_t from c${k} as c\n  where ${['c.t is not null', ...excluded].join('\n    and ')}\n)`,
     );
   }
-  ctes.push(
+  return [...ctes, ...exactForTies(q, dialect, params, ambiguous)];
+}
+
+/**
+ * `amb` (the users of the `ambiguous` selects, whose events tie on time where it matters), the
+ * exact chain for them (orderedCtes, prefix `x`; it reads nothing when there are none), and
+ * `f${k}` = `s${k}` for everyone else ∪ `xf${k}`.
+ */
+function exactForTies(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  params: Params,
+  ambiguous: string[],
+): string[] {
+  const ctes = [
     dialect.materializedCte(
       'amb',
       `  ${ambiguous.length ? ambiguous.join('\n  union\n  ') : 'select user_id from s0 where false'}`,
     ),
     ...orderedCtes(q, dialect, params, 'x', 'amb'),
-  );
-  for (let k = 0; k < n; k++) {
+  ];
+  for (let k = 0; k < q.steps.length; k++) {
     const cols = k === 0 ? 'user_id, t0, t, breakdown' : 'user_id, t0, t, prev_t';
     ctes.push(
       `f${k} as (\n  select ${cols} from s${k} where user_id not in (select user_id from amb)\n  union all\n  select ${cols} from xf${k}\n)`,
     );
   }
   return ctes;
+}
+
+/**
+ * The sequential chain over USER_EVENT_TIMES (see usesEventTimes): `s0` is each user's first
+ * step-1 time in the range, read from one list per user; `c${k}` is the first time in the user's
+ * step-k list after the previous step's time and within the window, with `tie` when the list
+ * holds the previous step's time itself (twice, when both steps are the same event) — then
+ * event_id decides the order, and the user goes to the exact chain as in sequentialCtes. A step
+ * reads one row per user that ever did its event, not every event: a 5-step funnel over 10M
+ * events reads ~500k list rows instead of 3.7M events.
+ */
+function eventTimesCtes(q: FunnelsQuery, dialect: SqlDialect, params: Params): string[] {
+  const { start, end } = rangeBounds(q.dateRange);
+  const windowMs = q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit];
+  const key = (p: string) => dialect.timeKey(dialect.timestampParam(params.bind(p)));
+  const within = dialect.timeKeyPlus('p.t0', windowMs);
+  const ctes = [
+    `s0 as (\n  select user_id, t0, t0 as t, cast(null as varchar) as breakdown\n  from (\n    select a.user_id, ${dialect.firstWhere('a.times', (x) => `${x} >= ${key(start)} and ${x} < ${key(end)}`)} as t0\n    from ${USER_EVENT_TIMES} as a\n    where a.event_name = ${params.bind(q.steps[0]!.event)}\n  ) as f\n  where t0 is not null\n)`,
+  ];
+  const ambiguous: string[] = [];
+  for (let k = 1; k < q.steps.length; k++) {
+    const same = q.steps[k - 1]!.event === q.steps[k]!.event;
+    ctes.push(
+      `c${k} as (\n  select p.user_id, p.t0, ${dialect.firstWhere('a.times', (x) => `${x} > p.t and ${x} <= ${within}`)} as t, p.t as prev_t,\n    ${same ? dialect.listRepeats('a.times', 'p.t') : dialect.listContains('a.times', 'p.t')} as tie\n  from s${k - 1} as p\n  join ${USER_EVENT_TIMES} as a on a.user_id = p.user_id and a.event_name = ${params.bind(q.steps[k]!.event)}\n)`,
+      `s${k} as (\n  select c.user_id, c.t0, c.t, c.prev_t from c${k} as c\n  where c.t is not null\n)`,
+    );
+    ambiguous.push(`select user_id from c${k} where tie`);
+  }
+  return [...ctes, ...exactForTies(q, dialect, params, ambiguous)];
 }
 
 export interface FunnelStepResult {

@@ -26,6 +26,7 @@ import { pathsKind, ZPathsQuery, type PathsResult } from './paths';
 import { retentionKind, ZRetentionQuery, type RetentionResult } from './retention';
 import { stickinessKind, ZStickinessQuery, type StickinessResult } from './stickiness';
 import { trendsKind, ZTrendsQuery, type TrendsResult } from './trends';
+import { ACCELERATOR_NAMES } from '../pipelines/accelerators';
 import { assertEventsExist } from './registry-check';
 
 // A new insight type adds its schema to ZInsightQuery, its result to InsightResult and its
@@ -116,7 +117,11 @@ export class InsightService {
     this.cache = new LRUCache({ max: o.cacheEntries ?? 500 });
   }
 
-  /** The tables the workspace's current marts have (a run made before a mart existed lacks it). */
+  /**
+   * The tables the workspace's current marts have (a run made before a mart existed lacks it).
+   * Kept per run once its accelerators are there; until then (they are built just after the
+   * switch) asked again each time.
+   */
   private async marts(workspaceId: string, runId: string): Promise<ReadonlySet<string>> {
     const known = this.martsOfRun.get(runId);
     if (known) return known;
@@ -126,7 +131,7 @@ export class InsightService {
       { params: [schema], schema },
     );
     const marts = new Set(rows.rows.map((r) => String(r[0])));
-    this.martsOfRun.set(runId, marts);
+    if ([...ACCELERATOR_NAMES].every((name) => marts.has(name))) this.martsOfRun.set(runId, marts);
     return marts;
   }
 
@@ -205,7 +210,9 @@ export class InsightService {
       this.o.cohorts ? await this.o.cohorts.resolve(workspaceId, current.id, input) : input
     ) as FunnelsQuery;
     await this.checkEvents(workspaceId, query);
-    const compiled = compileFunnelUsers(query, dialectOf(this.o.engine.dialect), who);
+    const compiled = compileFunnelUsers(query, dialectOf(this.o.engine.dialect), who, {
+      marts: await this.marts(workspaceId, current.id),
+    });
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
       schema: this.o.pipelines.schemaOf(workspaceId),

@@ -17,7 +17,8 @@
 // last bucket shows its users so far (and its dormant count is provisional).
 import { z } from 'zod';
 import { Params, type SqlDialect } from './dialect';
-import type { CompiledQuery, InsightKind } from './kind';
+import { USER_EVENT_DAYS } from './trends';
+import type { CompiledQuery, InsightKind, CompileContext } from './kind';
 import { nextDay, periodSpan, periodStart } from './periods';
 import { ZPropertyFilter } from './properties';
 import { checkRange, eventLabel, userPeriodsCte, ZActivityEvent, ZDay } from './user-periods';
@@ -45,7 +46,11 @@ export type LifecycleStatus = (typeof LIFECYCLE_STATUSES)[number];
  * the range with a status; dormant rows sit in the bucket after the last active one). Rows are
  * (bucket, new, returning, resurrecting, dormant) — one per bucket with any user, counts ≥ 0.
  */
-export function compileLifecycle(q: LifecycleQuery, dialect: SqlDialect): CompiledQuery {
+export function compileLifecycle(
+  q: LifecycleQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`.
   const params = new Params(dialect);
@@ -56,6 +61,7 @@ export function compileLifecycle(q: LifecycleQuery, dialect: SqlDialect): Compil
       events: [{ event: q.event }],
       until: nextDay(q.dateRange.to),
       filters: q.filters,
+      userEventDays: !!ctx.marts?.has(USER_EVENT_DAYS),
     },
     params,
     dialect,

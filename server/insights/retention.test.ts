@@ -9,7 +9,7 @@ import {
   ZRetentionQuery,
   type RetentionQueryInput,
 } from './retention';
-import { OTHER } from './trends';
+import { OTHER, USER_EVENT_DAYS } from './trends';
 
 const parse = (q: Omit<RetentionQueryInput, 'kind'>) =>
   ZRetentionQuery.parse({ kind: 'retention', ...q });
@@ -68,6 +68,29 @@ describe('compileRetention', () => {
   // fact_events (restricted to its name), the unfiltered any-event return comes from the
   // activity mart from the second cohort period on; user-property filters apply to both scans;
   // an event-property breakdown is read from the cohort's first start event and folded to top N.
+  // Protects the per-day users path: with the accelerator, a named event without event-level
+  // filters is read from agg_user_event_days (flag = its event name, the day bounds, the names
+  // pushed into the scan), "any event" still from the activity mart, and nothing from
+  // fact_events; parameters bound in text order.
+  it('reads named events from agg_user_event_days when the run has it', () => {
+    const q = parse({
+      startEvent: { event: 'signed_up' },
+      returnEvent: { event: null },
+      dateRange: { from: '2026-10-05', to: '2026-10-18' },
+      periods: 2,
+    });
+    const marts = { marts: new Set([USER_EVENT_DAYS]) };
+    const { sql, params } = compileRetention(q, duckdbDialect, marts);
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain(`from ${USER_EVENT_DAYS} as a`);
+    expect(sql).toContain('from fct_user_activity_daily as a');
+    expect(sql).not.toContain('fact_events');
+    expect(sql).toContain('a.event_name = $3 as f0');
+    expect(params[2]).toBe('signed_up');
+    expect(params).toContain('2026-10-19');
+    expect(compileRetention(q, duckdbDialect).sql).toContain('from fact_events as e');
+  });
+
   it('reads a filtered start event from fact_events and any-event returns from the activity mart', () => {
     const { sql, params } = compileRetention(
       parse({

@@ -28,10 +28,10 @@
 //   cohort entries are kept, the rest fold into OTHER, unset values are NONE.
 import { z } from 'zod';
 import { Params, type PeriodUnit, type SqlDialect } from './dialect';
-import type { CompiledQuery, InsightKind } from './kind';
+import type { CompiledQuery, InsightKind, CompileContext } from './kind';
 import { nextDay, periodSpan, periodStart, periodStartDay } from './periods';
 import { propertyExpr, ZPropertyFilter, ZPropertyRef } from './properties';
-import { NONE, OTHER } from './trends';
+import { NONE, OTHER, USER_EVENT_DAYS } from './trends';
 import { checkRange, userPeriodsCte, ZActivityEvent, ZDay } from './user-periods';
 
 /** At most this many cells (cohorts × (periods + 1)): the rows must fit the engine's row cap. */
@@ -91,7 +91,11 @@ function returnOf(q: RetentionQuery) {
  * also 'breakdown_size' (per value, period = min(last − c, periods): how far the cohort can be
  * followed) and 'breakdown_returned' (per value and n).
  */
-export function compileRetention(q: RetentionQuery, dialect: SqlDialect): CompiledQuery {
+export function compileRetention(
+  q: RetentionQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`.
   const params = new Params(dialect);
@@ -114,6 +118,7 @@ export function compileRetention(q: RetentionQuery, dialect: SqlDialect): Compil
         events,
         until: nextDay(q.dateRange.to),
         filters: q.filters,
+        userEventDays: !!ctx.marts?.has(USER_EVENT_DAYS),
         breakdown: eventBreakdown ? { property: q.breakdown!.property, event: 0 } : undefined,
       },
       params,

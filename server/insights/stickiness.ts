@@ -9,7 +9,8 @@
 // under the number of intervals in which they did the event (with its filters and the insight's).
 import { z } from 'zod';
 import { Params, type SqlDialect } from './dialect';
-import type { CompiledQuery, InsightKind } from './kind';
+import { USER_EVENT_DAYS } from './trends';
+import type { CompiledQuery, InsightKind, CompileContext } from './kind';
 import { nextDay, periodSpan, periodStartDay } from './periods';
 import { ZPropertyFilter } from './properties';
 import { checkRange, eventLabel, userPeriodsCte, ZActivityEvent, ZDay } from './user-periods';
@@ -32,7 +33,11 @@ export type StickinessQueryInput = z.input<typeof ZStickinessQuery>;
  * One statement: `up` (each user's active intervals in the range), then users per number of
  * active intervals. Rows are (intervals, users), only for numbers some user has.
  */
-export function compileStickiness(q: StickinessQuery, dialect: SqlDialect): CompiledQuery {
+export function compileStickiness(
+  q: StickinessQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`.
   const params = new Params(dialect);
@@ -43,6 +48,7 @@ export function compileStickiness(q: StickinessQuery, dialect: SqlDialect): Comp
       events: [{ event: q.event, since: periodStartDay(q.interval, first) }],
       until: nextDay(q.dateRange.to),
       filters: q.filters,
+      userEventDays: !!ctx.marts?.has(USER_EVENT_DAYS),
     },
     params,
     dialect,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import type { InsightResponse } from './insight-service';
-import type { TrendsQueryInput, TrendsResult } from './trends';
+import { previousRange, type TrendsQueryInput, type TrendsResult } from './trends';
 
 interface GroundTruth {
   counts: { events_by_name: Record<string, number> };
@@ -108,6 +108,50 @@ describe('trends on generated data (pglite)', () => {
     const values = res.result.series[0]!.values;
     expect(values.some((v) => v > 0)).toBe(true);
     res.result.buckets.forEach((b, i) => expect(values[i], b).toBe(reference.get(b) ?? 0));
+  });
+
+  it('counts unique users by day, week and month from the per-day users, like fact_events', async () => {
+    // No filter or breakdown: the accelerator agg_user_event_days answers (built after the run).
+    const range = { from: '2026-09-10', to: '2026-10-17' };
+    for (const interval of ['day', 'week', 'month'] as const) {
+      const res = await run({
+        series: [{ event: 'page_viewed', math: 'unique_users' }],
+        interval,
+        dateRange: range,
+        compare: interval === 'week',
+      });
+      expect(res.sql).toContain('from agg_user_event_days');
+      const reference = async (from: string, to: string) =>
+        new Map(
+          (
+            await sql(
+              `select cast(date_trunc('${interval}', ts) as varchar), count(distinct user_id)
+               from fact_events where event_name = 'page_viewed'
+                 and ts >= cast($1 as timestamptz) and ts < cast($2 as timestamptz) + interval 1 day
+               group by 1`,
+              [`${from}T00:00:00Z`, `${to}T00:00:00Z`],
+            )
+          ).map(([d, c]) => [
+            new Date(`${String(d).slice(0, 10)}T00:00:00Z`).toISOString(),
+            Number(c),
+          ]),
+        );
+      const current = res.result.series.find((x) => x.period === 'current')!.values;
+      const expected = await reference(range.from, range.to);
+      expect(current.some((v) => v > 0)).toBe(true);
+      res.result.buckets.forEach((b, i) =>
+        expect(current[i], `${interval} ${b}`).toBe(expected.get(b) ?? 0),
+      );
+      if (interval === 'week') {
+        const prev = previousRange(range);
+        const previous = res.result.series.find((x) => x.period === 'previous')!.values;
+        const before = await reference(prev.from, prev.to);
+        expect(previous.some((v) => v > 0)).toBe(true);
+        res.result.previousBuckets!.forEach((b, i) =>
+          expect(previous[i], `previous ${b}`).toBe(before.get(b) ?? 0),
+        );
+      }
+    }
   });
 
   it('breaks down by a JSON property into the top N and "other", summing to the whole', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { duckdbDialect, trinoDialect } from './dialect';
 import type { PropertyFilter } from './properties';
 import {
+  USER_EVENT_DAYS,
   bucketStarts,
   compileTrends,
   OTHER,
@@ -44,6 +45,45 @@ describe('compileTrends', () => {
     expect(compileTrends(filtered, duckdbDialect, { marts }).sql).not.toContain(
       'agg_event_counts_hourly',
     );
+  });
+
+  // Protects the per-day users path: unique users by day/week/month with no filter or breakdown
+  // count distinct users over agg_user_event_days (whole UTC days, compared as DATEs, the period
+  // split on the range's first day) when the run has it; hours and filters read fact_events.
+  it('counts unique users from the per-day users when the run has them', () => {
+    const marts = new Set(['fact_events', USER_EVENT_DAYS]);
+    const q = parse({
+      series: [{ event: 'page_viewed', math: 'unique_users' }],
+      dateRange: week,
+      interval: 'month',
+      compare: true,
+    });
+    const { sql, params } = compileTrends(q, duckdbDialect, { marts });
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain('from agg_user_event_days as a');
+    expect(sql).not.toContain('fact_events');
+    expect(sql).toContain('count(distinct user_id)');
+    // Period split on the range's first day, then event, scan start (previous week), end.
+    expect(params).toEqual(['2026-10-05', 'page_viewed', '2026-09-28', '2026-10-12']);
+    expect(compileTrends(q, duckdbDialect).sql).not.toContain(USER_EVENT_DAYS);
+    for (const other of [
+      parse({
+        series: [{ event: 'page_viewed', math: 'unique_users' }],
+        dateRange: week,
+        interval: 'hour',
+      }),
+      parse({
+        series: [{ event: 'page_viewed', math: 'unique_users' }],
+        dateRange: week,
+        breakdown: { property: { source: 'event', name: 'platform' }, limit: 5 },
+      }),
+      parse({
+        series: [{ event: 'page_viewed', math: 'unique_users' }],
+        dateRange: week,
+        filters: [{ property: { source: 'user', name: 'plan' }, op: 'eq', value: 'pro' }],
+      }),
+    ])
+      expect(compileTrends(other, duckdbDialect, { marts }).sql).not.toContain(USER_EVENT_DAYS);
   });
 
   // Protects compare mode: one scan from the previous period's start, a period column that

@@ -115,6 +115,20 @@ export const HOURLY_COUNTS = 'agg_event_counts_hourly';
 export const usesHourlyCounts = (q: TrendsQuery, s: TrendsQuery['series'][number]) =>
   s.math === 'total' && !s.filters.length && !q.filters.length && !q.breakdown;
 
+/** Per event name, UTC day and user, one row (an accelerator: server/pipelines/accelerators.ts). */
+export const USER_EVENT_DAYS = 'agg_user_event_days';
+
+/**
+ * Whether a series can be answered from USER_EVENT_DAYS: unique users by day, week or month with
+ * no property filter and no breakdown (every such bucket is a whole number of UTC days).
+ */
+export const usesUserEventDays = (q: TrendsQuery, s: TrendsQuery['series'][number]) =>
+  s.math === 'unique_users' &&
+  q.interval !== 'hour' &&
+  !s.filters.length &&
+  !q.filters.length &&
+  !q.breakdown;
+
 export function compileTrends(
   q: TrendsQuery,
   dialect: SqlDialect,
@@ -152,6 +166,23 @@ export function compileTrends(
       );
       selects.push(
         `select ${i} as series, period, bucket, breakdown, cast(sum(events) as bigint) as value\nfrom s${i}\ngroup by 2, 3, 4`,
+      );
+      return;
+    }
+    if (ctx.marts?.has(USER_EVENT_DAYS) && usesUserEventDays(q, s)) {
+      // The range's bounds are UTC midnights: compare whole days. Text order as above.
+      const day = (iso: string) => `cast(${params.bind(iso.slice(0, 10))} as date)`;
+      const period = q.compare ? `case when a.day >= ${day(start)} then 0 else 1 end` : '0';
+      const where = [
+        `a.event_name = ${params.bind(s.event)}`,
+        `a.day >= ${day(scanStart)}`,
+        `a.day < ${day(end)}`,
+      ];
+      ctes.push(
+        `s${i} as (\n  select ${dialect.truncate(q.interval, 'a.day')} as bucket, ${period} as period, a.user_id, cast(null as varchar) as breakdown\n  from ${USER_EVENT_DAYS} as a\n  where ${where.join('\n    and ')}\n)`,
+      );
+      selects.push(
+        `select ${i} as series, period, bucket, breakdown, ${dialect.countDistinct('user_id')} as value\nfrom s${i}\ngroup by 2, 3, 4`,
       );
       return;
     }

@@ -2,8 +2,9 @@
 // (user, period number) with one boolean per insight event ("did it in that period"). Each event
 // is read from the cheapest mart that can answer it: "any event" without event-level filters
 // comes from fct_user_activity_daily (one row per user and active day, an order of magnitude
-// fewer rows than fact_events); everything else from one scan of fact_events restricted to the
-// named events. Period numbers (dialect.periodNumber) are integers, so later steps compare
+// fewer rows than fact_events); a named event without event-level filters from the per-day users
+// accelerator agg_user_event_days when the run has it (one row per user, day and event); the
+// rest from one scan of fact_events restricted to the named events. Period numbers (dialect.periodNumber) are integers, so later steps compare
 // periods with `p + 1` instead of interval arithmetic on TIMESTAMPTZ; they and the bounds come
 // from `event_date` (the UTC date of `ts`), not `ts`: periods are whole days, and the DATE
 // column is a fraction of the bytes of the timestamp column to read (`ts` is read only to find
@@ -19,7 +20,7 @@ import {
   type PropertyRef,
 } from './properties';
 import { daysOf } from './periods';
-import { NONE } from './trends';
+import { NONE, USER_EVENT_DAYS } from './trends';
 
 export const ZDay = z.iso.date().describe('UTC day, YYYY-MM-DD');
 
@@ -60,7 +61,11 @@ export interface UserPeriodsOptions {
    * vary by period: callers join dim_users on the result instead.
    */
   breakdown?: { property: PropertyRef; event: number };
+  /** The run has the per-day users accelerator (USER_EVENT_DAYS): named events may read it. */
+  userEventDays?: boolean;
 }
+
+type Source = 'events' | 'activity' | 'days';
 
 const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
 
@@ -70,25 +75,34 @@ const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
  */
 export function userPeriodsCte(o: UserPeriodsOptions, params: Params, dialect: SqlDialect): string {
   const userFiltersOnly = o.filters.every((f) => f.property.source === 'user');
-  const fromActivity = o.events.map(
-    (x, i) =>
-      x.event.event === null &&
-      x.event.filters.length === 0 &&
-      userFiltersOnly &&
-      o.breakdown?.event !== i,
+  // Where each event's (user, day) rows come from: fct_user_activity_daily for "any event", the
+  // per-day users accelerator for a named event, fact_events for the rest (event filters, an
+  // event-level breakdown on it, or event-level global filters).
+  const sources: Source[] = o.events.map((x, i) =>
+    x.event.filters.length === 0 && userFiltersOnly && o.breakdown?.event !== i
+      ? x.event.event === null
+        ? 'activity'
+        : o.userEventDays
+          ? 'days'
+          : 'events'
+      : 'events',
   );
   const flags = o.events.map((_, i) => `f${i}`);
   const scans: string[] = [];
-  const since = (which: boolean) => {
-    const days = o.events.filter((_, i) => fromActivity[i] === which).map((x) => x.since);
+  const since = (source: Source) => {
+    const days = o.events.filter((_, i) => sources[i] === source).map((x) => x.since);
     return days.some((d) => d === undefined) ? undefined : days.sort()[0];
   };
+  const withUsers = (table: string) =>
+    usesUserProperty(o.filters.map((f) => f.property))
+      ? `${table} as a left join dim_users as u on u.user_id = a.user_id`
+      : `${table} as a`;
 
-  if (fromActivity.some((a) => !a)) {
+  if (sources.includes('events')) {
     const refs = [
       ...o.filters.map((f) => f.property),
       ...o.events.flatMap((x, i) =>
-        fromActivity[i] ? [] : x.event.filters.map((f) => f.property),
+        sources[i] === 'events' ? x.event.filters.map((f) => f.property) : [],
       ),
       ...(o.breakdown ? [o.breakdown.property] : []),
     ];
@@ -99,7 +113,7 @@ export function userPeriodsCte(o: UserPeriodsOptions, params: Params, dialect: S
       'e.user_id',
       `${dialect.periodNumber(o.unit, 'e.event_date')} as p`,
       ...o.events.map((x, i) =>
-        fromActivity[i]
+        sources[i] !== 'events'
           ? `false as f${i}`
           : `coalesce(${all([
               ...(x.event.event === null ? [] : [`e.event_name = ${params.bind(x.event.event)}`]),
@@ -112,12 +126,12 @@ export function userPeriodsCte(o: UserPeriodsOptions, params: Params, dialect: S
         `coalesce(cast(${propertyExpr(o.breakdown.property, params, dialect)} as varchar), '${NONE}') as breakdown`,
         'e.ts',
       );
-    const start = since(false);
+    const start = since('events');
     const where = [
       `e.event_date < cast(${params.bind(o.until)} as date)`,
       ...(start ? [`e.event_date >= cast(${params.bind(start)} as date)`] : []),
     ];
-    const named = o.events.filter((_, i) => !fromActivity[i]).map((x) => x.event.event);
+    const named = o.events.filter((_, i) => sources[i] === 'events').map((x) => x.event.event);
     if (!named.includes(null))
       where.push(`e.event_name in (${[...new Set(named)].map((n) => params.bind(n)).join(', ')})`);
     where.push(...o.filters.map((f) => filterExpr(f, params, dialect)));
@@ -126,30 +140,41 @@ export function userPeriodsCte(o: UserPeriodsOptions, params: Params, dialect: S
     );
   }
 
-  if (fromActivity.some((a) => a)) {
-    const from = usesUserProperty(o.filters.map((f) => f.property))
-      ? 'fct_user_activity_daily as a left join dim_users as u on u.user_id = a.user_id'
-      : 'fct_user_activity_daily as a';
+  // The two pre-aggregated sources: one row per user and day (and event, for the accelerator).
+  const aggregated = (source: 'activity' | 'days', table: string, day: string) => {
+    if (!sources.includes(source)) return;
     const select = [
       'a.user_id',
-      `${dialect.periodNumber(o.unit, 'a.event_date')} as p`,
-      ...o.events.map((_, i) => `${fromActivity[i] ? 'true' : 'false'} as f${i}`),
+      `${dialect.periodNumber(o.unit, `a.${day}`)} as p`,
+      ...o.events.map((x, i) =>
+        sources[i] !== source
+          ? `false as f${i}`
+          : source === 'activity'
+            ? `true as f${i}`
+            : `a.event_name = ${params.bind(x.event.event)} as f${i}`,
+      ),
     ];
     if (o.breakdown)
       select.push(
         'cast(null as varchar) as breakdown',
         'cast(null as timestamp with time zone) as ts',
       );
-    const start = since(true);
+    const start = since(source);
     const where = [
-      `a.event_date < cast(${params.bind(o.until)} as date)`,
-      ...(start ? [`a.event_date >= cast(${params.bind(start)} as date)`] : []),
-      ...o.filters.map((f) => filterExpr(f, params, dialect)),
+      `a.${day} < cast(${params.bind(o.until)} as date)`,
+      ...(start ? [`a.${day} >= cast(${params.bind(start)} as date)`] : []),
     ];
+    if (source === 'days') {
+      const named = o.events.filter((_, i) => sources[i] === 'days').map((x) => x.event.event!);
+      where.push(`a.event_name in (${[...new Set(named)].map((n) => params.bind(n)).join(', ')})`);
+    }
+    where.push(...o.filters.map((f) => filterExpr(f, params, dialect)));
     scans.push(
-      `select ${select.join(', ')}\n    from ${from}\n    where ${where.join('\n      and ')}`,
+      `select ${select.join(', ')}\n    from ${withUsers(table)}\n    where ${where.join('\n      and ')}`,
     );
-  }
+  };
+  aggregated('activity', 'fct_user_activity_daily', 'event_date');
+  aggregated('days', USER_EVENT_DAYS, 'day');
 
   const aggregates = flags.map((f) => `bool_or(${f}) as ${f}`);
   if (o.breakdown) {

@@ -131,6 +131,16 @@ export async function writeCurrentPointer(
   await rename(tmp, path.join(dir, POINTER));
 }
 
+/** The run the workspace's current pointer names, or null when there is none. */
+export async function readCurrentPointer(
+  lakeDir: string,
+  workspaceId: string,
+): Promise<string | null> {
+  const file = path.join(workspaceMartsDir(lakeDir, workspaceId), POINTER);
+  if (!existsSync(file)) return null;
+  return (JSON.parse(await readFile(file, 'utf8')) as { runId: string }).runId;
+}
+
 /** Creates the views of every workspace that has a current pointer. Returns their schemas. */
 export async function openCurrentMarts(
   engine: DuckDbEngine,

@@ -360,6 +360,43 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect(await scalar('select count(*) from metrics_daily')).toBeGreaterThan(0);
   }, 300_000);
 
+  it('builds the accelerators after the switch, again for a selection that rebuilt fact_events', async () => {
+    await fx.runtime.pipelines.accelerated(fx.workspace.id);
+    const times = 'select count(*) from agg_user_event_times';
+    const pairs = `select count(*) from (select distinct event_name, user_id from fact_events where user_id is not null)`;
+    expect(await scalar(times)).toBe(await scalar(pairs));
+    // A new event, then a selection that rebuilds fact_events (what it reads and what reads it):
+    // the accelerator copied from the current run along with the other marts is stale.
+    await post([
+      {
+        event: 'search_performed',
+        user_id: 'u_test_accelerator',
+        timestamp: '2026-11-01T14:00:00.000Z',
+        properties: { query: 'x' },
+      },
+    ]);
+    const run = await build('+fact_events+');
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    await fx.runtime.pipelines.accelerated(fx.workspace.id);
+    const user = `select len(times) from agg_user_event_times where user_id = 'u_test_accelerator' and event_name = 'search_performed'`;
+    expect(await scalar(user)).toBe(1);
+    expect(await scalar(times)).toBe(await scalar(pairs));
+    expect(await scalar('select sum(len(times)) from agg_user_event_times')).toBe(
+      await scalar('select count(*) from fact_events where user_id is not null'),
+    );
+    expect(await scalar('select count(*) from agg_user_event_days')).toBe(
+      await scalar(
+        'select count(*) from (select distinct event_name, event_date, user_id from fact_events where user_id is not null)',
+      ),
+    );
+    expect(
+      await scalar(
+        `select count(*) from agg_user_event_days where user_id = 'u_test_accelerator' and day = date '2026-11-01'`,
+      ),
+    ).toBe(1);
+  }, 300_000);
+
   it('fails a run whose dbt test fails, says which and why, and keeps the previous marts', async () => {
     const current = await fx.runtime.prisma.pipelineRun.findFirstOrThrow({
       where: { workspaceId: fx.workspace.id, isCurrent: true },

@@ -27,11 +27,13 @@ import {
   dropRunSchemas,
   openRunMarts,
   outputRowCounts,
+  readCurrentPointer,
   runOutputs,
   workspaceSchema,
   writeCurrentPointer,
 } from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
+import { buildAccelerators, removeAccelerators } from './accelerators';
 import { waitForEvent } from '../jobs/wait-event';
 
 const RUN_QUEUE = 'dbt-build';
@@ -86,6 +88,11 @@ export class PipelineService {
   private readonly boss: PgBoss;
   private closed = false;
   private readonly dbt: DbtProcesses;
+  /**
+   * Per workspace, the tail of its mart switches and accelerator builds: each waits for the one
+   * before, so an accelerator built for a run is only put in use while that run is current.
+   */
+  private readonly switching = new Map<string, Promise<void>>();
 
   private constructor(private readonly o: PipelineServiceOptions) {
     this.boss = o.boss;
@@ -145,7 +152,49 @@ export class PipelineService {
       await activateRun(this.o.engine, run.workspaceId, paths.outputDir).catch((error: unknown) =>
         this.o.logger.error({ err: error, runId: run.id }, 'could not re-open the current marts'),
       );
+      // A server stopped before it built them (or a lake from before they existed).
+      this.accelerate(run.workspaceId, run.id);
     }
+  }
+
+  /** Runs `f` after the workspace's earlier switches and accelerator builds. */
+  private serialized(workspaceId: string, f: () => Promise<void>): Promise<void> {
+    const next = (this.switching.get(workspaceId) ?? Promise.resolve()).then(f);
+    const tail = next.catch(() => undefined);
+    this.switching.set(workspaceId, tail);
+    void tail.then(() => {
+      if (this.switching.get(workspaceId) === tail) this.switching.delete(workspaceId);
+    });
+    return next;
+  }
+
+  /**
+   * Builds the run's missing accelerators in the background, then, if the run is still the
+   * workspace's current one, re-points the workspace's views so queries see them.
+   */
+  private accelerate(workspaceId: string, runId: string): void {
+    const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
+    void this.serialized(workspaceId, async () => {
+      if (this.closed) return;
+      const started = performance.now();
+      const built = await buildAccelerators(this.o.engine, paths.outputDir);
+      if (!built.length) return;
+      // The pointer, not is_current: a switch writes it inside this queue, its database update
+      // comes after.
+      if ((await readCurrentPointer(this.o.lakeDir, workspaceId)) === runId)
+        await activateRun(this.o.engine, workspaceId, paths.outputDir);
+      this.o.logger.info(
+        { workspaceId, runId, built, ms: Math.round(performance.now() - started) },
+        'built accelerators',
+      );
+    }).catch((error: unknown) =>
+      this.o.logger.error({ err: error, workspaceId, runId }, 'could not build accelerators'),
+    );
+  }
+
+  /** Resolves once the workspace's pending switches and accelerator builds are done. */
+  async accelerated(workspaceId: string): Promise<void> {
+    while (this.switching.has(workspaceId)) await this.switching.get(workspaceId);
   }
 
   /** Queues a run. Refused (CONFLICT) while the workspace has one queued or running. */
@@ -314,8 +363,13 @@ export class PipelineService {
             ? { ...n, rows: rows[n.name] ?? null }
             : n,
         );
-        await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
-        await writeCurrentPointer(this.o.lakeDir, run.workspaceId, run.id);
+        // Copied from the current run by a selective build, they may describe an older
+        // fact_events; they are built again for this run once it is in use.
+        await removeAccelerators(paths.outputDir);
+        await this.serialized(run.workspaceId, async () => {
+          await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
+          await writeCurrentPointer(this.o.lakeDir, run.workspaceId, run.id);
+        });
         status = 'succeeded';
         await prisma.$transaction([
           prisma.pipelineRun.updateMany({
@@ -335,6 +389,7 @@ export class PipelineService {
           }),
         ]);
         await this.applyRetention(run.workspaceId);
+        this.accelerate(run.workspaceId, runId);
       } else {
         status = outcome.cancelled ? 'cancelled' : 'failed';
         const error = outcome.cancelled
@@ -454,8 +509,10 @@ export class PipelineService {
   async activate(workspaceId: string, runId: string): Promise<PipelineRunRow> {
     await this.keptRun(workspaceId, runId);
     const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
-    await activateRun(this.o.engine, workspaceId, paths.outputDir);
-    await writeCurrentPointer(this.o.lakeDir, workspaceId, runId);
+    await this.serialized(workspaceId, async () => {
+      await activateRun(this.o.engine, workspaceId, paths.outputDir);
+      await writeCurrentPointer(this.o.lakeDir, workspaceId, runId);
+    });
     await this.o.prisma.$transaction([
       this.o.prisma.pipelineRun.updateMany({
         where: { workspaceId, isCurrent: true },
@@ -463,6 +520,7 @@ export class PipelineService {
       }),
       this.o.prisma.pipelineRun.update({ where: { id: runId }, data: { isCurrent: true } }),
     ]);
+    this.accelerate(workspaceId, runId);
     return this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
   }
 
@@ -564,6 +622,8 @@ export class PipelineService {
     for (const controller of this.active.values()) controller.abort();
     await Promise.all([...this.finished.values()].map((p) => p.catch(() => undefined)));
     await stopping;
+    // An accelerator build in progress finishes (the engine closes after this); queued ones stop.
+    await Promise.all([...this.switching.values()]);
     this.dbt.close();
   }
 }
