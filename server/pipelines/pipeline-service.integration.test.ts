@@ -5,6 +5,7 @@
 // the run with its reason and leaves the previous marts in use, client retries change no count,
 // and a server stopped mid-run leaves a clean state.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -435,6 +436,16 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect(notice?.details).toMatchObject({
       failedTests: expect.arrayContaining([expect.any(String)]),
     });
+    // Its dbt database (staging and intermediate tables) is deleted; its log and results stay.
+    // The current run keeps its own: a selective run starts from it.
+    const dbOf = (id: string) =>
+      path.join(
+        dbtRunPaths(fx.runtime.config.dataDir, '', fx.workspace.id, id).workDir,
+        'dbt.duckdb',
+      );
+    expect(existsSync(dbOf(run.id))).toBe(false);
+    expect(existsSync(path.join(path.dirname(dbOf(run.id)), 'dbt.log'))).toBe(true);
+    expect(existsSync(dbOf(current.id))).toBe(true);
   }, 300_000);
 
   it('refuses selectors that are not dbt syntax before anything runs', async () => {

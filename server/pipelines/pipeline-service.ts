@@ -7,7 +7,7 @@
 // stopped server is marked failed (its dbt process died with it) and queued runs are re-sent.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Cron } from 'croner';
 import type { PgBoss } from 'pg-boss';
@@ -412,11 +412,9 @@ export class PipelineService {
           },
         });
         // Half-written outputs are never read; remove them.
-        await deleteRunOutputs(
-          this.o.lakeDir,
-          run.workspaceId,
-          await this.keptRunIds(run.workspaceId),
-        );
+        const keep = await this.keptRunIds(run.workspaceId);
+        await deleteRunOutputs(this.o.lakeDir, run.workspaceId, keep);
+        await this.deleteRunDatabases(run.workspaceId, keep);
         if (status === 'failed') {
           // The admin notice: an audit entry the admin area surfaces.
           await recordAudit(prisma, {
@@ -493,8 +491,27 @@ export class PipelineService {
     return keep;
   }
 
+  /**
+   * A run's dbt database (its staging and intermediate tables: hundreds of MB at 10M events) is
+   * only read when a selective run starts from that run, so only runs whose outputs are kept keep
+   * it; the rest of the run's folder (log, compiled SQL, results) stays for its history.
+   */
+  private async deleteRunDatabases(workspaceId: string, keep: ReadonlySet<string>): Promise<void> {
+    const runs = await this.o.prisma.pipelineRun.findMany({
+      where: { workspaceId, status: { in: ['succeeded', 'failed', 'cancelled'] } },
+      select: { id: true },
+    });
+    for (const { id } of runs) {
+      if (keep.has(id)) continue;
+      const { workDir } = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, id);
+      for (const file of ['dbt.duckdb', 'dbt.duckdb.wal'])
+        await rm(path.join(workDir, file), { force: true });
+    }
+  }
+
   private async applyRetention(workspaceId: string): Promise<void> {
     const keep = await this.keptRunIds(workspaceId);
+    await this.deleteRunDatabases(workspaceId, keep);
     const deleted = await deleteRunOutputs(this.o.lakeDir, workspaceId, keep);
     await dropRunSchemas(this.o.engine, workspaceId, deleted);
     for (const runId of deleted) this.runSchemas.delete(runId);
