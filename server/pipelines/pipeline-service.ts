@@ -370,6 +370,9 @@ export class PipelineService {
           await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
           await writeCurrentPointer(this.o.lakeDir, run.workspaceId, run.id);
         });
+        // Queued before the run is marked succeeded, so that whoever sees it succeeded (waitFor
+        // polls the database) and then calls accelerated() waits for them.
+        this.accelerate(run.workspaceId, runId);
         status = 'succeeded';
         await prisma.$transaction([
           prisma.pipelineRun.updateMany({
@@ -389,7 +392,6 @@ export class PipelineService {
           }),
         ]);
         await this.applyRetention(run.workspaceId);
-        this.accelerate(run.workspaceId, runId);
       } else {
         status = outcome.cancelled ? 'cancelled' : 'failed';
         const error = outcome.cancelled
