@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as upload } from '@/app/api/ingest/uploads/route';
 import { createCaller } from '@/server/api/root';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
@@ -115,10 +115,15 @@ describe('imports from the admin page', () => {
     ]);
     expect(await bronzeCount(`user_id like 'imp_%' and source = 'batch'`)).toBe(4);
     expect(await bronzeCount(`user_id = 'imp_3' and country = 'DE'`)).toBe(1);
-    // The uploads are gone once imported; the list shows the job first.
-    expect(
-      existsSync(path.join(fx.runtime.config.dataDir, 'uploads', fx.workspace.id, a.uploadId)),
-    ).toBe(false);
+    // The uploads are gone once imported (just after the end is recorded); the list shows the
+    // job first.
+    await vi.waitFor(
+      () =>
+        expect(
+          existsSync(path.join(fx.runtime.config.dataDir, 'uploads', fx.workspace.id, a.uploadId)),
+        ).toBe(false),
+      { timeout: 5_000 },
+    );
     expect((await admin.ingestion.imports.list())[0]?.id).toBe(job.id);
     const audit = await fx.runtime.prisma.auditLog.findFirst({
       where: { action: 'import.done', targetId: job.id },
@@ -251,7 +256,8 @@ describe('imports from the admin page', () => {
     expect(resumed.state).toBe('done');
     expect(resumed.summary).toMatchObject({ events: 1_500, rejected: 0 });
     expect(resumed.files[0]).toMatchObject({ name: 'waiting.ndjson', events: 1_500 });
-    expect(existsSync(uploadDir(waiting))).toBe(false);
+    // Removed just after the end is recorded (the state can be read a moment before).
+    await vi.waitFor(() => expect(existsSync(uploadDir(waiting))).toBe(false), { timeout: 5_000 });
     await fx.runtime.flusher.flush();
     expect(await bronzeCount(`event = 'resumed_probe'`)).toBe(1_500);
   });
