@@ -1,8 +1,8 @@
 'use client';
 // The insight in the URL as React state: reading `?q=` / `?chart=` / `?rel=` and writing them
-// back with router.replace (no history entry per edit; the back button leaves the page).
+// back with history.replaceState (no history entry per edit; the back button leaves the page).
 import * as React from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import type { InsightQuery } from '@/server/insights/insight-service';
 import { COHORT_URL_PARAMS } from './cohorts/use-cohort-url';
 import { QUERY_SCHEMAS } from './kinds';
@@ -19,7 +19,6 @@ export interface InsightUrlState {
 }
 
 export function useInsightUrl(): InsightUrlState {
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const raw = params.get(QUERY_PARAM);
@@ -40,9 +39,12 @@ export function useInsightUrl(): InsightUrlState {
       else next.delete(RELATIVE_PARAM);
       // Editing an insight leaves the Cohorts section.
       for (const p of COHORT_URL_PARAMS) next.delete(p);
-      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+      // The native history API (Next keeps useSearchParams in step): a router navigation here
+      // could land after a nav link the user just clicked and take them back to Insights — the
+      // page writes its default query into the URL as it opens (seen in a fresh-clone e2e run).
+      window.history.replaceState(null, '', `${pathname}?${next.toString()}`);
     },
-    [params, pathname, router],
+    [params, pathname],
   );
   return { decoded, chartType, options, set };
 }
