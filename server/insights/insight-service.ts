@@ -120,7 +120,7 @@ export class InsightService {
   /**
    * The tables the workspace's current marts have (a run made before a mart existed lacks it).
    * Kept per run once its accelerators are there; until then (they are built just after the
-   * switch) asked again each time.
+   * switch; on Trino never) for a few seconds, so a query does not also pay a catalog query.
    */
   private async marts(workspaceId: string, runId: string): Promise<ReadonlySet<string>> {
     const known = this.martsOfRun.get(runId);
@@ -131,7 +131,8 @@ export class InsightService {
       { params: [schema], schema },
     );
     const marts = new Set(rows.rows.map((r) => String(r[0])));
-    if ([...ACCELERATOR_NAMES].every((name) => marts.has(name))) this.martsOfRun.set(runId, marts);
+    const complete = [...ACCELERATOR_NAMES].every((name) => marts.has(name));
+    this.martsOfRun.set(runId, marts, complete ? {} : { ttl: 5_000 });
     return marts;
   }
 

@@ -11,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { USER_EVENT_TIMES } from '../insights/funnels';
+import { USER_EVENT_DAYS } from '../insights/trends';
 import type { DuckDbEngine } from '../query/duckdb-engine';
 import { sqlString as quoteString } from '../query/sql-quote';
 
@@ -29,7 +31,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     // epoch microseconds (the DuckDB dialect's time keys). Plain funnels walk these lists: one
     // row per user and step instead of every event of every step (server/insights/funnels.ts).
     // Ordered by event name so that a step's rows are a few row groups a scan can pick.
-    name: 'agg_user_event_times',
+    name: USER_EVENT_TIMES,
     source: 'fact_events',
     select: (source) =>
       `SELECT event_name, user_id, list_sort(list(epoch_us(ts))) AS times FROM ${source} WHERE user_id IS NOT NULL GROUP BY event_name, user_id ORDER BY event_name, user_id`,
@@ -38,7 +40,7 @@ export const ACCELERATORS: readonly Accelerator[] = [
     // Per event name and UTC day, the users who did it (distinct). Trends of unique users with
     // no property filter or breakdown count these rows instead of distinct users over every
     // event (server/insights/trends.ts); day, week and month buckets are whole UTC days.
-    name: 'agg_user_event_days',
+    name: USER_EVENT_DAYS,
     source: 'fact_events',
     select: (source) =>
       `SELECT DISTINCT event_name, event_date AS day, user_id FROM ${source} WHERE user_id IS NOT NULL ORDER BY event_name, day`,
