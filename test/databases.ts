@@ -54,12 +54,33 @@ function postgres(adminUrl: string): DatabaseKind {
         async dispose() {
           const c = new pg.Client({ connectionString: adminUrl });
           await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
+          try {
+            await dropDatabase(c, name);
+          } finally {
+            await c.end();
+          }
         },
       };
     },
   };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) as a role without pg_signal_backend fails with 42501 when an
+ * autovacuum worker happens to be in the database (PostgreSQL 15 checks its role like a user's;
+ * .ci/run grants the role, a developer's server may not): the worker is gone within moments, so
+ * try again for a while.
+ */
+async function dropDatabase(c: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42501' || attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export function testDatabases(): DatabaseKind[] {
