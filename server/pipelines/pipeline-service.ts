@@ -261,10 +261,15 @@ export class PipelineService {
   }
 
   /** Resolves when the run has finished (any status). */
+  /**
+   * The run once it has finished — for a run of this process, once everything after its final
+   * status is done too (a failed run's cleanup and admin notice are written after its status).
+   */
   async waitFor(runId: string): Promise<PipelineRunRow> {
     for (;;) {
       const run = await this.o.prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
-      if (run.status !== 'queued' && run.status !== 'running') return run;
+      if (run.status !== 'queued' && run.status !== 'running' && !this.active.has(runId))
+        return run;
       await waitForEvent(this.eventsOf(runId), 'finished', 1_000);
     }
   }
