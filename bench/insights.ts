@@ -15,7 +15,12 @@ import {
 } from '../server/insights/funnels';
 import { InsightService, type InsightQuery } from '../server/insights/insight-service';
 import type { TrendsQuery } from '../server/insights/trends';
-import { compilePaths, ZPathsQuery, type PathsQuery } from '../server/insights/paths';
+import {
+  compilePaths,
+  USER_TIMELINE,
+  ZPathsQuery,
+  type PathsQuery,
+} from '../server/insights/paths';
 import {
   compileRetention,
   ZRetentionQuery,
@@ -68,7 +73,15 @@ export interface InsightsBenchResult {
     };
     funnel20: { ours: Timing; raw: Timing; query: FunnelsQuery; users: number[] };
     retention12w: { ours: Timing; raw: Timing; query: RetentionQuery };
-    paths: { ours: Timing; raw: Timing; query: PathsQuery };
+    paths: {
+      ours: Timing;
+      raw: Timing;
+      /** The same paths compiled without the per-user timelines (window passes over fact_events). */
+      general_path: Timing;
+      /** Whether the run had agg_user_timeline (built after the switch). */
+      uses_timeline: boolean;
+      query: PathsQuery;
+    };
     /** The first six tiles of "Product overview", run together as the dashboard page does. */
     dashboard6: { timing: Timing; tiles: string[] };
     repeat: number;
@@ -231,8 +244,13 @@ group by 1 order by 1`;
     const pathsT = await compare(
       'paths (5 steps)',
       run(paths),
-      compiled(compilePaths(paths, duckdbDialect)),
+      compiled(compilePaths(paths, duckdbDialect, { marts })),
     );
+    opts.log(`paths (5 steps) on the general path over fact_events: ${opts.repeat + 1} runs…`);
+    const pathsGeneral = compiled(compilePaths(paths, duckdbDialect));
+    const pathsGeneralCold = await timed(pathsGeneral);
+    const pathsGeneralWarm: number[] = [];
+    for (let i = 0; i < opts.repeat; i++) pathsGeneralWarm.push(await timed(pathsGeneral));
 
     // A 6-tile dashboard: the template's first six insight tiles, run concurrently by one
     // fresh service (cold cache), as the dashboard page requests them.
@@ -272,7 +290,12 @@ group by 1 order by 1`;
         },
         funnel20: { ...funnel20T, query: funnel20, users: await users(funnel20) },
         retention12w: { ...retentionT, query: retention },
-        paths: { ...pathsT, query: paths },
+        paths: {
+          ...pathsT,
+          general_path: timing(pathsGeneralCold, pathsGeneralWarm),
+          uses_timeline: marts.has(USER_TIMELINE),
+          query: paths,
+        },
         dashboard6,
         repeat: opts.repeat,
         data_dir: dataDir,

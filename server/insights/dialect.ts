@@ -53,6 +53,12 @@ export interface SqlDialect {
   listContains(list: string, value: string): string;
   /** Whether the ascending list `list` holds `value` at least twice (never null). */
   listRepeats(list: string, value: string): string;
+  /** The number of elements of the list `list`. */
+  listLength(list: string): string;
+  /** The element of `list` at the 1-based `index` (−1: the last), or null past either end. */
+  listAt(list: string, index: string): string;
+  /** How many elements of `list` satisfy `cond(x)`. */
+  listCount(list: string, cond: (x: string) => string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -100,6 +106,9 @@ export const duckdbDialect: SqlDialect = {
   // Sorted, so a repeat is right after the first occurrence (no lambda over the whole list).
   listRepeats: (list, value) =>
     `coalesce(${list}[list_position(${list}, ${value}) + 1] = ${value}, false)`,
+  listLength: (list) => `len(${list})`,
+  listAt: (list, index) => `${list}[${index}]`,
+  listCount: (list, cond) => `len(list_filter(${list}, lambda x: ${cond('x')}))`,
   // `in (…)` with several values plans as a MARK hash join over every row; list_contains is
   // pushed into the Parquet scan.
   oneOf: (expr, placeholders) => `list_contains([${placeholders.join(', ')}], ${expr})`,
@@ -126,6 +135,9 @@ export const trinoDialect: SqlDialect = {
   // array_position is 0 when absent: element 1 then, which is not `value` either.
   listRepeats: (list, value) =>
     `coalesce(element_at(${list}, array_position(${list}, ${value}) + 1) = ${value}, false)`,
+  listLength: (list) => `cardinality(${list})`,
+  listAt: (list, index) => `element_at(${list}, ${index})`,
+  listCount: (list, cond) => `cardinality(filter(${list}, x -> ${cond('x')}))`,
   oneOf: (expr, placeholders) => `${expr} in (${placeholders.join(', ')})`,
   materializedCte: (name, body) => `${name} as (\n${body}\n)`,
 };

@@ -263,7 +263,7 @@ function funnelCtes(
   return { params, ctes };
 }
 
-/** Per (event, user), the user's event times in order (dbt/models/marts/agg_user_event_times.sql). */
+/** Per (event, user), the user's event times in order (an accelerator: server/pipelines/accelerators.ts). */
 export const USER_EVENT_TIMES = 'agg_user_event_times';
 
 /**

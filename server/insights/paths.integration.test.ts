@@ -1,15 +1,25 @@
 // Paths end to end: generated Orbit data → a real dbt build → insights.run through tRPC. Every
 // node, link and drop-off is checked against a hand-written reference that works on per-user
 // ordered event LISTS (list(), list comprehension, list_position, slicing) instead of the
-// compiler's window functions.
+// compiler's window functions — and, since the service reads the per-user timelines
+// (agg_user_timeline), the general path over fact_events is checked against the same results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import type { InsightResponse } from './insight-service';
-import type { PathsQueryInput, PathsResult } from './paths';
+import { duckdbDialect } from './dialect';
+import {
+  compilePaths,
+  shapePaths,
+  USER_TIMELINE,
+  ZPathsQuery,
+  type PathsQueryInput,
+  type PathsResult,
+} from './paths';
 
 describe('paths on generated data (pglite)', () => {
   let ctx: InsightsFixture;
-  let run: (q: Omit<PathsQueryInput, 'kind'>) => Promise<InsightResponse<PathsResult>>;
+  type Query = Omit<PathsQueryInput, 'kind'>;
+  let run: (q: Query) => Promise<InsightResponse<PathsResult>>;
   const window = { from: '2026-09-03', to: '2026-10-17' };
   const range = `ts >= timestamptz '2026-09-03 00:00:00+00' and ts < timestamptz '2026-10-18 00:00:00+00'`;
 
@@ -62,6 +72,18 @@ describe('paths on generated data (pglite)', () => {
     return { nodes, links, dropped };
   }
 
+  /**
+   * The service read the per-user timelines (the accelerator the fixture waited for), and the
+   * general path — window passes over fact_events — gives the same result.
+   */
+  async function expectGeneralAgrees(q: Query, res: InsightResponse<PathsResult>) {
+    expect(res.sql).toContain(`from ${USER_TIMELINE}`);
+    const parsed = ZPathsQuery.parse({ kind: 'paths', ...q });
+    const general = compilePaths(parsed, duckdbDialect);
+    expect(general.sql).not.toContain(USER_TIMELINE);
+    expect(shapePaths(parsed, await ctx.sql(general.sql, general.params))).toEqual(res.result);
+  }
+
   function expectSame(
     res: PathsResult,
     ref: Awaited<ReturnType<typeof reference>>,
@@ -82,13 +104,14 @@ describe('paths on generated data (pglite)', () => {
   }
 
   it('follows users after their first signed_up, repeats collapsed, page views excluded', async () => {
-    const res = await run({
+    const q: Query = {
       start: { event: 'signed_up' },
       depth: 4,
       minUsers: 3,
       exclude: ['page_viewed'],
       dateRange: window,
-    });
+    };
+    const res = await run(q);
     const ref = await reference(
       `ev as (
          select user_id, list(event_name order by ts, event_id) as names from fact_events
@@ -102,6 +125,8 @@ describe('paths on generated data (pglite)', () => {
       false,
     );
     expectSame(res.result, ref, 3);
+    // Exclusions take the general path (the timeline's runs are not theirs).
+    expect(res.sql).not.toContain(USER_TIMELINE);
     expect(res.result.users).toBe(ref.nodes.get('1:signed_up'));
     // Flow is conserved: who reaches a step either goes on to the next one or drops there.
     const [first, second] = res.result.steps;
@@ -110,13 +135,14 @@ describe('paths on generated data (pglite)', () => {
   });
 
   it('leads up to the first subscription_started, without collapsing', async () => {
-    const res = await run({
+    const q: Query = {
       end: { event: 'subscription_started' },
       depth: 3,
       minUsers: 1,
       collapseRepeats: false,
       dateRange: window,
-    });
+    };
+    const res = await run(q);
     const ref = await reference(
       `ev as (
          select user_id, list(event_name order by ts, event_id) as names from fact_events
@@ -132,11 +158,13 @@ describe('paths on generated data (pglite)', () => {
       true,
     );
     expectSame(res.result, ref, 1);
+    await expectGeneralAgrees(q, res);
     expect(res.result.users).toBe(ref.nodes.get('3:subscription_started'));
   });
 
   it('starts from each user first event without an anchor', async () => {
-    const res = await run({ depth: 3, minUsers: 10, dateRange: window });
+    const q: Query = { depth: 3, minUsers: 10, dateRange: window };
+    const res = await run(q);
     const ref = await reference(
       `ev as (
          select user_id, list(event_name order by ts, event_id) as names from fact_events
@@ -149,6 +177,7 @@ describe('paths on generated data (pglite)', () => {
       false,
     );
     expectSame(res.result, ref, 10);
+    await expectGeneralAgrees(q, res);
     expect(res.result.users).toBe(
       Number(
         (await ctx.sql(`select count(distinct user_id) from fact_events where ${range}`))[0]![0],

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect, trinoDialect } from './dialect';
-import { compilePaths, shapePaths, ZPathsQuery, type PathsQueryInput } from './paths';
+import type { InsightFilter } from './insight-filters';
+import {
+  compilePaths,
+  shapePaths,
+  EVENT_CODES,
+  USER_TIMELINE,
+  usesTimeline,
+  ZPathsQuery,
+  type PathsQueryInput,
+} from './paths';
 
 const parse = (q: Omit<PathsQueryInput, 'kind'>) => ZPathsQuery.parse({ kind: 'paths', ...q });
 const week = { from: '2026-10-05', to: '2026-10-11' };
@@ -357,6 +366,178 @@ describe('compilePaths', () => {
     expect(sql).not.toContain('list_contains');
     expect(sql).toContain('where n <= 3');
     expect(sql).toContain('true as a');
+  });
+});
+
+describe('compilePaths over agg_user_timeline', () => {
+  const withTimeline = { marts: new Set(['fact_events', EVENT_CODES, USER_TIMELINE]) };
+
+  // Protects the plan: one row per user from the timeline text, string functions only (no
+  // window, no fact_events); the day lists are searched only when the user's first or last
+  // active day is outside the range (days as integers since 1970-01-01); users need an active
+  // day in the range (k1 < k2); the anchor's character by strpos from the range start; the path
+  // from the anchor, at most `depth` characters; the steps by a join with their numbers; the
+  // codes turned back into names after the aggregation, before the order by.
+  it('compiles paths after a start event for DuckDB', () => {
+    const q = parse({ start: { event: 'signed_up' }, depth: 4, minUsers: 5, dateRange: week });
+    expect(usesTimeline(q)).toBe(true);
+    const { sql, params } = compilePaths(q, duckdbDialect, withTimeline);
+    expect(sql).toMatchInlineSnapshot(`
+      "with b as (
+        select user_id, runs as x,
+          run_first[k1 + 1] as x_lo,
+          run_last[k2] as x_hi
+        from (
+          select user_id, runs, run_first, run_last, case when days[1] >= $1 then 0 else len(list_filter(days, lambda x: x < $2)) end as k1, case when days[-1] <= $3 then len(days) else len(list_filter(days, lambda x: x <= $4)) end as k2
+          from agg_user_timeline
+        ) as t
+        where k1 < k2
+      ),
+      a as (
+        select user_id, x, x_lo, x_hi,
+          case when r1 = 0 then null when r1 >= x_lo then r1 else x_lo - 1 + nullif(strpos(substr(x, x_lo), c), 0) end as r
+        from (
+          select b.*, k.c, strpos(b.x, k.c) as r1
+          from b
+          cross join (select code as c from agg_event_codes where event_name = $5) as k
+        ) as b
+      ),
+      w as materialized (
+        select user_id, substr(x, r, least(4, x_hi - r + 1)) as path
+        from a
+        where r <= x_hi
+      ),
+      p as (
+        select w.user_id, substr(w.path, s.n, 1) as event_name, nullif(substr(w.path, s.n + 1, 1), '') as next_name, s.n as step
+        from w
+        join (values (1), (2), (3), (4)) as s (n) on s.n <= length(w.path)
+      ),
+      g as (
+      select grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when next_name is null and step < 4 then 1 end) as dropped
+      from p
+      group by grouping sets ((step, event_name, next_name), (step, event_name))
+      having grouping(next_name) = 1 or (next_name is not null and step < 4 and count(*) >= 5)
+      )
+      select g.node, g.step, c.event_name, n.event_name as next_event, g.users, g.dropped
+      from g
+      join agg_event_codes as c on c.code = g.event_name
+      left join agg_event_codes as n on n.code = g.next_event
+      order by node desc, step, users desc, event_name, next_event"
+    `);
+    // 2026-10-05 and 2026-10-11 as days since 1970-01-01.
+    expect(params).toEqual([20731, 20731, 20737, 20737, 'signed_up']);
+  });
+
+  // Protects the end anchor for Trino: the path up to the anchor (at most depth + 1 characters,
+  // so whether its first one is the user's first in the range is known), read backwards from
+  // the anchor (step = depth); `events`, not `runs`, without collapsing; positional
+  // placeholders bound in text order.
+  it('compiles paths before an end event for Trino without collapsing', () => {
+    const q = parse({
+      end: { event: 'subscription_started' },
+      depth: 3,
+      collapseRepeats: false,
+      dateRange: week,
+    });
+    const { sql, params } = compilePaths(q, trinoDialect, withTimeline);
+    expect(sql).toMatchInlineSnapshot(`
+      "with b as (
+        select user_id, events as x,
+          element_at(ev_first, k1 + 1) as x_lo,
+          element_at(ev_last, k2) as x_hi
+        from (
+          select user_id, events, ev_first, ev_last, case when element_at(days, 1) >= ? then 0 else cardinality(filter(days, x -> x < ?)) end as k1, case when element_at(days, -1) <= ? then cardinality(days) else cardinality(filter(days, x -> x <= ?)) end as k2
+          from agg_user_timeline
+        ) as t
+        where k1 < k2
+      ),
+      a as (
+        select user_id, x, x_lo, x_hi,
+          case when r1 = 0 then null when r1 >= x_lo then r1 else x_lo - 1 + nullif(strpos(substr(x, x_lo), c), 0) end as r
+        from (
+          select b.*, k.c, strpos(b.x, k.c) as r1
+          from b
+          cross join (select code as c from agg_event_codes where event_name = ?) as k
+        ) as b
+      ),
+      w as (
+        select user_id, substr(x, greatest(x_lo, r - 3), r - greatest(x_lo, r - 3) + 1) as path
+        from a
+        where r <= x_hi
+      ),
+      p as (
+        select w.user_id, substr(w.path, length(w.path) - s.n + 1, 1) as event_name,
+          case when s.n > 1 then substr(w.path, length(w.path) - s.n + 2, 1) end as next_name,
+          s.n = length(w.path) as is_first, 4 - s.n as step
+        from w
+        join (values (1), (2), (3)) as s (n) on s.n <= length(w.path)
+      ),
+      g as (
+      select grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when is_first and step > 1 then 1 end) as dropped
+      from p
+      group by grouping sets ((step, event_name, next_name), (step, event_name))
+      having grouping(next_name) = 1 or (next_name is not null and step < 3 and count(*) >= 1)
+      )
+      select g.node, g.step, c.event_name, n.event_name as next_event, g.users, g.dropped
+      from g
+      join agg_event_codes as c on c.code = g.event_name
+      left join agg_event_codes as n on n.code = g.next_event
+      order by node desc, step, users desc, event_name, next_event"
+    `);
+    expect(placeholders(sql)).toBe(params.length);
+    expect(params.slice(4)).toEqual(['subscription_started']);
+  });
+
+  it('starts from the range start without an anchor', () => {
+    const { sql } = compilePaths(parse({ dateRange: week, depth: 3 }), duckdbDialect, withTimeline);
+    expect(sql).toContain('substr(x, x_lo, least(3, x_hi - x_lo + 1))');
+    expect(sql).not.toContain('strpos');
+    expect(sql).toContain('(values (1), (2), (3))');
+  });
+
+  it('keeps the general path for property and cohort filters and exclusions', () => {
+    const platform = {
+      property: { source: 'event', name: 'platform' },
+      op: 'eq',
+      value: 'web',
+    } as const;
+    const cohort: InsightFilter = {
+      cohort: {
+        id: 'c1',
+        negate: false,
+        resolved: {
+          name: 'Paid',
+          asOf: '2026-10-11',
+          definition: {
+            match: 'all',
+            groups: [
+              {
+                match: 'all',
+                conditions: [
+                  {
+                    type: 'property',
+                    filter: { property: { source: 'user', name: 'plan' }, op: 'eq', value: 'pro' },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    };
+    for (const q of [
+      parse({ start: { event: 'signed_up', filters: [platform] }, dateRange: week }),
+      parse({ end: { event: 'signed_up', filters: [platform] }, dateRange: week }),
+      parse({ filters: [platform], dateRange: week }),
+      parse({ start: { event: 'signed_up' }, filters: [cohort], dateRange: week }),
+      parse({ start: { event: 'signed_up' }, exclude: ['page_viewed'], dateRange: week }),
+    ]) {
+      expect(usesTimeline(q)).toBe(false);
+      expect(compilePaths(q, duckdbDialect, withTimeline).sql).not.toContain(USER_TIMELINE);
+    }
+    // Without the accelerator (not built yet, or Trino): the general path.
+    const plain = parse({ start: { event: 'signed_up' }, dateRange: week });
+    expect(compilePaths(plain, duckdbDialect).sql).not.toContain(USER_TIMELINE);
   });
 });
 

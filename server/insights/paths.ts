@@ -1,7 +1,8 @@
 // Paths: the journeys users take after a start event, before an end event, or from their first
 // event in the range — for a Sankey chart. ZPathsQuery is the serialisable query object;
-// compilePaths turns it into one SQL statement (pure) built on ordered window passes over few
-// events, never a self-join per step: each user's anchor time comes from one aggregation (its
+// compilePaths turns it into one SQL statement (pure). When the run has the per-user timelines
+// (accelerators) and the query no filter or exclusion, string functions over one row per user
+// (timelineCtes). Otherwise ordered window passes over few events, never a self-join per step: each user's anchor time comes from one aggregation (its
 // scan reads only the anchor's events); the events within 3 days of it are ordered by time alone
 // (no event_id), which settles most users; the others' events from (up to) the anchor go through
 // the same passes; users with a timestamp tie — the only case where event_id matters — through
@@ -25,7 +26,7 @@
 import { z } from 'zod';
 import { Params, type SqlDialect } from './dialect';
 import { filterRefs, insightFilterExpr, ZInsightFilter } from './insight-filters';
-import type { CompiledQuery, InsightKind } from './kind';
+import type { CompileContext, CompiledQuery, InsightKind } from './kind';
 import { filterExpr, usesUserProperty, ZPropertyFilter, type PropertyRef } from './properties';
 import { rangeBounds } from './trends';
 
@@ -103,10 +104,16 @@ const PREFIX_MS = 3 * 86_400_000;
  * over `p` with grouping sets: (node = 1, step, event, null, users, dropped) per node and
  * (node = 0, step, event, next_event, users, 0) per link with at least minUsers users.
  */
-export function compilePaths(q: PathsQuery, dialect: SqlDialect): CompiledQuery {
+export function compilePaths(
+  q: PathsQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext = {},
+): CompiledQuery {
   // Parameters are bound in the order their placeholders appear in the text and never reused:
   // Trino's placeholders are positional `?`. Each fragment is built in text order.
   const params = new Params(dialect);
+  if (ctx.marts?.has(USER_TIMELINE) && ctx.marts.has(EVENT_CODES) && usesTimeline(q))
+    return { sql: codedSelect(q, timelineCtes(q, dialect, params)), params: params.values };
   const depth = q.depth;
   const t = dialect.timeKey('e.ts');
   const side = (bound: string) => (q.end ? `${t} <= ${bound}` : `${t} >= ${bound}`);
@@ -155,9 +162,108 @@ export function compilePaths(q: PathsQuery, dialect: SqlDialect): CompiledQuery 
   ctes.push(
     `p as (\n  select ${head} from s1\n  where n <= ${depth} and kept >= ${enough} and user_id not in (select user_id from amb)\n  union all\n  select ${head} from s2\n  where n <= ${depth} and user_id not in (select user_id from amb)\n  union all\n  select ${cols} from xp\n)`,
   );
-  const dropped = q.end ? 'is_first and step > 1' : `next_name is null and step < ${depth}`;
-  const sql = `with ${ctes.join(',\n')}\nselect grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when ${dropped} then 1 end) as dropped\nfrom p\ngroup by grouping sets ((step, event_name, next_name), (step, event_name))\nhaving grouping(next_name) = 1 or (next_name is not null and step < ${depth} and count(*) >= ${q.minUsers})\norder by node desc, step, users desc, event_name, next_event`;
-  return { sql, params: params.values };
+  return { sql: finalSelect(q, ctes), params: params.values };
+}
+
+/**
+ * The statement over CTEs ending in `p` (user_id, event_name, next_name, [is_first,] step: the
+ * first `depth` steps of every user): ONE aggregation with grouping sets, (node = 1, step,
+ * event, null, users, dropped) per node and (node = 0, step, event, next_event, users, 0) per
+ * link with at least minUsers users.
+ */
+function finalSelect(q: PathsQuery, ctes: string[]): string {
+  return `with ${ctes.join(',\n')}\n${aggregate(q)}\norder by node desc, step, users desc, event_name, next_event`;
+}
+
+function aggregate(q: PathsQuery): string {
+  const dropped = q.end ? 'is_first and step > 1' : `next_name is null and step < ${q.depth}`;
+  return `select grouping(next_name) as node, step, event_name, next_name as next_event, count(*) as users, count(case when ${dropped} then 1 end) as dropped\nfrom p\ngroup by grouping sets ((step, event_name, next_name), (step, event_name))\nhaving grouping(next_name) = 1 or (next_name is not null and step < ${q.depth} and count(*) >= ${q.minUsers})`;
+}
+
+/** finalSelect over a `p` of event codes (timelineCtes): the same rows, codes turned back into names. */
+function codedSelect(q: PathsQuery, ctes: string[]): string {
+  return `with ${ctes.join(',\n')},\ng as (\n${aggregate(q)}\n)\nselect g.node, g.step, c.event_name, n.event_name as next_event, g.users, g.dropped\nfrom g\njoin ${EVENT_CODES} as c on c.code = g.event_name\nleft join ${EVENT_CODES} as n on n.code = g.next_event\norder by node desc, step, users desc, event_name, next_event`;
+}
+
+/**
+ * Per user, the whole event history as text, one character per event (server/pipelines/
+ * accelerators.ts): `events` (every event in (ts, event_id) order), `runs` (the same with each
+ * repeat of the previous event dropped), and per UTC day the user was active, ascending: `days`
+ * (days since 1970-01-01), `ev_first`/`ev_last` (positions in `events` of the day's first and
+ * last event) and `run_first`/`run_last` (positions in `runs` of the runs holding them).
+ */
+export const USER_TIMELINE = 'agg_user_timeline';
+/** The character (`code`) that stands for each event name (`event_name`) in USER_TIMELINE. */
+export const EVENT_CODES = 'agg_event_codes';
+
+/**
+ * Whether paths can read USER_TIMELINE instead of fact_events: no property or cohort filter on
+ * the events or the anchor (the text holds names only), and no excluded event (dropping repeats
+ * after an exclusion — `A X A` without X is one step — is not a prefix of `runs`).
+ */
+export const usesTimeline = (q: PathsQuery) =>
+  q.filters.length === 0 &&
+  q.exclude.length === 0 &&
+  ((q.start ?? q.end)?.filters.length ?? 0) === 0;
+
+/**
+ * The paths over USER_TIMELINE (see usesTimeline): one row per user, string functions only — no
+ * window and no per-event lambda; reading one string per user is most of the cost. `b`: the
+ * users with an active day in the range (`k1` days before it, `k2` up to its end) and the
+ * positions `x_lo`…`x_hi` of the range in their text `x` (`runs` when repeats are dropped, else
+ * `events`), from the per-day positions — the day lists are searched only for a user with
+ * events outside the range. A run cut by the range start still counts once, as the range's
+ * first event of it would; a run spanning the whole range counts once too (hence `k1 < k2`,
+ * not `x_lo <= x_hi`). `a`: the anchor, the first of its character at `x_lo` or after
+ * (strpos). `w`: the path's characters — from the anchor on (start), up to it (end, at most
+ * depth + 1 so `is_first` is known), or from `x_lo` (no anchor). `p`: one row per step. The
+ * order is (ts, event_id), as on the exact path of compilePaths, so ties need nothing more.
+ */
+function timelineCtes(q: PathsQuery, dialect: SqlDialect, params: Params): string[] {
+  const d = dialect;
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  const from = params.bind(day(q.dateRange.from));
+  const fromAgain = params.bind(day(q.dateRange.from));
+  const to = params.bind(day(q.dateRange.to));
+  const toAgain = params.bind(day(q.dateRange.to));
+  const [x, first, last] = q.collapseRepeats
+    ? ['runs', 'run_first', 'run_last']
+    : ['events', 'ev_first', 'ev_last'];
+  // k1: active days before the range; k2: active days up to its end.
+  const k1 = `case when ${d.listAt('days', '1')} >= ${from} then 0 else ${d.listCount('days', (v) => `${v} < ${fromAgain}`)} end`;
+  const k2 = `case when ${d.listAt('days', '-1')} <= ${to} then ${d.listLength('days')} else ${d.listCount('days', (v) => `${v} <= ${toAgain}`)} end`;
+  const ctes = [
+    `b as (\n  select user_id, ${x} as x,\n    ${d.listAt(first, 'k1 + 1')} as x_lo,\n    ${d.listAt(last, 'k2')} as x_hi\n  from (\n    select user_id, ${x}, ${first}, ${last}, ${k1} as k1, ${k2} as k2\n    from ${USER_TIMELINE}\n  ) as t\n  where k1 < k2\n)`,
+  ];
+  const anchor = q.start ?? q.end;
+  const depth = q.depth;
+  if (anchor) {
+    ctes.push(
+      `a as (\n  select user_id, x, x_lo, x_hi,\n    case when r1 = 0 then null when r1 >= x_lo then r1 else x_lo - 1 + nullif(strpos(substr(x, x_lo), c), 0) end as r\n  from (\n    select b.*, k.c, strpos(b.x, k.c) as r1\n    from b\n    cross join (select code as c from ${EVENT_CODES} where event_name = ${params.bind(anchor.event)}) as k\n  ) as b\n)`,
+    );
+    const path = q.start
+      ? `substr(x, r, least(${depth}, x_hi - r + 1))`
+      : `substr(x, greatest(x_lo, r - ${depth}), r - greatest(x_lo, r - ${depth}) + 1)`;
+    ctes.push(
+      d.materializedCte('w', `  select user_id, ${path} as path\n  from a\n  where r <= x_hi`),
+    );
+  } else {
+    ctes.push(
+      d.materializedCte(
+        'w',
+        `  select user_id, substr(x, x_lo, least(${depth}, x_hi - x_lo + 1)) as path\n  from b`,
+      ),
+    );
+  }
+  const steps = Array.from({ length: depth }, (_, i) => `(${i + 1})`).join(', ');
+  // An end-anchored path is in time order with the anchor last: step n counts back from it.
+  const cols = q.end
+    ? `substr(w.path, length(w.path) - s.n + 1, 1) as event_name,\n    case when s.n > 1 then substr(w.path, length(w.path) - s.n + 2, 1) end as next_name,\n    s.n = length(w.path) as is_first, ${depth + 1} - s.n as step`
+    : `substr(w.path, s.n, 1) as event_name, nullif(substr(w.path, s.n + 1, 1), '') as next_name, s.n as step`;
+  ctes.push(
+    `p as (\n  select w.user_id, ${cols}\n  from w\n  join (values ${steps}) as s (n) on s.n <= length(w.path)\n)`,
+  );
+  return ctes;
 }
 
 interface ScanOptions {

@@ -396,6 +396,17 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
         `select count(*) from agg_user_event_days where user_id = 'u_test_accelerator' and day = date '2026-11-01'`,
       ),
     ).toBe(1);
+    expect(await scalar('select sum(length(events)) from agg_user_timeline')).toBe(
+      await scalar('select count(*) from fact_events where user_id is not null'),
+    );
+    // 2026-11-01 is day 20,758 since 1970-01-01.
+    expect(
+      await scalar(
+        `select count(*) from agg_user_timeline as t join agg_event_codes as c on c.event_name = 'search_performed'
+         where t.user_id = 'u_test_accelerator' and t.events = c.code and t.runs = c.code and t.days = [20758]
+           and t.ev_first = [1] and t.ev_last = [1] and t.run_first = [1] and t.run_last = [1]`,
+      ),
+    ).toBe(1);
   }, 300_000);
 
   it('fails a run whose dbt test fails, says which and why, and keeps the previous marts', async () => {
