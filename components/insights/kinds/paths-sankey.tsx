@@ -137,6 +137,11 @@ export function PathsSankey({
     }
   }
 
+  // Labels sit right of their node, in the gap before the next column (the last column has the
+  // room kept on the right): shortened to fit it, the full name is in the tooltip.
+  const xs = [...new Set((layout?.nodes ?? []).map((n) => n.x1 ?? 0))].sort((a, b) => a - b);
+  const lastX = xs[xs.length - 1];
+  const columnGap = xs.length > 1 ? xs[1]! - xs[0]! - 10 : 170;
   return (
     <div ref={ref} className="relative w-full" style={{ height }} data-testid="paths-sankey">
       {layout ? (
@@ -159,21 +164,24 @@ export function PathsSankey({
             })}
           </g>
           {layout.nodes.map((n) => (
-            <g
+            <rect
               key={n.id}
+              x={n.x0}
+              y={n.y0}
+              width={(n.x1 ?? 0) - (n.x0 ?? 0)}
+              height={Math.max(1, (n.y1 ?? 0) - (n.y0 ?? 0))}
+              fill={colors.get(n.event)}
+              rx={2}
               onMouseEnter={() => setHover({ kind: 'node', id: n.id })}
               onMouseLeave={() => setHover(null)}
-            >
-              <rect
-                x={n.x0}
-                y={n.y0}
-                width={(n.x1 ?? 0) - (n.x0 ?? 0)}
-                height={Math.max(1, (n.y1 ?? 0) - (n.y0 ?? 0))}
-                fill={colors.get(n.event)}
-                rx={2}
-              />
-              {(n.y1 ?? 0) - (n.y0 ?? 0) >= 9 ? (
+            />
+          ))}
+          {/* Labels after every node, so the next column's nodes never cover them. */}
+          <g pointerEvents="none">
+            {layout.nodes.map((n) =>
+              (n.y1 ?? 0) - (n.y0 ?? 0) >= 9 ? (
                 <text
+                  key={n.id}
                   x={(n.x1 ?? 0) + 6}
                   y={((n.y0 ?? 0) + (n.y1 ?? 0)) / 2}
                   dy="0.35em"
@@ -184,15 +192,26 @@ export function PathsSankey({
                   paintOrder="stroke"
                   strokeLinejoin="round"
                 >
-                  {n.event.length > 20 ? `${n.event.slice(0, 19)}…` : n.event}
+                  {nodeLabel(
+                    n.event,
+                    formatCount(n.users),
+                    (n.x1 ?? 0) === lastX ? 170 : columnGap,
+                  )}
                   <tspan fill="var(--muted-foreground)"> {formatCount(n.users)}</tspan>
                 </text>
-              ) : null}
-            </g>
-          ))}
+              ) : null,
+            )}
+          </g>
         </svg>
       ) : null}
       {tip ? <div className="pointer-events-none absolute top-2 right-2">{tip}</div> : null}
     </div>
   );
+}
+
+/** `event` shortened so that it and ` count` fit in `room` px at 11 px (~6.6 px a character). */
+export function nodeLabel(event: string, count: string, room: number): string {
+  const chars = Math.floor((room - 8) / 6.6) - count.length - 1;
+  const max = Math.max(4, Math.min(20, chars));
+  return event.length > max ? `${event.slice(0, max - 1)}…` : event;
 }
