@@ -176,12 +176,15 @@ export function PathsSankey({
               onMouseLeave={() => setHover(null)}
             />
           ))}
-          {/* Labels after every node, so the next column's nodes never cover them. */}
-          <g pointerEvents="none">
+          {/* Labels after every node, so the next column's nodes never cover them; hovering one
+              shows its node's tooltip (the full name of a shortened label). */}
+          <g>
             {layout.nodes.map((n) =>
               (n.y1 ?? 0) - (n.y0 ?? 0) >= 9 ? (
                 <text
                   key={n.id}
+                  onMouseEnter={() => setHover({ kind: 'node', id: n.id })}
+                  onMouseLeave={() => setHover(null)}
                   x={(n.x1 ?? 0) + 6}
                   y={((n.y0 ?? 0) + (n.y1 ?? 0)) / 2}
                   dy="0.35em"
