@@ -1,13 +1,13 @@
 // Paths: the journeys users take after a start event, before an end event, or from their first
 // event in the range — for a Sankey chart. ZPathsQuery is the serialisable query object;
 // compilePaths turns it into one SQL statement (pure). When the run has the per-user timelines
-// (accelerators) and the query no filter or exclusion, string functions over one row per user
-// (timelineCtes). Otherwise ordered window passes over few events, never a self-join per step: each user's anchor time comes from one aggregation (its
-// scan reads only the anchor's events); the events within 3 days of it are ordered by time alone
-// (no event_id), which settles most users; the others' events from (up to) the anchor go through
-// the same passes; users with a timestamp tie — the only case where event_id matters — through
-// the exact (ts, event_id) passes. shapePaths turns the rows into nodes, links and per-step
-// drop-offs.
+// (accelerators) and the query no filter or exclusion: string functions over one row per user
+// (timelineCtes). Otherwise ordered window passes over few events, never a self-join per step:
+// each user's anchor time comes from one aggregation (its scan reads only the anchor's events);
+// the events within 3 days of it are ordered by time alone (no event_id), which settles most
+// users; the others' events from (up to) the anchor go through the same passes; users with a
+// timestamp tie — the only case where event_id matters — through the exact (ts, event_id)
+// passes. shapePaths turns the rows into nodes, links and per-step drop-offs.
 //
 // Semantics:
 // - Events: the user's events in the date range (inclusive UTC days) that pass the insight's
