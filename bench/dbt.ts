@@ -6,14 +6,17 @@
 //
 // The generated and imported data is kept under TL_DATA_DIR/bench/dbt-<events>-s<seed> and
 // reused by the next run with the same arguments (generating and importing 10M events takes
-// minutes and is not what is measured).
+// minutes and is not what is measured). Up to 10M events it goes through the collector's import
+// path; larger data sets through the direct loader (bench/bronze-loader.ts), which writes the
+// same bronze rows ~10× faster.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../server/config';
 import { generateDataset } from '../server/ingest/generator/generate';
 import { importFiles } from '../server/ingest/import/import-files';
 import { createLogger } from '../server/logger';
+import { LOADER_PART_EVENTS, loadBronzeDirect } from './bronze-loader';
 import type { NodeResult } from '../server/pipelines/run-results';
 import { startRuntime, type Runtime } from '../server/runtime';
 import { median } from './stats';
@@ -72,7 +75,12 @@ export async function openBenchLake(opts: {
 }): Promise<BenchLake> {
   const base = loadConfig();
   const dataDir = path.join(base.dataDir, 'bench', `dbt-${opts.events}-s${opts.seed}`);
-  const ready = path.join(dataDir, 'lake', 'bronze', 'events', '_delta_log');
+  // The direct loader marks a complete data set (one stopped half-way starts over); an import
+  // counts from its first commit, as it always has (lakes made before the marker stay usable).
+  const direct = opts.events > LOADER_PART_EVENTS;
+  const ready = direct
+    ? path.join(dataDir, 'bench-lake-ready')
+    : path.join(dataDir, 'lake', 'bronze', 'events', '_delta_log');
   const config = loadConfig({
     // The bench's own data directory and embedded database; nothing of the caller's is used.
     NODE_ENV: 'production',
@@ -91,7 +99,24 @@ export async function openBenchLake(opts: {
     const workspace = await runtime.prisma.workspace.findUniqueOrThrow({
       where: { slug: config.demoWorkspaceSlug },
     });
-    if (!existsSync(ready)) {
+    if (!existsSync(ready) && direct) {
+      const started = performance.now();
+      await loadBronzeDirect(runtime, {
+        workspaceId: workspace.id,
+        events: opts.events,
+        seed: opts.seed,
+        days: opts.days,
+        endDate: '2026-11-01',
+        workDir: path.join(dataDir, 'gen'),
+        log: opts.log,
+      });
+      opts.log('compacting bronze, as the server’s schedule would…');
+      const compaction = await runtime.compactor.run('manual');
+      if (compaction.status !== 'succeeded')
+        throw new Error(`compaction ${compaction.status}: ${compaction.error ?? ''}`);
+      opts.log(`loaded in ${Math.round((performance.now() - started) / 1000)} s`);
+      await writeFile(ready, `${new Date().toISOString()}\n`);
+    } else if (!existsSync(ready)) {
       const gen = path.join(dataDir, 'gen');
       opts.log(`generating ${opts.events.toLocaleString('en-US')} events…`);
       await generateDataset({

@@ -99,6 +99,23 @@ export const INSIGHT_TARGETS = {
   overhead_ratio: 1.15,
 } as const;
 
+export type InsightTargets = Partial<Record<keyof typeof INSIGHT_TARGETS, number>>;
+
+/** At 100M events: every insight ≤ 3 s (the 20-step funnel is measured for linearity only). */
+export const INSIGHT_TARGETS_100M: InsightTargets = {
+  trends_ms: 3000,
+  funnel5_ms: 3000,
+  retention12w_ms: 3000,
+  paths_ms: 3000,
+};
+
+/** The targets a run of `events` events is held to (none between the two sizes). */
+export function insightTargets(events: number): InsightTargets {
+  if (events >= 100_000_000) return INSIGHT_TARGETS_100M;
+  if (events === 10_000_000) return INSIGHT_TARGETS;
+  return {};
+}
+
 export async function benchInsights(opts: InsightsBenchOptions): Promise<InsightsBenchResult> {
   const { runtime, workspace, dataDir } = await openBenchLake(opts);
   try {

@@ -15,6 +15,7 @@ describe('tl generate output', () => {
         identifies: 20,
         users: 15,
         churnedUsers: 4,
+        nextUser: 15,
         outDir: '/tmp/x',
         bytes: { events: 400_000, identifies: 6_000, groundTruth: 3_000, total: 409_000 },
       },

@@ -195,11 +195,18 @@ export class SegmentAggregator {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** A private DuckDB that may read only the given folders (the WAL and bronze.events). */
-  static async open(dirs: readonly string[]): Promise<SegmentAggregator> {
+  /**
+   * A private DuckDB that may read only the given folders (the WAL and bronze.events). One
+   * thread and 1 GB suit the collector's segments; a bulk load of millions of events per call
+   * (bench/bronze-loader.ts) needs more memory.
+   */
+  static async open(
+    dirs: readonly string[],
+    limits: { threads?: number; memoryLimit?: string } = {},
+  ): Promise<SegmentAggregator> {
     const instance = await DuckDBInstance.create(':memory:', {
-      threads: '1',
-      memory_limit: '1GB',
+      threads: String(limits.threads ?? 1),
+      memory_limit: limits.memoryLimit ?? '1GB',
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       enable_external_access: 'true',

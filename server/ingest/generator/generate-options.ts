@@ -16,6 +16,13 @@ export interface GenerateOptions {
    * first-start demo ends "now", so that no event lies in the future.
    */
   endAtMs?: number;
+  /**
+   * Index of the first simulated user (default 0). A data set too large for one file is
+   * generated as consecutive parts: each part starts where the previous one's users ended, so
+   * user, anonymous and session ids never repeat across parts, and each part draws its event
+   * ids from its own stream.
+   */
+  firstUser?: number;
   outDir: string;
 }
 

@@ -72,6 +72,45 @@ describe('determinism and exact size', () => {
       expect(ids.size).toBe(n);
     }
   });
+
+  it('generates a large data set as parts: the users of one run, no id shared across parts', async () => {
+    type Line = {
+      event_id: string;
+      user_id: string | null;
+      session_id: string;
+      anonymous_id: string;
+    };
+    const read = async (dir: string) =>
+      (await readFile(path.join(dir, OUTPUT_FILES.events), 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
+    const opts = { seed: 5, days: 30, endDate: '2026-11-01' };
+    const whole = path.join(root, 'whole');
+    await generateDataset({ ...opts, events: 30_000, outDir: whole });
+    const p0 = path.join(root, 'part0');
+    const first = await generateDataset({ ...opts, events: 10_000, outDir: p0 });
+    const p1 = path.join(root, 'part1');
+    const second = await generateDataset({
+      ...opts,
+      events: 10_000,
+      firstUser: first.nextUser,
+      outDir: p1,
+    });
+    expect(second.nextUser).toBeGreaterThan(first.nextUser);
+    const [all, a, b] = [await read(whole), await read(p0), await read(p1)];
+    // Part 0 is the start of the single run, ids included.
+    expect(a).toEqual(all.slice(0, a.length));
+    // Part 1 holds the next users of the single run, event for event (its own event ids).
+    const strip = ({ event_id: _, ...rest }: Line) => rest;
+    const start = all.findIndex((e) => e.anonymous_id === b[0]!.anonymous_id);
+    expect(start).toBeGreaterThanOrEqual(a.length - 200);
+    expect(b.map(strip)).toEqual(all.slice(start, start + b.length).map(strip));
+    for (const key of ['event_id', 'user_id', 'session_id', 'anonymous_id'] as const) {
+      const seen = new Set(a.map((e) => e[key]).filter((v) => v !== null));
+      expect(b.filter((e) => e[key] !== null && seen.has(e[key]))).toEqual([]);
+    }
+  });
 });
 
 describe('the eval dataset (200k events, seed 7, 90 days to 2026-11-01)', () => {

@@ -32,6 +32,8 @@ export interface GenerateSummary {
   identifies: number;
   users: number;
   churnedUsers: number;
+  /** The `firstUser` of a next part: one past the last user simulated (the cut-short one). */
+  nextUser: number;
   outDir: string;
   bytes: { events: number; identifies: number; groundTruth: number; total: number };
 }
@@ -55,7 +57,12 @@ export async function generateDataset(
   const timeline = buildTimeline(endDay, options.days, options.endAtMs);
   const signupDays = signupDayTable(timeline);
   const runSalt = hashInts(options.seed, SALT_STREAM);
-  const idRng = new Prng(options.seed, ID_STREAM);
+  const firstUser = options.firstUser ?? 0;
+  // Part 0 keeps the single-file stream, so a data set's first part is that data set's start.
+  const idRng =
+    firstUser === 0
+      ? new Prng(options.seed, ID_STREAM)
+      : new Prng(options.seed, ID_STREAM, firstUser);
   const idMask = idRng.nextU32();
   const target = options.events;
 
@@ -72,6 +79,7 @@ export async function generateDataset(
 
   let written = 0;
   let refused = false;
+  let nextUser = firstUser;
   const sink: UserSink = {
     event(event: SimEvent): boolean {
       if (written >= target) {
@@ -94,8 +102,8 @@ export async function generateDataset(
   try {
     // Each user yields at least one event unless they sign up in the last minutes of the
     // window, so this bound is only a guard against a broken simulation.
-    const maxUsers = target * 4 + 1_000;
-    for (let index = 0; written < target; index++) {
+    const maxUsers = firstUser + target * 4 + 1_000;
+    for (let index = firstUser; written < target; index++) {
       if (index >= maxUsers) throw new Error('the simulation stopped producing events');
       const rng = new Prng(options.seed, index, USER_STREAM);
       const user = createUser(rng, index, runSalt, timeline, signupDays);
@@ -103,6 +111,7 @@ export async function generateDataset(
       truth.beginUser(user, life);
       simulateUser(rng, user, life, timeline, sink);
       truth.endUser(refused);
+      nextUser = index + 1;
       if (eventsOut.needsFlush) await eventsOut.flush();
       if (identifiesOut.needsFlush) await identifiesOut.flush();
     }
@@ -124,6 +133,7 @@ export async function generateDataset(
     identifies: identifiesOut.lines,
     users: groundTruth.counts.users,
     churnedUsers: groundTruth.churn.churned_users,
+    nextUser,
     outDir: options.outDir,
     bytes: {
       events: eventsOut.bytes,
