@@ -341,6 +341,62 @@ describe('lake access', () => {
   });
 });
 
+describe('workspace scope (scoped: user SQL)', () => {
+  beforeAll(async () => {
+    await engine.admin(async (conn) => {
+      await conn.run('create schema if not exists ws_a');
+      await conn.run('create schema if not exists ws_b');
+      await conn.run(
+        "create or replace view ws_a.events as select 'a' as owner, range as n from range(3)",
+      );
+      await conn.run(
+        "create or replace view ws_b.events as select 'b' as owner, range as n from range(4)",
+      );
+    });
+  });
+
+  it('runs what stays in the workspace: its tables by plain name, CTEs, generators', async () => {
+    const result = await engine.execute(
+      'with t as (select * from events) select owner, count(*) from t, range(1) group by owner',
+      { schema: 'ws_a', scoped: true },
+    );
+    expect(result.rows).toEqual([['a', 3]]);
+  });
+
+  it('refuses another workspace, lake files and system tables, pointing at the name', async () => {
+    const sql = 'select *\nfrom events\njoin ws_b.events using (n)';
+    const error = await rejection(engine.execute(sql, { schema: 'ws_a', scoped: true }));
+    expect(error.code).toBe('QUERY_REJECTED');
+    expect(error.message).toMatch(/ws_b\.events is outside this workspace/);
+    expect(error.details).toMatchObject({ position: sql.indexOf('ws_b'), line: 3, column: 6 });
+    for (const escape of [
+      `select * from read_parquet('${lakeDir}/events.parquet')`,
+      `select * from '${lakeDir}/events.parquet'`,
+      'select * from numbers',
+      'select * from duckdb_tables()',
+    ]) {
+      const e = await rejection(engine.execute(escape, { schema: 'ws_a', scoped: true }));
+      expect(e.code, escape).toBe('QUERY_REJECTED');
+    }
+  });
+
+  it('checks the statement inside EXPLAIN, with the position in the whole text', async () => {
+    const sql = 'explain select * from ws_b.events';
+    const error = await rejection(engine.execute(sql, { schema: 'ws_a', scoped: true }));
+    expect(error.details).toMatchObject({ position: sql.indexOf('ws_b') });
+    const ok = await engine.execute('explain select * from events', {
+      schema: 'ws_a',
+      scoped: true,
+    });
+    expect(ok.statementType).toBe('EXPLAIN');
+  });
+
+  it('leaves unscoped (compiled, trusted) SQL alone', async () => {
+    const result = await engine.execute('select count(*) from ws_b.events', { schema: 'ws_a' });
+    expect(result.rows).toEqual([[4]]);
+  });
+});
+
 describe('instance lockdown (raw connection, no statement check)', () => {
   it.each([
     "select * from read_csv('/etc/passwd')",

@@ -24,7 +24,7 @@ import {
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { ConnectionPool, type PoolStats } from './connection-pool';
-import { parseDuckDbError, toQueryError } from './duckdb-errors';
+import { lineAndColumn, parseDuckDbError, toQueryError } from './duckdb-errors';
 import { bindParams } from './duckdb-params';
 import { engineTypeName, toColumnType, toJsonValue } from './duckdb-values';
 import type {
@@ -34,6 +34,7 @@ import type {
   QueryEngine,
   QueryResult,
 } from './query-engine';
+import { scopeViolation, type ParseTree } from './scope';
 import { describeStatement, explainTarget } from './statement-text';
 import { sqlString } from './sql-quote';
 
@@ -112,7 +113,14 @@ export class DuckDbEngine implements QueryEngine {
       try {
         // Every query sets it: a pooled connection must not keep the previous caller's schema.
         await conn.run(`SET search_path = ${sqlString(schemaName(options.schema ?? 'main'))}`);
-        return await this.runOn(conn, sql, options.params, maxRows, controller.signal);
+        return await this.runOn(
+          conn,
+          sql,
+          options.params,
+          maxRows,
+          controller.signal,
+          options.scoped ? schemaName(options.schema ?? 'main') : undefined,
+        );
       } finally {
         this.pool.release(conn);
       }
@@ -192,13 +200,14 @@ export class DuckDbEngine implements QueryEngine {
     params: ExecuteOptions['params'],
     maxRows: number,
     signal: AbortSignal,
+    scope: string | undefined,
   ): Promise<QueryResult> {
     const started = performance.now();
     const onAbort = () => conn.interrupt();
     signal.addEventListener('abort', onAbort, { once: true });
     let prepared: DuckDBPreparedStatement | undefined;
     try {
-      const checked = await this.checkOn(conn, sql);
+      const checked = await this.checkOn(conn, sql, scope);
       prepared = checked.prepared;
       throwIfAborted(signal);
       bindParams(prepared, params);
@@ -262,8 +271,15 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /** The read-only statement check on a given connection; see the module comment. */
-  private async checkOn(conn: DuckDBConnection, sql: string): Promise<CheckedStatement> {
+  /**
+   * The read-only statement check on a given connection (see the module comment), and with
+   * `scope` (a schema) the workspace scope check of server/query/scope.ts.
+   */
+  private async checkOn(
+    conn: DuckDBConnection,
+    sql: string,
+    scope?: string,
+  ): Promise<CheckedStatement> {
     if (sql.trim() === '') throw emptyError();
     let extracted;
     try {
@@ -286,11 +302,14 @@ export class DuckDbEngine implements QueryEngine {
     }
 
     let kind: keyof typeof ALLOWED_KIND;
-    if (await isParsedSelect(conn, sql)) {
+    let tree = await parsedSelect(conn, sql);
+    let offset = 0;
+    if (tree !== undefined) {
       kind = 'select';
     } else {
       const inner = explainTarget(sql);
-      if (inner === undefined || !(await isParsedSelect(conn, inner))) {
+      tree = inner === undefined ? undefined : await parsedSelect(conn, inner);
+      if (inner === undefined || tree === undefined) {
         throw new AppError(
           'QUERY_REJECTED',
           `Only read-only SELECT queries are allowed; got ${describeStatement(sql)}.`,
@@ -298,6 +317,21 @@ export class DuckDbEngine implements QueryEngine {
         );
       }
       kind = 'explain';
+      offset = Math.max(0, sql.lastIndexOf(inner));
+    }
+    if (scope !== undefined) {
+      const violation = scopeViolation(tree, {
+        schema: scope,
+        tables: await tablesOf(conn, scope),
+      });
+      if (violation) {
+        const position = violation.location === undefined ? undefined : violation.location + offset;
+        throw new AppError(
+          'QUERY_REJECTED',
+          violation.message,
+          position === undefined ? {} : { position, ...lineAndColumn(sql, position) },
+        );
+      }
     }
 
     // Safe to bind now: the parser says it is a SELECT (or EXPLAIN of one). The prepared type is
@@ -317,15 +351,28 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /**
- * True when DuckDB's parser reads `sql` as exactly one SELECT. json_serialize_sql parses without
- * binding and refuses every other statement type ("Only SELECT statements can be serialized").
+ * The parse tree when DuckDB's parser reads `sql` as exactly one SELECT, else undefined.
+ * json_serialize_sql parses without binding and refuses every other statement type ("Only
+ * SELECT statements can be serialized").
  */
-async function isParsedSelect(conn: DuckDBConnection, sql: string): Promise<boolean> {
+async function parsedSelect(conn: DuckDBConnection, sql: string): Promise<ParseTree | undefined> {
   const reader = await conn.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
   const text = reader.getRows()[0]?.[0];
-  if (typeof text !== 'string') return false;
-  const parsed = JSON.parse(text) as { error?: boolean; statements?: unknown[] };
-  return parsed.error === false && parsed.statements?.length === 1;
+  if (typeof text !== 'string') return undefined;
+  const parsed = JSON.parse(text) as { error?: boolean; statements?: ParseTree[] };
+  return parsed.error === false && parsed.statements?.length === 1
+    ? parsed.statements[0]
+    : undefined;
+}
+
+/** The tables and views of a schema, lower case: what scoped SQL may name. */
+async function tablesOf(conn: DuckDBConnection, schema: string): Promise<Set<string>> {
+  const reader = await conn.runAndReadAll(
+    `SELECT lower(table_name) FROM duckdb_tables() WHERE schema_name = $1
+     UNION ALL SELECT lower(view_name) FROM duckdb_views() WHERE schema_name = $1`,
+    [schema],
+  );
+  return new Set(reader.getRows().map((r) => String(r[0])));
 }
 
 function throwIfAborted(signal: AbortSignal): void {

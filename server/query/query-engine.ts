@@ -46,6 +46,11 @@ export interface ExecuteOptions {
    * (server/pipelines/marts.ts), so `fact_events` means that workspace's table. Default: main.
    */
   schema?: string;
+  /**
+   * User SQL (the SQL editor, Ask): the statement may name only `schema`'s tables, CTEs and
+   * generator functions — refused otherwise before it runs (server/query/scope.ts).
+   */
+  scoped?: boolean;
 }
 
 export interface QueryColumn {
