@@ -24,6 +24,7 @@ import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
 import { InsightService } from './insights/insight-service';
 import { CohortService } from './insights/cohort-service';
+import { maxRunningPerUser, SqlService } from './sql/sql-service';
 import { startJobQueue, type JobQueue } from './jobs/job-queue';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
 import { Compactor } from './lake/compactor';
@@ -64,6 +65,8 @@ export interface Runtime {
   insights: InsightService;
   /** Saved cohorts (user groups) of each workspace; insights resolve cohort references here. */
   cohorts: CohortService;
+  /** The SQL editor's runs: scoped to the workspace, cancellable, recorded in history. */
+  sql: SqlService;
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
@@ -324,6 +327,12 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       importJobs,
       pipelines,
       insights: new InsightService({ prisma: db.prisma, engine, pipelines, cohorts }),
+      sql: new SqlService({
+        prisma: db.prisma,
+        engine,
+        schemaOf: (workspaceId) => pipelines.schemaOf(workspaceId),
+        maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
+      }),
       cohorts,
       jobs,
       deltaAvailable,

@@ -85,6 +85,15 @@ const ACCESS: Record<string, Access> = {
   'dashboards.updateLayout': 'analyst',
   'dashboards.removeTile': 'analyst',
   'dashboards.fromTemplate': 'analyst',
+  // sql.* (the SQL editor: viewers cannot open it)
+  'sql.run': 'analyst',
+  'sql.cancel': 'analyst',
+  'sql.history': 'analyst',
+  'sql.saved.list': 'analyst',
+  'sql.saved.get': 'analyst',
+  'sql.saved.create': 'analyst',
+  'sql.saved.update': 'analyst',
+  'sql.saved.delete': 'analyst',
 };
 
 type Caller = 'anonymous' | 'viewer' | 'analyst' | 'admin' | 'outsider' | 'admin-without-workspace';

@@ -11,6 +11,7 @@ import { insightsRouter } from './routers/insights';
 import { savedInsightsRouter } from './routers/saved-insights';
 import { dashboardsRouter } from './routers/dashboards';
 import { cohortsRouter } from './routers/cohorts';
+import { sqlRouter } from './routers/sql';
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   savedInsights: savedInsightsRouter,
   dashboards: dashboardsRouter,
   cohorts: cohortsRouter,
+  sql: sqlRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -385,6 +385,53 @@ describe.each(testDatabases())('models on $kind', (kind) => {
     ).rejects.toThrow();
     seen.add('Cohort');
 
+    const saved = await p.savedQuery.create({
+      data: {
+        workspaceId: ws.id,
+        ownerId: user.id,
+        name: 'Daily signups',
+        description: 'Signups per UTC day',
+        folder: 'Growth',
+        sql: "select event_date, count(*) from fact_events where event_name = 'signed_up' group by 1",
+        shared: false,
+      },
+    });
+    expect(await p.savedQuery.findUniqueOrThrow({ where: { id: saved.id } })).toEqual(saved);
+    expect(
+      await p.savedQuery.create({ data: { workspaceId: ws.id, name: 'x', sql: 'select 1' } }),
+    ).toMatchObject({ folder: '', shared: true, ownerId: null });
+    seen.add('SavedQuery');
+
+    const queryRun = await p.queryRun.create({
+      data: {
+        workspaceId: ws.id,
+        userId: user.id,
+        sql: saved.sql,
+        status: 'succeeded',
+        rowCount: 90,
+        truncated: false,
+        durationMs: 41,
+        savedQueryId: saved.id,
+      },
+    });
+    const failedRun = await p.queryRun.create({
+      data: {
+        workspaceId: ws.id,
+        userId: user.id,
+        sql: 'select * from nope',
+        status: 'rejected',
+        error: 'Table nope does not exist in this workspace.',
+      },
+    });
+    expect(await p.queryRun.findUniqueOrThrow({ where: { id: queryRun.id } })).toEqual(queryRun);
+    expect(failedRun).toMatchObject({ rowCount: null, durationMs: null, truncated: false });
+    seen.add('QueryRun');
+    // Deleting a saved query keeps its runs in the history.
+    await p.savedQuery.delete({ where: { id: saved.id } });
+    expect(
+      (await p.queryRun.findUniqueOrThrow({ where: { id: queryRun.id } })).savedQueryId,
+    ).toBeNull();
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
 
@@ -412,5 +459,7 @@ describe.each(testDatabases())('models on $kind', (kind) => {
       createdByEmail: 'ada@example.com',
     });
     expect((await p.cohort.findUniqueOrThrow({ where: { id: cohort.id } })).createdById).toBeNull();
+    // A user's query history goes with them.
+    expect(await p.queryRun.count({ where: { userId: user.id } })).toBe(0);
   });
 });

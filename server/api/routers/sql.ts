@@ -1,0 +1,80 @@
+// The SQL editor: run (or EXPLAIN) user SQL in the workspace, cancel a run, the user's own
+// history, and saved queries. Analysts and admins only — viewers cannot open the editor. Thin:
+// the work is in server/sql/sql-service.ts (and the engine's guardrails below it).
+import { z } from 'zod';
+import { createTRPCRouter, workspaceProcedure } from '../trpc';
+import {
+  createSavedQuery,
+  deleteSavedQuery,
+  getSavedQuery,
+  listHistory,
+  listSavedQueries,
+  updateSavedQuery,
+  ZHistoryInput,
+  ZRunSqlInput,
+  ZSavedQueryFields,
+  ZSavedQueryPatch,
+} from '../../sql/sql-service';
+
+const analystProcedure = workspaceProcedure('analyst');
+const ZSavedQueryId = z.string().min(1).max(100).describe('Id of a saved query');
+
+export const ZSqlRunRequestSchema = ZRunSqlInput;
+export const ZSqlCancelRequestSchema = z.object({ runId: z.uuid() });
+export const ZSqlHistoryRequestSchema = ZHistoryInput;
+export const ZSavedQueryRequestSchema = z.object({ id: ZSavedQueryId });
+export const ZSavedQueryCreateRequestSchema = ZSavedQueryFields;
+export const ZSavedQueryUpdateRequestSchema = ZSavedQueryPatch.extend({ id: ZSavedQueryId });
+
+export const sqlRouter = createTRPCRouter({
+  run: analystProcedure
+    .input(ZSqlRunRequestSchema)
+    .mutation(({ ctx, input }) => ctx.runtime.sql.run(ctx.workspace.id, ctx.user.id, input)),
+  cancel: analystProcedure
+    .input(ZSqlCancelRequestSchema)
+    .output(z.object({ cancelled: z.boolean().describe('False when it was not running') }))
+    .mutation(({ ctx, input }) => ({
+      cancelled: ctx.runtime.sql.cancel(ctx.workspace.id, ctx.user.id, input.runId),
+    })),
+  history: analystProcedure
+    .input(ZSqlHistoryRequestSchema)
+    .query(({ ctx, input }) =>
+      listHistory(ctx.runtime.prisma, ctx.workspace.id, ctx.user.id, input),
+    ),
+  saved: createTRPCRouter({
+    list: analystProcedure.query(({ ctx }) =>
+      listSavedQueries(ctx.runtime.prisma, ctx.workspace.id, ctx.user.id),
+    ),
+    get: analystProcedure
+      .input(ZSavedQueryRequestSchema)
+      .query(({ ctx, input }) =>
+        getSavedQuery(ctx.runtime.prisma, ctx.workspace.id, ctx.user.id, input.id),
+      ),
+    create: analystProcedure
+      .input(ZSavedQueryCreateRequestSchema)
+      .mutation(({ ctx, input }) =>
+        createSavedQuery(ctx.runtime.prisma, ctx.workspace.id, ctx.user.id, input),
+      ),
+    update: analystProcedure
+      .input(ZSavedQueryUpdateRequestSchema)
+      .mutation(({ ctx, input: { id, ...patch } }) =>
+        updateSavedQuery(
+          ctx.runtime.prisma,
+          ctx.workspace.id,
+          { id: ctx.user.id, isAdmin: ctx.role === 'admin' },
+          id,
+          patch,
+        ),
+      ),
+    delete: analystProcedure
+      .input(ZSavedQueryRequestSchema)
+      .mutation(({ ctx, input }) =>
+        deleteSavedQuery(
+          ctx.runtime.prisma,
+          ctx.workspace.id,
+          { id: ctx.user.id, isAdmin: ctx.role === 'admin' },
+          input.id,
+        ),
+      ),
+  }),
+});

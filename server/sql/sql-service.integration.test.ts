@@ -1,0 +1,247 @@
+// SqlService on a real runtime (PGlite, DuckDB): runs in the workspace's schema, refuses what
+// leaves it, cancels with the engine's interrupt, limits runs per user, and records every run
+// in the user's history with its outcome.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '@/test/databases';
+import { startFixture, type Fixture } from '@/test/runtime-fixture';
+import { isAppError } from '../errors';
+import {
+  createSavedQuery,
+  deleteSavedQuery,
+  getSavedQuery,
+  listHistory,
+  listSavedQueries,
+  maxRunningPerUser,
+  SqlService,
+  updateSavedQuery,
+} from './sql-service';
+
+const [pglite] = testDatabases();
+let fx: Fixture;
+let service: SqlService;
+const FOREVER = 'select count(*) from range(1e12::bigint) a';
+
+beforeAll(async () => {
+  // Three engine connections: two for one user's runs, one left for everybody else.
+  fx = await startFixture(pglite!, { TL_QUERY_POOL_SIZE: '3' });
+  const { runtime } = fx;
+  service = new SqlService({
+    prisma: runtime.prisma,
+    engine: runtime.engine,
+    schemaOf: (id) => runtime.pipelines.schemaOf(id),
+    maxRunningPerUser: maxRunningPerUser(runtime.config.query.poolSize),
+  });
+  await runtime.engine.admin(async (conn) => {
+    for (const [ws, n] of [
+      [fx.workspace.id, 3],
+      [fx.other.id, 5],
+    ] as const) {
+      const schema = runtime.pipelines.schemaOf(ws);
+      await conn.run(`create schema if not exists ${schema}`);
+      await conn.run(
+        `create or replace view ${schema}.numbers as select range as n from range(${n})`,
+      );
+    }
+  });
+});
+
+afterAll(async () => {
+  await fx?.dispose();
+});
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+const history = (userId: string) =>
+  fx.runtime.prisma.queryRun.findMany({
+    where: { workspaceId: fx.workspace.id, userId },
+    orderBy: { createdAt: 'asc' },
+  });
+
+describe('SqlService', () => {
+  it("runs in the workspace's own tables and records the run", async () => {
+    const userId = fx.users.analyst.id;
+    const result = await service.run(fx.workspace.id, userId, {
+      sql: 'select count(*) as n from numbers',
+      runId: randomUUID(),
+    });
+    expect(result.rows).toEqual([[3]]);
+    const [run] = await history(userId);
+    expect(run).toMatchObject({
+      sql: 'select count(*) as n from numbers',
+      status: 'succeeded',
+      rowCount: 1,
+      truncated: false,
+    });
+  });
+
+  it("refuses another workspace's tables and records the rejection", async () => {
+    const userId = fx.users.admin.id;
+    const other = fx.runtime.pipelines.schemaOf(fx.other.id);
+    const error = await failure(
+      service.run(fx.workspace.id, userId, {
+        sql: `select * from ${other}.numbers`,
+        runId: randomUUID(),
+      }),
+    );
+    expect(error.code).toBe('QUERY_REJECTED');
+    expect(error.message).toContain('outside this workspace');
+    expect((await history(userId)).at(-1)).toMatchObject({
+      status: 'rejected',
+      error: expect.stringContaining('outside this workspace') as string,
+    });
+  });
+
+  it('caps rows, explains, and keeps a saved query link only within the workspace', async () => {
+    const userId = fx.users.analyst.id;
+    const capped = await service.run(fx.workspace.id, userId, {
+      sql: 'select * from range(50)',
+      runId: randomUUID(),
+      maxRows: 10,
+    });
+    expect(capped).toMatchObject({ rowCount: 10, truncated: true });
+    const plan = await service.run(fx.workspace.id, userId, {
+      sql: 'select * from numbers',
+      runId: randomUUID(),
+      explain: 'plan',
+    });
+    expect(plan.statementType).toBe('EXPLAIN');
+    const foreign = await fx.runtime.prisma.savedQuery.create({
+      data: { workspaceId: fx.other.id, name: 'theirs', sql: 'select 1' },
+    });
+    await service.run(fx.workspace.id, userId, {
+      sql: 'select 1',
+      runId: randomUUID(),
+      savedQueryId: foreign.id,
+    });
+    const runs = await history(userId);
+    expect(runs.at(-2)).toMatchObject({ sql: 'EXPLAIN select * from numbers' });
+    expect(runs.at(-1)?.savedQueryId).toBeNull();
+  });
+
+  it('cancels a running query with the engine interrupt; only its owner can', async () => {
+    const userId = fx.users.analyst.id;
+    const runId = randomUUID();
+    const running = failure(service.run(fx.workspace.id, userId, { sql: FOREVER, runId }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(service.cancel(fx.workspace.id, fx.users.admin.id, runId)).toBe(false);
+    expect(service.cancel(fx.other.id, userId, runId)).toBe(false);
+    const started = performance.now();
+    expect(service.cancel(fx.workspace.id, userId, runId)).toBe(true);
+    const error = await running;
+    expect(error.code).toBe('CANCELLED');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await history(userId)).at(-1)).toMatchObject({ status: 'cancelled' });
+    expect(service.cancel(fx.workspace.id, userId, runId)).toBe(false);
+    // The engine is free again.
+    const after = await service.run(fx.workspace.id, userId, {
+      sql: 'select 1',
+      runId: randomUUID(),
+    });
+    expect(after.rows).toEqual([[1]]);
+  });
+
+  it('allows all but one engine connection to one user, and keeps one for others', async () => {
+    expect(maxRunningPerUser(1)).toBe(1);
+    expect(maxRunningPerUser(2)).toBe(1);
+    expect(maxRunningPerUser(fx.runtime.config.query.poolSize)).toBe(2);
+    const userId = fx.users.viewer.id;
+    const ids = [randomUUID(), randomUUID()];
+    const runs = ids.map((runId) =>
+      failure(service.run(fx.workspace.id, userId, { sql: FOREVER, runId })),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const refused = await failure(
+      service.run(fx.workspace.id, userId, { sql: 'select 1', runId: randomUUID() }),
+    );
+    expect(refused.code).toBe('TOO_MANY_REQUESTS');
+    // Another user is not held up by it.
+    const other = await service.run(fx.workspace.id, fx.users.admin.id, {
+      sql: 'select 2',
+      runId: randomUUID(),
+    });
+    expect(other.rows).toEqual([[2]]);
+    for (const id of ids) service.cancel(fx.workspace.id, userId, id);
+    expect((await Promise.all(runs)).map((e) => e.code)).toEqual(ids.map(() => 'CANCELLED'));
+  });
+});
+
+describe('history and saved queries', () => {
+  it("lists a user's own runs, newest first, searchable and paged", async () => {
+    const userId = fx.users.analyst.id;
+    const p = fx.runtime.prisma;
+    const all = await listHistory(p, fx.workspace.id, userId, {});
+    expect(all.length).toBeGreaterThan(3);
+    expect(all.map((r) => r.createdAt.getTime())).toEqual(
+      [...all].map((r) => r.createdAt.getTime()).sort((a, b) => b - a),
+    );
+    const found = await listHistory(p, fx.workspace.id, userId, { search: 'FROM NUMBERS' });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((r) => /from numbers/i.test(r.sql))).toBe(true);
+    const page = await listHistory(p, fx.workspace.id, userId, { limit: 2 });
+    const next = await listHistory(p, fx.workspace.id, userId, {
+      limit: 2,
+      before: page.at(-1)!.createdAt,
+    });
+    expect(page).toHaveLength(2);
+    expect(next.every((r) => r.createdAt < page.at(-1)!.createdAt)).toBe(true);
+    // Nobody else's runs.
+    expect(await listHistory(p, fx.other.id, userId, {})).toEqual([]);
+  });
+
+  it('shares saved queries within the workspace; private ones stay with their owner', async () => {
+    const p = fx.runtime.prisma;
+    const ws = fx.workspace.id;
+    const { analyst, admin, viewer } = fx.users;
+    const shared = await createSavedQuery(p, ws, analyst.id, {
+      name: 'Numbers',
+      folder: 'Basics',
+      sql: 'select * from numbers',
+    });
+    const mine = await createSavedQuery(p, ws, analyst.id, {
+      name: 'Scratch',
+      sql: 'select 1',
+      shared: false,
+    });
+    expect(shared).toMatchObject({ shared: true, folder: 'Basics', owner: { id: analyst.id } });
+    expect((await listSavedQueries(p, ws, analyst.id)).map((q) => q.name)).toEqual([
+      'Scratch',
+      'Numbers',
+    ]);
+    expect((await listSavedQueries(p, ws, admin.id)).map((q) => q.name)).toEqual(['Numbers']);
+    await expect(getSavedQuery(p, ws, admin.id, mine.id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(getSavedQuery(p, fx.other.id, analyst.id, shared.id)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+
+    // Only the owner or an admin changes it; a change keeps the fields it does not name.
+    await expect(
+      updateSavedQuery(p, ws, { id: viewer.id, isAdmin: false }, shared.id, { name: 'x' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const renamed = await updateSavedQuery(p, ws, { id: admin.id, isAdmin: true }, shared.id, {
+      name: 'All numbers',
+    });
+    expect(renamed).toMatchObject({ name: 'All numbers', folder: 'Basics', shared: true });
+    await expect(
+      createSavedQuery(p, ws, analyst.id, { name: ' ', sql: 'select 1' }),
+    ).rejects.toThrow(/name/);
+    await expect(
+      deleteSavedQuery(p, ws, { id: admin.id, isAdmin: true }, mine.id),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await deleteSavedQuery(p, ws, { id: analyst.id, isAdmin: false }, mine.id)).toEqual({
+      id: mine.id,
+    });
+  });
+});
