@@ -24,7 +24,7 @@ import {
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { ConnectionPool, type PoolStats } from './connection-pool';
-import { lineAndColumn, parseDuckDbError, toQueryError } from './duckdb-errors';
+import { lineAndColumn, parseDuckDbError, toQueryError, tooDeeplyNested } from './duckdb-errors';
 import { bindParams } from './duckdb-params';
 import { engineTypeName, toColumnType, toJsonValue } from './duckdb-values';
 import type {
@@ -359,7 +359,27 @@ async function parsedSelect(conn: DuckDBConnection, sql: string): Promise<ParseT
   const reader = await conn.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
   const text = reader.getRows()[0]?.[0];
   if (typeof text !== 'string') return undefined;
-  const parsed = JSON.parse(text) as { error?: boolean; statements?: ParseTree[] };
+  const parsed = JSON.parse(text) as {
+    error?: boolean;
+    error_type?: string;
+    error_message?: string;
+    position?: string;
+    statements?: ParseTree[];
+  };
+  // The parser's nesting limits (the statement splitter let the text through): say so rather
+  // than "not a SELECT". Anything else that is not one SELECT is the caller's to report.
+  if (
+    parsed.error &&
+    parsed.error_type === 'parser' &&
+    /memory exhausted|depth/i.test(parsed.error_message ?? '')
+  ) {
+    const position = Number(parsed.position);
+    throw new AppError(
+      'QUERY_REJECTED',
+      tooDeeplyNested(parsed.error_message ?? ''),
+      Number.isInteger(position) ? { position, ...lineAndColumn(sql, position) } : {},
+    );
+  }
   return parsed.error === false && parsed.statements?.length === 1
     ? parsed.statements[0]
     : undefined;

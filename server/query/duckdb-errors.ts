@@ -62,6 +62,11 @@ export function toQueryError(error: unknown, sql: string): AppError {
   if (info.position !== undefined) {
     Object.assign(details, { position: info.position }, lineAndColumn(sql, info.position));
   }
+  if (info.type === 'Parser' && /memory exhausted/i.test(info.message)) {
+    return new AppError('QUERY_REJECTED', tooDeeplyNested(info.message), details, {
+      cause: error,
+    });
+  }
   if (info.type === 'Permission') {
     return new AppError(
       'QUERY_REJECTED',
@@ -71,4 +76,9 @@ export function toQueryError(error: unknown, sql: string): AppError {
     );
   }
   return new AppError('QUERY_FAILED', formatDuckDbMessage(info), details, { cause: error });
+}
+
+/** The parser gave up on nesting (its stack or its depth limit): what to tell the user. */
+export function tooDeeplyNested(parserMessage: string): string {
+  return `The query is nested too deeply for the parser (${parserMessage}). Flatten it: fewer nested parentheses or subqueries, CTEs instead.`;
 }
