@@ -330,7 +330,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       sql: new SqlService({
         prisma: db.prisma,
         engine,
-        schemaOf: (workspaceId) => pipelines.schemaOf(workspaceId),
+        schemaFor: (workspaceId) => pipelines.ensureSchema(workspaceId),
         maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
       }),
       cohorts,

@@ -89,6 +89,7 @@ const ACCESS: Record<string, Access> = {
   'sql.run': 'analyst',
   'sql.cancel': 'analyst',
   'sql.history': 'analyst',
+  'sql.schema': 'analyst',
   'sql.saved.list': 'analyst',
   'sql.saved.get': 'analyst',
   'sql.saved.create': 'analyst',

@@ -84,6 +84,8 @@ export class PipelineService {
   private readonly finished = new Map<string, Promise<void>>();
   /** Run id → its time-travel schema, once opened in this process's engine. */
   private readonly runSchemas = new Map<string, string>();
+  /** Workspace schemas known to exist (ensureSchema). */
+  private readonly ensured = new Set<string>();
   private readonly workers: Worker[] = [];
   private readonly boss: PgBoss;
   private closed = false;
@@ -579,6 +581,19 @@ export class PipelineService {
   /** The schema queries of this workspace resolve bare mart names in. */
   schemaOf(workspaceId: string): string {
     return workspaceSchema(workspaceId);
+  }
+
+  /**
+   * schemaOf, created (empty) when the workspace has no marts yet, so that SQL that names no
+   * mart (`select 42`) runs before the first build and a mart name gets "does not exist".
+   */
+  async ensureSchema(workspaceId: string): Promise<string> {
+    const schema = workspaceSchema(workspaceId);
+    if (!this.ensured.has(schema)) {
+      await this.o.engine.admin((conn) => conn.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+      this.ensured.add(schema);
+    }
+    return schema;
   }
 
   /**

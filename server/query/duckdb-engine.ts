@@ -112,7 +112,11 @@ export class DuckDbEngine implements QueryEngine {
       phase = 'running';
       try {
         // Every query sets it: a pooled connection must not keep the previous caller's schema.
-        await conn.run(`SET search_path = ${sqlString(schemaName(options.schema ?? 'main'))}`);
+        await conn
+          .run(`SET search_path = ${sqlString(schemaName(options.schema ?? 'main'))}`)
+          .catch((error: unknown) => {
+            throw toQueryError(error, sql);
+          });
         return await this.runOn(
           conn,
           sql,

@@ -29,7 +29,7 @@ beforeAll(async () => {
   service = new SqlService({
     prisma: runtime.prisma,
     engine: runtime.engine,
-    schemaOf: (id) => runtime.pipelines.schemaOf(id),
+    schemaFor: (id) => runtime.pipelines.ensureSchema(id),
     maxRunningPerUser: maxRunningPerUser(runtime.config.query.poolSize),
   });
   await runtime.engine.admin(async (conn) => {
@@ -81,6 +81,24 @@ describe('SqlService', () => {
       rowCount: 1,
       truncated: false,
     });
+  });
+
+  it('runs before the first dbt build (no marts, no schema yet)', async () => {
+    const fresh = await fx.runtime.prisma.workspace.create({
+      data: { slug: 'no-marts', name: 'No marts' },
+    });
+    const result = await service.run(fresh.id, fx.users.analyst.id, {
+      sql: 'select 42 as answer',
+      runId: randomUUID(),
+    });
+    expect(result.rows).toEqual([[42]]);
+    const missing = await failure(
+      service.run(fresh.id, fx.users.analyst.id, {
+        sql: 'select * from fact_events',
+        runId: randomUUID(),
+      }),
+    );
+    expect(missing.message).toMatch(/fact_events does not exist in this workspace/);
   });
 
   it("refuses another workspace's tables and records the rejection", async () => {

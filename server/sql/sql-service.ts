@@ -40,8 +40,8 @@ export type QueryRunStatus = 'succeeded' | 'failed' | 'rejected' | 'cancelled' |
 export interface SqlServiceDeps {
   prisma: PrismaClient;
   engine: QueryEngine;
-  /** The workspace's schema (its marts): what bare table names resolve to. */
-  schemaOf(workspaceId: string): string;
+  /** The workspace's schema (its marts), created empty before the first build. */
+  schemaFor(workspaceId: string): Promise<string>;
   /** maxRunningPerUser(the engine's pool size). */
   maxRunningPerUser: number;
 }
@@ -81,7 +81,7 @@ export class SqlService {
     const sql = statementOf(input);
     try {
       const result = await this.deps.engine.execute(sql, {
-        schema: this.deps.schemaOf(workspaceId),
+        schema: await this.deps.schemaFor(workspaceId),
         scoped: true,
         maxRows: input.maxRows,
         signal: controller.signal,

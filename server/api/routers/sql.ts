@@ -15,6 +15,7 @@ import {
   ZSavedQueryFields,
   ZSavedQueryPatch,
 } from '../../sql/sql-service';
+import { loadSqlSchema } from '../../sql/sql-schema';
 
 const analystProcedure = workspaceProcedure('analyst');
 const ZSavedQueryId = z.string().min(1).max(100).describe('Id of a saved query');
@@ -36,6 +37,16 @@ export const sqlRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => ({
       cancelled: ctx.runtime.sql.cancel(ctx.workspace.id, ctx.user.id, input.runId),
     })),
+  schema: analystProcedure.query(({ ctx }) =>
+    loadSqlSchema(
+      {
+        prisma: ctx.runtime.prisma,
+        engine: ctx.runtime.engine,
+        dataDir: ctx.runtime.config.dataDir,
+      },
+      ctx.workspace.id,
+    ),
+  ),
   history: analystProcedure
     .input(ZSqlHistoryRequestSchema)
     .query(({ ctx, input }) =>
