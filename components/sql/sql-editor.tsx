@@ -1,0 +1,160 @@
+'use client';
+// The SQL text editor: CodeMirror 6 with the SQL language (PostgreSQL flavour, the closest to
+// DuckDB's), completion of the workspace's tables and columns (lang-sql's schema completion)
+// and of event names and property keys inside string literals, the error of the last run
+// underlined where the engine pointed, and the editor's keys: Mod-Enter runs (the selection if
+// there is one), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
+import { useMemo } from 'react';
+import { useTheme } from 'next-themes';
+import CodeMirror, {
+  EditorView,
+  keymap,
+  Prec,
+  type ReactCodeMirrorRef,
+} from '@uiw/react-codemirror';
+import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
+import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import { linter, type Diagnostic } from '@codemirror/lint';
+import { syntaxTree } from '@codemirror/language';
+import { oneDark } from '@codemirror/theme-one-dark';
+
+export interface SqlCompletionSchema {
+  tables: { name: string; description: string; columns: { name: string; type: string | null }[] }[];
+  events: string[];
+  properties: { event: string; name: string; type: string }[];
+}
+
+export interface EditorError {
+  message: string;
+  /** 0-based offset into the text that ran. */
+  position?: number;
+}
+
+/** Completes event names and property keys inside a string literal ('sig… → 'signed_up'). */
+function literalCompletions(schema: SqlCompletionSchema) {
+  const options = [
+    ...schema.events.map((label) => ({ label, type: 'constant', detail: 'event' })),
+    ...[...new Set(schema.properties.map((p) => p.name))].map((label) => ({
+      label,
+      type: 'property',
+      detail: 'property key',
+    })),
+  ];
+  return (context: CompletionContext): CompletionResult | null => {
+    const node = syntaxTree(context.state).resolveInner(context.pos, -1);
+    if (node.name !== 'String') return null;
+    const from = node.from + 1;
+    if (context.pos < from) return null;
+    return { from, options, validFor: /^[\w.$-]*$/ };
+  };
+}
+
+export function SqlEditor({
+  value,
+  onChange,
+  onRun,
+  onFormat,
+  schema,
+  error,
+  errorOffset = 0,
+  editorRef,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  /** Runs the selection, or everything when nothing is selected. */
+  onRun: (sql: string, offset: number) => void;
+  onFormat: () => void;
+  schema: SqlCompletionSchema | undefined;
+  error: EditorError | undefined;
+  /** Where the text that ran starts in the editor (a selection's start). */
+  errorOffset?: number;
+  editorRef?: React.Ref<ReactCodeMirrorRef>;
+}) {
+  const { resolvedTheme } = useTheme();
+  const extensions = useMemo(() => {
+    const tables = Object.fromEntries(
+      (schema?.tables ?? []).map((t) => [
+        t.name,
+        t.columns.map((c) => ({ label: c.name, type: 'property', detail: c.type ?? '' })),
+      ]),
+    );
+    const language = sqlLanguage({
+      dialect: PostgreSQL,
+      schema: tables,
+      tables: (schema?.tables ?? []).map((t) => ({
+        label: t.name,
+        type: 'type',
+        detail: 'table',
+        info: t.description || undefined,
+      })),
+    });
+    const run = (view: EditorView) => {
+      const range = view.state.selection.main;
+      const text = range.empty
+        ? view.state.doc.toString()
+        : view.state.sliceDoc(range.from, range.to);
+      onRun(text, range.empty ? 0 : range.from);
+      return true;
+    };
+    return [
+      language,
+      ...(schema ? [language.language.data.of({ autocomplete: literalCompletions(schema) })] : []),
+      Prec.highest(
+        keymap.of([
+          { key: 'Mod-Enter', run, preventDefault: true },
+          {
+            key: 'Shift-Alt-f',
+            run: () => {
+              onFormat();
+              return true;
+            },
+            preventDefault: true,
+          },
+        ]),
+      ),
+      EditorView.lineWrapping,
+    ];
+  }, [schema, onRun, onFormat]);
+
+  const errorLint = useMemo(
+    () =>
+      linter(
+        (view): Diagnostic[] => {
+          if (!error) return [];
+          const length = view.state.doc.length;
+          const from = Math.min(length, (error.position ?? 0) + errorOffset);
+          // Underline the word at the position (or the first line when there is none).
+          const word = view.state.wordAt(from);
+          const to =
+            error.position === undefined
+              ? view.state.doc.lineAt(from).to
+              : (word?.to ?? Math.min(length, from + 1));
+          return [
+            {
+              from: word?.from ?? from,
+              to: Math.max(to, from),
+              severity: 'error',
+              message: error.message,
+            },
+          ];
+        },
+        { delay: 0 },
+      ),
+    [error, errorOffset],
+  );
+
+  return (
+    <CodeMirror
+      ref={editorRef}
+      value={value}
+      onChange={onChange}
+      height="100%"
+      className="h-full min-h-0 overflow-hidden text-sm [&_.cm-editor]:h-full [&_.cm-editor]:outline-none"
+      theme={resolvedTheme === 'dark' ? oneDark : 'light'}
+      extensions={[...extensions, errorLint]}
+      basicSetup={{ foldGutter: false, highlightActiveLineGutter: true }}
+      data-testid="sql-editor"
+      aria-label="SQL editor"
+    />
+  );
+}

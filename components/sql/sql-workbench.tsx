@@ -1,0 +1,496 @@
+'use client';
+// The SQL editor page for analysts: tabs that survive a reload, the editor, run / cancel /
+// explain / format, the result grid, and a side panel with the schema, the user's history and
+// the workspace's saved queries. `?sql=` (from an insight's "Open in SQL editor") opens the
+// text in a new tab; `?saved=<id>` opens a saved query.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactCodeMirrorRef } from '@uiw/react-codemirror';
+import { format as formatSql } from 'sql-formatter';
+import {
+  AlignLeft,
+  History,
+  Loader2,
+  Play,
+  Plus,
+  Save,
+  Search,
+  Square,
+  Star,
+  Table2,
+  Workflow,
+  X,
+} from 'lucide-react';
+import { toast } from 'sonner';
+import { useTRPC } from '@/lib/trpc/client';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Kbd } from '@/components/ui/kbd';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { ErrorAlert } from '@/components/query-view';
+import { ResultsGrid, type SqlResult } from './results-grid';
+import { SchemaBrowser } from './schema-browser';
+import { SqlEditor, type EditorError } from './sql-editor';
+import { SaveQueryDialog } from './save-query-dialog';
+import {
+  closeTab,
+  initialTabs,
+  newTab,
+  nextTabNumber,
+  openTab,
+  parseTabs,
+  storageKey,
+  updateTab,
+  type SqlTabs,
+} from './sql-tabs';
+
+type RunState =
+  | { status: 'idle' }
+  | { status: 'running'; runId: string; started: number }
+  | { status: 'done'; result: SqlResult }
+  | { status: 'error'; error: EditorError; offset: number };
+
+function errorOf(error: unknown): EditorError {
+  const e = error as { message?: string; data?: { details?: { position?: number } } };
+  const position = e.data?.details?.position;
+  return {
+    message: e.message ?? 'The query failed.',
+    ...(typeof position === 'number' ? { position } : {}),
+  };
+}
+
+export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const editor = useRef<ReactCodeMirrorRef>(null);
+
+  const [state, setState] = useState<SqlTabs>(initialTabs);
+  const [loaded, setLoaded] = useState(false);
+  const [runs, setRuns] = useState<Record<string, RunState>>({});
+  const [panel, setPanel] = useState('schema');
+  const [historySearch, setHistorySearch] = useState('');
+  const [saving, setSaving] = useState(false);
+
+  // Restore the tabs, then apply ?sql= / ?saved= once.
+  useEffect(() => {
+    let next = parseTabs(localStorage.getItem(storageKey(workspaceSlug))) ?? initialTabs();
+    const text = params.get('sql');
+    if (text) next = openTab(next, newTab(nextTabNumber(next), text));
+    setState(next);
+    setLoaded(true);
+    if (text) router.replace(pathname, { scroll: false });
+    // Once, on arrival.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    if (loaded) localStorage.setItem(storageKey(workspaceSlug), JSON.stringify(state));
+  }, [state, loaded, workspaceSlug]);
+
+  const schema = useQuery(trpc.sql.schema.queryOptions(undefined, { staleTime: 60_000 }));
+  const history = useQuery(
+    trpc.sql.history.queryOptions({ search: historySearch.trim() || undefined, limit: 50 }),
+  );
+  const saved = useQuery(trpc.sql.saved.list.queryOptions());
+  const savedId = params.get('saved');
+  const savedQuery = useQuery(
+    trpc.sql.saved.get.queryOptions({ id: savedId ?? '' }, { enabled: Boolean(savedId) }),
+  );
+  useEffect(() => {
+    if (!savedQuery.data || !loaded) return;
+    const q = savedQuery.data;
+    setState((s) => {
+      const existing = s.tabs.find((t) => t.savedQueryId === q.id);
+      return existing
+        ? { ...s, active: existing.id }
+        : openTab(s, { ...newTab(nextTabNumber(s), q.sql, q.name), savedQueryId: q.id });
+    });
+    router.replace(pathname, { scroll: false });
+  }, [savedQuery.data, loaded, router, pathname]);
+
+  const tab = state.tabs.find((t) => t.id === state.active) ?? state.tabs[0]!;
+  const run = runs[tab.id] ?? { status: 'idle' };
+  const runMutation = useMutation(trpc.sql.run.mutationOptions());
+  const cancelMutation = useMutation(trpc.sql.cancel.mutationOptions());
+
+  const execute = useCallback(
+    async (text: string, offset: number, explain?: 'plan' | 'analyze') => {
+      if (!text.trim()) {
+        toast.error('Write a query first.');
+        return;
+      }
+      const tabId = tab.id;
+      const runId = crypto.randomUUID();
+      setRuns((r) => ({ ...r, [tabId]: { status: 'running', runId, started: Date.now() } }));
+      try {
+        const result = await runMutation.mutateAsync({
+          sql: text,
+          runId,
+          explain,
+          savedQueryId: tab.savedQueryId,
+        });
+        setRuns((r) => ({ ...r, [tabId]: { status: 'done', result } }));
+      } catch (error) {
+        setRuns((r) => ({
+          ...r,
+          [tabId]: {
+            status: 'error',
+            error: errorOf(error),
+            offset: explain ? offset - (explain === 'analyze' ? 16 : 8) : offset,
+          },
+        }));
+      } finally {
+        void queryClient.invalidateQueries({ queryKey: trpc.sql.history.pathKey() });
+      }
+    },
+    [tab.id, tab.savedQueryId, runMutation, queryClient, trpc],
+  );
+  const onRun = useCallback(
+    (text: string, offset: number) => void execute(text, offset),
+    [execute],
+  );
+  const runCurrent = (explain?: 'plan' | 'analyze') => {
+    const view = editor.current?.view;
+    const range = view?.state.selection.main;
+    if (view && range && !range.empty)
+      void execute(view.state.sliceDoc(range.from, range.to), range.from, explain);
+    else void execute(tab.sql, 0, explain);
+  };
+  const cancel = () => {
+    if (run.status === 'running') cancelMutation.mutate({ runId: run.runId });
+  };
+  const format = useCallback(() => {
+    try {
+      setState((s) =>
+        updateTab(s, s.active, {
+          sql: formatSql(s.tabs.find((t) => t.id === s.active)?.sql ?? '', {
+            language: 'duckdb',
+            keywordCase: 'lower',
+          }),
+        }),
+      );
+    } catch (error) {
+      toast.error(`Could not format: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }, []);
+  const insert = (text: string) => {
+    const view = editor.current?.view;
+    if (!view) return;
+    const { from, to } = view.state.selection.main;
+    view.dispatch({
+      changes: { from, to, insert: text },
+      selection: { anchor: from + text.length },
+    });
+    view.focus();
+  };
+  const open = (sql: string, title?: string, savedQueryId?: string) =>
+    setState((s) =>
+      openTab(s, {
+        ...newTab(nextTabNumber(s), sql, title),
+        ...(savedQueryId ? { savedQueryId } : {}),
+      }),
+    );
+
+  const elapsed = useElapsed(run.status === 'running' ? run.started : undefined);
+
+  return (
+    <div
+      className="grid h-[calc(100vh-3.5rem)] min-h-[560px] grid-cols-[1fr_300px] overflow-hidden"
+      data-testid="sql-workbench"
+    >
+      <div className="grid min-h-0 min-w-0 grid-rows-[auto_auto_minmax(160px,45%)_1fr] border-r">
+        {/* Tabs */}
+        <div
+          className="flex items-center gap-1 overflow-x-auto border-b px-2 pt-2"
+          role="tablist"
+          aria-label="Query tabs"
+        >
+          {state.tabs.map((t) => (
+            <div
+              key={t.id}
+              className={`group flex items-center gap-1 rounded-t-md border border-b-0 px-2 py-1 text-xs ${t.id === state.active ? 'bg-background font-medium' : 'bg-muted/50 text-muted-foreground'}`}
+            >
+              <button
+                type="button"
+                role="tab"
+                aria-selected={t.id === state.active}
+                onClick={() => setState((s) => ({ ...s, active: t.id }))}
+                className="max-w-40 truncate"
+                data-testid="sql-tab"
+              >
+                {t.savedQueryId ? <Star className="mr-1 inline size-3" /> : null}
+                {t.title}
+              </button>
+              <button
+                type="button"
+                aria-label={`Close ${t.title}`}
+                className="opacity-50 hover:opacity-100"
+                onClick={() => setState((s) => closeTab(s, t.id))}
+              >
+                <X className="size-3" />
+              </button>
+            </div>
+          ))}
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-6"
+            aria-label="New tab"
+            onClick={() => open('')}
+            data-testid="sql-new-tab"
+          >
+            <Plus className="size-3.5" />
+          </Button>
+        </div>
+        {/* Toolbar */}
+        <div className="flex flex-wrap items-center gap-2 border-b px-3 py-2">
+          {run.status === 'running' ? (
+            <Button size="sm" variant="destructive" onClick={cancel} data-testid="sql-cancel">
+              <Square /> Cancel
+            </Button>
+          ) : (
+            <Button size="sm" onClick={() => runCurrent()} data-testid="sql-run">
+              <Play /> Run <Kbd className="ml-1">⌘↵</Kbd>
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant="outline"
+            onClick={() => runCurrent('plan')}
+            disabled={run.status === 'running'}
+            data-testid="sql-explain"
+          >
+            <Workflow /> Explain
+          </Button>
+          <Button
+            size="sm"
+            variant="outline"
+            onClick={() => runCurrent('analyze')}
+            disabled={run.status === 'running'}
+          >
+            Explain analyze
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={format}
+            title="Format (Shift+Alt+F)"
+            data-testid="sql-format"
+          >
+            <AlignLeft /> Format
+          </Button>
+          <Button size="sm" variant="ghost" onClick={() => setSaving(true)} data-testid="sql-save">
+            <Save /> {tab.savedQueryId ? 'Save' : 'Save as…'}
+          </Button>
+          {run.status === 'running' ? (
+            <span
+              className="ml-auto flex items-center gap-1.5 text-xs text-muted-foreground"
+              data-loading-state="loading"
+            >
+              <Loader2 className="size-3.5 animate-spin" /> Running… {(elapsed / 1000).toFixed(1)} s
+            </span>
+          ) : null}
+        </div>
+        {/* Editor */}
+        <div className="min-h-0 border-b">
+          <SqlEditor
+            key={tab.id}
+            editorRef={editor}
+            value={tab.sql}
+            onChange={(sql) => setState((s) => updateTab(s, tab.id, { sql }))}
+            onRun={onRun}
+            onFormat={format}
+            schema={schema.data}
+            error={run.status === 'error' ? run.error : undefined}
+            errorOffset={run.status === 'error' ? run.offset : 0}
+          />
+        </div>
+        {/* Result */}
+        <div
+          className="min-h-0 overflow-hidden"
+          data-loading-state={
+            run.status === 'running'
+              ? 'loading'
+              : run.status === 'error'
+                ? 'error'
+                : run.status === 'done'
+                  ? 'ready'
+                  : 'idle'
+          }
+          data-testid="sql-result-panel"
+        >
+          {run.status === 'done' ? (
+            <ResultsGrid
+              key={`${tab.id}-${run.result.durationMs}-${run.result.rowCount}`}
+              result={run.result}
+              title={tab.title}
+            />
+          ) : run.status === 'error' ? (
+            <div className="p-3" data-testid="sql-error">
+              <ErrorAlert message={run.error.message} />
+            </div>
+          ) : run.status === 'running' ? (
+            <div className="grid h-full place-items-center text-sm text-muted-foreground">
+              <span className="flex items-center gap-2">
+                <Loader2 className="size-4 animate-spin" /> Running the query…
+              </span>
+            </div>
+          ) : (
+            <div className="grid h-full place-items-center p-6 text-center text-sm text-muted-foreground">
+              <div className="grid gap-1">
+                <p>Run a query to see its rows here.</p>
+                <p className="text-xs">
+                  <Kbd>Ctrl/⌘ Enter</Kbd> runs the selection or the whole tab ·{' '}
+                  <Kbd>Shift Alt F</Kbd> formats · <Kbd>Ctrl/⌘ /</Kbd> comments ·{' '}
+                  <Kbd>Ctrl/⌘ F</Kbd> finds
+                </p>
+              </div>
+            </div>
+          )}
+        </div>
+      </div>
+      {/* Side panel */}
+      <Tabs
+        value={panel}
+        onValueChange={setPanel}
+        className="grid min-h-0 grid-rows-[auto_1fr] gap-0"
+      >
+        <TabsList className="m-2 w-auto">
+          <TabsTrigger value="schema" data-testid="sql-panel-schema">
+            <Table2 /> Schema
+          </TabsTrigger>
+          <TabsTrigger value="history" data-testid="sql-panel-history">
+            <History /> History
+          </TabsTrigger>
+          <TabsTrigger value="saved" data-testid="sql-panel-saved">
+            <Star /> Saved
+          </TabsTrigger>
+        </TabsList>
+        <TabsContent value="schema" className="min-h-0">
+          {schema.isPending ? (
+            <p className="p-3 text-xs text-muted-foreground" data-loading-state="loading">
+              Loading the schema…
+            </p>
+          ) : schema.isError ? (
+            <ErrorAlert className="m-2" message={schema.error.message} />
+          ) : (
+            <SchemaBrowser
+              tables={schema.data.tables}
+              built={schema.data.built}
+              onInsert={insert}
+              onPreview={(table) => open(`select *\nfrom ${table}\nlimit 100`, table)}
+            />
+          )}
+        </TabsContent>
+        <TabsContent value="history" className="grid min-h-0 grid-rows-[auto_1fr]">
+          <div className="relative border-b p-2">
+            <Search className="pointer-events-none absolute top-1/2 left-4 size-3.5 -translate-y-1/2 text-muted-foreground" />
+            <Input
+              value={historySearch}
+              onChange={(e) => setHistorySearch(e.target.value)}
+              placeholder="Search your queries"
+              className="h-8 pl-7 text-xs"
+              aria-label="Search history"
+            />
+          </div>
+          <ul className="min-h-0 overflow-auto text-xs" data-testid="sql-history">
+            {(history.data ?? []).map((h) => (
+              <li key={h.id} className="border-b">
+                <button
+                  type="button"
+                  className="grid w-full gap-1 px-3 py-2 text-left hover:bg-accent"
+                  onClick={() => open(h.sql.replace(/^EXPLAIN (ANALYZE )?/, ''))}
+                  title="Open in a new tab"
+                >
+                  <span className="line-clamp-2 font-mono">{h.sql}</span>
+                  <span className="flex gap-2 text-[10px] text-muted-foreground">
+                    <span
+                      className={
+                        h.status === 'succeeded'
+                          ? 'text-emerald-600 dark:text-emerald-400'
+                          : 'text-destructive'
+                      }
+                    >
+                      {h.status}
+                    </span>
+                    {h.rowCount !== null ? (
+                      <span>{h.rowCount.toLocaleString('en-US')} rows</span>
+                    ) : null}
+                    {h.durationMs !== null ? <span>{h.durationMs} ms</span> : null}
+                    <span className="ml-auto">{new Date(h.createdAt).toLocaleString()}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+            {history.data?.length === 0 ? (
+              <li className="p-3 text-muted-foreground">
+                {historySearch ? 'No runs match.' : 'Your runs will be listed here.'}
+              </li>
+            ) : null}
+          </ul>
+        </TabsContent>
+        <TabsContent value="saved" className="min-h-0 overflow-auto">
+          <ul className="text-xs" data-testid="sql-saved">
+            {(saved.data ?? []).map((q) => (
+              <li key={q.id} className="border-b">
+                <button
+                  type="button"
+                  className="grid w-full gap-0.5 px-3 py-2 text-left hover:bg-accent"
+                  onClick={() => {
+                    const existing = state.tabs.find((t) => t.savedQueryId === q.id);
+                    if (existing) setState((s) => ({ ...s, active: existing.id }));
+                    else open(q.sql, q.name, q.id);
+                  }}
+                >
+                  <span className="font-medium">
+                    {q.folder ? <span className="text-muted-foreground">{q.folder} / </span> : null}
+                    {q.name}
+                    {!q.shared ? (
+                      <span className="ml-1 text-[10px] text-muted-foreground">(private)</span>
+                    ) : null}
+                  </span>
+                  {q.description ? (
+                    <span className="line-clamp-2 text-muted-foreground">{q.description}</span>
+                  ) : null}
+                  <span className="text-[10px] text-muted-foreground">
+                    {q.owner?.name ?? 'Former member'}
+                  </span>
+                </button>
+              </li>
+            ))}
+            {saved.data?.length === 0 ? (
+              <li className="p-3 text-muted-foreground">
+                Saved queries of this workspace appear here.
+              </li>
+            ) : null}
+          </ul>
+        </TabsContent>
+      </Tabs>
+      <SaveQueryDialog
+        key={`${tab.id}-${saving}`}
+        open={saving}
+        onOpenChange={setSaving}
+        sql={tab.sql}
+        savedQueryId={tab.savedQueryId}
+        defaultName={tab.title}
+        onSaved={(q) => {
+          setState((s) => updateTab(s, tab.id, { savedQueryId: q.id, title: q.name }));
+          void queryClient.invalidateQueries({ queryKey: trpc.sql.saved.pathKey() });
+        }}
+      />
+    </div>
+  );
+}
+
+function useElapsed(since: number | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (since === undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, [since]);
+  return since === undefined ? 0 : Math.max(0, now - since);
+}

@@ -1,0 +1,97 @@
+// The SQL editor as an analyst meets it: write a query, run it with Ctrl+Enter and read the
+// grid; make a typo and see the engine's refusal in the editor; start a query that would run
+// forever and cancel it; save a query; find the runs in the history; reload and find the tab
+// as it was. A viewer is told the editor is for analysts.
+import type { Page } from '@playwright/test';
+import { expect, loginAs, test } from './fixtures';
+
+/** With E2E_SHOTS_DIR set, light and dark screenshots of the page at this point (reviews only). */
+async function shots(page: Page, name: string) {
+  const dir = process.env.E2E_SHOTS_DIR;
+  if (!dir) return;
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${dir}/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+async function write(page: Page, sql: string) {
+  const editor = page.locator('[data-testid="sql-editor"] .cm-content');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await editor.fill(sql);
+}
+
+test('an analyst writes, runs, cancels, saves and finds queries again', async ({
+  page,
+  seeded,
+}) => {
+  await loginAs(page, seeded.users.analyst.email, seeded.users.analyst.password);
+  await page.goto(`/w/${seeded.slug}/sql`);
+  await expect(page.getByTestId('sql-workbench')).toBeVisible();
+  const result = page.getByTestId('sql-result-panel');
+
+  // Run with the keyboard; the grid shows the rows.
+  await write(page, "select range as n, 'row ' || range as label\nfrom range(250)");
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(result).toHaveAttribute('data-loading-state', 'ready');
+  await expect(page.getByTestId('sql-result-count')).toHaveText('250 rows');
+  await expect(page.getByTestId('sql-grid')).toContainText('row 0');
+  await shots(page, 'sql-result');
+
+  // A mistake: the engine's message, in the result panel and on the line in the editor.
+  await write(page, 'select *\nfrom bronze.events');
+  await page.getByTestId('sql-run').click();
+  await expect(result).toHaveAttribute('data-loading-state', 'error');
+  await expect(page.getByTestId('sql-error')).toContainText(
+    'bronze.events is outside this workspace',
+  );
+  await expect(page.locator('.cm-lintRange-error')).toHaveCount(1);
+  await shots(page, 'sql-error');
+
+  // A query that would run for hours: cancel it.
+  await write(page, 'select count(*) from range(1e12::bigint) a');
+  await page.getByTestId('sql-run').click();
+  await expect(result).toHaveAttribute('data-loading-state', 'loading');
+  await page.getByTestId('sql-cancel').click();
+  await expect(page.getByTestId('sql-error')).toContainText(/cancelled/i);
+
+  // Save it as a query of the workspace.
+  await write(page, 'select 42 as answer');
+  await page.getByTestId('sql-save').click();
+  await page.getByLabel('Name').fill('The answer');
+  await page.getByLabel('Folder (optional)').fill('Basics');
+  await page.getByTestId('sql-save-submit').click();
+  await page.getByTestId('sql-panel-saved').click();
+  await expect(page.getByTestId('sql-saved')).toContainText('The answer');
+
+  // Every run is in the history, searchable.
+  await page.getByTestId('sql-panel-history').click();
+  const history = page.getByTestId('sql-history');
+  await expect(history).toContainText('from range(250)');
+  await expect(history).toContainText('cancelled');
+  await page.getByLabel('Search history').fill('bronze');
+  await expect(history.locator('li')).toHaveCount(1);
+
+  // The tabs survive a reload.
+  await page.reload();
+  await expect(page.getByTestId('sql-tab')).toContainText(['The answer']);
+  await expect(page.locator('[data-testid="sql-editor"] .cm-content')).toContainText(
+    'select 42 as answer',
+  );
+});
+
+test('a viewer cannot open the SQL editor', async ({ page, seeded }) => {
+  await loginAs(page, seeded.users.viewer.email, seeded.users.viewer.password);
+  await page.goto(`/w/${seeded.slug}/sql`);
+  await expect(page.getByTestId('sql-needs-analyst')).toBeVisible();
+  await expect(page.getByTestId('sql-workbench')).toHaveCount(0);
+  const res = await page.request.post('/api/trpc/sql.run', {
+    data: { json: { sql: 'select 1', runId: crypto.randomUUID() } },
+    headers: { 'x-tl-workspace': seeded.slug },
+  });
+  expect(res.status()).toBe(403);
+});
