@@ -282,6 +282,10 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       dataDir: config.dataDir,
       lakeDir: config.lakeDir,
       keepRuns: config.dbt.keepRuns,
+      acceleratorBuild: {
+        threads: config.duckdb.threads,
+        tempDir: path.join(config.duckdb.tempDir, 'accelerators'),
+      },
       spareDbt: config.dbt.spare,
       beforeBuild: () => flusher.flush(),
     });

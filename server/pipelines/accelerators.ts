@@ -9,12 +9,13 @@
 // name and renamed, so readers (runOutputs, the views) only ever see a whole file. It depends on
 // the run's files only, so a kept run can be switched back to with its accelerators.
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
 import { USER_EVENT_TIMES } from '../insights/funnels';
 import { EVENT_CODES, USER_TIMELINE } from '../insights/paths';
 import { USER_EVENT_DAYS } from '../insights/trends';
-import type { DuckDbEngine } from '../query/duckdb-engine';
+import { allowedDirectoryEntry } from '../query/duckdb-engine';
 import { sqlString as quoteString } from '../query/sql-quote';
 
 export interface Accelerator {
@@ -113,27 +114,62 @@ export const ACCELERATOR_NAMES: ReadonlySet<string> = new Set(ACCELERATORS.map((
 
 const fileOf = (outputDir: string, name: string) => path.join(outputDir, `${name}.parquet`);
 
-/** Builds the accelerators the run's folder lacks (and can have). Returns the names built. */
+export interface AcceleratorBuildLimits {
+  threads: number;
+  /** DuckDB size string; undefined = DuckDB's default (80% of RAM), as dbt's builds have. */
+  memoryLimit?: string;
+  /** Where the build spills (its sorts and windows exceed memory at 100M events). */
+  tempDir: string;
+}
+
+/**
+ * Builds the accelerators the run's folder lacks (and can have). Returns the names built.
+ *
+ * On a DuckDB instance of its own, not the query engine's: the engine's memory limit (2 GB by
+ * default) is for queries and locked; per-user lists over 100M events need more (the first
+ * accelerator ran out of memory there on the engine), as dbt's own builds do. The instance can
+ * read and write the run's folder only, and is closed when the build ends.
+ */
 export async function buildAccelerators(
-  engine: DuckDbEngine,
   outputDir: string,
+  limits: AcceleratorBuildLimits,
 ): Promise<string[]> {
-  const built: string[] = [];
-  for (const a of ACCELERATORS) {
-    const file = fileOf(outputDir, a.name);
-    const source = fileOf(outputDir, a.source);
-    if (existsSync(file) || !existsSync(source)) continue;
-    const tmp = `${file}.tmp`;
-    await rm(tmp, { force: true });
-    await engine.admin((conn) =>
-      conn.run(
-        `COPY (${a.select(`read_parquet(${quoteString(source)})`)}) TO ${quoteString(tmp)} (FORMAT parquet${a.rowGroupSize ? `, ROW_GROUP_SIZE ${a.rowGroupSize}` : ''})`,
-      ),
+  const todo = ACCELERATORS.filter(
+    (a) => !existsSync(fileOf(outputDir, a.name)) && existsSync(fileOf(outputDir, a.source)),
+  );
+  if (todo.length === 0) return [];
+  await mkdir(limits.tempDir, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(limits.threads),
+    ...(limits.memoryLimit ? { memory_limit: limits.memoryLimit } : {}),
+    temp_directory: limits.tempDir,
+    preserve_insertion_order: 'true',
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const conn = await instance.connect();
+  try {
+    await conn.run(
+      `SET allowed_directories = [${quoteString(allowedDirectoryEntry(outputDir))}, ${quoteString(allowedDirectoryEntry(limits.tempDir))}]`,
     );
-    await rename(tmp, file);
-    built.push(a.name);
+    await conn.run('SET enable_external_access = false');
+    const built: string[] = [];
+    for (const a of todo) {
+      const file = fileOf(outputDir, a.name);
+      const source = fileOf(outputDir, a.source);
+      const tmp = `${file}.tmp`;
+      await rm(tmp, { force: true });
+      await conn.run(
+        `COPY (${a.select(`read_parquet(${quoteString(source)})`)}) TO ${quoteString(tmp)} (FORMAT parquet${a.rowGroupSize ? `, ROW_GROUP_SIZE ${a.rowGroupSize}` : ''})`,
+      );
+      await rename(tmp, file);
+      built.push(a.name);
+    }
+    return built;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
   }
-  return built;
 }
 
 /**

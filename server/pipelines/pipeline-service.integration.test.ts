@@ -490,6 +490,7 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
       dataDir: fx.runtime.config.dataDir,
       lakeDir: fx.runtime.config.lakeDir,
       keepRuns: fx.runtime.config.dbt.keepRuns,
+      acceleratorBuild: { threads: 1, tempDir: fx.runtime.config.duckdb.tempDir },
     });
     try {
       const after = await fx.runtime.prisma.pipelineRun.findUniqueOrThrow({

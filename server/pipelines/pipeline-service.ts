@@ -33,7 +33,7 @@ import {
   writeCurrentPointer,
 } from './marts';
 import { isFailedStatus, type NodeResult } from './run-results';
-import { buildAccelerators, removeAccelerators } from './accelerators';
+import { buildAccelerators, removeAccelerators, type AcceleratorBuildLimits } from './accelerators';
 import { waitForEvent } from '../jobs/wait-event';
 
 const RUN_QUEUE = 'dbt-build';
@@ -53,6 +53,8 @@ export interface PipelineServiceOptions {
   lakeDir: string;
   /** Successful runs whose outputs are kept (the current one always is). */
   keepRuns: number;
+  /** The DuckDB the accelerators are built on (server/pipelines/accelerators.ts). */
+  acceleratorBuild: AcceleratorBuildLimits;
   /** Keep a dbt process started ahead of the next run (DbtProcesses). */
   spareDbt?: boolean;
   /**
@@ -179,7 +181,7 @@ export class PipelineService {
     void this.serialized(workspaceId, async () => {
       if (this.closed) return;
       const started = performance.now();
-      const built = await buildAccelerators(this.o.engine, paths.outputDir);
+      const built = await buildAccelerators(paths.outputDir, this.o.acceleratorBuild);
       if (!built.length) return;
       // The pointer, not is_current: a switch writes it inside this queue, its database update
       // comes after.
