@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import type { InsightResponse } from './insight-service';
-import type { RetentionQueryInput, RetentionResult } from './retention';
+import {
+  compileRetention,
+  ZRetentionQuery,
+  type RetentionQueryInput,
+  type RetentionResult,
+} from './retention';
+import { duckdbDialect } from './dialect';
+import { USER_TIMELINE } from './paths';
+import { USER_EVENT_DAYS } from './trends';
 
 interface GroundTruth {
   counts: { users: number };
@@ -34,8 +42,10 @@ describe('retention on generated data (pglite)', () => {
   let ctx: InsightsFixture;
   let truth: GroundTruth;
   let run: (q: Omit<RetentionQueryInput, 'kind'>) => Promise<InsightResponse<RetentionResult>>;
-  const sql = async (text: string) =>
-    (await ctx.sql(text)).map((row) => row.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+  const sql = async (text: string, params: unknown[] = []) =>
+    (await ctx.sql(text, params)).map((row) =>
+      row.map((v) => (typeof v === 'bigint' ? Number(v) : v)),
+    );
   const window = { from: '2026-09-03', to: '2026-10-17' };
   // The Monday-weeks the window touches.
   const weeks = [
@@ -118,6 +128,68 @@ describe('retention on generated data (pglite)', () => {
     expect(res.result.curve[7]!.rate).toBeNull();
   });
 
+  it('reads any-event returns from the per-user timeline with the general plan’s rows', async () => {
+    const marts = new Set(['fact_events', 'fct_user_activity_daily', USER_EVENT_DAYS, 'dim_users']);
+    const withTimeline = new Set([...marts, USER_TIMELINE]);
+    const shapes: RetentionQueryInput[] = [];
+    for (const period of ['day', 'week'] as const)
+      for (const cohortType of ['first_time', 'recurring'] as const)
+        for (const returnCounting of ['on', 'on_or_after'] as const)
+          shapes.push({
+            kind: 'retention',
+            startEvent: { event: 'signed_up' },
+            returnEvent: { event: null },
+            period,
+            periods: period === 'day' ? 10 : 6,
+            cohortType,
+            returnCounting,
+            // A range that ends mid-week and starts after the data does: both edges cut.
+            dateRange: { from: '2026-09-09', to: '2026-10-14' },
+          });
+    shapes.push(
+      {
+        kind: 'retention',
+        startEvent: { event: 'project_created' },
+        returnEvent: { event: null },
+        period: 'week',
+        periods: 4,
+        dateRange: window,
+        breakdown: { property: { source: 'user', name: 'plan' } },
+      },
+      {
+        kind: 'retention',
+        startEvent: { event: 'signed_up' },
+        returnEvent: { event: null },
+        period: 'week',
+        periods: 4,
+        dateRange: window,
+        breakdown: { property: { source: 'event', name: 'platform' } },
+      },
+    );
+    let compared = 0;
+    for (const input of shapes) {
+      const q = ZRetentionQuery.parse(input);
+      const fast = compileRetention(q, duckdbDialect, { marts: withTimeline });
+      const general = compileRetention(q, duckdbDialect, { marts });
+      expect(fast.sql, JSON.stringify(input)).toContain(USER_TIMELINE);
+      expect(general.sql).not.toContain(USER_TIMELINE);
+      const rows = await sql(fast.sql, fast.params);
+      expect(rows, JSON.stringify(input)).toEqual(await sql(general.sql, general.params));
+      expect(rows.some((r) => r[0] === 'returned')).toBe(true);
+      compared++;
+    }
+    expect(compared).toBe(10);
+    // Not for a named return event, filters, or months (the general plan then).
+    const named = ZRetentionQuery.parse({ ...shapes[0]!, returnEvent: { event: 'page_viewed' } });
+    expect(compileRetention(named, duckdbDialect, { marts: withTimeline }).sql).not.toContain(
+      USER_TIMELINE,
+    );
+    const monthly = ZRetentionQuery.parse({ ...shapes[0]!, period: 'month', periods: 2 });
+    expect(compileRetention(monthly, duckdbDialect, { marts: withTimeline }).sql).not.toContain(
+      USER_TIMELINE,
+    );
+  });
+
   it('gives the same answer from fact_events when an event-level filter forces that path', async () => {
     // event_name is always set: the filter changes nothing but the source (no activity mart).
     const base = {
@@ -131,7 +203,8 @@ describe('retention on generated data (pglite)', () => {
       ...base,
       filters: [{ property: { source: 'event', name: 'event_name' }, op: 'is_set' }],
     });
-    expect(viaActivity.sql).toContain('fct_user_activity_daily');
+    // With the accelerators built, any-event returns read the per-user timeline.
+    expect(viaActivity.sql).toContain(USER_TIMELINE);
     expect(viaEvents.sql).not.toContain('fct_user_activity_daily');
     expect(viaEvents.result).toEqual(viaActivity.result);
   });

@@ -32,6 +32,7 @@ import type { CompiledQuery, InsightKind, CompileContext } from './kind';
 import { nextDay, periodSpan, periodStart, periodStartDay } from './periods';
 import { propertyExpr, ZPropertyFilter, ZPropertyRef } from './properties';
 import { NONE, OTHER, USER_EVENT_DAYS } from './trends';
+import { USER_TIMELINE } from './paths';
 import { checkRange, userPeriodsCte, ZActivityEvent, ZDay } from './user-periods';
 
 /** At most this many cells (cohorts × (periods + 1)): the rows must fit the engine's row cap. */
@@ -108,8 +109,13 @@ export function compileRetention(
       since: q.cohortType === 'recurring' ? periodStartDay(q.period, first) : undefined,
     },
   ];
+  // Returns of "any event" (no filters anywhere) read each entry's active days from the
+  // per-user timeline accelerator (DuckDB marts): one row per cohort user instead of grouping
+  // every user-day of the range by user and period — 4.4 → 1.6 s for 12 weekly cohorts at 100M
+  // events. Same rows as the general plan (retention.integration.test.ts).
+  const timeline = usesTimelineReturns(q, dialect, ctx);
   // Returns count from the period after the first cohort's.
-  if (!same) events.push({ event: ret, since: periodStartDay(q.period, first + 1) });
+  if (!same && !timeline) events.push({ event: ret, since: periodStartDay(q.period, first + 1) });
   const eventBreakdown = q.breakdown && q.breakdown.property.source !== 'user';
   const ctes = [
     userPeriodsCte(
@@ -141,11 +147,20 @@ export function compileRetention(
       : `entries as (\n  select x.user_id, x.p as c${breakdown}\n  from up as x${join}\n  where x.f0 and x.p >= ${first}\n)`,
   );
   const carry = q.breakdown ? ', x.breakdown' : '';
-  const on = `from entries as x\n  join up as r on r.user_id = x.user_id and r.${r} and r.p > x.c and r.p <= x.c + ${q.periods}`;
+  let on = `from entries as x\n  join up as r on r.user_id = x.user_id and r.${r} and r.p > x.c and r.p <= x.c + ${q.periods}`;
+  if (timeline) {
+    // The distinct periods of the user's active days from the first return period to the end.
+    const lo = epochDay(periodStartDay(q.period, first + 1));
+    const hi = epochDay(nextDay(q.dateRange.to));
+    ctes.push(
+      `rp as (\n  select x.user_id, x.c${carry}, unnest(list_distinct(list_transform(t.days, lambda d: case when d >= ${lo} and d < ${hi} then ${epochDayPeriod(q.period, 'd')} end))) as p\n  from entries as x\n  join ${USER_TIMELINE} as t on t.user_id = x.user_id\n)`,
+    );
+    on = `from rp as x\n  where x.p > x.c and x.p <= x.c + ${q.periods}`;
+  }
   ctes.push(
     q.returnCounting === 'on'
-      ? `returns as (\n  select x.c, r.p - x.c as n${carry}\n  ${on}\n)`
-      : `returns as (\n  select x.c, max(r.p) - x.c as n${carry}\n  ${on}\n  group by x.user_id, x.c${carry}\n)`,
+      ? `returns as (\n  select x.c, ${timeline ? 'x' : 'r'}.p - x.c as n${carry}\n  ${on}\n)`
+      : `returns as (\n  select x.c, max(${timeline ? 'x' : 'r'}.p) - x.c as n${carry}\n  ${on}\n  group by x.user_id, x.c${carry}\n)`,
   );
 
   const selects = [
@@ -164,6 +179,35 @@ export function compileRetention(
   }
   const sql = `with ${ctes.join(',\n')}\n${selects.join('\nunion all\n')}\norder by 1, 2, 3, 4`;
   return { sql, params: params.values };
+}
+
+/**
+ * Whether returns come from the per-user timeline (USER_TIMELINE's `days`): DuckDB with the
+ * accelerator, a return of any event distinct from the start event, and no filters (they apply
+ * to returns too). Day and week periods (month numbers need a date per day).
+ */
+export function usesTimelineReturns(
+  q: RetentionQuery,
+  dialect: SqlDialect,
+  ctx: CompileContext,
+): boolean {
+  const { ret, same } = returnOf(q);
+  return (
+    dialect.name === 'duckdb' &&
+    !!ctx.marts?.has(USER_TIMELINE) &&
+    !same &&
+    ret.event === null &&
+    ret.filters.length === 0 &&
+    q.filters.length === 0 &&
+    q.period !== 'month'
+  );
+}
+
+const epochDay = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
+/** The period number (as periodNumber numbers them) of epoch day `d`, in DuckDB. */
+function epochDayPeriod(unit: PeriodUnit, d: string): string {
+  return unit === 'day' ? d : `((${d} + 3) // 7)`;
 }
 
 export interface RetentionCohort {
