@@ -17,12 +17,16 @@ async function shots(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+/** Replaces the editor's text. Focus, not a click: an open completion list may cover the text. */
 async function write(page: Page, sql: string) {
   const editor = page.locator('[data-testid="sql-editor"] .cm-content');
-  await editor.click();
+  await editor.focus();
+  await page.keyboard.press('Escape');
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
   await editor.fill(sql);
+  // Typing opens the completion list; close it, as a user would before running.
+  await page.keyboard.press('Escape');
 }
 
 test('an analyst writes, runs, cancels, saves and finds queries again', async ({
