@@ -150,6 +150,21 @@ export async function openBenchLake(opts: {
   }
 }
 
+/** Builds the lake's marts once (one dbt run) when the workspace has none yet. */
+export async function ensureMarts(
+  { runtime, workspace }: Pick<BenchLake, 'runtime' | 'workspace'>,
+  log: (line: string) => void,
+): Promise<void> {
+  const current = await runtime.prisma.pipelineRun.findFirst({
+    where: { workspaceId: workspace.id, isCurrent: true },
+  });
+  if (current) return;
+  log('no marts yet: one dbt build first…');
+  const run = await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'cli' });
+  const done = await runtime.pipelines.waitFor(run.id);
+  if (done.status !== 'succeeded') throw new Error(`the dbt run ${done.status}: ${done.error}`);
+}
+
 export async function benchDbt(opts: DbtBenchOptions): Promise<DbtBenchResult> {
   const { runtime, workspace, dataDir } = await openBenchLake(opts);
   try {

@@ -28,7 +28,7 @@ import {
 } from '../server/insights/retention';
 import { ZInsightQuery } from '../server/insights/insight-service';
 import { productOverviewTemplate } from '../server/dashboards/product-overview-template';
-import { openBenchLake } from './dbt';
+import { ensureMarts, openBenchLake } from './dbt';
 import { percentile } from './paced-load';
 import { median } from './stats';
 
@@ -119,15 +119,7 @@ export function insightTargets(events: number): InsightTargets {
 export async function benchInsights(opts: InsightsBenchOptions): Promise<InsightsBenchResult> {
   const { runtime, workspace, dataDir } = await openBenchLake(opts);
   try {
-    const current = await runtime.prisma.pipelineRun.findFirst({
-      where: { workspaceId: workspace.id, isCurrent: true },
-    });
-    if (!current) {
-      opts.log('no marts yet: one dbt build first…');
-      const run = await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'cli' });
-      const done = await runtime.pipelines.waitFor(run.id);
-      if (done.status !== 'succeeded') throw new Error(`the dbt run ${done.status}: ${done.error}`);
-    }
+    await ensureMarts({ runtime, workspace }, opts.log);
     // The accelerators are built just after a run switches (or when the server opens a lake
     // whose current run lacks them); insights use them once they exist.
     const accelerating = performance.now();

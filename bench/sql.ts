@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/chromium-options.mjs';
 import { SqlService, maxRunningPerUser } from '../server/sql/sql-service';
-import { openBenchLake } from './dbt';
+import { ensureMarts, openBenchLake } from './dbt';
 import { percentile } from './paced-load';
 import { median } from './stats';
 
@@ -173,15 +173,7 @@ export async function benchSql(opts: SqlBenchOptions): Promise<SqlBenchResult> {
   };
   const { runtime, workspace } = await openBenchLake(opts);
   try {
-    const current = await runtime.prisma.pipelineRun.findFirst({
-      where: { workspaceId: workspace.id, isCurrent: true },
-    });
-    if (!current) {
-      opts.log('no marts yet: one dbt build first…');
-      const run = await runtime.pipelines.startRun({ workspaceId: workspace.id, trigger: 'cli' });
-      const done = await runtime.pipelines.waitFor(run.id);
-      if (done.status !== 'succeeded') throw new Error(`the dbt run ${done.status}: ${done.error}`);
-    }
+    await ensureMarts({ runtime, workspace }, opts.log);
     const analyst = await runtime.prisma.user.findFirstOrThrow({ select: { id: true } });
     const service = new SqlService({
       prisma: runtime.prisma,
