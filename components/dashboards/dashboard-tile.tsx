@@ -1,6 +1,6 @@
 'use client';
 // One tile of a dashboard: a saved insight run with the dashboard's date range and filters
-// (dashboards.runTile), or a text note. The card carries data-testid="dashboard-tile" and
+// (dashboards.runTile), a saved SQL query charted (dashboards.runQueryTile), or a text note. The card carries data-testid="dashboard-tile" and
 // data-loading-state (loading|ready|empty|error) for tests; analysts get a drag handle and a
 // remove button, viewers a static card. "Refresh" asks again: results are cached per dbt run,
 // so it is instant until new marts exist, and then it computes on the new ones.
@@ -17,6 +17,8 @@ import { formatAbsolute, formatRelative } from '@/components/data/format';
 import { InsightChart } from '@/components/insights/insight-chart';
 import { kindUI } from '@/components/insights/kinds';
 import { withQuery } from '@/components/insights/query-url';
+import { ResultChart } from '@/components/sql/result-chart';
+import { suggestChart } from '@/components/sql/result-chart-model';
 import { cn } from '@/lib/utils';
 import type { TDashboardResponse } from '@/server/api/routers/dashboards';
 import type { DashboardFilters } from './dashboard-filters';
@@ -40,6 +42,7 @@ interface TileProps {
 }
 
 export function DashboardTile(props: TileProps) {
+  if (props.tile.type === 'query' && props.tile.savedQuery) return <QueryTile {...props} />;
   return props.tile.type === 'text' || !props.tile.insight ? (
     <TextTile {...props} />
   ) : (
@@ -239,61 +242,200 @@ function InsightTile({
       title={insight.name}
       meta={
         response ? (
-          <p
-            className="flex items-center gap-1.5 truncate text-xs text-muted-foreground"
-            data-testid="tile-meta"
+          <ComputedMeta
+            computedAt={response.computedAt}
+            cached={response.cached}
+            durationMs={response.durationMs}
             title={`Computed ${formatAbsolute(response.computedAt)} on dbt run ${response.runId}`}
-          >
-            <span>computed {formatRelative(response.computedAt, now)}</span>
-            {response.cached ? (
-              <Badge
-                variant="secondary"
-                className="h-4 px-1.5 text-[10px]"
-                data-testid="tile-cached"
-              >
-                cached
-              </Badge>
-            ) : (
-              <span>· {response.durationMs} ms</span>
-            )}
-          </p>
+            now={now}
+          />
         ) : insight.description ? (
           <p className="truncate text-xs text-muted-foreground">{insight.description}</p>
         ) : null
       }
       actions={
-        <>
-          <Tooltip>
-            <TooltipTrigger asChild>
-              <Button
-                variant="ghost"
-                size="icon"
-                className="size-7"
-                onClick={() => void run.refetch()}
-                disabled={run.isFetching}
-                aria-label="Refresh the tile"
-                data-testid="tile-refresh"
-              >
-                <RefreshCw className={cn(run.isFetching && 'animate-spin')} aria-hidden />
-              </Button>
-            </TooltipTrigger>
-            <TooltipContent>Refresh (new results once a dbt run has finished)</TooltipContent>
-          </Tooltip>
-          <Tooltip>
-            <TooltipTrigger asChild>
-              <Button variant="ghost" size="icon" className="size-7" asChild>
-                <Link href={openHref} aria-label="Open in Insights" data-testid="tile-open">
-                  <ExternalLink aria-hidden />
-                </Link>
-              </Button>
-            </TooltipTrigger>
-            <TooltipContent>Open in Insights</TooltipContent>
-          </Tooltip>
-        </>
+        <TileActions
+          fetching={run.isFetching}
+          onRefresh={() => void run.refetch()}
+          openHref={openHref}
+          openLabel="Open in Insights"
+        />
       }
     >
       {body}
     </TileFrame>
+  );
+}
+
+/**
+ * A saved SQL query, charted as it was saved (or as suggested for its result), following the
+ * dashboard's date range through `{{ filters }}` and start/end date parameters.
+ */
+function QueryTile({
+  tile,
+  dashboardId,
+  workspaceSlug,
+  filters,
+  editable,
+  chartHeight,
+  onRemove,
+}: TileProps) {
+  const trpc = useTRPC();
+  const now = useNow();
+  const saved = tile.savedQuery!;
+  const run = useQuery({
+    ...trpc.dashboards.runQueryTile.queryOptions({ dashboardId, tileId: tile.id, ...filters }),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+  const data = run.data;
+  const stale = run.isPlaceholderData;
+  const config = React.useMemo(
+    () => (data ? (data.query.chart ?? suggestChart(data.result.columns, data.result.rows)) : null),
+    [data],
+  );
+
+  let state: LoadingState;
+  let body: React.ReactNode;
+  if (run.isPending) {
+    state = 'loading';
+    body = <TileSkeleton height={chartHeight} />;
+  } else if (run.isError && !data) {
+    state = 'error';
+    body = (
+      <TileMessage icon={AlertTriangle} tone="error" title="This query could not run">
+        {run.error.message}
+      </TileMessage>
+    );
+  } else if (data && data.result.rowCount === 0) {
+    state = stale ? 'loading' : 'empty';
+    body = (
+      <TileMessage icon={SearchX} title="The query returned no rows">
+        Try a longer date range.
+      </TileMessage>
+    );
+  } else {
+    state = stale ? 'loading' : 'ready';
+    body = (
+      <div className={cn('h-full transition-opacity', stale && 'opacity-50')}>
+        <ResultChart result={data!.result} config={config} compact height={chartHeight} />
+      </div>
+    );
+  }
+  if (run.isError && data && !run.isFetching) state = 'error';
+
+  return (
+    <TileFrame
+      state={state}
+      range={data?.range ? `${data.range.from}..${data.range.to}` : undefined}
+      tile={tile}
+      editable={editable}
+      onRemove={onRemove}
+      title={saved.name}
+      meta={
+        data ? (
+          <ComputedMeta
+            computedAt={data.computedAt}
+            cached={data.cached}
+            durationMs={data.result.durationMs}
+            title={`Computed ${formatAbsolute(data.computedAt)}`}
+            now={now}
+            prefix="SQL · "
+          />
+        ) : saved.description ? (
+          <p className="truncate text-xs text-muted-foreground">{saved.description}</p>
+        ) : null
+      }
+      actions={
+        <TileActions
+          fetching={run.isFetching}
+          onRefresh={() => void run.refetch()}
+          openHref={`/w/${encodeURIComponent(workspaceSlug)}/sql?saved=${encodeURIComponent(saved.id)}`}
+          openLabel="Open in the SQL editor"
+        />
+      }
+    >
+      {body}
+    </TileFrame>
+  );
+}
+
+function ComputedMeta({
+  computedAt,
+  cached,
+  durationMs,
+  title,
+  now,
+  prefix = '',
+}: {
+  computedAt: string;
+  cached: boolean;
+  durationMs: number;
+  title: string;
+  now: Date;
+  prefix?: string;
+}) {
+  return (
+    <p
+      className="flex items-center gap-1.5 truncate text-xs text-muted-foreground"
+      data-testid="tile-meta"
+      title={title}
+    >
+      <span>
+        {prefix}computed {formatRelative(computedAt, now)}
+      </span>
+      {cached ? (
+        <Badge variant="secondary" className="h-4 px-1.5 text-[10px]" data-testid="tile-cached">
+          cached
+        </Badge>
+      ) : (
+        <span>· {durationMs} ms</span>
+      )}
+    </p>
+  );
+}
+
+/** Refresh (results are cached per dbt run) and open the tile where it was made. */
+function TileActions({
+  fetching,
+  onRefresh,
+  openHref,
+  openLabel,
+}: {
+  fetching: boolean;
+  onRefresh: () => void;
+  openHref: string;
+  openLabel: string;
+}) {
+  return (
+    <>
+      <Tooltip>
+        <TooltipTrigger asChild>
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-7"
+            onClick={onRefresh}
+            disabled={fetching}
+            aria-label="Refresh the tile"
+            data-testid="tile-refresh"
+          >
+            <RefreshCw className={cn(fetching && 'animate-spin')} aria-hidden />
+          </Button>
+        </TooltipTrigger>
+        <TooltipContent>Refresh (new results once a dbt run has finished)</TooltipContent>
+      </Tooltip>
+      <Tooltip>
+        <TooltipTrigger asChild>
+          <Button variant="ghost" size="icon" className="size-7" asChild>
+            <Link href={openHref} aria-label={openLabel} data-testid="tile-open">
+              <ExternalLink aria-hidden />
+            </Link>
+          </Button>
+        </TooltipTrigger>
+        <TooltipContent>{openLabel}</TooltipContent>
+      </Tooltip>
+    </>
   );
 }
 

@@ -4,7 +4,7 @@
 // cell by clicking it; above it the row count, duration, the row-cap notice, and CSV export.
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, ArrowUp, Download } from 'lucide-react';
+import { ArrowDown, ArrowUp, Download, Loader2 } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { exportFileName, toCsv, type CsvCell } from '@/components/insights/csv';
@@ -45,7 +45,19 @@ function download(name: string, text: string) {
   URL.revokeObjectURL(url);
 }
 
-export function ResultsGrid({ result, title }: { result: SqlResult; title: string }) {
+export function ResultsGrid({
+  result,
+  title,
+  streaming = false,
+  toolbar,
+}: {
+  result: SqlResult;
+  title: string;
+  /** Rows are still arriving (the count says "so far"). */
+  streaming?: boolean;
+  /** Controls shown at the start of the header (the result's view switcher). */
+  toolbar?: React.ReactNode;
+}) {
   const [sort, setSort] = useState<{ col: number; desc: boolean } | undefined>();
   const [widths, setWidths] = useState<number[]>(() =>
     result.columns.map((c) => Math.min(320, Math.max(100, c.name.length * 9 + 32))),
@@ -101,10 +113,18 @@ export function ResultsGrid({ result, title }: { result: SqlResult; title: strin
   return (
     <div className="grid h-full min-h-0 grid-rows-[auto_1fr]" data-testid="sql-result">
       <div className="flex flex-wrap items-center gap-3 border-b px-3 py-1.5 text-xs text-muted-foreground">
-        <span data-testid="sql-result-count">
+        {toolbar}
+        <span data-testid="sql-result-count" data-streaming={streaming}>
           {result.rowCount.toLocaleString('en-US')} {result.rowCount === 1 ? 'row' : 'rows'}
+          {streaming ? ' so far' : ''}
         </span>
-        <span>{result.durationMs.toLocaleString('en-US')} ms</span>
+        {streaming ? (
+          <span className="flex items-center gap-1" data-testid="sql-result-streaming">
+            <Loader2 className="size-3 animate-spin" aria-hidden /> more rows arriving…
+          </span>
+        ) : (
+          <span>{result.durationMs.toLocaleString('en-US')} ms</span>
+        )}
         {result.truncated ? (
           <span
             className="rounded bg-amber-500/15 px-1.5 py-0.5 text-amber-700 dark:text-amber-300"
@@ -206,7 +226,7 @@ export function ResultsGrid({ result, title }: { result: SqlResult; title: strin
             })}
           </div>
         </div>
-        {rows.length === 0 ? (
+        {rows.length === 0 && !streaming ? (
           <p className="p-4 font-sans text-sm text-muted-foreground" data-testid="sql-result-empty">
             The query returned no rows.
           </p>

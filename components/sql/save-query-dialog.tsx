@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import { useTRPC } from '@/lib/trpc/client';
+import type { SqlChartConfig } from '@/server/sql/sql-chart';
+import type { ParamDeclaration } from '@/server/sql/sql-template';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -23,15 +25,24 @@ export function SaveQueryDialog({
   open,
   onOpenChange,
   sql,
+  params,
+  chart,
   savedQueryId,
   defaultName,
+  forDashboard = false,
   onSaved,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   sql: string;
+  /** The `{{ parameters }}`: types, and the values typed now as defaults. */
+  params: ParamDeclaration[];
+  /** How the result is charted (on a dashboard tile too). */
+  chart: SqlChartConfig | null;
   savedQueryId: string | undefined;
   defaultName: string;
+  /** Saving on the way to a dashboard: it must be shared. */
+  forDashboard?: boolean;
   onSaved: (q: { id: string; name: string }) => void;
 }) {
   const trpc = useTRPC();
@@ -47,8 +58,16 @@ export function SaveQueryDialog({
     event.preventDefault();
     try {
       const q = savedQueryId
-        ? await update.mutateAsync({ id: savedQueryId, sql, name })
-        : await create.mutateAsync({ name, folder, description: description || null, sql, shared });
+        ? await update.mutateAsync({ id: savedQueryId, sql, name, params, chart })
+        : await create.mutateAsync({
+            name,
+            folder,
+            description: description || null,
+            sql,
+            params,
+            chart,
+            shared: forDashboard || shared,
+          });
       toast.success(`Saved “${q.name}”`);
       onSaved(q);
       onOpenChange(false);
@@ -105,10 +124,14 @@ export function SaveQueryDialog({
               <label className="flex items-center gap-2 text-sm">
                 <input
                   type="checkbox"
-                  checked={shared}
+                  checked={forDashboard || shared}
+                  disabled={forDashboard}
                   onChange={(e) => setShared(e.target.checked)}
                 />
                 Share with the workspace’s analysts
+                {forDashboard ? (
+                  <span className="text-xs text-muted-foreground">(needed on a dashboard)</span>
+                ) : null}
               </label>
             </>
           )}

@@ -4,7 +4,7 @@
 // and of event names and property keys inside string literals, the error of the last run
 // underlined where the engine pointed, and the editor's keys: Mod-Enter runs (the selection if
 // there is one), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
-import { useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTheme } from 'next-themes';
 import CodeMirror, {
   EditorView,
@@ -49,6 +49,8 @@ function literalCompletions(schema: SqlCompletionSchema) {
   };
 }
 
+const BASIC_SETUP = { foldGutter: false, highlightActiveLineGutter: true } as const;
+
 export function SqlEditor({
   value,
   onChange,
@@ -71,6 +73,15 @@ export function SqlEditor({
   editorRef?: React.Ref<ReactCodeMirrorRef>;
 }) {
   const { resolvedTheme } = useTheme();
+  // @uiw/react-codemirror reconfigures the whole editor whenever `extensions`, `basicSetup` or
+  // `onChange` changes identity — on a 10,000-line script that cost most of a frame per
+  // keystroke (bench/sql-typing.ts). So the callbacks are read through refs and the extensions
+  // depend on the schema and the error only.
+  const callbacks = useRef({ onChange, onRun, onFormat });
+  useEffect(() => {
+    callbacks.current = { onChange, onRun, onFormat };
+  });
+  const handleChange = useCallback((text: string) => callbacks.current.onChange(text), []);
   const extensions = useMemo(() => {
     const tables = Object.fromEntries(
       (schema?.tables ?? []).map((t) => [
@@ -93,19 +104,21 @@ export function SqlEditor({
       const text = range.empty
         ? view.state.doc.toString()
         : view.state.sliceDoc(range.from, range.to);
-      onRun(text, range.empty ? 0 : range.from);
+      callbacks.current.onRun(text, range.empty ? 0 : range.from);
       return true;
     };
     return [
       language,
       ...(schema ? [language.language.data.of({ autocomplete: literalCompletions(schema) })] : []),
       Prec.highest(
+        // keymap.of stores the handlers; they read the refs on a key press, not during render.
+        // eslint-disable-next-line react-hooks/refs
         keymap.of([
           { key: 'Mod-Enter', run, preventDefault: true },
           {
             key: 'Shift-Alt-f',
             run: () => {
-              onFormat();
+              callbacks.current.onFormat();
               return true;
             },
             preventDefault: true,
@@ -114,7 +127,7 @@ export function SqlEditor({
       ),
       EditorView.lineWrapping,
     ];
-  }, [schema, onRun, onFormat]);
+  }, [schema]);
 
   const errorLint = useMemo(
     () =>
@@ -142,17 +155,18 @@ export function SqlEditor({
       ),
     [error, errorOffset],
   );
+  const allExtensions = useMemo(() => [...extensions, errorLint], [extensions, errorLint]);
 
   return (
     <CodeMirror
       ref={editorRef}
       value={value}
-      onChange={onChange}
+      onChange={handleChange}
       height="100%"
       className="h-full min-h-0 overflow-hidden text-sm [&_.cm-editor]:h-full [&_.cm-editor]:outline-none"
       theme={resolvedTheme === 'dark' ? oneDark : 'light'}
-      extensions={[...extensions, errorLint]}
-      basicSetup={{ foldGutter: false, highlightActiveLineGutter: true }}
+      extensions={allExtensions}
+      basicSetup={BASIC_SETUP}
       data-testid="sql-editor"
       aria-label="SQL editor"
     />

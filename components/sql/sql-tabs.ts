@@ -1,12 +1,39 @@
 // The SQL editor's tabs: what survives a reload (stored per workspace in localStorage), and the
-// pure operations on them. A tab remembers its text and, once saved, the saved query it edits.
+// pure operations on them. A tab remembers its text, once saved the saved query it edits, the
+// values and types of its `{{ parameters }}`, the date range of `{{ filters }}`, and how its
+// result is shown (table or chart, and the chart's config).
+import { z } from 'zod';
+import { ZSqlChartConfig, type SqlChartConfig } from '@/server/sql/sql-chart';
+import { PARAM_TYPES, ZDateRange, type DateRange, type ParamType } from '@/server/sql/sql-template';
 
 export interface SqlTab {
   id: string;
   title: string;
   sql: string;
   savedQueryId?: string;
+  /** Values typed for the parameters, by name. */
+  values?: Record<string, string>;
+  /** Types picked for the parameters (the rest: guessed from the name). */
+  paramTypes?: Record<string, ParamType>;
+  /** The range `{{ filters }}` applies in the editor. */
+  range?: DateRange;
+  view?: 'table' | 'chart';
+  /** The chart the analyst configured; absent: suggested from the result. */
+  chart?: SqlChartConfig;
 }
+
+/** One stored tab; fields that do not parse are dropped, not the tab. */
+const ZStoredTab = z.object({
+  id: z.string(),
+  title: z.string(),
+  sql: z.string(),
+  savedQueryId: z.string().optional().catch(undefined),
+  values: z.record(z.string(), z.string()).optional().catch(undefined),
+  paramTypes: z.record(z.string(), z.enum(PARAM_TYPES)).optional().catch(undefined),
+  range: ZDateRange.optional().catch(undefined),
+  view: z.enum(['table', 'chart']).optional().catch(undefined),
+  chart: ZSqlChartConfig.optional().catch(undefined),
+});
 
 export interface SqlTabs {
   tabs: SqlTab[];
@@ -37,21 +64,16 @@ export function parseTabs(text: string | null): SqlTabs | undefined {
     const value = JSON.parse(text) as Partial<SqlTabs>;
     if (!Array.isArray(value.tabs) || value.tabs.length === 0) return undefined;
     const tabs = value.tabs
-      .filter(
-        (t): t is SqlTab =>
-          typeof t === 'object' &&
-          t !== null &&
-          typeof t.id === 'string' &&
-          typeof t.title === 'string' &&
-          typeof t.sql === 'string',
-      )
-      .slice(0, MAX_TABS)
-      .map((t) => ({
-        id: t.id,
-        title: t.title,
-        sql: t.sql,
-        ...(typeof t.savedQueryId === 'string' ? { savedQueryId: t.savedQueryId } : {}),
-      }));
+      .flatMap((t: unknown) => {
+        const parsed = ZStoredTab.safeParse(t);
+        if (!parsed.success) return [];
+        return [
+          Object.fromEntries(
+            Object.entries(parsed.data).filter(([, v]) => v !== undefined),
+          ) as unknown as SqlTab,
+        ];
+      })
+      .slice(0, MAX_TABS);
     if (tabs.length === 0) return undefined;
     const active = tabs.some((t) => t.id === value.active) ? value.active! : tabs[0]!.id;
     return { tabs, active };

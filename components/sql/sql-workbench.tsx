@@ -29,7 +29,11 @@ import { Input } from '@/components/ui/input';
 import { Kbd } from '@/components/ui/kbd';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { ErrorAlert } from '@/components/query-view';
-import { ResultsGrid, type SqlResult } from './results-grid';
+import type { SqlResult } from './results-grid';
+import { AddToDashboardDialog } from './add-to-dashboard-dialog';
+import { usePersistTabs } from './use-persist-tabs';
+import { declarationsOf, ParamsBar, rangeOf, tagsOf } from './params-bar';
+import { ResultPanel, type RunState } from './result-panel';
 import { SchemaBrowser } from './schema-browser';
 import { SqlEditor, type EditorError } from './sql-editor';
 import { SaveQueryDialog } from './save-query-dialog';
@@ -42,14 +46,11 @@ import {
   parseTabs,
   storageKey,
   updateTab,
+  type SqlTab,
   type SqlTabs,
 } from './sql-tabs';
-
-type RunState =
-  | { status: 'idle' }
-  | { status: 'running'; runId: string; started: number }
-  | { status: 'done'; result: SqlResult }
-  | { status: 'error'; error: EditorError; offset: number };
+import { suggestChart } from './result-chart-model';
+import type { SqlChartConfig } from '@/server/sql/sql-chart';
 
 function errorOf(error: unknown): EditorError {
   const e = error as { message?: string; data?: { details?: { position?: number } } };
@@ -73,22 +74,24 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
   const [runs, setRuns] = useState<Record<string, RunState>>({});
   const [panel, setPanel] = useState('schema');
   const [historySearch, setHistorySearch] = useState('');
-  const [saving, setSaving] = useState(false);
+  const [saving, setSaving] = useState<false | 'save' | 'then-dashboard'>(false);
+  const [addingTo, setAddingTo] = useState<{ id: string; name: string } | undefined>();
 
   // Restore the tabs, then apply ?sql= / ?saved= once.
   useEffect(() => {
     let next = parseTabs(localStorage.getItem(storageKey(workspaceSlug))) ?? initialTabs();
     const text = params.get('sql');
     if (text) next = openTab(next, newTab(nextTabNumber(next), text));
+    // After mount, not in useState's initialiser: localStorage does not exist on the server,
+    // and the first client render must match the server's HTML.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState(next);
     setLoaded(true);
     if (text) router.replace(pathname, { scroll: false });
     // Once, on arrival.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
-  useEffect(() => {
-    if (loaded) localStorage.setItem(storageKey(workspaceSlug), JSON.stringify(state));
-  }, [state, loaded, workspaceSlug]);
+  usePersistTabs(storageKey(workspaceSlug), state, loaded);
 
   const schema = useQuery(trpc.sql.schema.queryOptions(undefined, { staleTime: 60_000 }));
   const history = useQuery(
@@ -102,6 +105,8 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
   useEffect(() => {
     if (!savedQuery.data || !loaded) return;
     const q = savedQuery.data;
+    // The saved query arrives from the server (?saved=<id>); it opens in a tab once.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState((s) => {
       const existing = s.tabs.find((t) => t.savedQueryId === q.id);
       return existing
@@ -116,37 +121,59 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
   const runMutation = useMutation(trpc.sql.run.mutationOptions());
   const cancelMutation = useMutation(trpc.sql.cancel.mutationOptions());
 
+  const { id: tabId, savedQueryId, values, paramTypes, range } = tab;
   const execute = useCallback(
     async (text: string, offset: number, explain?: 'plan' | 'analyze') => {
       if (!text.trim()) {
         toast.error('Write a query first.');
         return;
       }
-      const tabId = tab.id;
+      // Not `tab` itself: it changes on every keystroke, and so would the editor's keymap.
+      const current = { id: tabId, title: '', sql: text, values, paramTypes, range };
       const runId = crypto.randomUUID();
-      setRuns((r) => ({ ...r, [tabId]: { status: 'running', runId, started: Date.now() } }));
+      const started = Date.now();
+      const set = (run: RunState) => setRuns((r) => ({ ...r, [tabId]: run }));
+      set({ status: 'running', runId, started });
       try {
-        const result = await runMutation.mutateAsync({
+        const stream = await runMutation.mutateAsync({
           sql: text,
           runId,
           explain,
-          savedQueryId: tab.savedQueryId,
+          savedQueryId,
+          values: current.values,
+          declared: declarationsOf(current, tagsOf(text).params),
+          range: rangeOf(current),
         });
-        setRuns((r) => ({ ...r, [tabId]: { status: 'done', result } }));
+        // Rows stream in: the grid shows each batch as it arrives.
+        let result: SqlResult | undefined;
+        for await (const event of stream) {
+          if (event.type === 'columns') {
+            result = {
+              columns: event.columns,
+              rows: [],
+              rowCount: 0,
+              truncated: false,
+              durationMs: 0,
+              statementType: event.statementType,
+            };
+          } else if (event.type === 'rows' && result) {
+            const rows = result.rows.concat(event.rows);
+            result = { ...result, rows, rowCount: rows.length };
+          } else if (event.type === 'end' && result) {
+            result = { ...result, truncated: event.truncated, durationMs: event.durationMs };
+            set({ status: 'done', runId, result });
+            return;
+          }
+          if (result) set({ status: 'running', runId, started, partial: result });
+        }
+        throw new Error('The result stream ended early; run the query again.');
       } catch (error) {
-        setRuns((r) => ({
-          ...r,
-          [tabId]: {
-            status: 'error',
-            error: errorOf(error),
-            offset: explain ? offset - (explain === 'analyze' ? 16 : 8) : offset,
-          },
-        }));
+        set({ status: 'error', error: errorOf(error), offset });
       } finally {
         void queryClient.invalidateQueries({ queryKey: trpc.sql.history.pathKey() });
       }
     },
-    [tab.id, tab.savedQueryId, runMutation, queryClient, trpc],
+    [tabId, savedQueryId, values, paramTypes, range, runMutation, queryClient, trpc],
   );
   const onRun = useCallback(
     (text: string, offset: number) => void execute(text, offset),
@@ -158,6 +185,31 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     if (view && range && !range.empty)
       void execute(view.state.sliceDoc(range.from, range.to), range.from, explain);
     else void execute(tab.sql, 0, explain);
+  };
+  const updateSaved = useMutation(trpc.sql.saved.update.mutationOptions());
+  /**
+   * The chart goes on a dashboard as its saved query: a new query is saved first (shared); a
+   * saved one is updated with the current text, parameters and chart, so the tile shows what
+   * the analyst sees.
+   */
+  const addToDashboard = async () => {
+    if (!tab.savedQueryId) {
+      setSaving('then-dashboard');
+      return;
+    }
+    try {
+      const q = await updateSaved.mutateAsync({
+        id: tab.savedQueryId,
+        sql: tab.sql,
+        params: declarationsOf(tab, tagsOf(tab.sql).params),
+        chart: chartOf(tab, run),
+        shared: true,
+      });
+      void queryClient.invalidateQueries({ queryKey: trpc.sql.saved.pathKey() });
+      setAddingTo(q);
+    } catch (error) {
+      toast.error((error as Error).message);
+    }
   };
   const cancel = () => {
     if (run.status === 'running') cancelMutation.mutate({ runId: run.runId });
@@ -201,7 +253,7 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
       className="grid h-[calc(100vh-3.5rem)] min-h-[560px] grid-cols-[1fr_300px] overflow-hidden"
       data-testid="sql-workbench"
     >
-      <div className="grid min-h-0 min-w-0 grid-rows-[auto_auto_minmax(160px,45%)_1fr] border-r">
+      <div className="grid min-h-0 min-w-0 grid-rows-[auto_auto_auto_minmax(160px,45%)_1fr] border-r">
         {/* Tabs */}
         <div
           className="flex items-center gap-1 overflow-x-auto border-b px-2 pt-2"
@@ -282,7 +334,12 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
           >
             <AlignLeft /> Format
           </Button>
-          <Button size="sm" variant="ghost" onClick={() => setSaving(true)} data-testid="sql-save">
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => setSaving('save')}
+            data-testid="sql-save"
+          >
             <Save /> {tab.savedQueryId ? 'Save' : 'Save as…'}
           </Button>
           {run.status === 'running' ? (
@@ -294,6 +351,7 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
             </span>
           ) : null}
         </div>
+        <ParamsBar tab={tab} onChange={(patch) => setState((s) => updateTab(s, tab.id, patch))} />
         {/* Editor */}
         <div className="min-h-0 border-b">
           <SqlEditor
@@ -309,48 +367,12 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
           />
         </div>
         {/* Result */}
-        <div
-          className="min-h-0 overflow-hidden"
-          data-loading-state={
-            run.status === 'running'
-              ? 'loading'
-              : run.status === 'error'
-                ? 'error'
-                : run.status === 'done'
-                  ? 'ready'
-                  : 'idle'
-          }
-          data-testid="sql-result-panel"
-        >
-          {run.status === 'done' ? (
-            <ResultsGrid
-              key={`${tab.id}-${run.result.durationMs}-${run.result.rowCount}`}
-              result={run.result}
-              title={tab.title}
-            />
-          ) : run.status === 'error' ? (
-            <div className="p-3" data-testid="sql-error">
-              <ErrorAlert message={run.error.message} />
-            </div>
-          ) : run.status === 'running' ? (
-            <div className="grid h-full place-items-center text-sm text-muted-foreground">
-              <span className="flex items-center gap-2">
-                <Loader2 className="size-4 animate-spin" /> Running the query…
-              </span>
-            </div>
-          ) : (
-            <div className="grid h-full place-items-center p-6 text-center text-sm text-muted-foreground">
-              <div className="grid gap-1">
-                <p>Run a query to see its rows here.</p>
-                <p className="text-xs">
-                  <Kbd>Ctrl/⌘ Enter</Kbd> runs the selection or the whole tab ·{' '}
-                  <Kbd>Shift Alt F</Kbd> formats · <Kbd>Ctrl/⌘ /</Kbd> comments ·{' '}
-                  <Kbd>Ctrl/⌘ F</Kbd> finds
-                </p>
-              </div>
-            </div>
-          )}
-        </div>
+        <ResultPanel
+          run={run}
+          tab={tab}
+          onTabChange={(patch) => setState((s) => updateTab(s, tab.id, patch))}
+          onAddToDashboard={() => void addToDashboard()}
+        />
       </div>
       {/* Side panel */}
       <Tabs
@@ -471,18 +493,34 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
       </Tabs>
       <SaveQueryDialog
         key={`${tab.id}-${saving}`}
-        open={saving}
-        onOpenChange={setSaving}
+        open={saving !== false}
+        onOpenChange={(open) => setSaving(open ? 'save' : false)}
         sql={tab.sql}
+        params={declarationsOf(tab, tagsOf(tab.sql).params)}
+        chart={chartOf(tab, run)}
         savedQueryId={tab.savedQueryId}
         defaultName={tab.title}
+        forDashboard={saving === 'then-dashboard'}
         onSaved={(q) => {
           setState((s) => updateTab(s, tab.id, { savedQueryId: q.id, title: q.name }));
           void queryClient.invalidateQueries({ queryKey: trpc.sql.saved.pathKey() });
+          if (saving === 'then-dashboard') setAddingTo(q);
         }}
+      />
+      <AddToDashboardDialog
+        open={addingTo !== undefined}
+        onOpenChange={(open) => (open ? null : setAddingTo(undefined))}
+        savedQuery={addingTo}
+        workspaceSlug={workspaceSlug}
       />
     </div>
   );
+}
+
+/** The chart the tab shows: the analyst's, else the one suggested for the last result. */
+function chartOf(tab: SqlTab, run: RunState): SqlChartConfig | null {
+  if (tab.chart) return tab.chart;
+  return run.status === 'done' ? suggestChart(run.result.columns, run.result.rows) : null;
 }
 
 function useElapsed(since: number | undefined): number {

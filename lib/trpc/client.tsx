@@ -2,7 +2,7 @@
 // Browser tRPC client with TanStack Query. Server components prefetch (lib/trpc/server.tsx)
 // and this provider hydrates their cache.
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
 import superjson from 'superjson';
@@ -27,21 +27,30 @@ function getQueryClient(): QueryClient {
   return browserQueryClient;
 }
 
+const STREAMED = new Set(['sql.run']);
+
+const linkOptions = {
+  url: '/api/trpc',
+  transformer: superjson,
+  headers(): Record<string, string> {
+    const slug =
+      typeof window === 'undefined' ? undefined : workspaceSlugFromPath(window.location.pathname);
+    return slug ? { [WORKSPACE_HEADER]: slug } : {};
+  },
+};
+
 export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: '/api/trpc',
-          transformer: superjson,
-          headers() {
-            const slug =
-              typeof window === 'undefined'
-                ? undefined
-                : workspaceSlugFromPath(window.location.pathname);
-            return slug ? { [WORKSPACE_HEADER]: slug } : {};
-          },
+        // Streamed procedures (an async generator on the server: the SQL editor's rows as the
+        // engine produces them) need the streaming link; the rest keep the plain batch link,
+        // which can still set response headers (cookies) after the procedure ran.
+        splitLink({
+          condition: (op) => STREAMED.has(op.path),
+          true: httpBatchStreamLink(linkOptions),
+          false: httpBatchLink(linkOptions),
         }),
       ],
     }),

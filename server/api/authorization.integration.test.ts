@@ -76,6 +76,7 @@ const ACCESS: Record<string, Access> = {
   'dashboards.get': 'viewer',
   'dashboards.home': 'viewer',
   'dashboards.runTile': 'viewer',
+  'dashboards.runQueryTile': 'viewer',
   'dashboards.pin': 'viewer',
   'dashboards.create': 'analyst',
   'dashboards.update': 'analyst',

@@ -26,10 +26,12 @@ import {
 import { TEMPLATES } from './product-overview-template';
 import { resolveDateRange, ZDashboardDateRange } from './dashboard-filters';
 import { ZPropertyFilter } from '../insights/properties';
+import type { SavedQueryTileRun, SqlService } from '../sql/sql-service';
 
 export interface DashboardDeps {
   prisma: PrismaClient;
   insights: Pick<InsightService, 'run'>;
+  sql: Pick<SqlService, 'runForTile'>;
 }
 
 export const ZDashboardInput = z.object({
@@ -52,14 +54,24 @@ export const ZNewTile = z.discriminatedUnion('type', [
     type: z.literal('text'),
     text: z.string().trim().min(1, 'Write some text').max(5000).describe('Plain text, shown as is'),
   }),
+  z.object({
+    type: z.literal('query'),
+    savedQueryId: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('A shared saved SQL query of this workspace, charted as it was saved'),
+  }),
 ]);
 export type NewTile = z.input<typeof ZNewTile>;
 
 export interface DashboardTile extends TileLayout {
   id: string;
-  type: 'insight' | 'text';
+  type: 'insight' | 'text' | 'query';
   text: string | null;
   insight: SavedInsight | null;
+  /** A query tile's saved query (its SQL runs through dashboards.runQueryTile). */
+  savedQuery: { id: string; name: string; description: string | null } | null;
 }
 
 export interface DashboardSummary {
@@ -112,6 +124,7 @@ const dashboardSelect = {
       w: true,
       h: true,
       insight: { select: insightSelect },
+      savedQuery: { select: { id: true, name: true, description: true } },
     },
   },
 } as const satisfies Prisma.DashboardSelect;
@@ -134,7 +147,7 @@ function toDashboard(row: DashboardRow, homeId: string | null): Dashboard {
     isHome: row.id === homeId,
     tiles: tiles.map((t) => ({
       ...t,
-      type: t.type === 'text' ? 'text' : 'insight',
+      type: t.type === 'text' ? 'text' : t.type === 'query' ? 'query' : 'insight',
       insight: t.insight ? toSavedInsight(t.insight) : null,
     })),
   };
@@ -282,6 +295,7 @@ export async function duplicateDashboard(
         create: source.tiles.map((t) => ({
           type: t.type,
           insightId: t.insight?.id ?? null,
+          savedQueryId: t.savedQuery?.id ?? null,
           text: t.text,
           x: t.x,
           y: t.y,
@@ -310,7 +324,7 @@ export async function addTile(
     where: { dashboardId },
     select: { x: true, y: true, w: true, h: true },
   });
-  const kind = parsed.type === 'text' ? 'text' : 'insight';
+  const kind = parsed.type === 'text' ? 'text' : parsed.type === 'query' ? 'query' : 'insight';
   const layout = placeBelow(existing, size ?? DEFAULT_SIZE[kind]);
   validateLayout([{ id: 'new', ...layout }]);
   await prisma.$transaction(async (tx) => {
@@ -325,11 +339,28 @@ export async function addTile(
       insightId = parsed.insightId;
     } else if (parsed.type === 'new_insight')
       insightId = (await createSavedInsight(tx, workspaceId, userId, parsed.insight)).id;
+    if (parsed.type === 'query') {
+      const query = await tx.savedQuery.findFirst({
+        where: { id: parsed.savedQueryId, workspaceId },
+        select: { shared: true, name: true },
+      });
+      if (!query)
+        throw new AppError(
+          'NOT_FOUND',
+          'No such saved query in this workspace. Save the query first, then add it.',
+        );
+      if (!query.shared)
+        throw new AppError(
+          'BAD_REQUEST',
+          `"${query.name}" is private: share it with the workspace before putting it on a dashboard, so everyone who sees the dashboard can see it.`,
+        );
+    }
     await tx.dashboardTile.create({
       data: {
         dashboardId,
         type: kind,
         insightId,
+        savedQueryId: parsed.type === 'query' ? parsed.savedQueryId : null,
         text: parsed.type === 'text' ? parsed.text : null,
         ...layout,
       },
@@ -515,6 +546,26 @@ export interface TileRun {
   response: InsightResponse;
 }
 
+/** A tile with its dashboard's saved filters; NOT_FOUND outside the workspace. */
+async function tileOf(
+  deps: DashboardDeps,
+  workspaceId: string,
+  dashboardId: string,
+  tileId: string,
+) {
+  const dashboard = await deps.prisma.dashboard.findFirst({
+    where: { id: dashboardId, workspaceId },
+    select: { filters: true },
+  });
+  if (!dashboard) throw notFound();
+  const tile = await deps.prisma.dashboardTile.findFirst({
+    where: { id: tileId, dashboardId },
+    select: { type: true, savedQueryId: true, insight: { select: { query: true } } },
+  });
+  if (!tile) throw tileNotFound();
+  return { dashboard, tile };
+}
+
 /**
  * Runs one insight tile with the dashboard's range and filters (or the overrides the viewer
  * picked without saving them).
@@ -527,18 +578,14 @@ export async function runTile(
   overrides: z.input<typeof ZRunOverrides> = {},
   now = new Date(),
 ): Promise<TileRun> {
-  const dashboard = await deps.prisma.dashboard.findFirst({
-    where: { id: dashboardId, workspaceId },
-    select: { filters: true },
-  });
-  if (!dashboard) throw notFound();
-  const tile = await deps.prisma.dashboardTile.findFirst({
-    where: { id: tileId, dashboardId },
-    select: { type: true, insight: { select: { query: true } } },
-  });
-  if (!tile) throw tileNotFound();
+  const { dashboard, tile } = await tileOf(deps, workspaceId, dashboardId, tileId);
   if (tile.type !== 'insight' || !tile.insight)
-    throw new AppError('BAD_REQUEST', 'This is a text tile; only insight tiles run a query.');
+    throw new AppError(
+      'BAD_REQUEST',
+      tile.type === 'query'
+        ? 'This is a SQL query tile: run it with runQueryTile.'
+        : 'This is a text tile; only insight and query tiles run a query.',
+    );
   const saved = readDashboardFilters(dashboard.filters);
   const o = ZRunOverrides.parse(overrides);
   const filters: DashboardFilters = {
@@ -548,4 +595,31 @@ export async function runTile(
   const query = applyDashboardFilters(tile.insight.query as unknown as InsightQuery, filters, now);
   const response = await deps.insights.run(workspaceId, query);
   return { tileId, query, response };
+}
+
+export interface QueryTileRun extends SavedQueryTileRun {
+  tileId: string;
+}
+
+/**
+ * Runs a SQL query tile: its saved query with the dashboard's date range (or the viewer's
+ * unsaved one) through `{{ filters }}` and start/end date parameters. The dashboard's property
+ * filters do not apply to SQL tiles (the query's author decides its conditions).
+ */
+export async function runQueryTile(
+  deps: DashboardDeps,
+  workspaceId: string,
+  dashboardId: string,
+  tileId: string,
+  overrides: z.input<typeof ZRunOverrides> = {},
+  now = new Date(),
+): Promise<QueryTileRun> {
+  const { dashboard, tile } = await tileOf(deps, workspaceId, dashboardId, tileId);
+  if (tile.type !== 'query' || !tile.savedQueryId)
+    throw new AppError('BAD_REQUEST', 'This tile is not a SQL query tile.');
+  const o = ZRunOverrides.parse(overrides);
+  const dateRange = o.dateRange ?? readDashboardFilters(dashboard.filters).dateRange;
+  const range = dateRange ? resolveDateRange(dateRange, now) : undefined;
+  const run = await deps.sql.runForTile(workspaceId, tile.savedQueryId, range);
+  return { ...run, tileId };
 }

@@ -23,7 +23,11 @@ export const ZTileLayout = z.object({
 export type TileLayout = z.infer<typeof ZTileLayout>;
 
 /** Size of a new tile by type. */
-export const DEFAULT_SIZE = { insight: { w: 6, h: 4 }, text: { w: 6, h: 2 } } as const;
+export const DEFAULT_SIZE = {
+  insight: { w: 6, h: 4 },
+  query: { w: 6, h: 4 },
+  text: { w: 6, h: 2 },
+} as const;
 
 export interface PlacedTile extends TileLayout {
   id: string;

@@ -1,7 +1,7 @@
 // Against the real DuckDB: value conversion, parameters, row cap, timeout/cancel/queue, the
 // read-only statement check, and — separately, through the raw admin connection — the instance
 // lockdown that holds even for SQL the statement check would let through.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -228,6 +228,82 @@ describe('row cap', () => {
     expect(result.rowCount).toBe(5);
     expect(result.truncated).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('streamed results', () => {
+  it('yields the columns, row batches and the end; the rows are those of execute', async () => {
+    const sql = 'select range as n, range % 7 as m from range(25000) order by n';
+    const events = [];
+    for await (const event of engine.stream(sql, { maxRows: 30_000 })) events.push(event);
+    expect(events[0]).toMatchObject({
+      type: 'columns',
+      statementType: 'SELECT',
+      columns: [
+        { name: 'n', type: 'integer' },
+        { name: 'm', type: 'integer' },
+      ],
+    });
+    const batches = events.filter((e) => e.type === 'rows');
+    // The first chunk goes out alone, before the rest is read.
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches[0]!.rows.length).toBeLessThanOrEqual(2048);
+    expect(events.at(-1)).toMatchObject({ type: 'end', rowCount: 25000, truncated: false });
+    const executed = await engine.execute(sql, { maxRows: 30_000 });
+    expect(batches.flatMap((b) => b.rows)).toEqual(executed.rows);
+  });
+
+  it('gives the first rows of an endless result, and stopping early frees the connection', async () => {
+    const stream = engine.stream('select range from range(1e12::bigint)', {
+      maxRows: 1_000_000_000,
+      timeoutMs: 10_000,
+    });
+    let firstRows: unknown[][] | undefined;
+    for await (const event of stream) {
+      if (event.type === 'rows') {
+        firstRows = event.rows;
+        break;
+      }
+    }
+    expect(firstRows?.[0]).toEqual([0]);
+    expect(engine.stats.busy).toBe(0);
+    // Both connections serve again (the abandoned result does not poison its connection).
+    const [a, b] = await Promise.all([
+      engine.execute('select 1 as one'),
+      engine.execute('select 2 as two'),
+    ]);
+    expect([a.rows, b.rows]).toEqual([[[1]], [[2]]]);
+  });
+
+  it('streams a big LIMIT on a wide table: no sink that reads every limited row first', async () => {
+    // With insertion order kept, DuckDB plans `select * … limit <large>` on a wide Parquet
+    // file as row numbers → semi join → ORDER BY file_row_number, which reads all limited rows
+    // before returning the first (0.9 s at 10M events). The engine turns insertion order off.
+    const cols = Array.from({ length: 20 }, (_, i) => `'v${i}_' || range as c${i}`).join(', ');
+    await mkdir(path.join(lakeDir, 'wide'));
+    const writer = await DuckDBInstance.create(':memory:');
+    const conn = await writer.connect();
+    await conn.run(
+      `copy (select range as id, ${cols} from range(100000)) to '${lakeDir}/wide/wide.parquet' (format parquet, row_group_size 10000)`,
+    );
+    conn.closeSync();
+    writer.closeSync();
+    const plan = await engine.execute(
+      `explain select * from '${lakeDir}/wide/wide.parquet' limit 50000`,
+    );
+    const text = plan.rows.map((r) => r.join('\n')).join('\n');
+    expect(text).toContain('STREAMING_LIMIT');
+    expect(text).not.toContain('ORDER_BY');
+  });
+
+  it('stops a stream at its timeout with the timeout error', async () => {
+    const error = await rejection(
+      (async () => {
+        for await (const event of engine.stream(LONG_QUERY, { timeoutMs: 300 })) void event;
+      })(),
+    );
+    expect(error.code).toBe('TIMEOUT');
+    expect(engine.stats.busy).toBe(0);
   });
 });
 

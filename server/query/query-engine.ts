@@ -73,6 +73,15 @@ export interface QueryResult {
   statementType: string;
 }
 
+/**
+ * What QueryEngine.stream yields, in this order: the columns once, then row batches as the engine
+ * produces them (the first as soon as the engine has one), then the end with the totals.
+ */
+export type QueryStreamEvent =
+  | { type: 'columns'; columns: QueryColumn[]; statementType: string }
+  | { type: 'rows'; rows: unknown[][] }
+  | { type: 'end'; rowCount: number; truncated: boolean; durationMs: number };
+
 export interface EngineHealth {
   ok: boolean;
   detail: string;
@@ -82,6 +91,13 @@ export interface QueryEngine {
   readonly dialect: QueryDialect;
   /** Runs one read-only statement with the guardrails (read-only check, timeout, row cap). */
   execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
+  /**
+   * The same guarded run, streamed: rows are yielded while the engine produces them, so the
+   * first rows of a big result are usable before the last are read. The engine's resources
+   * are held until the stream ends — read it to the end or call `return()` (a `for await`
+   * that breaks does); the timeout covers the whole stream.
+   */
+  stream(sql: string, options?: ExecuteOptions): AsyncGenerator<QueryStreamEvent, void, undefined>;
   /** Throws AppError QUERY_REJECTED / QUERY_FAILED unless `sql` is one read-only statement. */
   checkReadOnly(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -192,6 +192,128 @@ describe('SqlService', () => {
   });
 });
 
+describe('streamed runs', () => {
+  it('streams the columns, row batches and totals; a reader that stops cancels the run', async () => {
+    const userId = fx.users.analyst.id;
+    const events = [];
+    for await (const event of service.stream(fx.workspace.id, userId, {
+      sql: 'select range as n from range(30000) order by n',
+      runId: randomUUID(),
+      maxRows: 20_000,
+    }))
+      events.push(event);
+    expect(events[0]).toMatchObject({ type: 'columns', runId: expect.any(String) as string });
+    const rows = events.flatMap((e) => (e.type === 'rows' ? e.rows : []));
+    expect(rows).toHaveLength(20_000);
+    expect(rows.at(-1)).toEqual([19_999]);
+    expect(events.at(-1)).toMatchObject({ type: 'end', rowCount: 20_000, truncated: true });
+
+    // The browser goes away after the first rows: the run ends, recorded as cancelled, and
+    // frees its connection.
+    const runId = randomUUID();
+    for await (const event of service.stream(fx.workspace.id, userId, {
+      sql: FOREVER.replace('count(*)', '*'),
+      runId,
+    })) {
+      if (event.type === 'rows') break;
+    }
+    expect((await history(userId)).at(-1)).toMatchObject({ status: 'cancelled' });
+    expect(service.cancel(fx.workspace.id, userId, runId)).toBe(false);
+    expect(fx.runtime.engine.stats.busy).toBe(0);
+  });
+});
+
+describe('template parameters', () => {
+  it('binds typed values and the filters range; the history keeps the template', async () => {
+    const userId = fx.users.analyst.id;
+    const sql =
+      "select count(*) as n, max({{ label }}) as label from (select n, date '2026-10-01' + n::int as event_date from numbers) where n >= {{ min_n }} and {{ filters }}";
+    const all = await service.run(fx.workspace.id, userId, {
+      sql,
+      runId: randomUUID(),
+      values: { label: "x' or 1=1 --", min_n: '1' },
+      declared: [{ name: 'min_n', type: 'number' }],
+    });
+    // numbers has n = 0, 1, 2: two rows with n >= 1; the value is bound, not spliced.
+    expect(all.rows).toEqual([[2, "x' or 1=1 --"]]);
+    const ranged = await service.run(fx.workspace.id, userId, {
+      sql,
+      runId: randomUUID(),
+      values: { label: 'a', min_n: '0' },
+      declared: [{ name: 'min_n', type: 'number' }],
+      range: { from: '2026-10-02', to: '2026-10-03' },
+    });
+    expect(ranged.rows).toEqual([[2, 'a']]);
+    expect((await history(userId)).at(-1)).toMatchObject({ sql, status: 'succeeded' });
+  });
+
+  it('points errors at the analyst text, past rendered tags and the EXPLAIN prefix', async () => {
+    const userId = fx.users.analyst.id;
+    const sql = 'select {{ since }} as d,\n  bogus_column from numbers';
+    for (const explain of [undefined, 'plan'] as const) {
+      const error = await failure(
+        service.run(fx.workspace.id, userId, {
+          sql,
+          runId: randomUUID(),
+          values: { since: '2026-01-01' },
+          explain,
+        }),
+      );
+      expect(error.message).toContain('bogus_column');
+      expect(error.details).toMatchObject({
+        position: sql.indexOf('bogus_column'),
+        line: 2,
+        column: 3,
+      });
+    }
+    const missing = await failure(
+      service.run(fx.workspace.id, userId, { sql, runId: randomUUID() }),
+    );
+    expect(missing).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'Give a value for {{ since }} (date).',
+    });
+  });
+});
+
+describe('saved queries on dashboards', () => {
+  it('runs a shared query with its defaults and the dashboard range, cached, for any member', async () => {
+    const p = fx.runtime.prisma;
+    const ws = fx.workspace.id;
+    const q = await createSavedQuery(p, ws, fx.users.analyst.id, {
+      name: 'Days in range',
+      sql: "select count(*) as days from (select date '2026-10-01' + n::int as event_date from numbers) where event_date >= {{ start_date }} and {{ filters }} and {{ k }} > 0",
+      params: [
+        { name: 'start_date', type: 'date', default: '2026-01-01' },
+        { name: 'k', type: 'number', default: '1' },
+      ],
+      chart: { type: 'number', y: ['days'] },
+    });
+    expect(q).toMatchObject({
+      chart: { type: 'number', y: ['days'] },
+      params: [{ name: 'start_date' }, { name: 'k' }],
+    });
+    const unranged = await service.runForTile(ws, q.id, undefined);
+    expect(unranged).toMatchObject({ result: { rows: [[3]] }, cached: false, range: null });
+    // The range fills start_date and {{ filters }}: only 2026-10-03 is on or after the 3rd.
+    const ranged = await service.runForTile(ws, q.id, { from: '2026-10-03', to: '2026-10-31' });
+    expect(ranged.result.rows).toEqual([[1]]);
+    const again = await service.runForTile(ws, q.id, { from: '2026-10-03', to: '2026-10-31' });
+    expect(again.cached).toBe(true);
+
+    await updateSavedQuery(p, ws, { id: fx.users.analyst.id, isAdmin: false }, q.id, {
+      shared: false,
+    });
+    await expect(service.runForTile(ws, q.id, undefined)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(service.runForTile(fx.other.id, q.id, undefined)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await deleteSavedQuery(p, ws, { id: fx.users.analyst.id, isAdmin: false }, q.id);
+  });
+});
+
 describe('history and saved queries', () => {
   it("lists a user's own runs, newest first, searchable and paged", async () => {
     const userId = fx.users.analyst.id;

@@ -3,10 +3,25 @@
 // parse tree), read-only, with the timeout and row cap, a limited number at a time per user (one
 // user's long queries must not hold every engine connection), cancellable by the client's run id
 // (the engine's interrupt), and recorded in the user's history whatever the outcome.
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/client';
+import { Prisma } from '../db/generated/client';
 import { AppError, isAppError } from '../errors';
-import type { QueryEngine, QueryResult } from '../query/query-engine';
+import { lineAndColumn } from '../query/duckdb-errors';
+import type { QueryEngine, QueryResult, QueryStreamEvent } from '../query/query-engine';
+import {
+  guessParamType,
+  renderTemplate,
+  templateParams,
+  ZDateRange,
+  type DateRange,
+  ZParamDeclaration,
+  ZParamValues,
+  type ParamDeclaration,
+  type RenderedSql,
+} from './sql-template';
+import { ZSqlChartConfig, type SqlChartConfig } from './sql-chart';
 
 /**
  * Runs one user may have in flight — more are refused (TOO_MANY_REQUESTS), not queued: all
@@ -32,8 +47,19 @@ export const ZRunSqlInput = z.object({
   /** `plan` = EXPLAIN, `analyze` = EXPLAIN ANALYZE (runs the query). */
   explain: z.enum(['plan', 'analyze']).optional(),
   savedQueryId: z.string().min(1).max(100).optional(),
+  /** Values of the query's `{{ name }}` parameters, as typed (server/sql/sql-template.ts). */
+  values: ZParamValues.optional(),
+  /** The parameters' types and defaults (undeclared ones: guessed from the name). */
+  declared: z.array(ZParamDeclaration).max(50).optional(),
+  /** The date range `{{ filters }}` applies (none: TRUE). */
+  range: ZDateRange.optional(),
 });
 export type RunSqlInput = z.infer<typeof ZRunSqlInput>;
+
+/** What a streamed run yields: the engine's events, the first one carrying the run id. */
+export type SqlStreamEvent =
+  | (Extract<QueryStreamEvent, { type: 'columns' }> & { runId: string })
+  | Exclude<QueryStreamEvent, { type: 'columns' }>;
 
 export type QueryRunStatus = 'succeeded' | 'failed' | 'rejected' | 'cancelled' | 'timeout';
 
@@ -52,16 +78,127 @@ interface Running {
   workspaceId: string;
 }
 
+/** Rows a saved query's dashboard tile reads at most (a chart draws 5,000 points). */
+export const TILE_MAX_ROWS = 10_000;
+
+export interface SavedQueryTileRun {
+  query: SavedQueryView;
+  result: QueryResult;
+  /** The range `{{ filters }}` (and start/end date parameters) followed, if any. */
+  range: DateRange | null;
+  cached: boolean;
+  computedAt: string;
+}
+
 export class SqlService {
   private readonly running = new Map<string, Running>();
+  /** Dashboard tiles' results by (workspace, marts run, query, values): a new dbt run moves on. */
+  private readonly tileCache = new LRUCache<string, Omit<SavedQueryTileRun, 'cached'>>({
+    max: 200,
+  });
 
   constructor(private readonly deps: SqlServiceDeps) {}
 
+  /**
+   * A shared saved query as its dashboard tile shows it, for any member (viewers included: the
+   * SQL is an analyst's, saved; it runs under the same guardrails and workspace scope). Its
+   * declared defaults fill the parameters, except that date parameters named start_date / from
+   * and end_date / to take the dashboard's range, and `{{ filters }}` follows the range. Not
+   * recorded in anyone's history; cached until the next dbt run.
+   */
+  async runForTile(
+    workspaceId: string,
+    savedQueryId: string,
+    range: DateRange | undefined,
+  ): Promise<SavedQueryTileRun> {
+    const row = await this.deps.prisma.savedQuery.findFirst({
+      where: { id: savedQueryId, workspaceId },
+      select: SAVED_SELECT,
+    });
+    if (!row) throw new AppError('NOT_FOUND', 'The saved query of this tile no longer exists.');
+    const query = toSavedQueryView(row);
+    if (!query.shared) {
+      throw new AppError(
+        'FORBIDDEN',
+        `"${query.name}" is private to its owner now; share it with the workspace to show it on a dashboard.`,
+      );
+    }
+    const values: Record<string, string> = {};
+    const declared = new Map(query.params.map((p) => [p.name, p]));
+    if (range) {
+      for (const name of templateParams(query.sql)) {
+        const type = declared.get(name)?.type ?? guessParamType(name);
+        if (type !== 'date') continue;
+        if (/^(start_date|from|from_date|since)$/i.test(name)) values[name] = range.from;
+        if (/^(end_date|to|to_date|until)$/i.test(name)) values[name] = range.to;
+      }
+    }
+    const current = await this.deps.prisma.pipelineRun.findFirst({
+      where: { workspaceId, isCurrent: true },
+      select: { id: true },
+    });
+    const key = JSON.stringify([
+      workspaceId,
+      current?.id ?? null,
+      query.sql,
+      query.params,
+      values,
+      range ?? null,
+    ]);
+    const hit = this.tileCache.get(key);
+    if (hit) return { ...hit, cached: true };
+    const rendered = renderTemplate(query.sql, { declared: query.params, values, range });
+    const result = await this.deps.engine.execute(rendered.sql, {
+      schema: await this.deps.schemaFor(workspaceId),
+      scoped: true,
+      params: rendered.params,
+      maxRows: TILE_MAX_ROWS,
+    });
+    const run = { query, result, range: range ?? null, computedAt: new Date().toISOString() };
+    this.tileCache.set(key, run);
+    return { ...run, cached: false };
+  }
+
+  /** A whole run, collected (the CLI, tests); the browser streams it with `stream`. */
   async run(
     workspaceId: string,
     userId: string,
     input: RunSqlInput,
   ): Promise<QueryResult & { runId: string }> {
+    const result: QueryResult & { runId: string } = {
+      runId: input.runId,
+      columns: [],
+      rows: [],
+      rowCount: 0,
+      truncated: false,
+      durationMs: 0,
+      statementType: '',
+    };
+    for await (const event of this.stream(workspaceId, userId, input)) {
+      if (event.type === 'columns') {
+        result.columns = event.columns;
+        result.statementType = event.statementType;
+      } else if (event.type === 'rows') {
+        for (const row of event.rows) result.rows.push(row);
+      } else {
+        result.rowCount = event.rowCount;
+        result.truncated = event.truncated;
+        result.durationMs = event.durationMs;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * A run, streamed: the columns, then rows while the engine produces them, then the totals.
+   * Recorded in the history when it ends — finished, failed, or stopped by the reader
+   * (a closed browser tab counts as cancelled).
+   */
+  async *stream(
+    workspaceId: string,
+    userId: string,
+    input: RunSqlInput,
+  ): AsyncGenerator<SqlStreamEvent, void, undefined> {
     if (this.running.has(input.runId)) {
       throw new AppError('CONFLICT', 'A run with this id is already in flight.', {
         runId: input.runId,
@@ -78,29 +215,43 @@ export class SqlService {
     }
     const controller = new AbortController();
     this.running.set(input.runId, { controller, userId, workspaceId });
-    const sql = statementOf(input);
+    let outcome: Outcome = { status: 'cancelled', error: 'Stopped by the reader.' };
+    let rendered: RenderedSql | undefined;
     try {
-      const result = await this.deps.engine.execute(sql, {
+      rendered = renderTemplate(input.sql, {
+        declared: input.declared,
+        values: input.values,
+        range: input.range,
+      });
+      const stream = this.deps.engine.stream(statementOf(input.explain, rendered.sql), {
         schema: await this.deps.schemaFor(workspaceId),
         scoped: true,
+        params: rendered.params,
         maxRows: input.maxRows,
         signal: controller.signal,
       });
-      await this.record(workspaceId, userId, input, {
-        status: 'succeeded',
-        rowCount: result.rowCount,
-        truncated: result.truncated,
-        durationMs: result.durationMs,
-      });
-      return { ...result, runId: input.runId };
+      for await (const event of stream) {
+        if (event.type === 'columns') yield { ...event, runId: input.runId };
+        else yield event;
+        if (event.type === 'end') {
+          outcome = {
+            status: 'succeeded',
+            rowCount: event.rowCount,
+            truncated: event.truncated,
+            durationMs: event.durationMs,
+          };
+        }
+      }
     } catch (error) {
-      await this.record(workspaceId, userId, input, {
-        status: statusOf(error),
-        error: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
+      const located = atAnalystText(error, input, rendered);
+      outcome = {
+        status: statusOf(located),
+        error: located instanceof Error ? located.message : String(located),
+      };
+      throw located;
     } finally {
       this.running.delete(input.runId);
+      await this.record(workspaceId, userId, input, outcome);
     }
   }
 
@@ -116,13 +267,7 @@ export class SqlService {
     workspaceId: string,
     userId: string,
     input: RunSqlInput,
-    outcome: {
-      status: QueryRunStatus;
-      rowCount?: number;
-      truncated?: boolean;
-      durationMs?: number;
-      error?: string;
-    },
+    outcome: Outcome,
   ): Promise<void> {
     const savedQueryId =
       input.savedQueryId === undefined
@@ -137,7 +282,7 @@ export class SqlService {
       data: {
         workspaceId,
         userId,
-        sql: statementOf(input),
+        sql: statementOf(input.explain, input.sql),
         status: outcome.status,
         rowCount: outcome.rowCount ?? null,
         truncated: outcome.truncated ?? false,
@@ -149,10 +294,41 @@ export class SqlService {
   }
 }
 
+interface Outcome {
+  status: QueryRunStatus;
+  rowCount?: number;
+  truncated?: boolean;
+  durationMs?: number;
+  error?: string;
+}
+
 /** What runs: the SQL, or EXPLAIN [ANALYZE] of it. */
-function statementOf(input: RunSqlInput): string {
-  if (!input.explain) return input.sql;
-  return `EXPLAIN ${input.explain === 'analyze' ? 'ANALYZE ' : ''}${input.sql}`;
+function statementOf(explain: RunSqlInput['explain'], sql: string): string {
+  return explain ? `${explainPrefix(explain)}${sql}` : sql;
+}
+
+function explainPrefix(explain: 'plan' | 'analyze'): string {
+  return explain === 'analyze' ? 'EXPLAIN ANALYZE ' : 'EXPLAIN ';
+}
+
+/**
+ * An error whose position is in the text that ran (EXPLAIN prefix, rendered template tags)
+ * moved to the same place in the analyst's text, with its line and column there.
+ */
+function atAnalystText(error: unknown, input: RunSqlInput, rendered: RenderedSql | undefined) {
+  if (!isAppError(error) || rendered === undefined) return error;
+  const position = error.details?.position;
+  if (typeof position !== 'number') return error;
+  const inRendered = input.explain
+    ? Math.max(0, position - explainPrefix(input.explain).length)
+    : position;
+  const original = Math.min(input.sql.length, rendered.originalPosition(inRendered));
+  return new AppError(
+    error.code,
+    error.message,
+    { ...error.details, position: original, ...lineAndColumn(input.sql, original) },
+    { cause: error },
+  );
 }
 
 function statusOf(error: unknown): QueryRunStatus {
@@ -185,6 +361,8 @@ export const ZSavedQueryPatch = z.object({
   folder: z.string().trim().max(100).optional(),
   sql: ZSqlText.optional(),
   shared: z.boolean().optional(),
+  params: z.array(ZParamDeclaration).max(50).optional(),
+  chart: ZSqlChartConfig.nullable().optional(),
 });
 export type SavedQueryPatch = z.input<typeof ZSavedQueryPatch>;
 
@@ -203,6 +381,8 @@ export interface SavedQueryView {
   folder: string;
   sql: string;
   shared: boolean;
+  params: ParamDeclaration[];
+  chart: SqlChartConfig | null;
   owner: { id: string; name: string } | null;
   createdAt: Date;
   updatedAt: Date;
@@ -215,10 +395,37 @@ const SAVED_SELECT = {
   folder: true,
   sql: true,
   shared: true,
+  params: true,
+  chart: true,
   createdAt: true,
   updatedAt: true,
   owner: { select: { id: true, name: true } },
 } as const;
+
+type SavedQueryRow = Prisma.SavedQueryGetPayload<{ select: typeof SAVED_SELECT }>;
+
+/** The stored JSON read back through its schemas (a bad stored value reads as none). */
+function toSavedQueryView(row: SavedQueryRow): SavedQueryView {
+  const params = z.array(ZParamDeclaration).safeParse(row.params);
+  const chart = ZSqlChartConfig.safeParse(row.chart);
+  return {
+    ...row,
+    params: params.success ? params.data : [],
+    chart: chart.success ? chart.data : null,
+  };
+}
+
+/** Patch fields as Prisma data (JSON columns need their input type). */
+function savedQueryData(data: z.infer<typeof ZSavedQueryPatch>) {
+  const { params, chart, ...rest } = data;
+  return {
+    ...rest,
+    ...(params !== undefined && { params: params as Prisma.InputJsonValue }),
+    ...(chart !== undefined && {
+      chart: chart === null ? Prisma.DbNull : (chart as Prisma.InputJsonValue),
+    }),
+  };
+}
 
 /** Each user's runs, newest first. */
 export async function listHistory(
@@ -257,11 +464,12 @@ export async function listSavedQueries(
   workspaceId: string,
   userId: string,
 ): Promise<SavedQueryView[]> {
-  return prisma.savedQuery.findMany({
+  const rows = await prisma.savedQuery.findMany({
     where: { workspaceId, OR: [{ shared: true }, { ownerId: userId }] },
     orderBy: [{ folder: 'asc' }, { name: 'asc' }],
     select: SAVED_SELECT,
   });
+  return rows.map(toSavedQueryView);
 }
 
 export async function getSavedQuery(
@@ -275,7 +483,7 @@ export async function getSavedQuery(
     select: SAVED_SELECT,
   });
   if (!found) throw new AppError('NOT_FOUND', 'No saved query with this id in this workspace.');
-  return found;
+  return toSavedQueryView(found);
 }
 
 export async function createSavedQuery(
@@ -285,10 +493,18 @@ export async function createSavedQuery(
   fields: SavedQueryFields,
 ): Promise<SavedQueryView> {
   const data = ZSavedQueryFields.parse(fields);
-  return prisma.savedQuery.create({
-    data: { ...data, description: data.description ?? null, workspaceId, ownerId: userId },
+  const row = await prisma.savedQuery.create({
+    data: {
+      ...savedQueryData(data),
+      name: data.name,
+      sql: data.sql,
+      description: data.description ?? null,
+      workspaceId,
+      ownerId: userId,
+    },
     select: SAVED_SELECT,
   });
+  return toSavedQueryView(row);
 }
 
 /** Its owner changes or deletes a saved query; so may a workspace admin. */
@@ -320,7 +536,12 @@ export async function updateSavedQuery(
 ): Promise<SavedQueryView> {
   const data = ZSavedQueryPatch.parse(patch);
   await editable(prisma, workspaceId, user, id);
-  return prisma.savedQuery.update({ where: { id }, data, select: SAVED_SELECT });
+  const row = await prisma.savedQuery.update({
+    where: { id },
+    data: savedQueryData(data),
+    select: SAVED_SELECT,
+  });
+  return toSavedQueryView(row);
 }
 
 export async function deleteSavedQuery(

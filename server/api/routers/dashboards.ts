@@ -15,6 +15,7 @@ import {
   listDashboards,
   pinHome,
   removeTile,
+  runQueryTile,
   runTile,
   updateDashboard,
   updateLayout,
@@ -46,9 +47,13 @@ export const ZDashboardSummarySchema = z.object({
 
 export const ZDashboardTileSchema = ZTileLayout.extend({
   id: z.string(),
-  type: z.enum(['insight', 'text']),
+  type: z.enum(['insight', 'text', 'query']),
   text: z.string().nullable(),
   insight: ZSavedInsightSchema.nullable(),
+  savedQuery: z
+    .object({ id: z.string(), name: z.string(), description: z.string().nullable() })
+    .nullable()
+    .describe('A SQL query tile’s saved query'),
 });
 
 export const ZDashboardResponseSchema = ZDashboardSummarySchema.omit({ tileCount: true }).extend({
@@ -129,6 +134,11 @@ export const dashboardsRouter = createTRPCRouter({
     .output(ZDashboardRunTileResponseSchema)
     .query(({ ctx, input: { dashboardId, tileId, ...overrides } }) =>
       runTile(ctx.runtime, ctx.workspace.id, dashboardId, tileId, overrides),
+    ),
+  runQueryTile: viewer
+    .input(ZDashboardRunTileRequestSchema)
+    .query(({ ctx, input: { dashboardId, tileId, ...overrides } }) =>
+      runQueryTile(ctx.runtime, ctx.workspace.id, dashboardId, tileId, overrides),
     ),
   pin: viewer
     .input(ZDashboardPinRequestSchema)

@@ -28,9 +28,13 @@ export const ZSavedQueryCreateRequestSchema = ZSavedQueryFields;
 export const ZSavedQueryUpdateRequestSchema = ZSavedQueryPatch.extend({ id: ZSavedQueryId });
 
 export const sqlRouter = createTRPCRouter({
+  /**
+   * Streamed (the browser's httpBatchStreamLink, lib/trpc/client.tsx): the columns, rows as the
+   * engine produces them, then the totals. A reader that goes away stops the query.
+   */
   run: analystProcedure
     .input(ZSqlRunRequestSchema)
-    .mutation(({ ctx, input }) => ctx.runtime.sql.run(ctx.workspace.id, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => ctx.runtime.sql.stream(ctx.workspace.id, ctx.user.id, input)),
   cancel: analystProcedure
     .input(ZSqlCancelRequestSchema)
     .output(z.object({ cancelled: z.boolean().describe('False when it was not running') }))
