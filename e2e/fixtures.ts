@@ -8,7 +8,7 @@ export const PASSWORD = 'e2e-user-password';
 
 type Role = 'viewer' | 'analyst' | 'admin';
 
-async function trpc<T>(
+export async function trpc<T>(
   api: APIRequestContext,
   path: string,
   input: unknown,

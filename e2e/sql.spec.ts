@@ -3,7 +3,7 @@
 // forever and cancel it; save a query; find the runs in the history; reload and find the tab
 // as it was. A viewer is told the editor is for analysts.
 import type { Page } from '@playwright/test';
-import { expect, loginAs, test } from './fixtures';
+import { apiSignIn, expect, loginAs, test, trpc } from './fixtures';
 
 /** With E2E_SHOTS_DIR set, light and dark screenshots of the page at this point (reviews only). */
 async function shots(page: Page, name: string) {
@@ -86,6 +86,82 @@ test('an analyst writes, runs, cancels, saves and finds queries again', async ({
   await expect(page.locator('[data-testid="sql-editor"] .cm-content')).toContainText(
     'select 42 as answer',
   );
+});
+
+test('an analyst charts a query with parameters and puts it on a dashboard that follows its range', async ({
+  page,
+  seeded,
+  baseURL,
+}) => {
+  // A dashboard to put it on, over 2026-10-03..05.
+  const api = await apiSignIn(baseURL!, seeded.users.analyst.email, seeded.users.analyst.password);
+  const dashboard = await trpc<{ id: string }>(
+    api,
+    'dashboards.create',
+    {
+      name: 'Early October',
+      filters: { dateRange: { kind: 'absolute', from: '2026-10-03', to: '2026-10-05' } },
+    },
+    seeded.slug,
+  );
+  await api.dispose();
+
+  await loginAs(page, seeded.users.analyst.email, seeded.users.analyst.password);
+  await page.goto(`/w/${seeded.slug}/sql`);
+  const result = page.getByTestId('sql-result-panel');
+  await write(
+    page,
+    [
+      'select event_date, count(*) as events',
+      "from (select date '2026-10-01' + (range % 10)::int as event_date, range as n from range(100))",
+      'where {{ filters }} and n >= {{ min_n }}',
+      'group by 1 order by 1',
+    ].join('\n'),
+  );
+  // The parameter gets a typed input (a number, by its name); the hook a date range.
+  await expect(page.getByTestId('sql-param')).toHaveCount(1);
+  await expect(page.getByTestId('sql-param-type-min_n')).toContainText('number');
+  await page.getByTestId('sql-param-value-min_n').fill('50');
+  await page.getByTestId('sql-run').click();
+  await expect(result).toHaveAttribute('data-loading-state', 'ready');
+  await expect(page.getByTestId('sql-result-count')).toHaveText('10 rows');
+  await page.getByLabel('Filters range from').fill('2026-10-02');
+  await page.getByLabel('Filters range to').fill('2026-10-04');
+  await page.getByTestId('sql-run').click();
+  await expect(page.getByTestId('sql-result-count')).toHaveText('3 rows');
+  await shots(page, 'sql-params');
+
+  // As a chart: a line over the days, suggested from the result.
+  await page.getByTestId('sql-view-chart').click();
+  const chart = page.getByTestId('sql-result-chart');
+  await expect(chart).toHaveAttribute('data-chart-type', 'line');
+  await expect(chart.locator('.recharts-line')).toHaveCount(1);
+  await page.getByTestId('sql-chart-type-bar').click();
+  await expect(chart).toHaveAttribute('data-chart-type', 'bar');
+  await shots(page, 'sql-chart');
+
+  // On a dashboard: saved (shared) on the way, then the tile follows the dashboard's range.
+  await page.getByTestId('sql-add-to-dashboard').click();
+  await page.getByLabel('Name').fill('Events per day');
+  await page.getByTestId('sql-save-submit').click();
+  const picker = page.getByTestId('sql-add-to-dashboard-dialog');
+  await picker.getByTestId('sql-dashboard-option').filter({ hasText: 'Early October' }).click();
+  await picker.getByTestId('sql-add-to-dashboard-confirm').click();
+  await expect(picker).toBeHidden();
+
+  await page.goto(`/w/${seeded.slug}/dashboards/${dashboard.id}`);
+  const tile = page.locator('[data-testid="dashboard-tile"][data-tile-type="query"]');
+  await expect(tile).toHaveAttribute('data-loading-state', 'ready');
+  await expect(tile).toHaveAttribute('data-range', '2026-10-03..2026-10-05');
+  await expect(tile.getByTestId('tile-title')).toHaveText('Events per day');
+  await expect(tile.getByTestId('sql-result-chart')).toHaveAttribute('data-chart-type', 'bar');
+  await expect(tile.locator('.recharts-bar-rectangle')).toHaveCount(3);
+  await shots(page, 'sql-dashboard-tile');
+
+  // The plan, for analysts who want it.
+  await page.goto(`/w/${seeded.slug}/sql`);
+  await page.getByTestId('sql-explain').click();
+  await expect(page.getByTestId('sql-plan')).toContainText('Query plan');
 });
 
 test('a viewer cannot open the SQL editor', async ({ page, seeded }) => {
