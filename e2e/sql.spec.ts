@@ -63,6 +63,14 @@ test('an analyst writes, runs, cancels, saves and finds queries again', async ({
   await page.getByTestId('sql-cancel').click();
   await expect(page.getByTestId('sql-error')).toContainText(/cancelled/i);
 
+  // Format rewrites the text in the editor (and the tab keeps it).
+  await write(page, 'SELECT 42 AS answer FROM range(1) WHERE range=0');
+  await page.getByTestId('sql-format').click();
+  const content = page.locator('[data-testid="sql-editor"] .cm-content');
+  await expect(content).toContainText('select');
+  await expect(content.locator('.cm-line')).toHaveCount(6);
+  await expect(content).toContainText('range = 0');
+
   // Save it as a query of the workspace.
   await write(page, 'select 42 as answer');
   await page.getByTestId('sql-save').click();

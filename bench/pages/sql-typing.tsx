@@ -244,7 +244,10 @@ addEventListener(
   { capture: true },
 );
 
-/** Called synchronously from the editor's update (the document just changed). */
+/**
+ * Called when the document just changed: from the bare editor's update listener, and for
+ * SqlEditor from a MutationObserver on its content (a microtask after the change, same frame).
+ */
 function documentChanged() {
   if (!recording.on || pendingKeys.length === 0) return;
   const keys = pendingKeys;
@@ -329,10 +332,7 @@ function Workbench({ onView }: { onView: (view: EditorView) => void }) {
       key={tab.id}
       editorRef={editor}
       value={tab.sql}
-      onChange={(sql) => {
-        documentChanged();
-        setState((s) => updateTab(s, tab.id, { sql }));
-      }}
+      onChange={(sql) => setState((s) => updateTab(s, tab.id, { sql }))}
       onRun={onRun}
       onFormat={format}
       schema={schema}
@@ -390,6 +390,14 @@ window.bench = {
           <Workbench
             onView={(v) => {
               view = v;
+              // SqlEditor tells its parent of a change only once typing pauses, so the page
+              // sees the document change where the browser does: CodeMirror writes the new
+              // text into its content DOM during the transaction, before the next frame.
+              new MutationObserver(documentChanged).observe(v.contentDOM, {
+                childList: true,
+                subtree: true,
+                characterData: true,
+              });
               resolve(docInfo());
             }}
           />,

@@ -4,7 +4,7 @@
 // and of event names and property keys inside string literals, the error of the last run
 // underlined where the engine pointed, and the editor's keys: Mod-Enter runs (the selection if
 // there is one), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTheme } from 'next-themes';
 import CodeMirror, {
   EditorView,
@@ -49,6 +49,9 @@ function literalCompletions(schema: SqlCompletionSchema) {
   };
 }
 
+/** How long typing must pause before the parent hears of the change. */
+export const CHANGE_DELAY_MS = 250;
+
 const BASIC_SETUP = { foldGutter: false, highlightActiveLineGutter: true } as const;
 
 export function SqlEditor({
@@ -61,7 +64,12 @@ export function SqlEditor({
   errorOffset = 0,
   editorRef,
 }: {
+  /**
+   * The text when the editor mounts. The editor owns its text after that (mount it per tab,
+   * with a key): changes come out through `onChange`, and go in on the view (editorRef).
+   */
   value: string;
+  /** The text, a moment after typing stops (and when the editor unmounts or loses focus). */
   onChange: (value: string) => void;
   /** Runs the selection, or everything when nothing is selected. */
   onRun: (sql: string, offset: number) => void;
@@ -81,7 +89,29 @@ export function SqlEditor({
   useEffect(() => {
     callbacks.current = { onChange, onRun, onFormat };
   });
-  const handleChange = useCallback((text: string) => callbacks.current.onChange(text), []);
+  // The parent hears of a change only once typing pauses: re-rendering the workbench on every
+  // keystroke was most of what a keystroke cost on a long script. Nothing is lost: a pending
+  // change is delivered on blur and on unmount (a tab switch).
+  const pending = useRef<{ text: string; timer: ReturnType<typeof setTimeout> } | undefined>(
+    undefined,
+  );
+  const flush = useCallback(() => {
+    const change = pending.current;
+    if (!change) return;
+    clearTimeout(change.timer);
+    pending.current = undefined;
+    callbacks.current.onChange(change.text);
+  }, []);
+  const handleChange = useCallback(
+    (text: string) => {
+      if (pending.current) clearTimeout(pending.current.timer);
+      pending.current = { text, timer: setTimeout(flush, CHANGE_DELAY_MS) };
+    },
+    [flush],
+  );
+  useEffect(() => flush, [flush]);
+  // The first text only: later `value`s are not pushed into the editor (see the prop).
+  const [initialValue] = useState(value);
   const extensions = useMemo(() => {
     const tables = Object.fromEntries(
       (schema?.tables ?? []).map((t) => [
@@ -160,7 +190,8 @@ export function SqlEditor({
   return (
     <CodeMirror
       ref={editorRef}
-      value={value}
+      value={initialValue}
+      onBlur={flush}
       onChange={handleChange}
       height="100%"
       className="h-full min-h-0 overflow-hidden text-sm [&_.cm-editor]:h-full [&_.cm-editor]:outline-none"

@@ -35,6 +35,23 @@ describe('SQL editor tabs', () => {
     expect(parseTabs(JSON.stringify({ tabs: [] }))).toBeUndefined();
   });
 
+  it('keeps parameters, range and chart, and drops a field that no longer parses (not the tab)', () => {
+    const tab = {
+      id: 'a',
+      title: 'Q',
+      sql: 'select {{ n }}',
+      values: { n: '3' },
+      paramTypes: { n: 'number' },
+      range: { from: '2026-10-01', to: '2026-10-31' },
+      view: 'chart',
+      chart: { type: 'bar', x: 'day', y: ['events'] },
+    };
+    expect(parseTabs(JSON.stringify({ tabs: [tab], active: 'a' }))?.tabs[0]).toEqual(tab);
+    const broken = { ...tab, paramTypes: { n: 'weird' }, chart: { type: 'pie', y: [] } };
+    const { paramTypes: _p, chart: _c, ...rest } = tab;
+    expect(parseTabs(JSON.stringify({ tabs: [broken], active: 'a' }))?.tabs[0]).toEqual(rest);
+  });
+
   it('opens tabs up to the limit, dropping the oldest inactive one', () => {
     let state = initialTabs();
     for (let i = 2; i <= MAX_TABS + 3; i++) state = openTab(state, newTab(i));

@@ -184,8 +184,13 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     const range = view?.state.selection.main;
     if (view && range && !range.empty)
       void execute(view.state.sliceDoc(range.from, range.to), range.from, explain);
-    else void execute(tab.sql, 0, explain);
+    else void execute(liveSql(), 0, explain);
   };
+  /**
+   * The tab's text as it is in the editor now: the editor tells the tab of changes a moment
+   * after typing stops (SqlEditor), so reads that act at once take it from the view.
+   */
+  const liveSql = () => editor.current?.view?.state.doc.toString() ?? tab.sql;
   const updateSaved = useMutation(trpc.sql.saved.update.mutationOptions());
   /**
    * The chart goes on a dashboard as its saved query: a new query is saved first (shared); a
@@ -198,10 +203,11 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
       return;
     }
     try {
+      const sql = liveSql();
       const q = await updateSaved.mutateAsync({
         id: tab.savedQueryId,
-        sql: tab.sql,
-        params: declarationsOf(tab, tagsOf(tab.sql).params),
+        sql,
+        params: declarationsOf(tab, tagsOf(sql).params),
         chart: chartOf(tab, run),
         shared: true,
       });
@@ -215,15 +221,14 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     if (run.status === 'running') cancelMutation.mutate({ runId: run.runId });
   };
   const format = useCallback(() => {
+    // On the view: the editor owns its text after mount (its change reaches the tab).
+    const view = editor.current?.view;
+    if (!view) return;
     try {
-      setState((s) =>
-        updateTab(s, s.active, {
-          sql: formatSql(s.tabs.find((t) => t.id === s.active)?.sql ?? '', {
-            language: 'duckdb',
-            keywordCase: 'lower',
-          }),
-        }),
-      );
+      const text = view.state.doc.toString();
+      const formatted = formatSql(text, { language: 'duckdb', keywordCase: 'lower' });
+      if (formatted !== text)
+        view.dispatch({ changes: { from: 0, to: text.length, insert: formatted } });
     } catch (error) {
       toast.error(`Could not format: ${(error as Error).message.split('\n')[0]}`);
     }
