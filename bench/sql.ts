@@ -29,6 +29,8 @@ import { createContext, WORKSPACE_HEADER } from '../server/api/context';
 import { appRouter, type AppRouter } from '../server/api/root';
 import { CLIENT_IP_HEADER } from '../server/auth/auth';
 import type { Runtime } from '../server/runtime';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { FUNCTIONS_SQL, toSqlFunctions } from '../server/sql/sql-schema';
 import { ensureMarts, openBenchLake } from './dbt';
 import { benchTypingInBrowser, type TypingResult } from './sql-typing';
 import { percentile } from './paced-load';
@@ -154,6 +156,19 @@ const REQUESTS = [
 /** The next character typed after each request, with its list open. */
 const NEXT = ['l', 'u', 'u', 'u', '4', 'u'];
 
+/** The functions the editor completes, as the server lists them (a DuckDB of the same version). */
+async function engineFunctionList() {
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const conn = await instance.connect();
+    const functions = toSqlFunctions((await conn.runAndReadAll(FUNCTIONS_SQL)).getRows());
+    conn.closeSync();
+    return functions;
+  } finally {
+    instance.closeSync();
+  }
+}
+
 /** In Chromium over the 5,000-column catalog: keystrokes with the list open, and opening it. */
 export async function benchAutocompleteInBrowser(repeat: number) {
   const bundle = await build({
@@ -163,6 +178,10 @@ export async function benchAutocompleteInBrowser(repeat: number) {
     write: false,
     minify: true,
     target: 'es2022',
+    define: {
+      BENCH_FUNCTIONS: JSON.stringify(await engineFunctionList()),
+      'process.env.NODE_ENV': '"production"',
+    },
   });
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
@@ -264,8 +283,9 @@ export async function benchSql(opts: SqlBenchOptions): Promise<SqlBenchResult> {
       let rows = 0;
       for await (const event of stream) {
         if (event.type !== 'rows') continue;
+        const batch = JSON.parse(event.rowsJson) as unknown[][];
         if (first === 0) first = performance.now() - started;
-        rows += event.rows.length;
+        rows += batch.length;
         if (rows >= FIRST_PAGE) break;
       }
       return { first, page: performance.now() - started, rows };

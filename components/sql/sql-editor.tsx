@@ -16,12 +16,14 @@ import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
 import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
+import type { Extension } from '@codemirror/state';
 import { oneDark } from '@codemirror/theme-one-dark';
 
 export interface SqlCompletionSchema {
   tables: { name: string; description: string; columns: { name: string; type: string | null }[] }[];
   events: string[];
   properties: { event: string; name: string; type: string }[];
+  functions?: { name: string; kind: string; parameters: string; description: string }[];
 }
 
 export interface EditorError {
@@ -30,9 +32,15 @@ export interface EditorError {
   position?: number;
 }
 
-/** Completes event names and property keys inside a string literal ('sig… → 'signed_up'). */
-function literalCompletions(schema: SqlCompletionSchema) {
-  const options = [
+/**
+ * The workspace's own completions, one source: event names and property keys inside a string
+ * literal ('sig… → 'signed_up'), the engine's functions where an expression may start. One
+ * source that answers with a result (`validFor`) wherever a word is typed, even an empty one
+ * after `alias.`: a source that answers null is asked again on every keystroke, and while it is
+ * the open list has no options (measured in bench/pages/sql-autocomplete.ts).
+ */
+function workspaceCompletions(schema: SqlCompletionSchema) {
+  const literals = [
     ...schema.events.map((label) => ({ label, type: 'constant', detail: 'event' })),
     ...[...new Set(schema.properties.map((p) => p.name))].map((label) => ({
       label,
@@ -40,12 +48,28 @@ function literalCompletions(schema: SqlCompletionSchema) {
       detail: 'property key',
     })),
   ];
+  const functions = (schema.functions ?? []).map((f) => ({
+    label: f.name,
+    type: 'function',
+    detail: `${f.kind === 'aggregate' ? 'aggregate ' : ''}(${f.parameters})`,
+    info: f.description || undefined,
+    // Below the tables and columns whose names start the same.
+    boost: -1,
+  }));
   return (context: CompletionContext): CompletionResult | null => {
     const node = syntaxTree(context.state).resolveInner(context.pos, -1);
-    if (node.name !== 'String') return null;
-    const from = node.from + 1;
-    if (context.pos < from) return null;
-    return { from, options, validFor: /^[\w.$-]*$/ };
+    if (node.name === 'String') {
+      const from = node.from + 1;
+      if (context.pos < from) return null;
+      return { from, options: literals, validFor: /^[\w.$-]*$/ };
+    }
+    if (/Comment/.test(node.name)) return null;
+    const word = context.matchBefore(/\w*/);
+    const from = word?.from ?? context.pos;
+    if (from === context.pos && !context.explicit) return null;
+    // After `alias.` a column comes (lang-sql's); nothing of ours.
+    const options = context.state.sliceDoc(from - 1, from) === '.' ? [] : functions;
+    return { from, options, validFor: /^\w*$/ };
   };
 }
 
@@ -53,6 +77,32 @@ function literalCompletions(schema: SqlCompletionSchema) {
 export const CHANGE_DELAY_MS = 250;
 
 const BASIC_SETUP = { foldGutter: false, highlightActiveLineGutter: true } as const;
+
+/**
+ * The SQL language with the workspace's completions: lang-sql's keywords, tables and columns;
+ * the engine's functions; event names and property keys inside string literals. Used by the
+ * editor and by the autocomplete bench (bench/pages/sql-autocomplete.ts), so it measures this.
+ */
+export function sqlLanguageExtensions(schema: SqlCompletionSchema | undefined): Extension[] {
+  const tables = Object.fromEntries(
+    (schema?.tables ?? []).map((t) => [
+      t.name,
+      t.columns.map((c) => ({ label: c.name, type: 'property', detail: c.type ?? '' })),
+    ]),
+  );
+  const language = sqlLanguage({
+    dialect: PostgreSQL,
+    schema: tables,
+    tables: (schema?.tables ?? []).map((t) => ({
+      label: t.name,
+      type: 'type',
+      detail: 'table',
+      info: t.description || undefined,
+    })),
+  });
+  if (!schema) return [language];
+  return [language, language.language.data.of({ autocomplete: workspaceCompletions(schema) })];
+}
 
 export function SqlEditor({
   value,
@@ -113,22 +163,6 @@ export function SqlEditor({
   // The first text only: later `value`s are not pushed into the editor (see the prop).
   const [initialValue] = useState(value);
   const extensions = useMemo(() => {
-    const tables = Object.fromEntries(
-      (schema?.tables ?? []).map((t) => [
-        t.name,
-        t.columns.map((c) => ({ label: c.name, type: 'property', detail: c.type ?? '' })),
-      ]),
-    );
-    const language = sqlLanguage({
-      dialect: PostgreSQL,
-      schema: tables,
-      tables: (schema?.tables ?? []).map((t) => ({
-        label: t.name,
-        type: 'type',
-        detail: 'table',
-        info: t.description || undefined,
-      })),
-    });
     const run = (view: EditorView) => {
       const range = view.state.selection.main;
       const text = range.empty
@@ -138,8 +172,7 @@ export function SqlEditor({
       return true;
     };
     return [
-      language,
-      ...(schema ? [language.language.data.of({ autocomplete: literalCompletions(schema) })] : []),
+      ...sqlLanguageExtensions(schema),
       Prec.highest(
         // keymap.of stores the handlers; they read the refs on a key press, not during render.
         // eslint-disable-next-line react-hooks/refs

@@ -157,7 +157,7 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
               statementType: event.statementType,
             };
           } else if (event.type === 'rows' && result) {
-            const rows = result.rows.concat(event.rows);
+            const rows = result.rows.concat(JSON.parse(event.rowsJson) as unknown[][]);
             result = { ...result, rows, rowCount: rows.length };
           } else if (event.type === 'end' && result) {
             result = { ...result, truncated: event.truncated, durationMs: event.durationMs };

@@ -16,6 +16,7 @@ import {
   SqlService,
   updateSavedQuery,
 } from './sql-service';
+import { loadSqlSchema } from './sql-schema';
 
 const [pglite] = testDatabases();
 let fx: Fixture;
@@ -189,6 +190,27 @@ describe('SqlService', () => {
     expect(other.rows).toEqual([[2]]);
     for (const id of ids) service.cancel(fx.workspace.id, userId, id);
     expect((await Promise.all(runs)).map((e) => e.code)).toEqual(ids.map(() => 'CANCELLED'));
+  });
+});
+
+describe('schema for autocomplete', () => {
+  it("lists the engine's functions with their parameters, not those the scope refuses", async () => {
+    const schema = await loadSqlSchema(
+      { prisma: fx.runtime.prisma, engine: fx.runtime.engine, dataDir: fx.runtime.config.dataDir },
+      fx.workspace.id,
+    );
+    const names = new Set(schema.functions.map((f) => f.name));
+    expect(schema.functions.length).toBeGreaterThan(500);
+    expect(schema.functions.find((f) => f.name === 'date_trunc')).toMatchObject({
+      kind: 'scalar',
+      parameters: 'part, timestamp',
+    });
+    expect(schema.functions.find((f) => f.name === 'approx_count_distinct')?.kind).toBe(
+      'aggregate',
+    );
+    for (const denied of ['getenv', 'current_setting', 'json_execute_serialized_sql'])
+      expect(names.has(denied), denied).toBe(false);
+    expect([...names].some((n) => n.startsWith('__'))).toBe(false);
   });
 });
 
