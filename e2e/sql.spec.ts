@@ -63,6 +63,20 @@ test('an analyst writes, runs, cancels, saves and finds queries again', async ({
   await page.getByTestId('sql-cancel').click();
   await expect(page.getByTestId('sql-error')).toContainText(/cancelled/i);
 
+  // Script mode: every statement in turn, stopping at the one that fails (underlined).
+  await write(page, 'select 1 as a;\nselect bogus_column from range(3);\nselect 3 as c');
+  await page.getByTestId('sql-run-script').click();
+  const statements = page.getByTestId('sql-script-statement');
+  await expect(statements).toHaveCount(3);
+  await expect(statements.nth(0)).toHaveAttribute('data-status', 'succeeded');
+  await expect(statements.nth(1)).toHaveAttribute('data-status', 'failed');
+  await expect(statements.nth(2)).toHaveAttribute('data-status', 'skipped');
+  await expect(page.getByTestId('sql-error')).toContainText('bogus_column');
+  await expect(page.locator('.cm-lintRange-error')).toHaveText('bogus_column');
+  await statements.nth(0).click();
+  await expect(page.getByTestId('sql-result-count')).toHaveText('1 row');
+  await shots(page, 'sql-script');
+
   // Format rewrites the text in the editor (and the tab keeps it).
   await write(page, 'SELECT 42 AS answer FROM range(1) WHERE range=0');
   await page.getByTestId('sql-format').click();

@@ -3,8 +3,19 @@
 // engine still reads), then the result as a table or a chart (the chart's config lives in the
 // tab and is saved with the query; "Add to dashboard" puts the saved query on a dashboard), and
 // an EXPLAIN's plan as the engine draws it. Idle, running and failed runs say so.
-import { useMemo } from 'react';
-import { BarChart3, LayoutDashboard, Loader2, Table2, Workflow } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import {
+  BarChart3,
+  CheckCircle2,
+  CircleDashed,
+  LayoutDashboard,
+  Loader2,
+  Table2,
+  Workflow,
+  XCircle,
+} from 'lucide-react';
+import { toast } from 'sonner';
+import { cn } from '@/lib/utils';
 import { Button } from '@/components/ui/button';
 import { Kbd } from '@/components/ui/kbd';
 import { ErrorAlert } from '@/components/query-view';
@@ -16,10 +27,21 @@ import { ResultsGrid, type SqlResult } from './results-grid';
 import type { EditorError } from './sql-editor';
 import type { SqlTab } from './sql-tabs';
 
+/** One statement of a script run (server/sql/sql-service.ts ScriptStatement). */
+export interface ScriptStatementView {
+  index: number;
+  offset: number;
+  sql: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  result?: SqlResult;
+  error?: { message: string; position?: number };
+}
+
 export type RunState =
   | { status: 'idle' }
   | { status: 'running'; runId: string; started: number; partial?: SqlResult }
   | { status: 'done'; runId: string; result: SqlResult }
+  | { status: 'script'; runId: string; statements: ScriptStatementView[] }
   | { status: 'error'; error: EditorError; offset: number };
 
 type View = NonNullable<SqlTab['view']>;
@@ -40,6 +62,8 @@ export function ResultPanel({
   /** Puts the tab's saved query (saving it first if need be) on a dashboard. */
   onAddToDashboard: () => void;
 }) {
+  if (run.status === 'script')
+    return <ScriptResults key={run.runId} run={run} tab={tab} onTabChange={onTabChange} />;
   const shown = run.status === 'done' ? run.result : run.status === 'running' ? run.partial : null;
   const state =
     run.status === 'running'
@@ -90,6 +114,100 @@ export function ResultPanel({
           </div>
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * A script's statements as chips (how each went), and the picked one's result or error; the
+ * failed statement is picked first, else the last that ran.
+ */
+function ScriptResults({
+  run,
+  tab,
+  onTabChange,
+}: {
+  run: Extract<RunState, { status: 'script' }>;
+  tab: SqlTab;
+  onTabChange: (patch: Partial<Pick<SqlTab, 'view' | 'chart'>>) => void;
+}) {
+  const failed = run.statements.find((s) => s.status === 'failed');
+  const lastRan = run.statements.findLast((s) => s.status === 'succeeded');
+  const [picked, setPicked] = useState((failed ?? lastRan ?? run.statements[0])?.index ?? 0);
+  const statement = run.statements[picked];
+  return (
+    <div
+      className="grid min-h-0 grid-rows-[auto_1fr] overflow-hidden"
+      data-loading-state={failed ? 'error' : 'ready'}
+      data-testid="sql-result-panel"
+    >
+      <div
+        className="flex flex-wrap items-center gap-1 border-b px-3 py-1.5 text-xs"
+        role="tablist"
+        aria-label="Statements of the script"
+        data-testid="sql-script-statements"
+      >
+        {run.statements.map((s) => (
+          <button
+            key={s.index}
+            type="button"
+            role="tab"
+            aria-selected={s.index === picked}
+            onClick={() => setPicked(s.index)}
+            title={s.sql}
+            data-status={s.status}
+            data-testid="sql-script-statement"
+            className={cn(
+              'flex items-center gap-1 rounded-md border px-2 py-0.5',
+              s.index === picked ? 'bg-accent font-medium' : 'text-muted-foreground',
+            )}
+          >
+            {s.status === 'succeeded' ? (
+              <CheckCircle2 className="size-3 text-emerald-600 dark:text-emerald-400" />
+            ) : s.status === 'failed' ? (
+              <XCircle className="size-3 text-destructive" />
+            ) : (
+              <CircleDashed className="size-3" />
+            )}
+            <span className="font-medium">{s.index + 1}.</span>
+            <span className="max-w-40 truncate">
+              {s.status === 'succeeded'
+                ? `${s.result?.rowCount.toLocaleString('en-US')} ${s.result?.rowCount === 1 ? 'row' : 'rows'}`
+                : s.status === 'failed'
+                  ? 'failed'
+                  : 'skipped'}
+            </span>
+          </button>
+        ))}
+      </div>
+      <div className="min-h-0 overflow-hidden">
+        {statement?.result ? (
+          statement.result.statementType === 'EXPLAIN' ? (
+            <PlanView result={statement.result} />
+          ) : (
+            <ResultViews
+              key={statement.index}
+              result={statement.result}
+              streaming={false}
+              tab={tab}
+              onTabChange={onTabChange}
+              onAddToDashboard={() =>
+                toast.error(
+                  'A dashboard tile runs one statement: open this statement in a tab of its own, save it, and add that.',
+                )
+              }
+            />
+          )
+        ) : statement?.error ? (
+          <div className="p-3" data-testid="sql-error">
+            <ErrorAlert message={`Statement ${statement.index + 1}: ${statement.error.message}`} />
+          </div>
+        ) : (
+          <p className="p-4 text-sm text-muted-foreground">
+            Not run: an earlier statement failed or the script was cancelled.
+          </p>
+        )}
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 // DuckDB's), completion of the workspace's tables and columns (lang-sql's schema completion)
 // and of event names and property keys inside string literals, the error of the last run
 // underlined where the engine pointed, and the editor's keys: Mod-Enter runs (the selection if
-// there is one), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
+// there is one), Shift-Mod-Enter runs every statement (script mode), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTheme } from 'next-themes';
 import CodeMirror, {
@@ -108,6 +108,7 @@ export function SqlEditor({
   value,
   onChange,
   onRun,
+  onRunScript,
   onFormat,
   schema,
   error,
@@ -123,6 +124,8 @@ export function SqlEditor({
   onChange: (value: string) => void;
   /** Runs the selection, or everything when nothing is selected. */
   onRun: (sql: string, offset: number) => void;
+  /** Runs every statement of the text in turn (script mode, Shift+Mod+Enter). */
+  onRunScript?: () => void;
   onFormat: () => void;
   schema: SqlCompletionSchema | undefined;
   error: EditorError | undefined;
@@ -135,9 +138,9 @@ export function SqlEditor({
   // `onChange` changes identity — on a 10,000-line script that cost most of a frame per
   // keystroke (bench/sql-typing.ts). So the callbacks are read through refs and the extensions
   // depend on the schema and the error only.
-  const callbacks = useRef({ onChange, onRun, onFormat });
+  const callbacks = useRef({ onChange, onRun, onRunScript, onFormat });
   useEffect(() => {
-    callbacks.current = { onChange, onRun, onFormat };
+    callbacks.current = { onChange, onRun, onRunScript, onFormat };
   });
   // The parent hears of a change only once typing pauses: re-rendering the workbench on every
   // keystroke was most of what a keystroke cost on a long script. Nothing is lost: a pending
@@ -178,6 +181,14 @@ export function SqlEditor({
         // eslint-disable-next-line react-hooks/refs
         keymap.of([
           { key: 'Mod-Enter', run, preventDefault: true },
+          {
+            key: 'Shift-Mod-Enter',
+            run: () => {
+              callbacks.current.onRunScript?.();
+              return true;
+            },
+            preventDefault: true,
+          },
           {
             key: 'Shift-Alt-f',
             run: () => {

@@ -11,6 +11,7 @@ import { format as formatSql } from 'sql-formatter';
 import {
   AlignLeft,
   History,
+  ListOrdered,
   Loader2,
   Play,
   Plus,
@@ -175,6 +176,44 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     },
     [tabId, savedQueryId, values, paramTypes, range, runMutation, queryClient, trpc],
   );
+  const scriptMutation = useMutation(trpc.sql.runScript.mutationOptions());
+  /** Script mode: every statement of the tab in turn; the result panel lists them. */
+  const executeScript = useCallback(async () => {
+    const text = editor.current?.view?.state.doc.toString() ?? '';
+    if (!text.trim()) {
+      toast.error('Write a query first.');
+      return;
+    }
+    const runId = crypto.randomUUID();
+    const set = (next: RunState) => setRuns((r) => ({ ...r, [tabId]: next }));
+    set({ status: 'running', runId, started: Date.now() });
+    try {
+      const current = { id: tabId, title: '', sql: text, values, paramTypes, range };
+      const { statements } = await scriptMutation.mutateAsync({
+        sql: text,
+        runId,
+        savedQueryId,
+        values,
+        declared: declarationsOf(current, tagsOf(text).params),
+        range: rangeOf(current),
+      });
+      set({
+        status: 'script',
+        runId,
+        statements: statements.map(({ result, ...s }) => ({
+          ...s,
+          ...(result && {
+            result: { ...result, rows: JSON.parse(result.rowsJson) as unknown[][] },
+          }),
+        })),
+      });
+    } catch (error) {
+      set({ status: 'error', error: errorOf(error), offset: 0 });
+    } finally {
+      void queryClient.invalidateQueries({ queryKey: trpc.sql.history.pathKey() });
+    }
+  }, [tabId, savedQueryId, values, paramTypes, range, scriptMutation, queryClient, trpc]);
+  const onRunScript = useCallback(() => void executeScript(), [executeScript]);
   const onRun = useCallback(
     (text: string, offset: number) => void execute(text, offset),
     [execute],
@@ -316,6 +355,16 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
           <Button
             size="sm"
             variant="outline"
+            onClick={onRunScript}
+            disabled={run.status === 'running'}
+            title="Run every statement in turn (Shift+Ctrl/⌘+Enter)"
+            data-testid="sql-run-script"
+          >
+            <ListOrdered /> Run script
+          </Button>
+          <Button
+            size="sm"
+            variant="outline"
             onClick={() => runCurrent('plan')}
             disabled={run.status === 'running'}
             data-testid="sql-explain"
@@ -356,7 +405,10 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
             </span>
           ) : null}
         </div>
-        <ParamsBar tab={tab} onChange={(patch) => setState((s) => updateTab(s, tab.id, patch))} />
+        {/* Always a row of the grid (empty without tags), so the editor keeps its row. */}
+        <div>
+          <ParamsBar tab={tab} onChange={(patch) => setState((s) => updateTab(s, tab.id, patch))} />
+        </div>
         {/* Editor */}
         <div className="min-h-0 border-b">
           <SqlEditor
@@ -365,9 +417,10 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
             value={tab.sql}
             onChange={(sql) => setState((s) => updateTab(s, tab.id, { sql }))}
             onRun={onRun}
+            onRunScript={onRunScript}
             onFormat={format}
             schema={schema.data}
-            error={run.status === 'error' ? run.error : undefined}
+            error={editorError(run)}
             errorOffset={run.status === 'error' ? run.offset : 0}
           />
         </div>
@@ -520,6 +573,19 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
       />
     </div>
   );
+}
+
+/** What the editor underlines: a run's error, or the statement of a script that failed. */
+function editorError(run: RunState): EditorError | undefined {
+  if (run.status === 'error') return run.error;
+  if (run.status !== 'script') return undefined;
+  const failed = run.statements.find((s) => s.status === 'failed');
+  if (!failed?.error) return undefined;
+  return {
+    message: failed.error.message,
+    // Without a position from the engine: the failed statement's start.
+    position: failed.error.position ?? failed.offset,
+  };
 }
 
 /** The chart the tab shows: the analyst's, else the one suggested for the last result. */

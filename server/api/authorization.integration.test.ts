@@ -88,6 +88,7 @@ const ACCESS: Record<string, Access> = {
   'dashboards.fromTemplate': 'analyst',
   // sql.* (the SQL editor: viewers cannot open it)
   'sql.run': 'analyst',
+  'sql.runScript': 'analyst',
   'sql.cancel': 'analyst',
   'sql.history': 'analyst',
   'sql.schema': 'analyst',

@@ -245,6 +245,64 @@ describe('streamed runs', () => {
   });
 });
 
+describe('script mode', () => {
+  it('runs each statement in turn, stops at the first failure, and points at it in the script', async () => {
+    const userId = fx.users.analyst.id;
+    const sql =
+      'select count(*) as n from numbers;\n-- the second\nselect {{ k }} + 1 as k;\nselect bogus from numbers;\nselect 4';
+    const { statements } = await service.runScript(fx.workspace.id, userId, {
+      sql,
+      runId: randomUUID(),
+      values: { k: '41' },
+      declared: [{ name: 'k', type: 'number' }],
+    });
+    expect(statements.map((s) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'failed',
+      'skipped',
+    ]);
+    expect(statements[0]!.result?.rows).toEqual([[3]]);
+    expect(statements[1]!.result?.rows).toEqual([[42]]);
+    expect(statements[2]!.error).toMatchObject({
+      code: 'QUERY_FAILED',
+      position: sql.indexOf('bogus'),
+      line: 4,
+      column: 8,
+    });
+    // Each statement that ran is in the history on its own.
+    expect((await history(userId)).slice(-3).map((r) => r.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'failed',
+    ]);
+  });
+
+  it('refuses a write among reads, and cancelling the script skips the rest', async () => {
+    const userId = fx.users.admin.id;
+    const refused = await service.runScript(fx.workspace.id, userId, {
+      sql: 'select 1; create table x (a int); select 2',
+      runId: randomUUID(),
+    });
+    expect(refused.statements.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect(refused.statements[1]!.error?.code).toBe('QUERY_REJECTED');
+
+    const runId = randomUUID();
+    const running = service.runScript(fx.workspace.id, userId, {
+      sql: `${FOREVER}; select 2`,
+      runId,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(service.cancel(fx.workspace.id, fx.users.analyst.id, runId)).toBe(false);
+    expect(service.cancel(fx.workspace.id, userId, runId)).toBe(true);
+    const { statements } = await running;
+    expect(statements.map((s) => [s.status, s.error?.code])).toEqual([
+      ['failed', 'CANCELLED'],
+      ['skipped', undefined],
+    ]);
+  });
+});
+
 describe('template parameters', () => {
   it('binds typed values and the filters range; the history keeps the template', async () => {
     const userId = fx.users.analyst.id;

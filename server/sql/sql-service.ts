@@ -3,6 +3,7 @@
 // parse tree), read-only, with the timeout and row cap, a limited number at a time per user (one
 // user's long queries must not hold every engine connection), cancellable by the client's run id
 // (the engine's interrupt), and recorded in the user's history whatever the outcome.
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { PrismaClient } from '../db/client';
@@ -13,6 +14,7 @@ import type { QueryEngine, QueryResult, QueryStreamEvent } from '../query/query-
 import {
   guessParamType,
   renderTemplate,
+  splitStatements,
   templateParams,
   ZDateRange,
   type DateRange,
@@ -56,6 +58,24 @@ export const ZRunSqlInput = z.object({
 });
 export type RunSqlInput = z.infer<typeof ZRunSqlInput>;
 
+/** Statements one script may have. */
+export const MAX_SCRIPT_STATEMENTS = 50;
+
+export const ZRunScriptInput = ZRunSqlInput.omit({ explain: true });
+export type RunScriptInput = z.infer<typeof ZRunScriptInput>;
+
+/** One statement of a script run: its place in the script and how it went. */
+export interface ScriptStatement {
+  index: number;
+  /** Where it starts in the script. */
+  offset: number;
+  sql: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  result?: QueryResult;
+  /** Its position, line and column are in the whole script. */
+  error?: { code: string; message: string; position?: number; line?: number; column?: number };
+}
+
 /** What a streamed run yields: the engine's events, the first one carrying the run id. */
 export type SqlStreamEvent =
   | (Extract<QueryStreamEvent, { type: 'columns' }> & { runId: string })
@@ -92,6 +112,11 @@ export interface SavedQueryTileRun {
 
 export class SqlService {
   private readonly running = new Map<string, Running>();
+  /** Script runs by their run id: the statement running now, and whether to stop. */
+  private readonly scripts = new Map<
+    string,
+    { userId: string; workspaceId: string; current: string; cancelled: boolean }
+  >();
   /** Dashboard tiles' results by (workspace, marts run, query, values): a new dbt run moves on. */
   private readonly tileCache = new LRUCache<string, Omit<SavedQueryTileRun, 'cached'>>({
     max: 200,
@@ -255,8 +280,86 @@ export class SqlService {
     }
   }
 
+  /**
+   * Script mode: the statements of `input.sql` one after another (each checked and guarded like
+   * a single run, each in the history), stopping at the first that fails; the rest are
+   * skipped. Cancelling the script's run id stops the statement running and skips the rest.
+   */
+  async runScript(
+    workspaceId: string,
+    userId: string,
+    input: RunScriptInput,
+  ): Promise<{ runId: string; statements: ScriptStatement[] }> {
+    const pieces = splitStatements(input.sql);
+    if (pieces.length === 0) {
+      throw new AppError(
+        'QUERY_REJECTED',
+        'The script has no statements (only whitespace or comments).',
+      );
+    }
+    if (pieces.length > MAX_SCRIPT_STATEMENTS) {
+      throw new AppError(
+        'BAD_REQUEST',
+        `A script runs at most ${MAX_SCRIPT_STATEMENTS} statements; this one has ${pieces.length}. Split it.`,
+        { statements: pieces.length },
+      );
+    }
+    if (this.scripts.has(input.runId) || this.running.has(input.runId)) {
+      throw new AppError('CONFLICT', 'A run with this id is already in flight.', {
+        runId: input.runId,
+      });
+    }
+    const script = { userId, workspaceId, current: '', cancelled: false };
+    this.scripts.set(input.runId, script);
+    const statements: ScriptStatement[] = [];
+    try {
+      let stop = false;
+      for (const [index, piece] of pieces.entries()) {
+        if (stop || script.cancelled) {
+          statements.push({ index, ...piece, status: 'skipped' });
+          continue;
+        }
+        script.current = randomUUID();
+        try {
+          const { runId: _runId, ...result } = await this.run(workspaceId, userId, {
+            ...input,
+            sql: piece.sql,
+            runId: script.current,
+          });
+          statements.push({ index, ...piece, status: 'succeeded', result });
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          const at = error.details?.position;
+          const position = typeof at === 'number' ? piece.offset + at : undefined;
+          statements.push({
+            index,
+            ...piece,
+            status: 'failed',
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(position === undefined
+                ? {}
+                : { position, ...lineAndColumn(input.sql, position) }),
+            },
+          });
+          stop = true;
+        }
+      }
+    } finally {
+      this.scripts.delete(input.runId);
+    }
+    return { runId: input.runId, statements };
+  }
+
   /** Interrupts the user's own run; false when it is not running (finished, or not theirs). */
   cancel(workspaceId: string, userId: string, runId: string): boolean {
+    const script = this.scripts.get(runId);
+    if (script && script.userId === userId && script.workspaceId === workspaceId) {
+      script.cancelled = true;
+      this.cancel(workspaceId, userId, script.current);
+      return true;
+    }
     const run = this.running.get(runId);
     if (!run || run.userId !== userId || run.workspaceId !== workspaceId) return false;
     run.controller.abort();

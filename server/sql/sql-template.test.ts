@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors';
-import { guessParamType, renderTemplate, templateParams, templateTags } from './sql-template';
+import {
+  guessParamType,
+  renderTemplate,
+  splitStatements,
+  templateParams,
+  templateTags,
+} from './sql-template';
 
 function errorOf(fn: () => unknown) {
   try {
@@ -107,6 +113,22 @@ describe('renderTemplate', () => {
   it('leaves SQL without tags untouched', () => {
     const rendered = renderTemplate('select 1', { values: { x: '1' } });
     expect(rendered).toMatchObject({ sql: 'select 1', params: {} });
+  });
+});
+
+describe('splitStatements', () => {
+  it('cuts at semicolons outside strings and comments, keeping each start', () => {
+    const sql = "select 1;\n-- a comment; still one\nselect ';' as s /* ; */ ;\n\n  ;select 3";
+    expect(splitStatements(sql)).toEqual([
+      { sql: 'select 1', offset: 0 },
+      { sql: "-- a comment; still one\nselect ';' as s /* ; */", offset: 10 },
+      { sql: 'select 3', offset: sql.lastIndexOf('select 3') },
+    ]);
+  });
+
+  it('leaves out pieces that are only comments and whitespace', () => {
+    expect(splitStatements('-- nothing;\n/* here */;  ')).toEqual([]);
+    expect(splitStatements('select 1')).toEqual([{ sql: 'select 1', offset: 0 }]);
   });
 });
 

@@ -90,6 +90,26 @@ function codeOnly(sql: string): string {
   return out;
 }
 
+/**
+ * A script's statements: its text cut at each `;` outside comments and string literals, with
+ * where each starts; pieces with nothing but whitespace and comments are left out. The engine
+ * still checks that each piece is one read-only statement — this only decides where to cut.
+ */
+export function splitStatements(sql: string): { sql: string; offset: number }[] {
+  const code = codeOnly(sql);
+  const pieces: { sql: string; offset: number }[] = [];
+  let start = 0;
+  for (let i = 0; i <= code.length; i++) {
+    if (i < code.length && code[i] !== ';') continue;
+    const piece = sql.slice(start, i);
+    const lead = piece.length - piece.trimStart().length;
+    if (code.slice(start, i).trim() !== '')
+      pieces.push({ sql: piece.trim(), offset: start + lead });
+    start = i + 1;
+  }
+  return pieces;
+}
+
 /** The tags of a query in text order (not those inside comments and string literals). */
 export function templateTags(sql: string): TemplateTag[] {
   const tags: TemplateTag[] = [];

@@ -11,6 +11,7 @@ import {
   listSavedQueries,
   updateSavedQuery,
   ZHistoryInput,
+  ZRunScriptInput,
   ZRunSqlInput,
   ZSavedQueryFields,
   ZSavedQueryPatch,
@@ -21,6 +22,7 @@ const analystProcedure = workspaceProcedure('analyst');
 const ZSavedQueryId = z.string().min(1).max(100).describe('Id of a saved query');
 
 export const ZSqlRunRequestSchema = ZRunSqlInput;
+export const ZSqlRunScriptRequestSchema = ZRunScriptInput;
 export const ZSqlCancelRequestSchema = z.object({ runId: z.uuid() });
 export const ZSqlHistoryRequestSchema = ZHistoryInput;
 export const ZSavedQueryRequestSchema = z.object({ id: ZSavedQueryId });
@@ -41,6 +43,22 @@ export const sqlRouter = createTRPCRouter({
         ? { type: 'rows' as const, rowsJson: JSON.stringify(event.rows) }
         : event;
     }
+  }),
+  /** Script mode: every statement in turn, stopping at the first failure. */
+  runScript: analystProcedure.input(ZSqlRunScriptRequestSchema).mutation(async ({ ctx, input }) => {
+    const { runId, statements } = await ctx.runtime.sql.runScript(
+      ctx.workspace.id,
+      ctx.user.id,
+      input,
+    );
+    // Rows as JSON text, as in `run`.
+    return {
+      runId,
+      statements: statements.map(({ result, ...statement }) => ({
+        ...statement,
+        result: result && { ...result, rows: [], rowsJson: JSON.stringify(result.rows) },
+      })),
+    };
   }),
   cancel: analystProcedure
     .input(ZSqlCancelRequestSchema)
