@@ -14,9 +14,9 @@ import CodeMirror, {
 } from '@uiw/react-codemirror';
 import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
 import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
-import { linter, type Diagnostic } from '@codemirror/lint';
+import { setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
-import type { Extension } from '@codemirror/state';
+import type { EditorState, Extension } from '@codemirror/state';
 import { oneDark } from '@codemirror/theme-one-dark';
 
 export interface SqlCompletionSchema {
@@ -71,6 +71,30 @@ function workspaceCompletions(schema: SqlCompletionSchema) {
     const options = context.state.sliceDoc(from - 1, from) === '.' ? [] : functions;
     return { from, options, validFor: /^\w*$/ };
   };
+}
+
+/** The error underlined at its position (the word there), or the first line without one. */
+function diagnosticsOf(
+  state: EditorState,
+  error: EditorError | undefined,
+  errorOffset: number,
+): Diagnostic[] {
+  if (!error) return [];
+  const length = state.doc.length;
+  const from = Math.min(length, (error.position ?? 0) + errorOffset);
+  const word = state.wordAt(from);
+  const to =
+    error.position === undefined
+      ? state.doc.lineAt(from).to
+      : (word?.to ?? Math.min(length, from + 1));
+  return [
+    {
+      from: word?.from ?? from,
+      to: Math.max(to, from),
+      severity: 'error',
+      message: error.message,
+    },
+  ];
 }
 
 /** How long typing must pause before the parent hears of the change. */
@@ -203,33 +227,26 @@ export function SqlEditor({
     ];
   }, [schema]);
 
-  const errorLint = useMemo(
-    () =>
-      linter(
-        (view): Diagnostic[] => {
-          if (!error) return [];
-          const length = view.state.doc.length;
-          const from = Math.min(length, (error.position ?? 0) + errorOffset);
-          // Underline the word at the position (or the first line when there is none).
-          const word = view.state.wordAt(from);
-          const to =
-            error.position === undefined
-              ? view.state.doc.lineAt(from).to
-              : (word?.to ?? Math.min(length, from + 1));
-          return [
-            {
-              from: word?.from ?? from,
-              to: Math.max(to, from),
-              severity: 'error',
-              message: error.message,
-            },
-          ];
-        },
-        { delay: 0 },
+  // The last run's error as a diagnostic, set once when it changes (CodeMirror then moves it
+  // with the text as the analyst edits); no linter pass on every keystroke.
+  const view = useRef<EditorView | null>(null);
+  const showError = useCallback(
+    (target: EditorView) =>
+      target.dispatch(
+        setDiagnostics(target.state, diagnosticsOf(target.state, error, errorOffset)),
       ),
     [error, errorOffset],
   );
-  const allExtensions = useMemo(() => [...extensions, errorLint], [extensions, errorLint]);
+  useEffect(() => {
+    if (view.current) showError(view.current);
+  }, [showError]);
+  const onCreateEditor = useCallback(
+    (created: EditorView) => {
+      view.current = created;
+      showError(created);
+    },
+    [showError],
+  );
 
   return (
     <CodeMirror
@@ -240,7 +257,8 @@ export function SqlEditor({
       height="100%"
       className="h-full min-h-0 overflow-hidden text-sm [&_.cm-editor]:h-full [&_.cm-editor]:outline-none"
       theme={resolvedTheme === 'dark' ? oneDark : 'light'}
-      extensions={allExtensions}
+      extensions={extensions}
+      onCreateEditor={onCreateEditor}
       basicSetup={BASIC_SETUP}
       data-testid="sql-editor"
       aria-label="SQL editor"
