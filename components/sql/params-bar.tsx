@@ -3,7 +3,6 @@
 // parameter (text, number or date; the type guessed from the name until the analyst picks one)
 // and a date range for `{{ filters }}` (empty: all dates, the hook is TRUE). Hidden when the
 // query has no tags. The values live in the tab, so they survive a reload.
-import { useMemo } from 'react';
 import { Braces, CalendarRange } from 'lucide-react';
 import { Input } from '@/components/ui/input';
 import {
@@ -51,12 +50,14 @@ export function rangeOf(tab: SqlTab): DateRange | undefined {
 
 export function ParamsBar({
   tab,
+  tags: { params, filters },
   onChange,
 }: {
   tab: SqlTab;
+  /** tagsOf(tab.sql), computed once by the caller. */
+  tags: ReturnType<typeof tagsOf>;
   onChange: (patch: Partial<Pick<SqlTab, 'values' | 'paramTypes' | 'range'>>) => void;
 }) {
-  const { params, filters } = useMemo(() => tagsOf(tab.sql), [tab.sql]);
   if (params.length === 0 && !filters) return null;
   const setRange = (patch: Partial<DateRange>) => {
     // Kept while half filled in; a run uses it once both days are there (rangeOf).

@@ -60,6 +60,7 @@ import {
 import { Segmented } from '@/components/insights/controls/segmented';
 import { formatCompact, formatValue } from '@/components/insights/format';
 import { cn } from '@/lib/utils';
+import { COLUMN_TYPES } from '@/server/query/query-engine';
 import {
   chartNotes,
   chartProblem,
@@ -90,19 +91,9 @@ const CHART_TYPES: readonly { value: SqlChartType; label: string; icon: typeof C
 const ROW_NUMBER = '\u0000row';
 const NO_SERIES = '\u0000none';
 /** Types that can be an axis or split series (not JSON, lists, structs, binary). */
-const AXIS_TYPES = new Set([
-  'string',
-  'integer',
-  'float',
-  'decimal',
-  'boolean',
-  'date',
-  'timestamp',
-  'time',
-  'interval',
-  'uuid',
-  'other',
-]);
+const AXIS_TYPES: ReadonlySet<string> = new Set(
+  COLUMN_TYPES.filter((t) => !['json', 'list', 'struct', 'binary'].includes(t)),
+);
 
 export interface ResultChartProps {
   /** The result to draw (only `columns` and `rows` are read). */

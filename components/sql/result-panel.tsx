@@ -107,7 +107,8 @@ export function ResultPanel({
           <div className="grid gap-1">
             <p>Run a query to see its rows here.</p>
             <p className="text-xs">
-              <Kbd>Ctrl/⌘ Enter</Kbd> runs the selection or the whole tab · <Kbd>Shift Alt F</Kbd>{' '}
+              <Kbd>Ctrl/⌘ Enter</Kbd> runs the selection or the whole tab ·{' '}
+              <Kbd>Shift Ctrl/⌘ Enter</Kbd> runs every statement in turn · <Kbd>Shift Alt F</Kbd>{' '}
               formats · <Kbd>Ctrl/⌘ /</Kbd> comments · <Kbd>Ctrl/⌘ F</Kbd> finds ·{' '}
               <code>{'{{ name }}'}</code> adds a parameter
             </p>

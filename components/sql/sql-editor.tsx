@@ -1,9 +1,10 @@
 'use client';
 // The SQL text editor: CodeMirror 6 with the SQL language (PostgreSQL flavour, the closest to
-// DuckDB's), completion of the workspace's tables and columns (lang-sql's schema completion)
+// DuckDB's), completion of the workspace's tables and columns (lang-sql's), the engine's functions
 // and of event names and property keys inside string literals, the error of the last run
 // underlined where the engine pointed, and the editor's keys: Mod-Enter runs (the selection if
-// there is one), Shift-Mod-Enter runs every statement (script mode), Shift-Alt-F formats, Mod-/ toggles comments, Mod-F finds and replaces.
+// there is one), Shift-Mod-Enter runs every statement (script mode), Shift-Alt-F formats,
+// Mod-/ toggles comments, Mod-F finds and replaces.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTheme } from 'next-themes';
 import CodeMirror, {

@@ -3,7 +3,7 @@
 // explain / format, the result grid, and a side panel with the schema, the user's history and
 // the workspace's saved queries. `?sql=` (from an insight's "Open in SQL editor") opens the
 // text in a new tab; `?saved=<id>` opens a saved query.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactCodeMirrorRef } from '@uiw/react-codemirror';
@@ -119,6 +119,8 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
 
   const tab = state.tabs.find((t) => t.id === state.active) ?? state.tabs[0]!;
   const run = runs[tab.id] ?? { status: 'idle' };
+  // The tab's template tags: scanned once per text change (the parameters bar and saving).
+  const tags = useMemo(() => tagsOf(tab.sql), [tab.sql]);
   const runMutation = useMutation(trpc.sql.run.mutationOptions());
   const cancelMutation = useMutation(trpc.sql.cancel.mutationOptions());
 
@@ -407,7 +409,11 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
         </div>
         {/* Always a row of the grid (empty without tags), so the editor keeps its row. */}
         <div>
-          <ParamsBar tab={tab} onChange={(patch) => setState((s) => updateTab(s, tab.id, patch))} />
+          <ParamsBar
+            tab={tab}
+            tags={tags}
+            onChange={(patch) => setState((s) => updateTab(s, tab.id, patch))}
+          />
         </div>
         {/* Editor */}
         <div className="min-h-0 border-b">
@@ -554,7 +560,7 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
         open={saving !== false}
         onOpenChange={(open) => setSaving(open ? 'save' : false)}
         sql={tab.sql}
-        params={declarationsOf(tab, tagsOf(tab.sql).params)}
+        params={declarationsOf(tab, tags.params)}
         chart={chartOf(tab, run)}
         savedQueryId={tab.savedQueryId}
         defaultName={tab.title}
