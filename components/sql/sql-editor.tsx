@@ -14,7 +14,11 @@ import CodeMirror, {
   type ReactCodeMirrorRef,
 } from '@uiw/react-codemirror';
 import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
-import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import {
+  autocompletion,
+  type CompletionContext,
+  type CompletionResult,
+} from '@codemirror/autocomplete';
 import { setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { syntaxTree } from '@codemirror/language';
 import type { EditorState, Extension } from '@codemirror/state';
@@ -101,7 +105,12 @@ function diagnosticsOf(
 /** How long typing must pause before the parent hears of the change. */
 export const CHANGE_DELAY_MS = 250;
 
-const BASIC_SETUP = { foldGutter: false, highlightActiveLineGutter: true } as const;
+/** The editor adds autocompletion itself, configured (below). */
+const BASIC_SETUP = {
+  foldGutter: false,
+  highlightActiveLineGutter: true,
+  autocompletion: false,
+} as const;
 
 /**
  * The SQL language with the workspace's completions: lang-sql's keywords, tables and columns;
@@ -170,7 +179,9 @@ export function SqlEditor({
   // The parent hears of a change only once typing pauses: re-rendering the workbench on every
   // keystroke was most of what a keystroke cost on a long script. Nothing is lost: a pending
   // change is delivered on blur and on unmount (a tab switch).
-  const pending = useRef<{ text: string; timer: ReturnType<typeof setTimeout> } | undefined>(
+  // The text is read from the state only then: @uiw/react-codemirror's onChange would build the
+  // whole document as a string on every keystroke (garbage that a long script pays for in GC).
+  const pending = useRef<{ state: EditorState; timer: ReturnType<typeof setTimeout> } | undefined>(
     undefined,
   );
   const flush = useCallback(() => {
@@ -178,12 +189,12 @@ export function SqlEditor({
     if (!change) return;
     clearTimeout(change.timer);
     pending.current = undefined;
-    callbacks.current.onChange(change.text);
+    callbacks.current.onChange(change.state.doc.toString());
   }, []);
-  const handleChange = useCallback(
-    (text: string) => {
+  const schedule = useCallback(
+    (state: EditorState) => {
       if (pending.current) clearTimeout(pending.current.timer);
-      pending.current = { text, timer: setTimeout(flush, CHANGE_DELAY_MS) };
+      pending.current = { state, timer: setTimeout(flush, CHANGE_DELAY_MS) };
     },
     [flush],
   );
@@ -201,6 +212,16 @@ export function SqlEditor({
     };
     return [
       ...sqlLanguageExtensions(schema),
+      // The list redraws its rendered options whenever typing filters it: 25 rather than 100
+      // took the frame that opens or narrows it on a long script back under a vsync
+      // (bench/sql-typing.ts). No line wrapping for the same reason: wrapped lines made every
+      // keystroke re-measure line heights, and SQL editors scroll long lines sideways anyway.
+      autocompletion({ maxRenderedOptions: 25 }),
+      // The listener runs on transactions, not during render.
+      // eslint-disable-next-line react-hooks/refs
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) schedule(update.state);
+      }),
       Prec.highest(
         // keymap.of stores the handlers; they read the refs on a key press, not during render.
         // eslint-disable-next-line react-hooks/refs
@@ -224,9 +245,8 @@ export function SqlEditor({
           },
         ]),
       ),
-      EditorView.lineWrapping,
     ];
-  }, [schema]);
+  }, [schema, schedule]);
 
   // The last run's error as a diagnostic, set once when it changes (CodeMirror then moves it
   // with the text as the analyst edits); no linter pass on every keystroke.
@@ -254,7 +274,6 @@ export function SqlEditor({
       ref={editorRef}
       value={initialValue}
       onBlur={flush}
-      onChange={handleChange}
       height="100%"
       className="h-full min-h-0 overflow-hidden text-sm [&_.cm-editor]:h-full [&_.cm-editor]:outline-none"
       theme={resolvedTheme === 'dark' ? oneDark : 'light'}
