@@ -3,6 +3,7 @@
 // stdout belongs to command output (one JSON line with --json), so logs and commander's own
 // messages go to stderr, and errors in --json mode are JSON on stdout with exit code 1.
 import { Command, CommanderError } from 'commander';
+import { registerAskCommand } from './commands/ask';
 import { registerBenchCommand } from './commands/bench';
 import { registerDbtCommand } from './commands/dbt';
 import { registerGenerateCommand } from './commands/generate';
@@ -19,6 +20,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerBenchCommand,
   registerDbtCommand,
   registerOpenApiCommand,
+  registerAskCommand,
 ];
 
 export function buildProgram(): Command {

@@ -39,6 +39,12 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .stringbool({ error: 'must be 1/0, true/false, on/off or yes/no' })
         .default(true)
         .describe('Load a generated demo dataset into the demo workspace on the first start'),
+      TL_NOW: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+        .refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date')
+        .optional()
+        .describe('Fixes "today" for relative dates in Ask (evaluation, demos); unset = the clock'),
       TL_QUERY_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
       TL_QUERY_MAX_ROWS: intFrom(10_000, 1, 10_000_000),
       TL_QUERY_POOL_SIZE: intFrom(2, 1, 64),
@@ -119,6 +125,8 @@ export interface Config {
   demoWorkspaceSlug: string;
   /** Load the generated demo dataset into the demo workspace once (server/ingest/demo-data.ts). */
   demoData: boolean;
+  /** "Today" for Ask's relative dates when fixed (TL_NOW); undefined = the clock, UTC. */
+  now: string | undefined;
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
   duckdb: { threads: number; memoryLimit: string; tempDir: string };
   loginRateLimitPerMinute: number;
@@ -167,6 +175,7 @@ export function loadConfig(
     admin: { email: env.TL_ADMIN_EMAIL, password: env.TL_ADMIN_PASSWORD },
     demoWorkspaceSlug: env.TL_DEMO_WORKSPACE,
     demoData: env.TL_DEMO_DATA,
+    now: env.TL_NOW,
     query: {
       timeoutMs: env.TL_QUERY_TIMEOUT_MS,
       maxRows: env.TL_QUERY_MAX_ROWS,

@@ -61,7 +61,7 @@ function gitCommit(): string | null {
 }
 
 /** `bench/results/<date>-<name>[-<label>].json`. */
-async function record(
+export async function record(
   name: string,
   command: string,
   result: object,

@@ -1,0 +1,394 @@
+// What the offline planner recognises in a question: the marts' dimensions (fixed by the data
+// contract, shared/design/telemetry-model.md) and the workspace's own words — its event names and
+// the values of its categorical columns and event properties, read from the data. Built by
+// `buildLexicon` (pure) from what `loadLexiconData` reads; the planner (ask-planner.ts) only
+// matches against it, so a workspace with other events and values gets other answers.
+import type { QueryEngine } from '../query/query-engine';
+
+export type MartTable =
+  'fact_events' | 'dim_users' | 'fct_sessions' | 'fct_subscriptions' | 'fct_experiment_exposures';
+
+/** A column to filter or group on: a mart column, or a key inside an event's properties. */
+export interface ColumnRef {
+  table: MartTable;
+  column: string;
+  /** A key of `properties` (fact_events) of this event, e.g. report_exported.format. */
+  property?: { event: string; key: string };
+}
+
+export interface Dimension {
+  id: string;
+  /** Words that name it in a question ("device", "device type"). */
+  words: string[];
+  /** Where it lives, best first (the planner takes the first the metric's table can reach). */
+  columns: ColumnRef[];
+  /** Grouping on it implies this event (feature_name → feature_used). */
+  impliesEvent?: string;
+}
+
+/** The contract's dimensions; property dimensions are added from the data. */
+export const DIMENSIONS: Dimension[] = [
+  {
+    id: 'plan',
+    words: ['plan', 'plans', 'tier', 'tiers', 'pricing plan'],
+    columns: [
+      { table: 'dim_users', column: 'plan' },
+      { table: 'fct_subscriptions', column: 'plan' },
+    ],
+  },
+  {
+    id: 'platform',
+    words: ['platform', 'platforms'],
+    columns: [
+      { table: 'fact_events', column: 'platform' },
+      { table: 'fct_sessions', column: 'platform' },
+      { table: 'dim_users', column: 'platform' },
+    ],
+  },
+  {
+    id: 'country',
+    words: ['country', 'countries', 'geography', 'market', 'markets'],
+    columns: [
+      { table: 'dim_users', column: 'country' },
+      { table: 'fact_events', column: 'country' },
+      { table: 'fct_sessions', column: 'country' },
+    ],
+  },
+  {
+    id: 'device_type',
+    words: ['device type', 'device types', 'device', 'devices'],
+    columns: [
+      { table: 'fact_events', column: 'device_type' },
+      { table: 'fct_sessions', column: 'device_type' },
+    ],
+  },
+  {
+    id: 'event_name',
+    words: ['event type', 'event types', 'type of event', 'event name', 'event', 'events', 'type'],
+    columns: [{ table: 'fact_events', column: 'event_name' }],
+  },
+  {
+    id: 'feature_name',
+    words: ['feature', 'features'],
+    columns: [{ table: 'fact_events', column: 'feature_name' }],
+    impliesEvent: 'feature_used',
+  },
+  {
+    id: 'error_code',
+    words: ['error code', 'error codes', 'code', 'codes'],
+    columns: [{ table: 'fact_events', column: 'error_code' }],
+    impliesEvent: 'error_occurred',
+  },
+  {
+    id: 'app_version',
+    words: ['app version', 'app versions', 'version', 'versions', 'release', 'releases'],
+    columns: [{ table: 'fact_events', column: 'app_version' }],
+  },
+  {
+    id: 'company_size',
+    words: ['company size', 'company sizes', 'size', 'sizes'],
+    columns: [{ table: 'dim_users', column: 'company_size' }],
+  },
+  {
+    id: 'industry',
+    words: ['industry', 'industries', 'vertical', 'verticals'],
+    columns: [{ table: 'dim_users', column: 'industry' }],
+  },
+  {
+    id: 'cohort_month',
+    words: ['cohort', 'cohorts', 'signup month', 'cohort month'],
+    columns: [{ table: 'dim_users', column: 'cohort_month' }],
+  },
+  {
+    id: 'variant',
+    words: ['variant', 'variants', 'arm', 'arms', 'group'],
+    columns: [{ table: 'fct_experiment_exposures', column: 'variant' }],
+  },
+  {
+    id: 'experiment_key',
+    words: ['experiment', 'experiments', 'test', 'a/b test'],
+    columns: [{ table: 'fct_experiment_exposures', column: 'experiment_key' }],
+  },
+  {
+    id: 'billing_period',
+    words: ['billing period', 'billing periods', 'billing', 'billing cycle'],
+    columns: [{ table: 'fct_subscriptions', column: 'billing_period' }],
+  },
+];
+
+/** Country codes the simulated product uses, with the names people type. */
+const COUNTRY_NAMES: Record<string, string[]> = {
+  US: ['united states', 'usa', 'america', 'the us', 'the states'],
+  DE: ['germany'],
+  GB: ['united kingdom', 'uk', 'britain', 'great britain', 'england'],
+  IN: ['india'],
+  BR: ['brazil'],
+  FR: ['france'],
+  JP: ['japan'],
+  CA: ['canada'],
+  AU: ['australia'],
+  NL: ['netherlands', 'holland'],
+  ES: ['spain'],
+  IT: ['italy'],
+  MX: ['mexico'],
+  SE: ['sweden'],
+  PL: ['poland'],
+};
+
+/** A value a question may name: "enterprise" → plan = 'enterprise'. */
+export interface ValueTerm {
+  dimension: string;
+  value: string;
+  /** Lower-case phrases that name it ("ai summaries", "ai_summaries"). */
+  phrases: string[];
+  columns: ColumnRef[];
+  impliesEvent?: string;
+}
+
+/** An event and the phrases that name it ("signed up", "signups", "sign-ups"). */
+export interface EventTerm {
+  event: string;
+  phrases: string[];
+  /** Counted as people (signups) rather than occurrences. */
+  countsUsers: boolean;
+}
+
+export interface Lexicon {
+  events: EventTerm[];
+  values: ValueTerm[];
+  dimensions: Dimension[];
+}
+
+/** What the lexicon is built from (read from the workspace's marts by loadLexiconData). */
+export interface LexiconData {
+  events: string[];
+  /** Distinct values of categorical columns, by dimension id. */
+  columnValues: Record<string, string[]>;
+  /** Low-cardinality event properties: event, key, values. */
+  properties: { event: string; key: string; values: string[] }[];
+}
+
+const PAST: Record<string, string> = {
+  created: 'create',
+  exported: 'export',
+  invited: 'invite',
+  completed: 'complete',
+  started: 'start',
+  cancelled: 'cancel',
+  canceled: 'cancel',
+  upgraded: 'upgrade',
+  performed: 'perform',
+  viewed: 'view',
+  used: 'use',
+  occurred: 'occur',
+  exposed: 'expose',
+  signed: 'sign',
+  logged: 'log',
+  uploaded: 'upload',
+  sent: 'send',
+  renewed: 'renew',
+  deleted: 'delete',
+  shared: 'share',
+  opened: 'open',
+  clicked: 'click',
+};
+
+const plural = (w: string) =>
+  /(s|sh|ch|x)$/.test(w) && !w.endsWith('ss')
+    ? w.endsWith('s')
+      ? w
+      : `${w}es`
+    : w.endsWith('ss')
+      ? `${w}es`
+      : w.endsWith('s')
+        ? w
+        : w.endsWith('y') && !/[aeiou]y$/.test(w)
+          ? `${w.slice(0, -1)}ies`
+          : `${w}s`;
+
+/** How people name an event: signed_up → "signed up", "signups", "sign ups", "sign-ups". */
+export function eventPhrases(event: string): string[] {
+  const words = event
+    .toLowerCase()
+    .split(/[_\s.-]+/)
+    .filter(Boolean);
+  const out = new Set<string>([event.toLowerCase(), words.join(' ')]);
+  if (words.length === 2) {
+    const [a, b] = words as [string, string];
+    // verb_particle: signed_up, logged_in
+    if (PAST[a] && (b === 'up' || b === 'in' || b === 'out')) {
+      const base = PAST[a];
+      for (const form of [`${base} ${b}`, `${base}${b}`, `${base}-${b}`])
+        for (const f of [form, plural(form)]) out.add(f);
+      out.add(`${a} ${b}`);
+      if (b === 'in') for (const f of ['login', 'logins', 'log ins']) out.add(f);
+    }
+    // noun_pastparticiple: project_created, report_exported, error_occurred, feature_used
+    if (PAST[b]) {
+      const verb = PAST[b];
+      out.add(`${plural(a)} ${b}`); // projects created
+      for (const aux of ['were', 'was', 'got', 'have been', 'has been', 'had been', 'are', 'is'])
+        for (const noun of [a, plural(a)]) out.add(`${noun} ${aux} ${b}`); // reports were exported
+      out.add(`${b} ${a}`); // created project
+      out.add(`${b} ${plural(a)}`); // created projects
+      out.add(`${b} a ${a}`);
+      out.add(`${b} an ${a}`);
+      out.add(`${verb} ${a}`);
+      out.add(`${verb}s ${a}`);
+      out.add(`${verb} ${plural(a)}`);
+      out.add(`${a} ${verb}`);
+      out.add(`${a} ${plural(verb)}`); // project creates, page views
+      if (b === 'viewed') out.add(`${a} views`);
+      if (b === 'occurred') {
+        out.add(plural(a)); // errors
+        out.add(a);
+      }
+      if (b === 'exported') {
+        out.add('exports');
+        out.add('export');
+      }
+      if (b === 'invited') {
+        out.add('invites');
+        out.add('invitations');
+        out.add(`invited ${plural(a)}`);
+      }
+      if (b === 'completed') out.add(`finished ${a}`);
+      if (b === 'performed') out.add(plural(a));
+      if (b === 'started' && a === 'subscription') {
+        out.add('subscribed');
+        out.add('new subscriptions');
+        out.add('conversions');
+        out.add('converted');
+        out.add('paid conversions');
+      }
+      if (b === 'cancelled' && a === 'subscription') {
+        out.add('cancellations');
+        out.add('cancelled');
+      }
+      if (b === 'upgraded') out.add('upgrades');
+      if (b === 'used' && a === 'feature') out.add('feature usage');
+      if (b === 'exposed') out.add('exposures');
+    }
+  }
+  if (event === 'signed_up')
+    for (const f of [
+      'registered',
+      'registrations',
+      'new signups',
+      'joined',
+      'new users',
+      'new accounts',
+      'new customers',
+    ])
+      out.add(f);
+  return [...out].filter((p) => p.length > 1);
+}
+
+const COUNTS_USERS = new Set(['signed_up']);
+
+/** Value phrases: "ai_summaries" → "ai summaries"; country codes get their names. */
+function valuePhrases(dimension: string, value: string): string[] {
+  const lower = value.toLowerCase();
+  const out = new Set([lower, lower.replace(/[_-]+/g, ' ')]);
+  if (dimension === 'country') {
+    out.clear(); // two-letter codes ("in", "us") collide with words; names only, and the code in capitals
+    for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
+  }
+  if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
+  if (dimension === 'billing_period' && lower === 'annual') out.add('yearly');
+  return [...out].filter((p) => p.length > 1);
+}
+
+/** The lexicon for a workspace's data. */
+export function buildLexicon(data: LexiconData): Lexicon {
+  const events = data.events.map((event) => ({
+    event,
+    phrases: eventPhrases(event),
+    countsUsers: COUNTS_USERS.has(event),
+  }));
+  const dimensions = [...DIMENSIONS];
+  const values: ValueTerm[] = [];
+  for (const dim of DIMENSIONS) {
+    for (const value of data.columnValues[dim.id] ?? []) {
+      values.push({
+        dimension: dim.id,
+        value,
+        phrases: valuePhrases(dim.id, value),
+        columns: dim.columns,
+        impliesEvent: dim.impliesEvent,
+      });
+    }
+  }
+  for (const prop of data.properties) {
+    // feature_used.feature_name, subscription_started.plan…: the contract's columns say it.
+    if (DIMENSIONS.some((d) => d.id === prop.key)) continue;
+    const id = `${prop.event}.${prop.key}`;
+    const column: ColumnRef = {
+      table: 'fact_events',
+      column: 'properties',
+      property: { event: prop.event, key: prop.key },
+    };
+    // A property's key names a dimension when no contract dimension has that word.
+    const keyWords = [prop.key.replace(/_/g, ' '), plural(prop.key.replace(/_/g, ' '))];
+    if (!dimensions.some((d) => d.words.some((w) => keyWords.includes(w))))
+      dimensions.push({ id, words: keyWords, columns: [column], impliesEvent: prop.event });
+    for (const value of prop.values)
+      values.push({
+        dimension: id,
+        value,
+        phrases: valuePhrases(id, value),
+        columns: [column],
+        impliesEvent: prop.event,
+      });
+  }
+  return { events, values, dimensions };
+}
+
+/** Categorical columns whose values the planner recognises, by dimension id. */
+const VALUE_QUERIES: Record<string, string> = {
+  plan: 'select distinct plan from dim_users where plan is not null',
+  platform: 'select distinct platform from fact_events where platform is not null',
+  country: 'select distinct country from dim_users where country is not null',
+  device_type: 'select distinct device_type from fact_events where device_type is not null',
+  feature_name: 'select distinct feature_name from fact_events where feature_name is not null',
+  company_size: 'select distinct company_size from dim_users where company_size is not null',
+  industry: 'select distinct industry from dim_users where industry is not null',
+  experiment_key: 'select distinct experiment_key from fct_experiment_exposures',
+  variant: 'select distinct variant from fct_experiment_exposures',
+  billing_period:
+    'select distinct billing_period from fct_subscriptions where billing_period is not null',
+};
+
+/** Properties with at most this many distinct values are recognised by value. */
+const MAX_PROPERTY_VALUES = 24;
+
+/** Reads the words of a workspace's marts: event names, column values, property values. */
+export async function loadLexiconData(engine: QueryEngine, schema: string): Promise<LexiconData> {
+  const run = (sql: string) => engine.execute(sql, { schema, maxRows: 10_000, timeoutMs: 30_000 });
+  const events = (await run('select distinct event_name from fact_events order by 1')).rows.map(
+    (r) => String(r[0]),
+  );
+  const columnValues: Record<string, string[]> = {};
+  for (const [id, sql] of Object.entries(VALUE_QUERIES)) {
+    const result = await run(`${sql} limit 500`);
+    columnValues[id] = result.rows.map((r) => String(r[0]));
+  }
+  // Property keys and their values from a sample of each event's rows.
+  const props = await run(`
+    with s as (
+      select event_name, properties from fact_events using sample 100000 rows
+    ), kv as (
+      select event_name, k, json_extract_string(properties, '$.' || k) as v
+      from (select event_name, properties, unnest(json_keys(properties)) as k from s)
+    )
+    select event_name, k, list(distinct v) as vals, count(distinct v) as n
+    from kv where v is not null and not regexp_matches(v, '^-?[0-9.]+$')
+    group by 1, 2 having count(distinct v) <= ${MAX_PROPERTY_VALUES}
+    order by 1, 2`);
+  const properties = props.rows.map((r) => ({
+    event: String(r[0]),
+    key: String(r[1]),
+    values: (r[2] as unknown[]).map(String),
+  }));
+  return { events, columnValues, properties };
+}

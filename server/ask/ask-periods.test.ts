@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { readTime } from './ask-periods';
+
+// 2026-11-01 is a Sunday: the current week began on Monday 2026-10-26.
+const TODAY = '2026-11-01';
+const period = (text: string, today = TODAY) => readTime(text.toLowerCase(), today).period;
+
+describe('readTime', () => {
+  it.each([
+    ['daily active users over the last 7 days', '2026-10-26', '2026-11-01'],
+    ['exports in the past 14 days', '2026-10-19', '2026-11-01'],
+    ['users active in the last thirty days', '2026-10-03', '2026-11-01'],
+    ['sessions over the past 2 weeks', '2026-10-19', '2026-11-01'],
+    ['weekly users in the last 4 weeks', '2026-10-05', '2026-11-01'],
+    ['signups in the last 3 months', '2026-09-01', '2026-11-01'],
+    ['errors yesterday', '2026-10-31', '2026-10-31'],
+    ['logins today', '2026-11-01', '2026-11-01'],
+    ['signups last week', '2026-10-19', '2026-10-25'],
+    ['signups this week', '2026-10-26', '2026-11-01'],
+    ['features used last month', '2026-10-01', '2026-10-31'],
+    ['sessions this month', '2026-11-01', '2026-11-01'],
+    ['signups in October 2026', '2026-10-01', '2026-10-31'],
+    ['signups in september', '2026-09-01', '2026-09-30'],
+    ['errors in Sept', '2026-09-01', '2026-09-30'],
+    ['revenue last quarter', '2026-07-01', '2026-09-30'],
+    ['events between 2026-10-01 and 2026-10-15', '2026-10-01', '2026-10-15'],
+    ['events on 2026-10-05', '2026-10-05', '2026-10-05'],
+  ])('%s → %s – %s', (text, from, to) => {
+    expect(period(text)).toMatchObject({ from, to });
+  });
+
+  it('reads "since" as open-ended from the start of the month', () => {
+    expect(period('Weekly signups since September')).toEqual({
+      from: '2026-09-01',
+      label: expect.stringContaining('since September 2026'),
+    });
+    expect(period('users since 2026-10-10')?.from).toBe('2026-10-10');
+  });
+
+  it('takes a month without a year as the most recent one that has begun', () => {
+    expect(period('signups in december')).toMatchObject({ from: '2025-12-01', to: '2025-12-31' });
+    expect(period('signups in march', '2026-03-04')).toMatchObject({ from: '2026-03-01' });
+  });
+
+  it('does not read "may" as a month unless it is one', () => {
+    expect(period('which users may churn')).toBeUndefined();
+    expect(period('signups in may')).toMatchObject({ from: '2026-05-01', to: '2026-05-31' });
+  });
+
+  it('finds the grain and leaves "monthly recurring revenue" alone', () => {
+    expect(readTime('weekly signups since september', TODAY).grain).toBe('week');
+    expect(readTime('errors per day in september 2026', TODAY).grain).toBe('day');
+    expect(readTime('users each month', TODAY).grain).toBe('month');
+    expect(readTime('monthly recurring revenue by plan', TODAY).grain).toBeUndefined();
+  });
+
+  it('blanks the phrases it read out of the rest of the question', () => {
+    const reading = readTime('how many errors per day did web have in september 2026', TODAY);
+    expect(reading.rest).toBe('how many errors did web have');
+  });
+
+  it('labels periods with their conventions', () => {
+    expect(period('last 7 days')?.label).toContain('today included');
+    expect(period('last 2 weeks')?.label).toContain('Monday');
+  });
+});

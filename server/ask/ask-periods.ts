@@ -1,0 +1,293 @@
+// Time in a plain-English question: the period it asks about ("last 7 days", "in October 2026",
+// "since September", "yesterday") and the grain of a trend ("weekly", "per day"). Pure: "today"
+// is an argument (TL_NOW in the CLI, the clock in the app). Conventions (shown to the user in the
+// answer's explanation, as shared/eval/README.md fixes them):
+//  - "last N days" = the N calendar days ending today, today included;
+//  - "last/past N weeks" = the N calendar weeks ending with the current week (Monday first);
+//  - "last N months" likewise with calendar months;
+//  - "this week/month/quarter/year" = to date; "last week/month/quarter/year" = the previous
+//    complete one; "yesterday" = the day before today; dates are UTC.
+
+export type Grain = 'day' | 'week' | 'month';
+
+export interface AskPeriod {
+  /** First day, inclusive (YYYY-MM-DD). */
+  from: string;
+  /** Last day, inclusive; absent for "since …" (everything from `from` on). */
+  to?: string;
+  /** How the answer names it: "the last 7 days (2026-10-26 – 2026-11-01, today included)". */
+  label: string;
+}
+
+export interface TimeReading {
+  period?: AskPeriod;
+  grain?: Grain;
+  /** The question with the time phrases blanked out (so "may" is not a value, etc.). */
+  rest: string;
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const MONTH_ALIASES: Record<string, number> = Object.fromEntries([
+  ...MONTHS.map((m, i) => [m, i] as const),
+  ...MONTHS.map((m, i) => [m.slice(0, 3), i] as const),
+  ['sept', 8],
+]);
+const MONTH_RE = `(${Object.keys(MONTH_ALIASES)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  sixty: 60,
+  ninety: 90,
+};
+const NUMBER_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
+const toNumber = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s] ?? NaN));
+
+// ---- UTC calendar arithmetic on YYYY-MM-DD ----------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const parse = (d: string) => Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10));
+const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const addDays = (d: string, n: number) => fmt(parse(d) + n * DAY_MS);
+const mondayOf = (d: string) => addDays(d, -((new Date(parse(d)).getUTCDay() + 6) % 7));
+const monthStart = (y: number, m: number) => fmt(Date.UTC(y, m, 1));
+const monthEnd = (y: number, m: number) => fmt(Date.UTC(y, m + 1, 0));
+const ymd = (d: string) => ({ y: +d.slice(0, 4), m: +d.slice(5, 7) - 1 });
+const monthName = (m: number) => MONTHS[m]![0]!.toUpperCase() + MONTHS[m]!.slice(1);
+
+const span = (from: string, to: string) => (from === to ? from : `${from} – ${to}`);
+
+/** The month `m` (0-11) meant without a year: this year's if it has begun, else last year's. */
+function recentMonth(today: string, m: number): { y: number; m: number } {
+  const t = ymd(today);
+  return { y: m <= t.m ? t.y : t.y - 1, m };
+}
+
+interface Rule {
+  re: RegExp;
+  period: (match: RegExpExecArray, today: string) => AskPeriod | undefined;
+}
+
+const RULES: Rule[] = [
+  {
+    re: new RegExp(
+      `\\b(?:in |during |for )?(?:the )?(?:last|past|previous|trailing) ${NUMBER_RE} days?\\b`,
+    ),
+    period: (m, today) => {
+      const n = toNumber(m[1]!);
+      if (!(n >= 1)) return undefined;
+      const from = addDays(today, -(n - 1));
+      return {
+        from,
+        to: today,
+        label: `the last ${n} days (${span(from, today)}, today included)`,
+      };
+    },
+  },
+  {
+    re: new RegExp(
+      `\\b(?:in |during |for )?(?:the )?(?:last|past|previous|trailing) ${NUMBER_RE} weeks?\\b`,
+    ),
+    period: (m, today) => {
+      const n = toNumber(m[1]!);
+      if (!(n >= 1)) return undefined;
+      const from = addDays(mondayOf(today), -7 * (n - 1));
+      return {
+        from,
+        to: today,
+        label: `the last ${n} weeks (${span(from, today)}: calendar weeks from Monday, the current one included)`,
+      };
+    },
+  },
+  {
+    re: new RegExp(
+      `\\b(?:in |during |for )?(?:the )?(?:last|past|previous|trailing) ${NUMBER_RE} months?\\b`,
+    ),
+    period: (m, today) => {
+      const n = toNumber(m[1]!);
+      if (!(n >= 1)) return undefined;
+      const t = ymd(today);
+      const from = monthStart(t.y, t.m - (n - 1));
+      return {
+        from,
+        to: today,
+        label: `the last ${n} months (${span(from, today)}: calendar months, the current one included)`,
+      };
+    },
+  },
+  {
+    re: /\b(?:on |for )?yesterday\b/,
+    period: (_m, today) => {
+      const d = addDays(today, -1);
+      return { from: d, to: d, label: `yesterday (${d})` };
+    },
+  },
+  {
+    re: /\b(?:so far )?today\b/,
+    period: (_m, today) => ({ from: today, to: today, label: `today (${today})` }),
+  },
+  {
+    re: /\b(?:in |during |for )?(this|last|the previous|the past|previous) (week|month|quarter|year)\b/,
+    period: (m, today) => {
+      const current = m[1] === 'this';
+      const unit = m[2]!;
+      const t = ymd(today);
+      if (unit === 'week') {
+        const monday = mondayOf(today);
+        if (current)
+          return { from: monday, to: today, label: `this week (${span(monday, today)}, to date)` };
+        const from = addDays(monday, -7);
+        const to = addDays(monday, -1);
+        return { from, to, label: `last week (${span(from, to)}, Monday to Sunday)` };
+      }
+      if (unit === 'month') {
+        if (current) {
+          const from = monthStart(t.y, t.m);
+          return { from, to: today, label: `this month (${span(from, today)}, to date)` };
+        }
+        const from = monthStart(t.y, t.m - 1);
+        const to = monthEnd(t.y, t.m - 1);
+        return {
+          from,
+          to,
+          label: `last month (${monthName(ymd(from).m)} ${ymd(from).y}: ${span(from, to)})`,
+        };
+      }
+      if (unit === 'quarter') {
+        const q = Math.floor(t.m / 3);
+        if (current) {
+          const from = monthStart(t.y, 3 * q);
+          return { from, to: today, label: `this quarter (${span(from, today)}, to date)` };
+        }
+        const from = monthStart(t.y, 3 * q - 3);
+        const to = monthEnd(t.y, 3 * q - 1);
+        return { from, to, label: `last quarter (${span(from, to)})` };
+      }
+      if (current) {
+        const from = monthStart(t.y, 0);
+        return { from, to: today, label: `this year (${span(from, today)}, to date)` };
+      }
+      const from = monthStart(t.y - 1, 0);
+      const to = monthEnd(t.y - 1, 11);
+      return { from, to, label: `last year (${t.y - 1})` };
+    },
+  },
+  {
+    re: /\b(?:since|from|after) (\d{4}-\d{2}-\d{2})(?: (?:to|until|through|and) (\d{4}-\d{2}-\d{2}))?\b/,
+    period: (m, today) => {
+      const from = m[1]!;
+      const to = m[2];
+      return to
+        ? { from, to, label: `${span(from, to)}` }
+        : { from, label: `since ${from} (through ${today})` };
+    },
+  },
+  {
+    re: /\bbetween (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})\b/,
+    period: (m) => ({ from: m[1]!, to: m[2]!, label: span(m[1]!, m[2]!) }),
+  },
+  {
+    re: /\bon (\d{4}-\d{2}-\d{2})\b/,
+    period: (m) => ({ from: m[1]!, to: m[1]!, label: m[1]! }),
+  },
+  {
+    re: new RegExp(
+      `\\b(?:since|from|after|starting(?: in)?) (?:the (?:start|beginning) of )?${MONTH_RE}(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const month = MONTH_ALIASES[m[1]!]!;
+      const { y } = m[2] ? { y: +m[2] } : recentMonth(today, month);
+      const from = monthStart(y, month);
+      return { from, label: `since ${monthName(month)} ${y} (${from} through ${today})` };
+    },
+  },
+  {
+    re: new RegExp(
+      `\\b(?:in |during |for |of |over )?(?:the month of )?${MONTH_RE}(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const month = MONTH_ALIASES[m[1]!]!;
+      // "may" alone is a verb far more often than a month.
+      if (m[1] === 'may' && !m[2] && !/^(in|during|for|of|over) /.test(m[0])) return undefined;
+      const { y } = m[2] ? { y: +m[2] } : recentMonth(today, month);
+      const from = monthStart(y, month);
+      const to = monthEnd(y, month);
+      return { from, to, label: `${monthName(month)} ${y} (${span(from, to)})` };
+    },
+  },
+  {
+    re: /\b(?:in |during |for )(\d{4})\b/,
+    period: (m) => {
+      const y = +m[1]!;
+      if (y < 2000 || y > 2100) return undefined;
+      return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y}` };
+    },
+  },
+];
+
+const GRAINS: [RegExp, Grain][] = [
+  [/\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days)\b/, 'day'],
+  [/\b(weekly|per week|each week|every week|by week|a week|week over week|weekly trend)\b/, 'week'],
+  [/\b(monthly|per month|each month|every month|by month|a month|month over month)\b/, 'month'],
+];
+
+/** Finds the period and the trend grain in a lower-cased question. */
+export function readTime(text: string, today: string): TimeReading {
+  let rest = ` ${text} `;
+  let period: AskPeriod | undefined;
+  for (const rule of RULES) {
+    const match = rule.re.exec(rest);
+    if (!match) continue;
+    const found = rule.period(match, today);
+    if (!found) continue;
+    period = found;
+    rest =
+      rest.slice(0, match.index) +
+      ' '.repeat(match[0].length) +
+      rest.slice(match.index + match[0].length);
+    break;
+  }
+  let grain: Grain | undefined;
+  for (const [re, g] of GRAINS) {
+    const match = re.exec(rest);
+    if (!match) continue;
+    // "monthly recurring revenue" is a metric, not a grain.
+    if (match[1] === 'monthly' && /monthly recurring/.test(rest)) continue;
+    grain = g;
+    rest = rest.replace(re, ' ');
+    break;
+  }
+  // "DAU" is daily, "WAU" weekly, "MAU" monthly: as a trend only when no period says otherwise.
+  return { period, grain, rest: rest.replace(/\s+/g, ' ').trim() };
+}

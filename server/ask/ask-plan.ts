@@ -1,0 +1,323 @@
+// The typed plan an Ask question becomes (by the offline planner, ask-planner.ts) and its
+// compilation to one read-only SQL statement over the workspace's marts with a plain-English
+// explanation (pure: compileAskPlan). The plan, not SQL, is what a planner produces, so every
+// answer's SQL is written here from validated parts: names from the lexicon, values quoted.
+import { z } from 'zod';
+import { sqlString } from '../query/sql-quote';
+import { addDays } from './ask-periods';
+import type { ColumnRef, MartTable } from './ask-lexicon';
+
+export const METRICS = [
+  'users',
+  'events',
+  'sessions',
+  'avg_session_duration',
+  'mrr',
+  'subscriptions',
+  'experiment_conversion',
+  'user_count',
+  'churned_users',
+  'churn_rate',
+  'share',
+  'events_per_user',
+] as const;
+export type Metric = (typeof METRICS)[number];
+
+const ZIdent = z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'an identifier');
+const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
+export const ZColumnRef = z.object({
+  table: z.enum([
+    'fact_events',
+    'dim_users',
+    'fct_sessions',
+    'fct_subscriptions',
+    'fct_experiment_exposures',
+  ]),
+  column: ZIdent,
+  property: z.object({ event: z.string().min(1).max(200), key: ZIdent }).optional(),
+});
+
+export const ZAskPlan = z.object({
+  metric: z.enum(METRICS),
+  /** Only rows of this event (fact_events metrics); for `share`, the users who did it. */
+  event: z.string().min(1).max(200).optional(),
+  /** `share`: of the users who did `event` (in the period), those who did this (any time). */
+  thenEvent: z.string().min(1).max(200).optional(),
+  filters: z.array(
+    z.object({ column: ZColumnRef, values: z.array(z.string().max(500)).min(1).max(50) }),
+  ),
+  period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string() }).optional(),
+  grain: z.enum(['day', 'week', 'month']).optional(),
+  breakdown: ZColumnRef.optional(),
+  order: z.enum(['desc', 'asc']).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  unit: z.enum(['seconds', 'minutes', 'hours']).optional(),
+  percent: z.boolean().optional(),
+});
+export type AskPlan = z.infer<typeof ZAskPlan>;
+
+/** The table each metric is computed from. */
+export const METRIC_TABLE: Record<Metric, MartTable> = {
+  users: 'fact_events',
+  events: 'fact_events',
+  share: 'fact_events',
+  events_per_user: 'fact_events',
+  sessions: 'fct_sessions',
+  avg_session_duration: 'fct_sessions',
+  mrr: 'fct_subscriptions',
+  subscriptions: 'fct_subscriptions',
+  experiment_conversion: 'fct_experiment_exposures',
+  user_count: 'dim_users',
+  churned_users: 'dim_users',
+  churn_rate: 'dim_users',
+};
+
+const ALIAS: Record<MartTable, string> = {
+  fact_events: 'e',
+  dim_users: 'u',
+  fct_sessions: 's',
+  fct_subscriptions: 'b',
+  fct_experiment_exposures: 'x',
+};
+
+/** The column that dates each table's rows, and whether it is a timestamp. */
+const TIME_COLUMN: Record<MartTable, { column: string; timestamp: boolean; what: string }> = {
+  fact_events: { column: 'event_date', timestamp: false, what: 'the event’s date' },
+  dim_users: { column: 'signup_date', timestamp: false, what: 'the signup date' },
+  fct_sessions: { column: 'started_at', timestamp: true, what: 'the session’s start' },
+  fct_subscriptions: { column: 'started_at', timestamp: true, what: 'the subscription’s start' },
+  fct_experiment_exposures: {
+    column: 'first_exposed_at',
+    timestamp: true,
+    what: 'the first exposure',
+  },
+};
+
+const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted']);
+
+export function columnSql(ref: ColumnRef): string {
+  const alias = ALIAS[ref.table];
+  if (ref.property)
+    return `json_extract_string(${alias}.properties, ${sqlString(`$.${ref.property.key}`)})`;
+  return `${alias}.${ref.column}`;
+}
+
+/** A short name for a result column. */
+export function columnName(ref: ColumnRef): string {
+  return ref.property ? ref.property.key : ref.column;
+}
+
+export interface CompiledAsk {
+  sql: string;
+  /** What was computed, in plain English: metric, period, filters, conventions. */
+  explanation: string;
+  /** The marts and columns the SQL reads. */
+  tables: MartTable[];
+}
+
+const metricAlias = (plan: AskPlan): string => {
+  switch (plan.metric) {
+    case 'users':
+      return plan.event === 'signed_up' ? 'signups' : 'users';
+    case 'events':
+      return plan.event === 'error_occurred' ? 'errors' : 'events';
+    case 'avg_session_duration':
+      return `avg_${plan.unit ?? 'seconds'}`;
+    case 'experiment_conversion':
+      return 'conversion_rate';
+    case 'share':
+      return plan.percent ? 'percent' : 'rate';
+    case 'events_per_user':
+      return 'per_user';
+    case 'churn_rate':
+      return plan.percent ? 'churn_percent' : 'churn_rate';
+    case 'user_count':
+    case 'churned_users':
+      return 'users';
+    default:
+      return plan.metric;
+  }
+};
+
+function metricSql(plan: AskPlan): { expr: string; what: string } {
+  const pct = plan.percent ? ' * 100' : '';
+  switch (plan.metric) {
+    case 'users':
+      return {
+        expr: 'count(distinct e.user_id)',
+        what: plan.event
+          ? `the number of distinct users (user_id) who did ${plan.event}`
+          : 'the number of distinct active users (user_id; active = did any event; anonymous-only activity is not a user)',
+      };
+    case 'events':
+      return {
+        expr: 'count(*)',
+        what: plan.event ? `the number of ${plan.event} events` : 'the number of events',
+      };
+    case 'sessions':
+      return { expr: 'count(*)', what: 'the number of sessions (30-minute inactivity rule)' };
+    case 'avg_session_duration': {
+      const div = plan.unit === 'minutes' ? ' / 60.0' : plan.unit === 'hours' ? ' / 3600.0' : '';
+      return {
+        expr: `avg(s.session_duration)${div}`,
+        what: `the average session duration in ${plan.unit ?? 'seconds'}`,
+      };
+    }
+    case 'mrr':
+      return {
+        expr: 'sum(b.mrr_usd)',
+        what: 'monthly recurring revenue (sum of mrr_usd, USD) of active subscriptions',
+      };
+    case 'subscriptions':
+      return { expr: 'count(*)', what: 'the number of subscriptions' };
+    case 'experiment_conversion':
+      return {
+        expr: `avg(case when x.converted then 1.0 else 0.0 end)${pct}`,
+        what: `the conversion rate (share of exposed users who converted${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
+      };
+    case 'user_count':
+      return { expr: 'count(*)', what: 'the number of users (dim_users, one row per user)' };
+    case 'churned_users':
+      return { expr: 'count(*)', what: 'the number of churned users (dim_users.is_churned)' };
+    case 'churn_rate':
+      return {
+        expr: `avg(case when u.is_churned then 1.0 else 0.0 end)${pct}`,
+        what: `the churn rate (share of users with dim_users.is_churned${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
+      };
+    case 'events_per_user':
+      return {
+        expr: 'count(*)::double / count(distinct e.user_id)',
+        what: `the average number of ${plan.event ?? 'events'} per user who did it at least once`,
+      };
+    case 'share':
+      return { expr: '', what: '' };
+  }
+}
+
+function periodCondition(table: MartTable, period: NonNullable<AskPlan['period']>): string {
+  const { column, timestamp } = TIME_COLUMN[table];
+  const col = `${ALIAS[table]}.${column}`;
+  if (!timestamp)
+    return period.to
+      ? period.to === period.from
+        ? `${col} = date ${sqlString(period.from)}`
+        : `${col} between date ${sqlString(period.from)} and date ${sqlString(period.to)}`
+      : `${col} >= date ${sqlString(period.from)}`;
+  const upper = period.to ? ` and ${col} < timestamp ${sqlString(addDays(period.to, 1))}` : '';
+  return `${col} >= timestamp ${sqlString(period.from)}${upper}`;
+}
+
+function filterCondition(filter: AskPlan['filters'][number]): string {
+  const { column } = filter;
+  if (BOOLEAN_COLUMNS.has(column.column) && !column.property)
+    return filter.values[0] === 'false' ? `not ${columnSql(column)}` : columnSql(column);
+  const expr = columnSql(column);
+  const cond =
+    filter.values.length === 1
+      ? `${expr} = ${sqlString(filter.values[0]!)}`
+      : `${expr} in (${filter.values.map(sqlString).join(', ')})`;
+  return column.property
+    ? `${ALIAS[column.table]}.event_name = ${sqlString(column.property.event)} and ${cond}`
+    : cond;
+}
+
+function describeFilter(filter: AskPlan['filters'][number]): string {
+  const name = filter.column.property
+    ? `${filter.column.property.event}.${filter.column.property.key}`
+    : filter.column.column;
+  if (BOOLEAN_COLUMNS.has(filter.column.column))
+    return filter.values[0] === 'false' ? `not ${name}` : name;
+  return `${name} ${filter.values.length === 1 ? `= ${filter.values[0]}` : `in (${filter.values.join(', ')})`}`;
+}
+
+const BUCKET: Record<string, string> = { day: 'day', week: 'week', month: 'month' };
+
+/** The SQL and explanation of a plan. */
+export function compileAskPlan(input: AskPlan): CompiledAsk {
+  const plan = ZAskPlan.parse(input);
+  const base = METRIC_TABLE[plan.metric];
+  const b = ALIAS[base];
+  const refs = [...plan.filters.map((f) => f.column), ...(plan.breakdown ? [plan.breakdown] : [])];
+  const tables = new Set<MartTable>([base]);
+  for (const ref of refs) tables.add(ref.table);
+  for (const t of tables)
+    if (t !== base && t !== 'dim_users')
+      throw new Error(`A ${plan.metric} answer cannot use ${t} columns.`);
+  const join =
+    tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '';
+  const explain: string[] = [];
+  const conventions: string[] = [];
+
+  if (plan.metric === 'share') {
+    if (!plan.event || !plan.thenEvent) throw new Error('A share needs two events.');
+    const conds = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
+    if (plan.period) conds.push(periodCondition('fact_events', plan.period));
+    for (const f of plan.filters) conds.push(filterCondition(f));
+    const scale = plan.percent ? '100.0 * ' : '';
+    const sql =
+      `with a as (select distinct e.user_id from fact_events e${join} where ${conds.join(' and ')})\n` +
+      `select ${scale}count(distinct t.user_id)::double / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
+      `from a join fact_events t on t.user_id = a.user_id and t.event_name = ${sqlString(plan.thenEvent)}`;
+    explain.push(
+      `Of the users who did ${plan.event}${plan.period ? ` in ${plan.period.label}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, the share who also did ${plan.thenEvent} at any time in the data${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}.`,
+    );
+    return { sql, explanation: explain.join(' '), tables: [...tables] };
+  }
+
+  const metric = metricSql(plan);
+  const select: string[] = [];
+  const group: string[] = [];
+  if (plan.grain) {
+    const { column, timestamp } = TIME_COLUMN[base];
+    const expr = `date_trunc(${sqlString(BUCKET[plan.grain]!)}, ${b}.${column})`;
+    select.push(`${timestamp ? `cast(${expr} as date)` : expr} as ${plan.grain}`);
+    group.push(plan.grain);
+  }
+  if (plan.breakdown) {
+    const name = columnName(plan.breakdown);
+    select.push(`${columnSql(plan.breakdown)} as ${name}`);
+    group.push(name);
+  }
+  const alias = metricAlias(plan);
+  select.push(`${metric.expr} as ${alias}`);
+
+  const where: string[] = [];
+  if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.metric === 'users' || plan.metric === 'events_per_user')
+    where.push('e.user_id is not null');
+  if (plan.metric === 'mrr') where.push(`b.status = 'active'`);
+  if (plan.metric === 'churned_users') where.push('u.is_churned');
+  if (plan.period) where.push(periodCondition(base, plan.period));
+  for (const f of plan.filters) where.push(filterCondition(f));
+
+  let sql = `select ${select.join(', ')}\nfrom ${base} ${b}${join}`;
+  if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
+  if (group.length) sql += `\ngroup by ${group.map((_, i) => i + 1).join(', ')}`;
+  if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
+  else if (plan.grain) sql += `\norder by 1${plan.breakdown ? ', 2' : ''}`;
+  if (plan.limit) sql += `\nlimit ${plan.limit}`;
+
+  explain.push(`Computed ${metric.what}`);
+  if (plan.period) explain.push(`in ${plan.period.label}, by ${TIME_COLUMN[base].what} (UTC)`);
+  else explain.push('over all the data');
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  if (plan.grain)
+    explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);
+  if (plan.breakdown) explain.push(`broken down by ${columnName(plan.breakdown)}`);
+  if (plan.order)
+    explain.push(
+      `ranked ${plan.order === 'desc' ? 'highest' : 'lowest'} first${plan.limit ? `, top ${plan.limit}` : ''}`,
+    );
+  if (tables.has('dim_users') && base !== 'dim_users')
+    conventions.push(
+      'User attributes (plan, company size, industry) are each user’s current ones, from dim_users.',
+    );
+  if (plan.metric === 'users' && !plan.event)
+    conventions.push('“Active” means did any event in the period.');
+  return {
+    sql,
+    explanation: `${explain.join(', ')}.${conventions.length ? ` ${conventions.join(' ')}` : ''}`,
+    tables: [...tables],
+  };
+}

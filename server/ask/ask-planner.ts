@@ -1,0 +1,556 @@
+// The offline planner: a plain-English question → a typed plan (ask-plan.ts), with no language
+// model. A semantic parser over the workspace's lexicon (ask-lexicon.ts): it reads the period and
+// grain (ask-periods.ts), the events and values the question names (longest phrase first, typos
+// of one letter forgiven in longer words), the breakdown ("by plan", "which countries", "mobile
+// versus desktop"), a ranking ("top 5", "least") and the metric ("users", "sessions", "share of
+// users who … did …", "MRR"). When the question asks for something the data does not hold, or
+// is not a question about the data, it refuses and says what it can answer: it never guesses a
+// number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
+import { readTime, type Grain } from './ask-periods';
+import type { ColumnRef, Dimension, Lexicon, MartTable, ValueTerm } from './ask-lexicon';
+import { METRIC_TABLE, type AskPlan, type Metric } from './ask-plan';
+
+export type PlannerOutcome =
+  | { kind: 'plan'; plan: AskPlan; notes: string[] }
+  | { kind: 'refusal'; reason: string; suggestions: string[] };
+
+// ---- text -------------------------------------------------------------------------------------
+
+export function normalise(question: string): string {
+  return ` ${question
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/[“”"]/g, ' ')
+    .replace(/\bmonthly recurring revenue\b/g, 'mrr')
+    .replace(/\bannual recurring revenue\b/g, 'arr')
+    .replace(/(\d)\s*%/g, '$1 percent')
+    .replace(/%/g, ' percent ')
+    .replace(/[?!,;:()]/g, ' ')
+    .replace(/\.(\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Levenshtein distance ≤ 1 (one letter added, dropped or changed). */
+function withinOne(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+interface Hit<T> {
+  item: T;
+  start: number;
+  end: number;
+  phrase: string;
+}
+
+/**
+ * Finds phrases in `text`, longest first, without overlaps; consumed spans are blanked in the
+ * returned text. Single words of 5+ letters also match with one typo.
+ */
+function findPhrases<T>(
+  text: string,
+  entries: { item: T; phrases: string[] }[],
+  taken: boolean[],
+): Hit<T>[] {
+  const all = entries.flatMap((e) => e.phrases.map((phrase) => ({ item: e.item, phrase })));
+  all.sort((a, b) => b.phrase.length - a.phrase.length);
+  const hits: Hit<T>[] = [];
+  const free = (s: number, e: number) => {
+    for (let k = s; k < e; k++) if (taken[k]) return false;
+    return true;
+  };
+  for (const { item, phrase } of all) {
+    const re = new RegExp(`(?<=[\\s])${escape(phrase)}(?=[\\s])`, 'g');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const s = m.index;
+      const e = s + phrase.length;
+      if (!free(s, e)) continue;
+      for (let k = s; k < e; k++) taken[k] = true;
+      hits.push({ item, start: s, end: e, phrase });
+    }
+  }
+  // One-typo matches for single long words ("enterprize", "andriod").
+  const words = [...text.matchAll(/[a-z_][a-z0-9_'-]{4,}/g)];
+  for (const w of words) {
+    const s = w.index;
+    const e = s + w[0].length;
+    if (!free(s, e)) continue;
+    const found = all.find(
+      ({ phrase }) => phrase.length >= 5 && !phrase.includes(' ') && withinOne(phrase, w[0]),
+    );
+    if (!found) continue;
+    for (let k = s; k < e; k++) taken[k] = true;
+    hits.push({ item: found.item, start: s, end: e, phrase: w[0] });
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
+
+// ---- words the planner knows ------------------------------------------------------------------
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  fifteen: 15,
+  twenty: 20,
+  fifty: 50,
+  hundred: 100,
+};
+const NUM = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
+const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : NUMBER_WORDS[s]!);
+
+/** Things people ask about that the marts do not hold: refused, named in the reason. */
+const UNKNOWN_MEASURES: [RegExp, string][] = [
+  [/\b(net promoter|nps)\b/, 'a net promoter score (no survey data)'],
+  [
+    /\b(csat|customer satisfaction|satisfaction score|sentiment)\b/,
+    'satisfaction or sentiment scores',
+  ],
+  [
+    /\b(profit|profits|margin|margins|costs?|cac|customer acquisition cost|spend|ad spend)\b/,
+    'costs or profit',
+  ],
+  [/\b(ltv|lifetime value|clv)\b/, 'customer lifetime value'],
+  [/\b(employees?|headcount|salar(y|ies)|staff)\b/, 'company employee data'],
+  [
+    /\b(weather|temperature|stock price|share price|bitcoin)\b/,
+    'anything outside the product’s telemetry',
+  ],
+  [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
+  [
+    /\b(age|gender|birthday|email address|phone number|names? of (the )?users?)\b/,
+    'personal data about users',
+  ],
+  [
+    /\b(refunds?|invoices?|chargebacks?|taxes?)\b/,
+    'billing documents (only subscriptions and their MRR)',
+  ],
+  [
+    /\b(tickets?|support requests?|nps responses?|reviews?|ratings?)\b/,
+    'support tickets or reviews',
+  ],
+];
+
+/** Requests that are not questions about the data. */
+const NOT_A_QUESTION =
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|write (me )?(a|an) (poem|story|essay|song|email)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+
+const USER_WORDS =
+  /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign-ups?|who|dau|wau|mau|actives?)\b/;
+
+const RANK_DESC = /\b(most|highest|biggest|largest|top|greatest|leading|popular|more)\b/;
+const RANK_ASC = /\b(least|fewest|lowest|smallest|bottom|less|rarely|unpopular)\b/;
+
+export interface PlannerOptions {
+  /** The previous plan of the conversation, for follow-ups. */
+  context?: AskPlan;
+}
+
+const SUGGESTIONS = [
+  'How many users signed up last month?',
+  'Weekly active users by plan since August',
+  'Top 5 features by users in the last 30 days',
+  'What share of users who signed up in September completed onboarding?',
+  'Average session duration in minutes by platform',
+];
+
+function refuse(reason: string): PlannerOutcome {
+  return { kind: 'refusal', reason, suggestions: SUGGESTIONS };
+}
+
+/** The first of a dimension's columns the metric's table reaches (its own, else dim_users). */
+const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user']);
+
+function resolveColumn(
+  columns: ColumnRef[],
+  table: MartTable,
+  usersFirst = false,
+): ColumnRef | undefined {
+  // Counting people: a dimension that is first of all a user's attribute (plan, country) is read
+  // from dim_users, not from the event (a user who travels is counted once).
+  if (usersFirst && columns[0]?.table === 'dim_users') return columns[0];
+  return (
+    columns.find((c) => c.table === table) ??
+    (table !== 'dim_users' ? columns.find((c) => c.table === 'dim_users') : undefined)
+  );
+}
+
+/** Plans a question; `today` is YYYY-MM-DD (TL_NOW or the clock). */
+export function planQuestion(
+  question: string,
+  lexicon: Lexicon,
+  today: string,
+  options: PlannerOptions = {},
+): PlannerOutcome {
+  const raw = normalise(question);
+  if (raw.trim().length === 0) return refuse('The question is empty.');
+  if (NOT_A_QUESTION.test(raw))
+    return refuse(
+      'I answer questions about this workspace’s product data (read-only); that is not one.',
+    );
+  for (const [re, what] of UNKNOWN_MEASURES)
+    if (re.test(raw))
+      return refuse(
+        `The data has no ${what}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
+      );
+
+  const time = readTime(raw.trim(), today);
+  const text = ` ${time.rest} `;
+  const taken = Array.from({ length: text.length }, () => false);
+  const notes: string[] = [];
+
+  // Ranking and limits.
+  let limit: number | undefined;
+  let order: 'asc' | 'desc' | undefined;
+  const topN = new RegExp(`\\b(top|bottom|first|best|worst) ${NUM}\\b`).exec(text);
+  const whichN = new RegExp(`\\b(?:which|what|the|name the|list the) ${NUM} \\b`).exec(text);
+  const nMost = new RegExp(
+    `\\b${NUM} (most|least|biggest|largest|smallest|highest|lowest|fewest)\\b`,
+  ).exec(text);
+  if (topN) {
+    limit = num(topN[2]!);
+    order = topN[1] === 'bottom' || topN[1] === 'worst' ? 'asc' : 'desc';
+  } else if (nMost) limit = num(nMost[1]!);
+  else if (whichN) limit = num(whichN[1]!);
+  if (RANK_ASC.test(text)) order = 'asc';
+  else if (RANK_DESC.test(text) && (order ?? 'desc') === 'desc') order = order ?? 'desc';
+  // "Which plan has the most …": one answer.
+  if (
+    !limit &&
+    order &&
+    /\b(which|what) [a-z_ ]+? (has|is|was|had|gets|got|does|did) (the )?(most|least|highest|lowest|biggest|fewest|largest|smallest)\b/.test(
+      text,
+    )
+  )
+    limit = 1;
+  if (limit && !order) order = 'desc';
+
+  // Events and values named in the question.
+  const eventHits = findPhrases(
+    text,
+    lexicon.events.map((e) => ({ item: e, phrases: e.phrases })),
+    taken,
+  );
+  // An event property's value counts only when the question names its event or its key
+  // ("exported as PDF" yes; "features" or "home" alone are words, not page_viewed.page values).
+  const named = new Set(eventHits.map((h) => h.item.event));
+  const valueHits = findPhrases(
+    text,
+    lexicon.values
+      .filter((v) => {
+        const property = v.columns[0]?.property;
+        if (!property) return true;
+        return (
+          named.has(property.event) ||
+          new RegExp(`\\b${escape(property.key.replace(/_/g, ' '))}\\b`).test(text)
+        );
+      })
+      .map((v) => ({ item: v, phrases: v.phrases })),
+    taken,
+  );
+
+  // Breakdown: "by plan", "per platform", "for each feature", "which countries", "top 5 features".
+  const dimEntries = lexicon.dimensions.flatMap((d) => d.words.map((w) => ({ d, w })));
+  dimEntries.sort((a, b) => b.w.length - a.w.length);
+  let breakdownDim: Dimension | undefined;
+  for (const { d, w } of dimEntries) {
+    const re = new RegExp(
+      `\\b(?:by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ )?${escape(w)}\\b`,
+    );
+    if (re.test(text)) {
+      // "per user" is a rate, not a breakdown; "by users" neither.
+      breakdownDim = d;
+      break;
+    }
+  }
+  if (!breakdownDim)
+    for (const { d, w } of dimEntries) {
+      if (new RegExp(`\\b${escape(w)} (?:breakdown|split|mix|distribution)\\b`).test(text)) {
+        breakdownDim = d;
+        break;
+      }
+    }
+
+  // Values grouped by dimension; two values of one dimension compared ("mobile versus desktop").
+  const byDimension = new Map<string, ValueTerm[]>();
+  for (const h of valueHits) {
+    const list = byDimension.get(h.item.dimension) ?? [];
+    if (!list.some((v) => v.value === h.item.value)) list.push(h.item);
+    byDimension.set(h.item.dimension, list);
+  }
+  if (!breakdownDim && /\b(versus|vs|compared (to|with)|or)\b/.test(text)) {
+    for (const [dim, vals] of byDimension)
+      if (vals.length > 1) {
+        breakdownDim = lexicon.dimensions.find((d) => d.id === dim);
+        break;
+      }
+  }
+
+  // Events: the ones named, in order. A value that implies an event (a feature, a format) or a
+  // breakdown that does (features, error codes) names it too.
+  const events = eventHits.map((h) => h.item);
+  const implied =
+    [...byDimension.values()].flat().find((v) => v.impliesEvent)?.impliesEvent ??
+    breakdownDim?.impliesEvent;
+
+  // ---- the metric -----------------------------------------------------------------------------
+  let metric: Metric | undefined;
+  let unit: AskPlan['unit'];
+  const percent = /\b(percent|percentage|pct)\b/.test(raw);
+  const hasUsers = USER_WORDS.test(text);
+  const churn = /\bchurn(ed|ing)?\b/.test(raw);
+  const experimentValue = byDimension.get('experiment_key');
+  let thenEvent: string | undefined;
+  let event: string | undefined;
+
+  if (experimentValue || /\b(experiment|a\/b test|variant)s?\b/.test(raw)) {
+    metric = 'experiment_conversion';
+    if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
+  } else if (
+    events.length >= 2 &&
+    /\b(share|percent|percentage|proportion|fraction|rate|ratio|how many of|what part)\b/.test(raw)
+  ) {
+    metric = 'share';
+    event = events[0]!.event;
+    thenEvent = events[1]!.event;
+  } else if (/\b(mrr|recurring revenue|revenue|arr|run rate)\b/.test(raw)) {
+    metric = 'mrr';
+  } else if (
+    /\bsubscriptions?\b/.test(text) &&
+    !events.some((e) => e.event.startsWith('subscription_'))
+  ) {
+    metric = 'subscriptions';
+  } else if (
+    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session)\b/.test(
+      raw,
+    )
+  ) {
+    metric = 'avg_session_duration';
+    unit = /\bhours?\b/.test(raw)
+      ? 'hours'
+      : /\bseconds?|secs?\b/.test(raw)
+        ? 'seconds'
+        : 'minutes';
+  } else if (/\bsessions?\b/.test(text)) {
+    metric = 'sessions';
+  } else if (
+    /\b(average|avg|mean|typical)\b/.test(raw) &&
+    /\bper (user|person|customer|account|member)\b/.test(raw)
+  ) {
+    metric = 'events_per_user';
+  } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
+    metric = /\brate\b/.test(raw) ? 'churn_rate' : 'churned_users';
+  } else if (hasUsers || events.some((e) => e.countsUsers)) {
+    metric = 'users';
+  } else if (
+    events.length ||
+    implied ||
+    /\bevents?\b|\bhappen(ed)?\b|\bactivity\b|\bdid\b/.test(text)
+  ) {
+    metric = 'events';
+  } else if (churn) {
+    metric = 'users';
+  }
+  const followUp =
+    options.context &&
+    (!metric ||
+      /^ *(now|and|also|only|just|what about|how about|same|instead|as an?|make it|break it|split it|show it|then)\b/.test(
+        raw,
+      ) ||
+      /\binstead\b/.test(raw));
+  if (followUp && options.context) {
+    const previous = options.context;
+    const base = metric ?? previous.metric;
+    const table = METRIC_TABLE[base];
+    const merged: AskPlan = { ...previous, metric: base, filters: [...previous.filters] };
+    if (metric && METRIC_TABLE[previous.metric] !== table) {
+      merged.filters = merged.filters.filter((f) => resolveColumn([f.column], table));
+      if (merged.breakdown && !resolveColumn([merged.breakdown], table)) delete merged.breakdown;
+    }
+    const people = COUNTS_PEOPLE.has(base);
+    for (const vals of byDimension.values()) {
+      const column = resolveColumn(vals[0]!.columns, table, people);
+      if (!column) continue;
+      merged.filters = merged.filters.filter(
+        (f) => !(f.column.column === column.column && f.column.table === column.table),
+      );
+      merged.filters.push({ column, values: vals.map((v) => v.value) });
+    }
+    if (events[0] && base !== 'share') merged.event = events[0].event;
+    if (time.period) merged.period = time.period;
+    const g = time.grain ?? (/\btrend\b/.test(raw) ? 'day' : undefined);
+    if (g) merged.grain = g;
+    if (/\b(no|without|drop the|remove the) (trend|breakdown)\b/.test(raw)) {
+      delete merged.grain;
+      delete merged.breakdown;
+    }
+    if (breakdownDim) {
+      const column = resolveColumn(breakdownDim.columns, table, people);
+      if (column) merged.breakdown = column;
+    }
+    if (order) merged.order = order;
+    if (limit) merged.limit = limit;
+    if (percent) merged.percent = true;
+    return {
+      kind: 'plan',
+      plan: merged,
+      notes: ['A follow-up: the previous question’s plan, changed.'],
+    };
+  }
+  if (!metric) {
+    const content = text
+      .split(' ')
+      .filter((w) => w.length > 3 && !STOP.has(w))
+      .slice(0, 4);
+    return refuse(
+      `I could not find what to count or measure${content.length ? ` in “${content.join(' ')}”` : ''}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
+    );
+  }
+
+  // The event filter.
+  if (metric !== 'share') {
+    event = events[0]?.event ?? implied;
+    if (events.length > 1) notes.push(`Several events named; counted ${event}.`);
+  }
+
+  const table = METRIC_TABLE[metric];
+
+  // Filters from values (skipping the breakdown's own values when comparing them).
+  const filters: AskPlan['filters'] = [];
+  for (const [dim, vals] of byDimension) {
+    const column = resolveColumn(vals[0]!.columns, table, COUNTS_PEOPLE.has(metric));
+    if (!column) {
+      notes.push(`Ignored ${vals.map((v) => v.value).join(', ')}: not available for this measure.`);
+      continue;
+    }
+    if (
+      metric === 'experiment_conversion' &&
+      dim === 'experiment_key' &&
+      vals.length > 1 &&
+      breakdownDim?.id !== 'experiment_key'
+    )
+      breakdownDim = lexicon.dimensions.find((d) => d.id === 'experiment_key');
+    if (column.property && column.table === 'fact_events' && table !== 'fact_events') continue;
+    filters.push({ column, values: vals.map((v) => v.value) });
+  }
+  if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
+    const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
+    if (column)
+      filters.push({
+        column,
+        values: [
+          /\b(not|non|retained|active)[- ]churned\b|\bretained\b/.test(raw) ? 'false' : 'true',
+        ],
+      });
+  }
+  if (metric === 'subscriptions') {
+    const status = /\bactive\b/.test(raw)
+      ? 'active'
+      : /\bcancel+ed\b/.test(raw)
+        ? 'cancelled'
+        : undefined;
+    if (status)
+      filters.push({ column: { table: 'fct_subscriptions', column: 'status' }, values: [status] });
+  }
+
+  // The breakdown column.
+  let breakdown: ColumnRef | undefined;
+  if (breakdownDim) {
+    breakdown = resolveColumn(breakdownDim.columns, table, COUNTS_PEOPLE.has(metric));
+    if (!breakdown) notes.push(`Cannot break ${metric} down by ${breakdownDim.id}.`);
+  }
+  // "users" with no period, no event and only user attributes: the users table itself.
+  if (
+    metric === 'users' &&
+    !time.period &&
+    !event &&
+    !/\b(active|actives|dau|wau|mau|did|used|use)\b/.test(raw) &&
+    [...filters.map((f) => f.column), ...(breakdown ? [breakdown] : [])].every(
+      (c) => c.table === 'dim_users' || c.column === 'country' || c.column === 'platform',
+    )
+  ) {
+    metric = 'user_count';
+    const moved = (c: ColumnRef): ColumnRef | undefined =>
+      c.table === 'dim_users'
+        ? c
+        : resolveColumn(
+            lexicon.dimensions.find((d) => d.columns.some((x) => x.column === c.column))?.columns ??
+              [],
+            'dim_users',
+          );
+    breakdown = breakdown ? moved(breakdown) : undefined;
+    for (const f of filters) f.column = moved(f.column) ?? f.column;
+  }
+
+  // Grain: "weekly", "per day"; DAU/WAU/MAU without a period is a trend at that grain.
+  let grain: Grain | undefined = time.grain;
+  if (!grain && /\bdau\b/.test(raw)) grain = 'day';
+  if (!grain && /\bwau\b/.test(raw)) grain = 'week';
+  if (!grain && /\bmau\b/.test(raw)) grain = 'month';
+  if (!grain && /\b(trend|over time)\b/.test(raw)) grain = 'day';
+  if (metric === 'share' && grain) {
+    notes.push('A share is one number for the period; no trend.');
+    grain = undefined;
+  }
+  if (
+    metric === 'mrr' ||
+    metric === 'user_count' ||
+    metric === 'churned_users' ||
+    metric === 'churn_rate'
+  ) {
+    if (grain) notes.push(`${metric} is a current figure; no trend.`);
+    grain = undefined;
+  }
+
+  const plan: AskPlan = {
+    metric,
+    ...(event ? { event } : {}),
+    ...(thenEvent ? { thenEvent } : {}),
+    filters,
+    ...(time.period && !CURRENT_FIGURES.has(metric) ? { period: time.period } : {}),
+    ...(grain ? { grain } : {}),
+    ...(breakdown ? { breakdown } : {}),
+    ...(order && (breakdown || grain) ? { order } : {}),
+    ...(limit && (breakdown || grain) ? { limit } : {}),
+    ...(unit ? { unit } : {}),
+    ...(percent ? { percent } : {}),
+  };
+  return { kind: 'plan', plan, notes };
+}
+
+/** Figures of the current state (no period): MRR of active subscriptions, users, churn. */
+const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', 'churn_rate']);
+
+const STOP = new Set(
+  'what which when where that this those these with from have were been does many much about there their them they your ours show give list tell please could would should the and for how our was are is of in on to by a an did do me us we it as at be or if'.split(
+    ' ',
+  ),
+);

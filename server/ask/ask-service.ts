@@ -1,0 +1,127 @@
+// Ask: a question → a plan (offline planner) → one SQL statement compiled from the plan → run on
+// the workspace's marts through the query engine's guardrails (scoped to the workspace's marts,
+// read-only, timeout, row cap) → the answer with its explanation and the catalog entries used.
+// The lexicon of a workspace is read from its marts once per marts version (the schema name
+// changes with each dbt run) and cached.
+import { AppError } from '../errors';
+import type { QueryColumn, QueryEngine } from '../query/query-engine';
+import { buildLexicon, loadLexiconData, type Lexicon, type MartTable } from './ask-lexicon';
+import { compileAskPlan, type AskPlan } from './ask-plan';
+import { planQuestion } from './ask-planner';
+
+export const ASK_MAX_ROWS = 5_000;
+export const ASK_TIMEOUT_MS = 10_000;
+export const MAX_QUESTION_CHARS = 1_000;
+
+export interface AskSource {
+  kind: 'model';
+  name: MartTable;
+  /** The catalog page of the model, relative to the workspace (/w/<slug>/). */
+  href: string;
+}
+
+export interface AskAnswer {
+  refused: false;
+  question: string;
+  plan: AskPlan;
+  sql: string;
+  columns: Pick<QueryColumn, 'name' | 'type'>[];
+  rows: unknown[][];
+  truncated: boolean;
+  explanation: string;
+  notes: string[];
+  sources: AskSource[];
+  planner: 'offline';
+  durationMs: number;
+}
+
+export interface AskRefusal {
+  refused: true;
+  question: string;
+  reason: string;
+  suggestions: string[];
+}
+
+export type AskResult = AskAnswer | AskRefusal;
+
+export interface AskServiceDeps {
+  engine: QueryEngine;
+  /** The schema of the workspace's current marts (changes with each dbt run). */
+  schemaFor(workspaceId: string): Promise<string>;
+  /** "Today" (YYYY-MM-DD, UTC): config.now (TL_NOW) when set, else the clock. */
+  today: () => string;
+}
+
+/** Today (UTC), or the fixed day of TL_NOW (config.now). */
+export function todayUtc(fixed?: string): string {
+  return fixed ?? new Date().toISOString().slice(0, 10);
+}
+
+export class AskService {
+  private readonly lexicons = new Map<string, Promise<Lexicon>>();
+
+  constructor(private readonly deps: AskServiceDeps) {}
+
+  /** The lexicon of the workspace's current marts (read once per marts version). */
+  async lexiconFor(workspaceId: string): Promise<{ schema: string; lexicon: Lexicon }> {
+    const schema = await this.deps.schemaFor(workspaceId);
+    let lexicon = this.lexicons.get(schema);
+    if (!lexicon) {
+      lexicon = loadLexiconData(this.deps.engine, schema).then(buildLexicon);
+      lexicon.catch(() => this.lexicons.delete(schema));
+      this.lexicons.set(schema, lexicon);
+      // Older marts versions of any workspace are not asked about again.
+      if (this.lexicons.size > 16) this.lexicons.delete(this.lexicons.keys().next().value!);
+    }
+    return { schema, lexicon: await lexicon };
+  }
+
+  async ask(
+    workspaceId: string,
+    question: string,
+    options: { context?: AskPlan; signal?: AbortSignal } = {},
+  ): Promise<AskResult> {
+    const started = performance.now();
+    const text = question.trim();
+    if (text.length > MAX_QUESTION_CHARS)
+      throw new AppError('BAD_REQUEST', `A question has at most ${MAX_QUESTION_CHARS} characters.`);
+    const { schema, lexicon } = await this.lexiconFor(workspaceId);
+    const today = this.deps.today();
+    const outcome = planQuestion(text, lexicon, today, { context: options.context });
+    if (outcome.kind === 'refusal')
+      return {
+        refused: true,
+        question: text,
+        reason: outcome.reason,
+        suggestions: outcome.suggestions,
+      };
+    const compiled = compileAskPlan(outcome.plan);
+    // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
+    // workspace's marts only, timeout, row cap.
+    const result = await this.deps.engine.execute(compiled.sql, {
+      schema,
+      scoped: true,
+      maxRows: ASK_MAX_ROWS,
+      timeoutMs: ASK_TIMEOUT_MS,
+      signal: options.signal,
+    });
+    return {
+      refused: false,
+      question: text,
+      plan: outcome.plan,
+      sql: compiled.sql,
+      columns: result.columns.map(({ name, type }) => ({ name, type })),
+      rows: result.rows,
+      truncated: result.truncated,
+      explanation: compiled.explanation,
+      notes: outcome.notes,
+      sources: compiled.tables.map((name) => ({
+        kind: 'model',
+        name,
+        href: `data?tab=catalog&node=${encodeURIComponent(`model.telemetry_lakehouse.${name}`)}`,
+      })),
+      planner: 'offline',
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
