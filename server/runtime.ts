@@ -24,6 +24,7 @@ import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
 import { InsightService } from './insights/insight-service';
 import { CohortService } from './insights/cohort-service';
+import { AskService, todayUtc } from './ask/ask-service';
 import { maxRunningPerUser, SqlService } from './sql/sql-service';
 import { startJobQueue, type JobQueue } from './jobs/job-queue';
 import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from './lake/lake';
@@ -67,6 +68,8 @@ export interface Runtime {
   cohorts: CohortService;
   /** The SQL editor's runs: scoped to the workspace, cancellable, recorded in history. */
   sql: SqlService;
+  /** Plain-English questions answered by the offline planner (server/ask/). */
+  ask: AskService;
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
@@ -336,6 +339,19 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
         engine,
         schemaFor: (workspaceId) => pipelines.ensureSchema(workspaceId),
         maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
+      }),
+      ask: new AskService({
+        engine,
+        martsOf: async (workspaceId) => {
+          const current = await db.prisma.pipelineRun.findFirst({
+            where: { workspaceId, isCurrent: true },
+            select: { id: true },
+          });
+          return current
+            ? { schema: pipelines.schemaOf(workspaceId), version: current.id }
+            : undefined;
+        },
+        today: () => todayUtc(config.now),
       }),
       cohorts,
       jobs,

@@ -66,7 +66,7 @@ export function registerAskCommand(program: Command): void {
           );
         const service = new AskService({
           engine,
-          schemaFor: async () => wanted.schema,
+          martsOf: async () => ({ schema: wanted.schema, version: wanted.schema }),
           today: () => todayUtc(config.now),
         });
         const answer = await service.ask(wanted.workspaceId, question);
@@ -176,9 +176,12 @@ async function runEval(options: {
   const today = loadConfig().now ?? '2026-11-01';
   try {
     await ensureMarts({ runtime, workspace }, log);
-    const schemaFor = async () => runtime.pipelines.schemaOf(workspace.id);
-    const service = new AskService({ engine: runtime.engine, schemaFor, today: () => today });
-    const schema = await schemaFor();
+    const schema = runtime.pipelines.schemaOf(workspace.id);
+    const service = new AskService({
+      engine: runtime.engine,
+      martsOf: async () => ({ schema, version: 'eval' }),
+      today: () => today,
+    });
     await service.lexiconFor(workspace.id);
     const results: EvalResult['results'] = [];
     for (const q of questions) {

@@ -55,6 +55,7 @@ const ACCESS: Record<string, Access> = {
   'catalog.get': 'viewer',
   'catalog.preview': 'viewer',
   'catalog.versions': 'viewer',
+  'ask.ask': 'viewer',
   // insights.* (Insights, dashboards)
   'insights.run': 'viewer',
   // cohorts.* (saved user groups for insight filters and breakdowns)

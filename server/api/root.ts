@@ -7,6 +7,7 @@ import { dataRouter } from './routers/data';
 import { ingestionRouter } from './routers/ingestion';
 import { pipelinesRouter } from './routers/pipelines';
 import { catalogRouter } from './routers/catalog';
+import { askRouter } from './routers/ask';
 import { insightsRouter } from './routers/insights';
 import { savedInsightsRouter } from './routers/saved-insights';
 import { dashboardsRouter } from './routers/dashboards';
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   ingestion: ingestionRouter,
   pipelines: pipelinesRouter,
   catalog: catalogRouter,
+  ask: askRouter,
   insights: insightsRouter,
   savedInsights: savedInsightsRouter,
   dashboards: dashboardsRouter,

@@ -46,8 +46,11 @@ export type AskResult = AskAnswer | AskRefusal;
 
 export interface AskServiceDeps {
   engine: QueryEngine;
-  /** The schema of the workspace's current marts (changes with each dbt run). */
-  schemaFor(workspaceId: string): Promise<string>;
+  /**
+   * The workspace's current marts: the schema their names resolve in, and a version that changes
+   * with each dbt run (the lexicon is cached by it); undefined when none are built yet.
+   */
+  martsOf(workspaceId: string): Promise<{ schema: string; version: string } | undefined>;
   /** "Today" (YYYY-MM-DD, UTC): config.now (TL_NOW) when set, else the clock. */
   today: () => string;
 }
@@ -64,16 +67,22 @@ export class AskService {
 
   /** The lexicon of the workspace's current marts (read once per marts version). */
   async lexiconFor(workspaceId: string): Promise<{ schema: string; lexicon: Lexicon }> {
-    const schema = await this.deps.schemaFor(workspaceId);
-    let lexicon = this.lexicons.get(schema);
+    const marts = await this.deps.martsOf(workspaceId);
+    if (!marts)
+      throw new AppError(
+        'NOT_FOUND',
+        'This workspace has no marts yet: run the pipeline once (Admin → Pipelines → Run dbt build).',
+      );
+    const key = `${workspaceId}:${marts.version}`;
+    let lexicon = this.lexicons.get(key);
     if (!lexicon) {
-      lexicon = loadLexiconData(this.deps.engine, schema).then(buildLexicon);
-      lexicon.catch(() => this.lexicons.delete(schema));
-      this.lexicons.set(schema, lexicon);
-      // Older marts versions of any workspace are not asked about again.
-      if (this.lexicons.size > 16) this.lexicons.delete(this.lexicons.keys().next().value!);
+      lexicon = loadLexiconData(this.deps.engine, marts.schema).then(buildLexicon);
+      lexicon.catch(() => this.lexicons.delete(key));
+      this.lexicons.set(key, lexicon);
+      // Older marts versions are not asked about again.
+      if (this.lexicons.size > 32) this.lexicons.delete(this.lexicons.keys().next().value!);
     }
-    return { schema, lexicon: await lexicon };
+    return { schema: marts.schema, lexicon: await lexicon };
   }
 
   async ask(
