@@ -177,6 +177,14 @@ describe('planQuestion', () => {
     const byCountry = plan('break it down by country', only);
     expect(byCountry.breakdown).toEqual(col('dim_users', 'country'));
     const daily = plan('as a daily trend', plan('How many users signed up last month?'));
+    // A whole new question after an answer is not a follow-up.
+    const fresh = planQuestion('How many errors happened yesterday?', lexicon, TODAY, {
+      context: only,
+    });
+    expect(fresh).toMatchObject({ kind: 'plan', followUp: false, plan: { metric: 'events' } });
+    expect(planQuestion('now only enterprise', lexicon, TODAY, { context: first })).toMatchObject({
+      followUp: true,
+    });
     expect(daily).toMatchObject({
       event: 'signed_up',
       grain: 'day',

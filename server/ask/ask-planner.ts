@@ -11,7 +11,13 @@ import type { ColumnRef, Dimension, Lexicon, MartTable, ValueTerm } from './ask-
 import { METRIC_TABLE, type AskPlan, type Metric } from './ask-plan';
 
 export type PlannerOutcome =
-  | { kind: 'plan'; plan: AskPlan; notes: string[] }
+  | {
+      kind: 'plan';
+      plan: AskPlan;
+      notes: string[];
+      /** The plan is the previous one (options.context) edited by this question. */
+      followUp: boolean;
+    }
   | { kind: 'refusal'; reason: string; suggestions: string[] };
 
 // ---- text -------------------------------------------------------------------------------------
@@ -419,11 +425,7 @@ export function planQuestion(
     if (order) merged.order = order;
     if (limit) merged.limit = limit;
     if (percent) merged.percent = true;
-    return {
-      kind: 'plan',
-      plan: merged,
-      notes: ['A follow-up: the previous question’s plan, changed.'],
-    };
+    return { kind: 'plan', plan: merged, notes: [], followUp: true };
   }
   if (!metric) {
     const content = text
@@ -543,7 +545,7 @@ export function planQuestion(
     ...(unit ? { unit } : {}),
     ...(percent ? { percent } : {}),
   };
-  return { kind: 'plan', plan, notes };
+  return { kind: 'plan', plan, notes, followUp: false };
 }
 
 /** Figures of the current state (no period): MRR of active subscriptions, users, churn. */

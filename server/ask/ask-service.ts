@@ -25,11 +25,13 @@ export interface AskAnswer {
   question: string;
   plan: AskPlan;
   sql: string;
-  columns: Pick<QueryColumn, 'name' | 'type'>[];
+  columns: QueryColumn[];
   rows: unknown[][];
   truncated: boolean;
   explanation: string;
   notes: string[];
+  /** Answered as a follow-up: the previous answer's plan, edited by this question. */
+  followUp: boolean;
   sources: AskSource[];
   planner: 'offline';
   durationMs: number;
@@ -119,11 +121,12 @@ export class AskService {
       question: text,
       plan: outcome.plan,
       sql: compiled.sql,
-      columns: result.columns.map(({ name, type }) => ({ name, type })),
+      columns: result.columns.map(({ name, type, engineType }) => ({ name, type, engineType })),
       rows: result.rows,
       truncated: result.truncated,
       explanation: compiled.explanation,
       notes: outcome.notes,
+      followUp: outcome.followUp,
       sources: compiled.tables.map((name) => ({
         kind: 'model',
         name,
