@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ASK_TARGET_P95_MS, benchAsk } from '../../bench/ask';
 import { benchDbt, DBT_TARGET_SECONDS } from '../../bench/dbt';
 import { benchInsights, insightTargets } from '../../bench/insights';
 import { resultFileName, sizeLabel } from '../../bench/stats';
@@ -433,6 +434,78 @@ export function registerBenchCommand(program: Command): void {
                       SQL_TARGETS.typing_dropped_frames,
                     ],
                   ],
+                )}\n`,
+          );
+          process.exitCode = 0;
+        } catch (error) {
+          const body = toCliError(error);
+          if (options.json) await writeStdout(`${JSON.stringify({ error: body })}\n`);
+          else process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+          process.exitCode = 1;
+        }
+      },
+    );
+
+  bench
+    .command('ask')
+    .description(
+      'Ask: question → offline plan → guarded SQL → rows, end to end, vs the same SQL on the engine alone',
+    )
+    .option('--events <n>', 'generated events (shares the dbt bench data)', '10000000')
+    .option('--seed <n>', 'generator seed', '7')
+    .option('--repeat <n>', 'measured runs of each question', '10')
+    .option('--set <files...>', 'question sets (JSONL)', [
+      '../shared/eval/nl-dev.jsonl',
+      'bench/eval/nl-heldout.jsonl',
+      'bench/eval/nl-heldout-2.jsonl',
+    ])
+    .option('--json', 'print one JSON line: {events, questions, p50_ms, p95_ms, raw_p95_ms, …}')
+    .option('--record', 'also write bench/results/<date>-ask.json')
+    .action(
+      async (options: {
+        events: string;
+        seed: string;
+        repeat: string;
+        set: string[];
+        json?: boolean;
+        record?: boolean;
+      }) => {
+        try {
+          const events = positiveInt('events', options.events, 100_000_000);
+          const seed = positiveInt('seed', options.seed, 2 ** 31);
+          const repeat = positiveInt('repeat', options.repeat, 1_000);
+          const result = await benchAsk({
+            events,
+            seed,
+            repeat,
+            sets: options.set,
+            log: (line) => process.stderr.write(`bench ask: ${line}\n`),
+          });
+          const met = { p95_ms: result.p95_ms <= ASK_TARGET_P95_MS };
+          process.stderr.write(
+            `bench ask: ${result.questions} questions × ${repeat} at ${events.toLocaleString('en-US')} events: end to end p50 ${result.p50_ms} ms, p95 ${result.p95_ms} ms (the same SQL on the engine alone p50 ${result.raw_p50_ms} ms, p95 ${result.raw_p95_ms} ms); lexicon ${result.lexicon_ms} ms once per dbt run; target p95 ≤ ${ASK_TARGET_P95_MS} ms met: ${met.p95_ms}\n`,
+          );
+          if (options.record) {
+            const command = `npm run tl -- bench ask --events ${events} --seed ${seed} --repeat ${repeat}${options.json ? ' --json' : ''} --record`;
+            const file = await record(
+              'ask',
+              command,
+              { ...result, target_p95_ms: ASK_TARGET_P95_MS, meets_targets: met },
+              sizeLabel(events),
+            );
+            process.stderr.write(`bench ask: recorded in ${file}\n`);
+          }
+          const { details, ...headline } = result;
+          await writeStdout(
+            options.json
+              ? `${JSON.stringify(headline)}\n`
+              : `${formatTable(
+                  [
+                    { name: 'question (slowest)', type: 'string' },
+                    { name: 'ours p95 ms', type: 'float' },
+                    { name: 'raw p95 ms', type: 'float' },
+                  ],
+                  details.slowest.map((q) => [q.question, q.p95_ms, q.raw_p95_ms]),
                 )}\n`,
           );
           process.exitCode = 0;

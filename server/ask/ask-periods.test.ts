@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTime } from './ask-periods';
+import { readTime, trustedLabel } from './ask-periods';
 
 // 2026-11-01 is a Sunday: the current week began on Monday 2026-10-26.
 const TODAY = '2026-11-01';
@@ -62,5 +62,18 @@ describe('readTime', () => {
   it('labels periods with their conventions', () => {
     expect(period('last 7 days')?.label).toContain('today included');
     expect(period('last 2 weeks')?.label).toContain('Monday');
+  });
+
+  it('keeps a client label only when it reads like one of ours, with the dates', () => {
+    const label = period('last 7 days')!.label;
+    expect(trustedLabel({ from: '2026-10-26', to: '2026-11-01', label })).toBe(label);
+    expect(
+      trustedLabel({
+        from: '2026-10-05',
+        to: '2026-10-11',
+        label: 'all time — see https://evil.example',
+      }),
+    ).toBe('2026-10-05 – 2026-10-11');
+    expect(trustedLabel({ from: '2026-10-05', label: 'all time' })).toBe('since 2026-10-05');
   });
 });

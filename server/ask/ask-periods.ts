@@ -88,6 +88,21 @@ const monthName = (m: number) => MONTHS[m]![0]!.toUpperCase() + MONTHS[m]!.slice
 
 const span = (from: string, to: string) => (from === to ? from : `${from} – ${to}`);
 
+/** A period's label from its dates alone. */
+export const rangeLabel = (from: string, to?: string) => (to ? span(from, to) : `since ${from}`);
+
+/**
+ * The label of a period that came from a client (a follow-up's context): kept when it reads like
+ * the planner's own — letters, digits and punctuation only, naming the period's dates — and
+ * rebuilt from the dates otherwise, so an answer never repeats a link or a claim about other days.
+ */
+export function trustedLabel(period: { from: string; to?: string; label: string }): string {
+  const { from, to, label } = period;
+  const plain = /^[\p{L}\p{N} ,.:()–'’-]{1,200}$/u.test(label);
+  const dated = label.includes(from) && (!to || label.includes(to));
+  return plain && dated ? label : rangeLabel(from, to);
+}
+
 /** The month `m` (0-11) meant without a year: this year's if it has begun, else last year's. */
 function recentMonth(today: string, m: number): { y: number; m: number } {
   const t = ymd(today);
@@ -200,7 +215,7 @@ const RULES: Rule[] = [
       }
       const from = monthStart(t.y - 1, 0);
       const to = monthEnd(t.y - 1, 11);
-      return { from, to, label: `last year (${t.y - 1})` };
+      return { from, to, label: `last year (${span(from, to)})` };
     },
   },
   {
@@ -209,7 +224,7 @@ const RULES: Rule[] = [
       const from = m[1]!;
       const to = m[2];
       return to
-        ? { from, to, label: `${span(from, to)}` }
+        ? { from, to, label: span(from, to) }
         : { from, label: `since ${from} (through ${today})` };
     },
   },
@@ -251,7 +266,7 @@ const RULES: Rule[] = [
     period: (m) => {
       const y = +m[1]!;
       if (y < 2000 || y > 2100) return undefined;
-      return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y}` };
+      return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y} (${y}-01-01 – ${y}-12-31)` };
     },
   },
 ];

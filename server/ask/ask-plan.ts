@@ -47,7 +47,7 @@ export const ZAskPlan = z.object({
   filters: z.array(
     z.object({ column: ZColumnRef, values: z.array(z.string().max(500)).min(1).max(50) }),
   ),
-  period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string() }).optional(),
+  period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
   grain: z.enum(['day', 'week', 'month']).optional(),
   breakdown: ZColumnRef.optional(),
   order: z.enum(['desc', 'asc']).optional(),

@@ -159,6 +159,26 @@ describe('planQuestion', () => {
     });
   });
 
+  it('does not take a word a letter shorter or longer for a value ("table" is not "tablet")', () => {
+    expect(plan('How many users signed up last week? Show it as a table.').filters).toEqual([]);
+  });
+
+  it('matches values with punctuation, normalised as the question is', () => {
+    const withHostile = buildLexicon({
+      ...ORBIT_LEXICON_DATA,
+      properties: [{ event: 'report_exported', key: 'format', values: ["x'); drop table t; --"] }],
+    });
+    const outcome = planQuestion(
+      "How many reports were exported as x'); drop table t; -- in the last 30 days?",
+      withHostile,
+      TODAY,
+    );
+    expect(outcome).toMatchObject({
+      kind: 'plan',
+      plan: { filters: [{ values: ["x'); drop table t; --"] }] },
+    });
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -39,10 +39,15 @@ export function normalise(question: string): string {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Levenshtein distance ≤ 1 (one letter added, dropped or changed). */
+/**
+ * A one-letter typo of a word (Levenshtein distance 1: a letter added, dropped or changed), but
+ * not a word that merely ends one letter sooner or later ("table" is not a typo of "tablet",
+ * nor "plans" of "plan"): those are other words.
+ */
 function withinOne(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
+  if (a.length !== b.length && (a.startsWith(b) || b.startsWith(a))) return false;
   let i = 0;
   let j = 0;
   let edits = 0;
@@ -79,7 +84,11 @@ function findPhrases<T>(
   entries: { item: T; phrases: string[] }[],
   taken: boolean[],
 ): Hit<T>[] {
-  const all = entries.flatMap((e) => e.phrases.map((phrase) => ({ item: e.item, phrase })));
+  // Phrases are normalised as questions are, so a value with punctuation ("x'); --") still
+  // matches the question that names it.
+  const all = entries.flatMap((e) =>
+    e.phrases.map((p) => ({ item: e.item, phrase: normalise(p).trim() })).filter((p) => p.phrase),
+  );
   all.sort((a, b) => b.phrase.length - a.phrase.length);
   const hits: Hit<T>[] = [];
   const free = (s: number, e: number) => {
@@ -97,13 +106,13 @@ function findPhrases<T>(
     }
   }
   // One-typo matches for single long words ("enterprize", "andriod").
-  const words = [...text.matchAll(/[a-z_][a-z0-9_'-]{4,}/g)];
+  const words = [...text.matchAll(/[a-z_][a-z0-9_'-]{5,}/g)];
   for (const w of words) {
     const s = w.index;
     const e = s + w[0].length;
     if (!free(s, e)) continue;
     const found = all.find(
-      ({ phrase }) => phrase.length >= 5 && !phrase.includes(' ') && withinOne(phrase, w[0]),
+      ({ phrase }) => phrase.length >= 6 && !phrase.includes(' ') && withinOne(phrase, w[0]),
     );
     if (!found) continue;
     for (let k = s; k < e; k++) taken[k] = true;
@@ -267,6 +276,22 @@ export function planQuestion(
   );
   // An event property's value counts only when the question names its event or its key
   // ("exported as PDF" yes; "features" or "home" alone are words, not page_viewed.page values).
+  // Text that names an event and also a value of another named event's property is the value
+  // ("exports as X" where X is also an event's name).
+  const propertyPhrase = (phrase: string, events: Set<string>) =>
+    lexicon.values.some(
+      (v) =>
+        v.columns[0]?.property &&
+        events.has(v.columns[0].property.event) &&
+        v.phrases.some((p) => normalise(p).trim() === phrase),
+    );
+  for (let i = eventHits.length - 1; i >= 0; i--) {
+    const hit = eventHits[i]!;
+    const others = new Set(eventHits.filter((h) => h !== hit).map((h) => h.item.event));
+    if (!propertyPhrase(hit.phrase, others)) continue;
+    for (let k = hit.start; k < hit.end; k++) taken[k] = false;
+    eventHits.splice(i, 1);
+  }
   const named = new Set(eventHits.map((h) => h.item.event));
   const valueHits = findPhrases(
     text,

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { QueryColumn, QueryEngine } from '../query/query-engine';
 import { buildLexicon, loadLexiconData, type Lexicon, type MartTable } from './ask-lexicon';
 import { compileAskPlan, type AskPlan } from './ask-plan';
+import { trustedLabel } from './ask-periods';
 import { planQuestion } from './ask-planner';
 
 export const ASK_MAX_ROWS = 5_000;
@@ -98,7 +99,19 @@ export class AskService {
       throw new AppError('BAD_REQUEST', `A question has at most ${MAX_QUESTION_CHARS} characters.`);
     const { schema, lexicon } = await this.lexiconFor(workspaceId);
     const today = this.deps.today();
-    const outcome = planQuestion(text, lexicon, today, { context: options.context });
+    // A context plan comes from the client: a label that does not read like ours is rebuilt.
+    const context = options.context && {
+      ...options.context,
+      ...(options.context.period
+        ? {
+            period: {
+              ...options.context.period,
+              label: trustedLabel(options.context.period),
+            },
+          }
+        : {}),
+    };
+    const outcome = planQuestion(text, lexicon, today, { context });
     if (outcome.kind === 'refusal')
       return {
         refused: true,

@@ -1,0 +1,403 @@
+// Ask end to end: generated Orbit data → bronze → a real dbt build → the offline planner → the
+// compiled SQL on the workspace's marts (scoped, read-only). Each answer is compared with a
+// hand-written query on the same marts (compareResults: the scoring of shared/eval/README.md),
+// with "today" fixed at 2026-10-17, a Saturday (weeks start on Monday). Refusals, input
+// validation and authorisation go through the tRPC procedure `ask.ask` like the app's calls, and
+// the lexicon follows the marts to a new dbt run.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaller } from '@/server/api/root';
+import { importFiles } from '@/server/ingest/import/import-files';
+import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
+import { compareResults } from './ask-eval';
+import type { AskPlan } from './ask-plan';
+import { AskService, type AskAnswer, type AskResult } from './ask-service';
+
+const TODAY = '2026-10-17';
+const SOURCE_HREF = /^data\?tab=catalog&node=model\.telemetry_lakehouse\.[a-z_]+$/;
+
+function answered(result: AskResult, question = result.question): AskAnswer {
+  expect(result.refused, `${question} was refused: ${result.refused ? result.reason : ''}`).toBe(
+    false,
+  );
+  return result as AskAnswer;
+}
+
+describe('Ask on generated data (pglite)', () => {
+  let ctx: InsightsFixture;
+  let service: AskService;
+  let ws: string;
+
+  beforeAll(async () => {
+    ctx = await startInsightsFixture();
+    ws = ctx.fx.workspace.id;
+    const { runtime } = ctx.fx;
+    // The runtime's AskService takes "today" from TL_NOW, which the shared fixture does not set:
+    // the same service, wired the same way (current run = marts version), with today fixed.
+    service = new AskService({
+      engine: runtime.engine,
+      martsOf: async (workspaceId) => {
+        const current = await runtime.prisma.pipelineRun.findFirst({
+          where: { workspaceId, isCurrent: true },
+          select: { id: true },
+        });
+        return current
+          ? { schema: runtime.pipelines.schemaOf(workspaceId), version: current.id }
+          : undefined;
+      },
+      today: () => TODAY,
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await ctx?.dispose();
+  });
+
+  /** Asks, and compares the answer's rows with the reference query's. */
+  async function check(
+    question: string,
+    reference: string,
+    options: { ordered?: boolean; context?: AskPlan } = {},
+  ): Promise<AskAnswer> {
+    const answer = answered(await service.ask(ws, question, { context: options.context }));
+    const expected = await ctx.sql(reference);
+    // A reference that finds nothing would let an empty answer pass.
+    expect(expected.length, `reference of "${question}"`).toBeGreaterThan(0);
+    expect(
+      expected.flat().some((v) => typeof v === 'number' && v > 0),
+      `reference of "${question}" has a non-zero value`,
+    ).toBe(true);
+    expect(
+      compareResults(expected, answer.rows, { ordered: options.ordered }),
+      `${question}\n${answer.sql}\nrows: ${JSON.stringify(answer.rows)}\nexpected: ${JSON.stringify(expected)}`,
+    ).toEqual({ match: true });
+    expect(answer.truncated).toBe(false);
+    expect(answer.planner).toBe('offline');
+    for (const source of answer.sources) expect(source.href).toMatch(SOURCE_HREF);
+    return answer;
+  }
+
+  describe('answers like a hand-written query', () => {
+    it('counts users who signed up in a month', async () => {
+      const answer = await check(
+        'How many users signed up in October 2026?',
+        `select count(distinct user_id) from fact_events
+         where event_name = 'signed_up' and ts >= timestamptz '2026-10-01 00:00:00+00'
+           and ts < timestamptz '2026-11-01 00:00:00+00'`,
+      );
+      expect(answer.explanation).toContain('2026-10-01');
+      expect(answer.sources.map((s) => s.name)).toEqual(['fact_events']);
+    });
+
+    it('breaks active users in the last 30 days (today included) down by current plan', async () => {
+      const answer = await check(
+        'Break down active users in the last 30 days by plan',
+        `select u.plan, count(distinct e.user_id) from fact_events e
+         join dim_users u on u.user_id = e.user_id
+         where e.event_date >= date '2026-09-18' and e.event_date <= date '2026-10-17'
+         group by u.plan`,
+      );
+      expect(answer.explanation).toMatch(/today included/);
+      expect(answer.explanation).toMatch(/active/i);
+      expect(answer.sources.map((s) => s.name).sort()).toEqual(['dim_users', 'fact_events']);
+    });
+
+    it('gives daily active users over the last 7 days as a trend, in date order', async () => {
+      const answer = await check(
+        'What were daily active users over the last 7 days?',
+        `select event_date, count(distinct user_id) from fact_events
+         where user_id is not null and event_date between date '2026-10-11' and date '2026-10-17'
+         group by 1 order by 1`,
+        { ordered: true },
+      );
+      expect(answer.rows).toHaveLength(7);
+    });
+
+    it('ranks the top 5 features by users last month (September)', async () => {
+      await check(
+        'Which 5 features were used by the most users last month?',
+        `select json_extract_string(properties, '$.feature_name') as f, count(distinct user_id) as n
+         from fact_events where event_name = 'feature_used'
+           and event_date >= date '2026-09-01' and event_date < date '2026-10-01'
+         group by 1 order by n desc, f limit 5`,
+        { ordered: true },
+      );
+    });
+
+    it('counts errors per day on the web platform last week (Monday to Sunday)', async () => {
+      const answer = await check(
+        'How many errors per day did the web platform have last week?',
+        `select event_date, count(*) from fact_events
+         where event_name = 'error_occurred' and platform = 'web'
+           and event_date between date '2026-10-05' and date '2026-10-11'
+         group by 1 order by 1`,
+        { ordered: true },
+      );
+      expect(answer.explanation).toMatch(/Monday to Sunday/);
+    });
+
+    it('counts errors on a platform in the last 14 days', async () => {
+      await check(
+        'How many errors on android in the last 14 days?',
+        `select count(*) from fact_events where event_name = 'error_occurred'
+           and platform = 'android' and event_date between date '2026-10-04' and date '2026-10-17'`,
+      );
+    });
+
+    it('ranks the top 10 error codes in the last 7 days', async () => {
+      await check(
+        'Top 10 error codes in the last 7 days',
+        `select error_code, count(*) as n from fact_events where event_name = 'error_occurred'
+           and event_date between date '2026-10-11' and date '2026-10-17'
+         group by 1 order by n desc, error_code limit 10`,
+        { ordered: true },
+      );
+    });
+
+    it('gives the share of September signups who completed onboarding at any time', async () => {
+      const answer = await check(
+        'What share of users who signed up in September completed onboarding?',
+        `with s as (select distinct user_id from fact_events where event_name = 'signed_up'
+                      and event_date between date '2026-09-01' and date '2026-09-30'),
+              o as (select distinct user_id from fact_events where event_name = 'onboarding_completed')
+         select (select count(*) from s where user_id in (select user_id from o))::double
+                / (select count(*) from s)`,
+      );
+      const rate = Number(answer.rows[0]![0]);
+      expect(rate).toBeGreaterThan(0);
+      expect(rate).toBeLessThanOrEqual(1);
+      expect(answer.explanation).toMatch(/any time/);
+    });
+
+    it('averages session duration in minutes by platform', async () => {
+      const answer = await check(
+        'What is the average session duration in minutes by platform?',
+        `select platform, sum(session_duration) / count(*) / 60.0 from fct_sessions group by 1`,
+      );
+      expect(answer.columns.map((c) => c.name)).toContain('avg_minutes');
+    });
+
+    it('sums MRR of active subscriptions by plan', async () => {
+      await check(
+        'Monthly recurring revenue of active subscriptions by plan',
+        `select plan, sum(mrr_usd) from fct_subscriptions where status = 'active' group by 1`,
+      );
+    });
+
+    it('gives experiment conversion by variant', async () => {
+      await check(
+        'Conversion rate to subscription by variant in the annual_plan_default experiment',
+        `select variant, count(*) filter (where converted)::double / count(*)
+         from fct_experiment_exposures where experiment_key = 'annual_plan_default' group by 1`,
+      );
+    });
+
+    it('counts churned users by plan (dim_users.is_churned)', async () => {
+      await check(
+        'How many users have churned, by plan?',
+        `select plan, count(*) from dim_users where is_churned group by 1`,
+      );
+    });
+
+    it('filters on an event property: reports exported as PDF', async () => {
+      const answer = await check(
+        'How many reports were exported as PDF in the last 14 days?',
+        `select count(*) from fact_events where event_name = 'report_exported'
+           and (properties->>'$.format') = 'pdf'
+           and event_date between date '2026-10-04' and date '2026-10-17'`,
+      );
+      // Not every export: the filter is what makes the number.
+      const all = await ctx.sql(
+        `select count(*) from fact_events where event_name = 'report_exported'
+           and event_date between date '2026-10-04' and date '2026-10-17'`,
+      );
+      expect(Number(answer.rows[0]![0])).toBeLessThan(Number(all[0]![0]));
+    });
+
+    it('counts weekly signups since September in Monday weeks', async () => {
+      const answer = await check(
+        'Weekly signups since September',
+        `select event_date - cast(isodow(event_date) - 1 as integer) as monday,
+                count(distinct user_id)
+         from fact_events where event_name = 'signed_up' and event_date >= date '2026-09-01'
+         group by 1 order by 1`,
+        { ordered: true },
+      );
+      expect(answer.explanation).toMatch(/weeks start on Monday/);
+    });
+
+    it('ranks countries by users', async () => {
+      await check(
+        'Which countries have the most users?',
+        `select country, count(*) as n from dim_users group by 1 order by n desc, country`,
+        { ordered: true },
+      );
+    });
+
+    it('counts enterprise users active yesterday', async () => {
+      await check(
+        'How many enterprise users were active yesterday?',
+        `select count(distinct e.user_id) from fact_events e join dim_users u using (user_id)
+         where u.plan = 'enterprise' and e.event_date = date '2026-10-16'`,
+      );
+    });
+
+    it('answers a follow-up by editing the previous plan ("now only enterprise")', async () => {
+      const first = await check(
+        'How many users were active last week?',
+        `select count(distinct user_id) from fact_events
+         where event_date between date '2026-10-05' and date '2026-10-11'`,
+      );
+      const followUp = await check(
+        'now only enterprise',
+        `select count(distinct e.user_id) from fact_events e join dim_users u using (user_id)
+         where u.plan = 'enterprise' and e.event_date between date '2026-10-05' and date '2026-10-11'`,
+        { context: first.plan },
+      );
+      expect(followUp.plan.period).toEqual(first.plan.period);
+      expect(Number(followUp.rows[0]![0])).toBeLessThan(Number(first.rows[0]![0]));
+      // Without the context the same words are not a question about last week.
+      const alone = await service.ask(ws, 'now only enterprise');
+      expect(!alone.refused && alone.plan.period?.from === '2026-10-05').toBe(false);
+    });
+
+    it('answers every suggestion it offers with a refusal', async () => {
+      const refusal = await service.ask(ws, 'What is our NPS?');
+      expect(refusal.refused).toBe(true);
+      if (!refusal.refused) return;
+      expect(refusal.suggestions.length).toBeGreaterThan(0);
+      for (const suggestion of refusal.suggestions) {
+        const answer = answered(await service.ask(ws, suggestion), suggestion);
+        expect(answer.rows.length, suggestion).toBeGreaterThan(0);
+      }
+    });
+
+    // Regression: findPhrases' one-typo matching took the word "table" for the device type
+    // "tablet" (a letter short), so the answer filtered on device_type = 'tablet' (4 signups
+    // instead of every signup of last week). A word a letter longer or shorter is another word.
+    it('does not read the word "table" as the device type "tablet"', async () => {
+      const answer = await check(
+        'How many users signed up last week? Show it as a table.',
+        `select count(distinct user_id) from fact_events where event_name = 'signed_up'
+           and event_date between date '2026-10-05' and date '2026-10-11'`,
+      );
+      expect(answer.plan.filters).toEqual([]);
+    });
+  });
+
+  describe('through tRPC', () => {
+    it('answers a viewer like the service does, and a follow-up with the returned plan', async () => {
+      const first = answered(
+        await ctx.viewer.ask.ask({ question: '  How many users signed up in October 2026?  ' }),
+      );
+      expect(first.question).toBe('How many users signed up in October 2026?');
+      const reference = await ctx.sql(
+        `select count(distinct user_id) from fact_events where event_name = 'signed_up'
+           and event_date between date '2026-10-01' and date '2026-10-31'`,
+      );
+      expect(compareResults(reference, first.rows)).toEqual({ match: true });
+      const followUp = answered(
+        await ctx.viewer.ask.ask({ question: 'now only pro', context: first.plan }),
+      );
+      const pro = await ctx.sql(
+        `select count(distinct e.user_id) from fact_events e join dim_users u using (user_id)
+         where e.event_name = 'signed_up' and u.plan = 'pro'
+           and e.event_date between date '2026-10-01' and date '2026-10-31'`,
+      );
+      expect(Number(pro[0]![0])).toBeGreaterThan(0);
+      expect(compareResults(pro, followUp.rows)).toEqual({ match: true });
+    });
+
+    it.each([
+      ['What is our NPS?', /net promoter/i],
+      ['What will the weather be tomorrow?', /outside the product/i],
+      ['write a poem about our users', /not one/i],
+      ['drop table fact_events', /read-only/i],
+      ['What is the lifetime value of an enterprise customer?', /lifetime value/i],
+    ])('refuses "%s" with a reason and suggestions', async (question, reason) => {
+      const result = await ctx.viewer.ask.ask({ question });
+      expect(result).toMatchObject({ refused: true, question });
+      if (!result.refused) return;
+      expect(result.reason).toMatch(reason);
+      expect(result.reason).not.toMatch(/\d{2,}/); // a reason, never a number
+      expect(result.suggestions.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('rejects an empty and an over-long question with a clear message', async () => {
+      for (const question of ['', '   '])
+        await expect(ctx.viewer.ask.ask({ question })).rejects.toMatchObject({
+          code: 'BAD_REQUEST',
+          message: expect.stringMatching(/Type a question/),
+        });
+      const long = `How many users signed up in October 2026? ${'x'.repeat(1_000)}`.slice(0, 1_001);
+      expect(long).toHaveLength(1_001);
+      await expect(ctx.viewer.ask.ask({ question: long })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/at most 1000 characters/),
+      });
+      // The service checks it too (the CLI and other callers do not go through zod).
+      await expect(service.ask(ws, long)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      // 1,000 characters is still a question.
+      const result = await ctx.viewer.ask.ask({ question: long.slice(0, 1_000) });
+      expect(answered(result).plan).toMatchObject({ metric: 'users', event: 'signed_up' });
+    });
+
+    it('refuses callers who are not members: no session, another workspace', async () => {
+      const anonymous = createCaller(await ctx.fx.context({ workspace: ctx.fx.workspace.slug }));
+      await expect(
+        anonymous.ask.ask({ question: 'How many users signed up in October 2026?' }),
+      ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      const outsiderCookie = await ctx.fx.cookieFor(ctx.fx.users.outsider.email);
+      const outsider = createCaller(
+        await ctx.fx.context({ cookie: outsiderCookie, workspace: ctx.fx.workspace.slug }),
+      );
+      await expect(
+        outsider.ask.ask({ question: 'How many users signed up in October 2026?' }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      // In their own workspace (no marts built) they get that, not this workspace's numbers.
+      const own = createCaller(
+        await ctx.fx.context({ cookie: outsiderCookie, workspace: ctx.fx.other.slug }),
+      );
+      await expect(
+        own.ask.ask({ question: 'How many users signed up in October 2026?' }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no marts/) });
+    });
+  });
+
+  // Last: it adds events and rebuilds the marts.
+  it('reloads the lexicon after a new dbt run', async () => {
+    const question = 'How many webhook delivered events happened in October 2026?';
+    const before = await service.lexiconFor(ws);
+    expect(before.lexicon.events.map((e) => e.event)).not.toContain('webhook_delivered');
+    const unknown = await service.ask(ws, question);
+    expect(!unknown.refused && unknown.plan.event === 'webhook_delivered').toBe(false);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tl-ask-new-'));
+    try {
+      const lines = [1, 2, 3].map((i) =>
+        JSON.stringify({
+          event: 'webhook_delivered',
+          user_id: 'u_000053',
+          timestamp: `2026-10-0${i}T10:00:00Z`,
+          properties: { target: 'slack' },
+        }),
+      );
+      await writeFile(path.join(dir, 'new.ndjson'), `${lines.join('\n')}\n`);
+      await importFiles(ctx.fx.runtime, { workspaceId: ws, paths: [dir] });
+      await ctx.fx.runtime.flusher.flush();
+      const run = await ctx.fx.runtime.pipelines.startRun({ workspaceId: ws, trigger: 'manual' });
+      const done = await ctx.fx.runtime.pipelines.waitFor(run.id);
+      expect(done.status, done.error ?? '').toBe('succeeded');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const after = await service.lexiconFor(ws);
+    expect(after.lexicon).not.toBe(before.lexicon);
+    expect(after.lexicon.events.map((e) => e.event)).toContain('webhook_delivered');
+    const answer = answered(await service.ask(ws, question));
+    expect(answer.plan.event).toBe('webhook_delivered');
+    expect(answer.rows).toEqual([[3]]);
+  }, 120_000);
+});
