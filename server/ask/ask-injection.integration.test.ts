@@ -23,6 +23,7 @@ const MARTS = new Set([
   'fct_sessions',
   'fct_subscriptions',
   'fct_experiment_exposures',
+  'fct_user_activity_daily',
 ]);
 const SOURCE_HREF = /^data\?tab=catalog&node=model\.telemetry_lakehouse\.[a-z_]+$/;
 const LINK = /https?:|\/\/|www\.|evil/i;

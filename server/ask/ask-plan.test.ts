@@ -32,6 +32,25 @@ describe('compileAskPlan', () => {
     expect(explanation).toContain('current ones, from dim_users');
   });
 
+  it('counts active users from the daily activity mart when nothing needs an event row', () => {
+    const weekly = compileAskPlan({
+      ...base,
+      grain: 'week',
+      breakdown: { table: 'dim_users', column: 'plan' },
+      period: { from: '2026-08-01', label: 'since August 2026' },
+    });
+    expect(weekly.sql).toContain('from fct_user_activity_daily e join dim_users u using (user_id)');
+    expect(weekly.tables).toEqual(['fct_user_activity_daily', 'dim_users']);
+    // An event, or an event column (platform), needs fact_events.
+    expect(compileAskPlan({ ...base, event: 'signed_up' }).sql).toContain('from fact_events e');
+    expect(
+      compileAskPlan({
+        ...base,
+        filters: [{ column: { table: 'fact_events', column: 'platform' }, values: ['web'] }],
+      }).sql,
+    ).toContain('from fact_events e');
+  });
+
   it('dates timestamp tables by a half-open range and buckets them as dates', () => {
     const { sql } = compileAskPlan({
       metric: 'sessions',

@@ -100,7 +100,11 @@ describe('Ask on generated data (pglite)', () => {
       );
       expect(answer.explanation).toMatch(/today included/);
       expect(answer.explanation).toMatch(/active/i);
-      expect(answer.sources.map((s) => s.name).sort()).toEqual(['dim_users', 'fact_events']);
+      // Active users come from the daily activity mart: the same users, a smaller table.
+      expect(answer.sources.map((s) => s.name).sort()).toEqual([
+        'dim_users',
+        'fct_user_activity_daily',
+      ]);
     });
 
     it('gives daily active users over the last 7 days as a trend, in date order', async () => {

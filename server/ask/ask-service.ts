@@ -5,8 +5,8 @@
 // changes with each dbt run) and cached.
 import { AppError } from '../errors';
 import type { QueryColumn, QueryEngine } from '../query/query-engine';
-import { buildLexicon, loadLexiconData, type Lexicon, type MartTable } from './ask-lexicon';
-import { compileAskPlan, type AskPlan } from './ask-plan';
+import { buildLexicon, loadLexiconData, type Lexicon } from './ask-lexicon';
+import { compileAskPlan, type AskPlan, type SourceTable } from './ask-plan';
 import { trustedLabel } from './ask-periods';
 import { planQuestion } from './ask-planner';
 
@@ -16,7 +16,7 @@ export const MAX_QUESTION_CHARS = 1_000;
 
 export interface AskSource {
   kind: 'model';
-  name: MartTable;
+  name: SourceTable;
   /** The catalog page of the model, relative to the workspace (/w/<slug>/). */
   href: string;
 }
