@@ -225,8 +225,8 @@ async function runEval(options: {
       refusals_correct: results.filter((r, i) => questions[i]!.answerable === false && r.correct)
         .length,
       unanswerable: unanswerable.length,
-      p50_ms: median(times),
-      p95_ms: percentile(times, 95),
+      p50_ms: Math.round(median(times) * 10) / 10,
+      p95_ms: Math.round(percentile(times, 95) * 10) / 10,
       today,
       dataset: { events, seed, days, end_date: '2026-11-01' },
       results,
