@@ -179,6 +179,26 @@ describe('planQuestion', () => {
     });
   });
 
+  it('says when a value the question names is not in the data', () => {
+    const outcome = planQuestion(
+      'How many reports were exported as docx last month?',
+      lexicon,
+      TODAY,
+    );
+    expect(outcome).toMatchObject({
+      kind: 'plan',
+      plan: { event: 'report_exported', filters: [] },
+      notes: [expect.stringContaining('“docx” is not a value')],
+    });
+    for (const fine of [
+      'How many reports were exported as PDF last month?',
+      'How many users signed up with Google in the last 30 days?',
+      'Show errors as a daily trend',
+      'Which features were used with the most users?',
+    ])
+      expect(planQuestion(fine, lexicon, TODAY), fine).toMatchObject({ notes: [] });
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -508,6 +508,24 @@ export function planQuestion(
       filters.push({ column: { table: 'fct_subscriptions', column: 'status' }, values: [status] });
   }
 
+  // A word that introduces a value ("exported as docx", "via fax") but names none the data holds:
+  // said in the answer, so a count without that filter is not taken for a count with it.
+  for (const m of text.matchAll(
+    /\b(?:as|via|using|with) (?:an? |the )?([a-z0-9][a-z0-9_.'-]*)\b/g,
+  )) {
+    const word = m[1]!;
+    const start = m.index + m[0].length - word.length;
+    if (taken[start] || STOP.has(word) || COMMON.has(word) || /^\d+$/.test(word)) continue;
+    const known = (phrases: string[]) => phrases.some((p) => p.split(/\s+/).includes(word));
+    if (
+      lexicon.events.some((e) => known(e.phrases)) ||
+      lexicon.values.some((v) => known(v.phrases)) ||
+      lexicon.dimensions.some((d) => known(d.words))
+    )
+      continue;
+    notes.push(`“${word}” is not a value in this workspace’s data: no filter was applied for it.`);
+  }
+
   // The breakdown column.
   let breakdown: ColumnRef | undefined;
   if (breakdownDim) {
@@ -575,6 +593,13 @@ export function planQuestion(
 
 /** Figures of the current state (no period): MRR of active subscriptions, users, churn. */
 const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', 'churn_rate']);
+
+/** Words that follow "as", "with"… without naming a value. */
+const COMMON = new Set(
+  'much many well most least more less total average percent percentage fraction share rate ratio number numbers count table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times'.split(
+    ' ',
+  ),
+);
 
 const STOP = new Set(
   'what which when where that this those these with from have were been does many much about there their them they your ours show give list tell please could would should the and for how our was are is of in on to by a an did do me us we it as at be or if'.split(
