@@ -49,8 +49,8 @@ const MONTH_RE = `(${Object.keys(MONTH_ALIASES)
   .sort((a, b) => b.length - a.length)
   .join('|')})`;
 
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
+/** Number words of questions ("last seven days", "top five"). */
+export const NUMBER_WORDS: Record<string, number> = {
   one: 1,
   two: 2,
   three: 3,
@@ -70,9 +70,13 @@ const NUMBER_WORDS: Record<string, number> = {
   thirty: 30,
   sixty: 60,
   ninety: 90,
+  fifty: 50,
+  hundred: 100,
 };
-const NUMBER_RE = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
-const toNumber = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBER_WORDS[s] ?? NaN));
+// In periods "a" is one too ("in the past a day" is rare, harmless).
+const PERIOD_NUMBERS: Record<string, number> = { a: 1, ...NUMBER_WORDS };
+const NUMBER_RE = `(\\d+|${Object.keys(PERIOD_NUMBERS).join('|')})`;
+const toNumber = (s: string) => (/^\d+$/.test(s) ? Number(s) : (PERIOD_NUMBERS[s] ?? NaN));
 
 // ---- UTC calendar arithmetic on YYYY-MM-DD ----------------------------------------------------
 

@@ -6,7 +6,7 @@
 // users who … did …", "MRR"). When the question asks for something the data does not hold, or
 // is not a question about the data, it refuses and says what it can answer: it never guesses a
 // number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
-import { readTime, type Grain } from './ask-periods';
+import { NUMBER_WORDS, readTime, type Grain } from './ask-periods';
 import type { ColumnRef, Dimension, Lexicon, MartTable, ValueTerm } from './ask-lexicon';
 import { METRIC_TABLE, type AskPlan, type Metric } from './ask-plan';
 
@@ -123,22 +123,6 @@ function findPhrases<T>(
 
 // ---- words the planner knows ------------------------------------------------------------------
 
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  fifteen: 15,
-  twenty: 20,
-  fifty: 50,
-  hundred: 100,
-};
 const NUM = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
 const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : NUMBER_WORDS[s]!);
 

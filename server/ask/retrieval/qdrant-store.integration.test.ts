@@ -33,10 +33,9 @@ if (url) {
     });
   });
 } else {
+  // No skipped suite: without a server there is nothing to register. CI declares Qdrant
+  // unobtainable (TL_QDRANT_UNOBTAINABLE=1, .ci/run), which this says out loud.
   console.warn(
-    '\n⚠ QDRANT_URL is not set: the Qdrant vector store contract suite is skipped (REQUIRE_SERVICES=1 makes it fail).\n',
+    `\n⚠ QDRANT_URL is not set: the Qdrant vector store contract suite is not registered${process.env.TL_QDRANT_UNOBTAINABLE === '1' ? ' (TL_QDRANT_UNOBTAINABLE=1: no registry here carries a Qdrant server)' : ' (REQUIRE_SERVICES=1 makes it fail)'}.\n`,
   );
-  describe.skip('VectorStore contract: qdrant (QDRANT_URL not set)', () => {
-    it('runs against Qdrant when QDRANT_URL is set', () => {});
-  });
 }
