@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
     'pg',
     '@prisma/adapter-pg',
     'pino',
+    'onnxruntime-node',
+    '@huggingface/tokenizers',
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -9,7 +9,7 @@ const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
 /** Variables of the distributed mode that later releases implement. Setting one now is an error, never a silent fallback. */
-const NOT_YET_SUPPORTED = ['KAFKA_BROKERS', 'TRINO_URL', 'QDRANT_URL', 'SPARK_MASTER'] as const;
+const NOT_YET_SUPPORTED = ['KAFKA_BROKERS', 'TRINO_URL', 'SPARK_MASTER'] as const;
 
 export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
@@ -87,7 +87,11 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .default('info'),
       KAFKA_BROKERS: z.string().optional(),
       TRINO_URL: z.string().optional(),
-      QDRANT_URL: z.string().optional(),
+      QDRANT_URL: z
+        .url()
+        .optional()
+        .describe("Qdrant for Ask's retrieval; unset = the embedded vector store"),
+      QDRANT_API_KEY: z.string().min(1).optional(),
       SPARK_MASTER: z.string().optional(),
     },
     runtimeEnv: source,
@@ -127,6 +131,8 @@ export interface Config {
   demoData: boolean;
   /** "Today" for Ask's relative dates when fixed (TL_NOW); undefined = the clock, UTC. */
   now: string | undefined;
+  /** Qdrant for Ask's retrieval (QDRANT_URL); undefined = the embedded store under dataDir. */
+  qdrant: { url: string; apiKey: string | undefined } | undefined;
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
   duckdb: { threads: number; memoryLimit: string; tempDir: string };
   loginRateLimitPerMinute: number;
@@ -176,6 +182,7 @@ export function loadConfig(
     demoWorkspaceSlug: env.TL_DEMO_WORKSPACE,
     demoData: env.TL_DEMO_DATA,
     now: env.TL_NOW,
+    qdrant: env.QDRANT_URL ? { url: env.QDRANT_URL, apiKey: env.QDRANT_API_KEY } : undefined,
     query: {
       timeoutMs: env.TL_QUERY_TIMEOUT_MS,
       maxRows: env.TL_QUERY_MAX_ROWS,

@@ -24,6 +24,16 @@ import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
 import { InsightService } from './insights/insight-service';
 import { CohortService } from './insights/cohort-service';
+import { buildRetrievalDocs, loadMetadataSources } from './ask/ask-documents';
+import { AskHistory } from './ask/ask-history';
+import { AskRetriever } from './ask/ask-retrieval';
+import { createEmbedder } from './ask/retrieval/embedder';
+import {
+  EmbeddedVectorStore,
+  QdrantVectorStore,
+  type VectorStore,
+} from './ask/retrieval/vector-store';
+import { loadCatalog } from './catalog/dbt-catalog';
 import { AskService, todayUtc } from './ask/ask-service';
 import { maxRunningPerUser, SqlService } from './sql/sql-service';
 import { startJobQueue, type JobQueue } from './jobs/job-queue';
@@ -70,6 +80,8 @@ export interface Runtime {
   sql: SqlService;
   /** Plain-English questions answered by the offline planner (server/ask/). */
   ask: AskService;
+  /** Each member's Ask conversations and feedback. */
+  askHistory: AskHistory;
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
@@ -317,6 +329,59 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
 
     const cohorts = new CohortService({ prisma: db.prisma, engine, pipelines });
     let closed = false;
+    const askHistory = new AskHistory(db.prisma);
+    // Ask: retrieval over the catalog (Qdrant when QDRANT_URL is set, else embedded under the
+    // data directory), with the sentence-embedding model from the venv or the hashed fallback.
+    const vectorStore: VectorStore = config.qdrant
+      ? new QdrantVectorStore({ url: config.qdrant.url, apiKey: config.qdrant.apiKey })
+      : await EmbeddedVectorStore.open(path.join(config.dataDir, 'vectors'));
+    cleanups.unshift(() => vectorStore.close());
+    const martsOf = async (workspaceId: string) => {
+      const current = await db.prisma.pipelineRun.findFirst({
+        where: { workspaceId, isCurrent: true },
+        select: { id: true },
+      });
+      return current ? { schema: pipelines.schemaOf(workspaceId), version: current.id } : undefined;
+    };
+    const retriever = new AskRetriever({
+      store: vectorStore,
+      embedder: () =>
+        createEmbedder({
+          projectRoot: config.projectRoot,
+          onFallback: (err) =>
+            logger.warn(
+              { err },
+              'ask retrieval: the sentence-embedding model did not load; using the hashed n-gram fallback',
+            ),
+        }),
+      version: async (workspaceId) => (await martsOf(workspaceId))?.version,
+      documents: async (workspaceId) => {
+        const [{ lexicon }, meta, catalog] = await Promise.all([
+          // Before the first dbt run there are no marts: the metadata documents still count.
+          ask
+            .lexiconFor(workspaceId)
+            .catch(() => ({ lexicon: { events: [], values: [], dimensions: [] } })),
+          loadMetadataSources(db.prisma, workspaceId),
+          loadCatalog(db.prisma, engine, config.dataDir, workspaceId).catch(() => undefined),
+        ]);
+        const columns = (catalog?.nodes ?? [])
+          .filter((n) => n.queryable)
+          .flatMap((n) =>
+            n.columns
+              .filter((c) => c.description)
+              .map((c) => ({ table: n.name, column: c.name, description: c.description })),
+          );
+        return buildRetrievalDocs({ lexicon, columns, ...meta });
+      },
+      logger,
+    });
+    const ask: AskService = new AskService({
+      engine,
+      martsOf,
+      today: () => todayUtc(config.now),
+      history: askHistory,
+      retriever,
+    });
     const runtime: Runtime = {
       config,
       logger,
@@ -340,19 +405,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
         schemaFor: (workspaceId) => pipelines.ensureSchema(workspaceId),
         maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
       }),
-      ask: new AskService({
-        engine,
-        martsOf: async (workspaceId) => {
-          const current = await db.prisma.pipelineRun.findFirst({
-            where: { workspaceId, isCurrent: true },
-            select: { id: true },
-          });
-          return current
-            ? { schema: pipelines.schemaOf(workspaceId), version: current.id }
-            : undefined;
-        },
-        today: () => todayUtc(config.now),
-      }),
+      ask,
+      askHistory,
       cohorts,
       jobs,
       deltaAvailable,

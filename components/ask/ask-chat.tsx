@@ -2,37 +2,62 @@
 // The Ask conversation: questions in plain English, answers from the offline planner
 // (server/ask/) with a chart or number, the table, what was computed, the SQL and the marts it
 // read. A question after an answer is a follow-up of it ("now only enterprise", "as a weekly
-// trend") until "New conversation". `?q=` asks a question on load (links, reloads restore it).
+// trend") until "New conversation". Every question is kept in the asker's history (ask.history);
+// answers take a thumbs up or down with a correction, open as an insight or in the SQL editor, or
+// go on a dashboard. On the Ask page the URL holds the conversation (`?c=`) and `?q=` asks a
+// question on load; the drawer (every page, AskDrawer) keeps its state to itself.
 import * as React from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { toast } from 'sonner';
 import {
   AlertTriangle,
+  ChartLine,
   CornerDownLeft,
   Database,
+  History,
+  LayoutDashboard,
   Loader2,
   MessageSquarePlus,
   MessageSquareText,
+  Pin,
   SearchX,
   SendHorizontal,
+  Sparkles,
   SquareTerminal,
   Table2,
+  ThumbsDown,
+  ThumbsUp,
+  Trash2,
   WifiOff,
 } from 'lucide-react';
 import { useTRPC } from '@/lib/trpc/client';
+import type { RelatedItem } from '@/server/ask/ask-retrieval';
 import type { AskAnswer, AskRefusal, AskResult } from '@/server/ask/ask-service';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { CodeBlock } from '@/components/ui/code-block';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
+import { Input } from '@/components/ui/input';
 import { Kbd } from '@/components/ui/kbd';
 import { Label } from '@/components/ui/label';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Textarea } from '@/components/ui/textarea';
+import { Tooltip, TooltipContent, TooltipTrigger } from '@/components/ui/tooltip';
+import { withQuery } from '@/components/insights/query-url';
 import { ResultChart } from '@/components/sql/result-chart';
 import { suggestChart } from '@/components/sql/result-chart-model';
+import type { SectionRole } from '@/components/sections/types';
 import { cn } from '@/lib/utils';
 
 export const EXAMPLE_QUESTIONS = [
@@ -50,13 +75,36 @@ interface Turn {
   state: 'pending' | 'done' | 'error';
   result?: AskResult;
   error?: string;
+  /** Where the answer is in the asker's history (feedback goes to it). */
+  messageId?: string;
+  rating?: 'up' | 'down' | null;
+  /** The answer to a correction the asker gave (not a question of the conversation). */
+  correctionOf?: string;
 }
+
+/** The conversation parameter of the Ask page. */
+export const CONVERSATION_PARAM = 'c';
 
 /** Rows shown in an answer's table (the chart uses them all). */
 const TABLE_ROWS = 50;
 
-export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
+export function AskChat({
+  workspaceSlug,
+  role,
+  mode = 'page',
+  initialConversationId,
+  onConversationChange,
+}: {
+  workspaceSlug: string;
+  role: SectionRole;
+  /** `page`: the Ask page (state in the URL); `drawer`: the panel on every page. */
+  mode?: 'page' | 'drawer';
+  /** The drawer: the conversation to show when it opens again. */
+  initialConversationId?: string;
+  onConversationChange?: (id: string | undefined) => void;
+}) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const ask = useMutation(trpc.ask.ask.mutationOptions());
   const router = useRouter();
   const pathname = usePathname();
@@ -64,19 +112,39 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
   const [turns, setTurns] = React.useState<Turn[]>([]);
   const [draft, setDraft] = React.useState('');
   const [fresh, setFresh] = React.useState(true);
+  const [conversationId, setConversationId] = React.useState<string | undefined>();
+  const [showHistory, setShowHistory] = React.useState(false);
   const nextId = React.useRef(1);
   const input = React.useRef<HTMLTextAreaElement>(null);
   const bottom = React.useRef<HTMLDivElement>(null);
+  const inPage = mode === 'page';
+  const changeConversation = React.useCallback(
+    (id: string | undefined) => {
+      setConversationId(id);
+      onConversationChange?.(id);
+    },
+    [onConversationChange],
+  );
 
   // The plan a follow-up builds on: the last answer of this conversation.
   const context = React.useMemo(() => {
     if (fresh) return undefined;
     for (let i = turns.length - 1; i >= 0; i--) {
-      const r = turns[i]!.result;
-      if (r && !r.refused) return { plan: r.plan };
+      const t = turns[i]!;
+      if (t.result && !t.result.refused && !t.correctionOf) return { plan: t.result.plan };
     }
     return undefined;
   }, [turns, fresh]);
+
+  const setUrl = React.useCallback(
+    (edit: (url: URLSearchParams) => void) => {
+      if (!inPage) return;
+      const url = new URLSearchParams(params.toString());
+      edit(url);
+      router.replace(url.size ? `${pathname}?${url.toString()}` : pathname, { scroll: false });
+    },
+    [inPage, params, pathname, router],
+  );
 
   const submit = React.useCallback(
     async (question: string) => {
@@ -86,12 +154,26 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
       setTurns((t) => [...t, { id, question: text, state: 'pending' }]);
       setDraft('');
       setFresh(false);
-      const url = new URLSearchParams(params.toString());
-      url.set('q', text);
-      router.replace(`${pathname}?${url.toString()}`, { scroll: false });
+      setShowHistory(false);
       try {
-        const result = await ask.mutateAsync({ question: text, context: context?.plan });
-        setTurns((t) => t.map((x) => (x.id === id ? { ...x, state: 'done', result } : x)));
+        const result = await ask.mutateAsync({
+          question: text,
+          context: context?.plan,
+          conversationId,
+        });
+        changeConversation(result.conversationId);
+        setUrl((url) => {
+          url.set(CONVERSATION_PARAM, result.conversationId);
+          url.delete('q');
+        });
+        setTurns((t) =>
+          t.map((x) =>
+            x.id === id
+              ? { ...x, state: 'done', result, messageId: result.messageId, rating: null }
+              : x,
+          ),
+        );
+        void queryClient.invalidateQueries({ queryKey: trpc.ask.conversations.queryKey() });
       } catch (error) {
         setTurns((t) =>
           t.map((x) =>
@@ -100,24 +182,61 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
         );
       }
     },
-    [ask, context, params, pathname, router],
+    [ask, changeConversation, context, conversationId, queryClient, setUrl, trpc],
   );
 
-  // `?q=` on load: ask it once.
-  const asked = React.useRef(false);
+  const openConversation = React.useCallback(
+    async (id: string) => {
+      setShowHistory(false);
+      try {
+        const view = await queryClient.fetchQuery(trpc.ask.conversation.queryOptions({ id }));
+        setTurns(
+          view.messages.map((m) => ({
+            id: nextId.current++,
+            question: m.question,
+            state: 'done',
+            result: m.result,
+            messageId: m.id,
+            rating: m.rating,
+          })),
+        );
+        changeConversation(view.id);
+        setFresh(false);
+        setUrl((url) => {
+          url.set(CONVERSATION_PARAM, view.id);
+          url.delete('q');
+        });
+      } catch (error) {
+        toast.error((error as Error).message);
+        setUrl((url) => url.delete(CONVERSATION_PARAM));
+      }
+    },
+    [changeConversation, queryClient, setUrl, trpc],
+  );
+
+  // On load: `?c=` reopens a conversation, `?q=` asks a question once (the page); the drawer
+  // reopens its last conversation.
+  const loaded = React.useRef(false);
   React.useEffect(() => {
+    if (loaded.current) return;
+    loaded.current = true;
+    if (!inPage) {
+      if (initialConversationId) void openConversation(initialConversationId);
+      return;
+    }
+    const c = params.get(CONVERSATION_PARAM);
     const q = params.get('q');
-    if (asked.current || !q) return;
-    asked.current = true;
-    void submit(q);
-  }, [params, submit]);
+    if (c) void openConversation(c);
+    else if (q) void submit(q);
+  }, [inPage, initialConversationId, params, openConversation, submit]);
 
   React.useEffect(() => {
     bottom.current?.scrollIntoView({ behavior: 'smooth', block: 'end' });
   }, [turns]);
 
-  // "/" focuses the question box (when not typing elsewhere).
+  // "/" focuses the question box (when not typing elsewhere) on the page.
   React.useEffect(() => {
+    if (!inPage) return;
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (e.key !== '/' || target?.closest('input, textarea, [contenteditable]')) return;
@@ -126,31 +245,95 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [inPage]);
 
   const newConversation = () => {
     setTurns([]);
     setFresh(true);
-    const url = new URLSearchParams(params.toString());
-    url.delete('q');
-    router.replace(url.size ? `${pathname}?${url.toString()}` : pathname, { scroll: false });
+    changeConversation(undefined);
+    setShowHistory(false);
+    setUrl((url) => {
+      url.delete('q');
+      url.delete(CONVERSATION_PARAM);
+    });
     input.current?.focus();
   };
 
+  const onRated = (turnId: number, rating: 'up' | 'down', corrected?: AskAnswer) => {
+    setTurns((t) => {
+      const next = t.map((x) => (x.id === turnId ? { ...x, rating } : x));
+      if (!corrected) return next;
+      const at = next.findIndex((x) => x.id === turnId);
+      const turn: Turn = {
+        id: nextId.current++,
+        question: corrected.question,
+        state: 'done',
+        result: corrected,
+        correctionOf: next[at]?.question,
+      };
+      return [...next.slice(0, at + 1), turn, ...next.slice(at + 1)];
+    });
+  };
+
   return (
-    <div className="grid gap-5" data-testid="ask-chat">
+    <div className="grid gap-5" data-testid="ask-chat" data-mode={mode}>
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        <span className="mr-auto">
+          <RetrievalBadge />
+        </span>
+        <Button
+          size="sm"
+          variant={showHistory ? 'secondary' : 'ghost'}
+          onClick={() => setShowHistory((v) => !v)}
+          aria-expanded={showHistory}
+          data-testid="ask-history-toggle"
+        >
+          <History />
+          History
+        </Button>
+        {turns.length > 0 && (
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={newConversation}
+            data-testid="ask-new-conversation"
+          >
+            <MessageSquarePlus />
+            New conversation
+          </Button>
+        )}
+      </div>
+      {showHistory && (
+        <HistoryList
+          current={conversationId}
+          onOpen={(id) => void openConversation(id)}
+          onDeleted={(id) => {
+            if (id === conversationId) newConversation();
+          }}
+        />
+      )}
       {turns.length === 0 ? (
-        <EmptyState onPick={(q) => void submit(q)} />
+        !showHistory && <EmptyState onPick={(q) => void submit(q)} compact={!inPage} />
       ) : (
         <ol className="grid gap-5" aria-label="Conversation">
           {turns.map((turn) => (
             <li key={turn.id} className="grid gap-3" data-testid="ask-turn" data-state={turn.state}>
               <div className="flex justify-end">
-                <div className="max-w-[85%] rounded-2xl rounded-br-sm bg-primary px-4 py-2 text-sm text-primary-foreground">
+                <div
+                  className={cn(
+                    'max-w-[85%] rounded-2xl rounded-br-sm px-4 py-2 text-sm',
+                    turn.correctionOf
+                      ? 'border border-dashed bg-muted text-foreground'
+                      : 'bg-primary text-primary-foreground',
+                  )}
+                >
                   {turn.result && !turn.result.refused && turn.result.followUp && (
                     <span className="mr-2 text-xs opacity-75" title="Builds on the previous answer">
                       ↳ follow-up
                     </span>
+                  )}
+                  {turn.correctionOf && (
+                    <span className="mr-2 text-xs text-muted-foreground">Your correction:</span>
                   )}
                   {turn.question}
                 </div>
@@ -167,7 +350,20 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
                 <Refusal result={turn.result} onPick={(q) => void submit(q)} />
               )}
               {turn.result && !turn.result.refused && (
-                <Answer answer={turn.result} workspaceSlug={workspaceSlug} />
+                <Answer
+                  answer={turn.result}
+                  workspaceSlug={workspaceSlug}
+                  role={role}
+                  feedback={
+                    turn.messageId
+                      ? {
+                          messageId: turn.messageId,
+                          rating: turn.rating ?? null,
+                          onRated: (rating, corrected) => onRated(turn.id, rating, corrected),
+                        }
+                      : undefined
+                  }
+                />
               )}
             </li>
           ))}
@@ -177,13 +373,14 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
 
       <Card className="sticky bottom-4 gap-3 py-3 shadow-lg">
         <CardContent className="grid gap-2 px-4">
-          <Label htmlFor="ask-question" className="sr-only">
+          <Label htmlFor={`ask-question-${mode}`} className="sr-only">
             Your question
           </Label>
           <Textarea
-            id="ask-question"
+            id={`ask-question-${mode}`}
             ref={input}
             rows={2}
+            autoFocus={!inPage}
             value={draft}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={(e) => {
@@ -205,21 +402,22 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
             <span className="flex items-center gap-1.5 text-xs text-muted-foreground">
               <WifiOff className="size-3.5" aria-hidden />
               Answered on this server from this workspace&apos;s data; nothing leaves it.
-              <span className="hidden sm:inline">
-                <Kbd>Enter</Kbd> to ask, <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> new line, <Kbd>/</Kbd> to
-                focus
-              </span>
+              {inPage && (
+                <span className="hidden sm:inline">
+                  <Kbd>Enter</Kbd> to ask, <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> new line, <Kbd>/</Kbd>{' '}
+                  to focus
+                </span>
+              )}
             </span>
             <div className="flex items-center gap-2">
-              {turns.length > 0 && (
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  onClick={newConversation}
-                  data-testid="ask-new-conversation"
-                >
-                  <MessageSquarePlus />
-                  New conversation
+              {!inPage && conversationId && (
+                <Button size="sm" variant="ghost" asChild>
+                  <Link
+                    href={`/w/${workspaceSlug}/ask?${CONVERSATION_PARAM}=${encodeURIComponent(conversationId)}`}
+                    data-testid="ask-open-page"
+                  >
+                    Open on the Ask page
+                  </Link>
                 </Button>
               )}
               <Button
@@ -239,13 +437,90 @@ export function AskChat({ workspaceSlug }: { workspaceSlug: string }) {
   );
 }
 
-function EmptyState({ onPick }: { onPick: (question: string) => void }) {
+function HistoryList({
+  current,
+  onOpen,
+  onDeleted,
+}: {
+  current: string | undefined;
+  onOpen: (id: string) => void;
+  onDeleted: (id: string) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.ask.conversations.queryOptions());
+  const remove = useMutation(
+    trpc.ask.deleteConversation.mutationOptions({
+      onSuccess: (_r, { id }) => {
+        onDeleted(id);
+        void queryClient.invalidateQueries({ queryKey: trpc.ask.conversations.queryKey() });
+      },
+      onError: (e) => toast.error(e.message),
+    }),
+  );
+  return (
+    <section
+      aria-labelledby="ask-history-heading"
+      className="grid gap-2 rounded-lg border bg-card p-3"
+      data-testid="ask-history"
+    >
+      <h2 id="ask-history-heading" className="text-sm font-semibold">
+        Your conversations
+      </h2>
+      {list.isPending ? (
+        <div className="grid gap-2" aria-busy="true">
+          <Skeleton className="h-8 w-full" />
+          <Skeleton className="h-8 w-full" />
+        </div>
+      ) : list.isError ? (
+        <p className="text-sm text-destructive">{list.error.message}</p>
+      ) : list.data.length === 0 ? (
+        <p className="text-sm text-muted-foreground">
+          No conversations yet. Ask a question; it is kept here, for you only.
+        </p>
+      ) : (
+        <ul className="grid max-h-80 gap-1 overflow-auto">
+          {list.data.map((c) => (
+            <li key={c.id} className="group flex items-center gap-1">
+              <button
+                type="button"
+                onClick={() => onOpen(c.id)}
+                className={cn(
+                  'flex min-w-0 flex-1 items-center justify-between gap-3 rounded-md px-2 py-1.5 text-left text-sm hover:bg-accent',
+                  c.id === current && 'bg-accent',
+                )}
+                data-testid="ask-history-item"
+              >
+                <span className="truncate">{c.title}</span>
+                <span className="shrink-0 text-xs text-muted-foreground tabular-nums">
+                  {c.messageCount} · {new Date(c.updatedAt).toLocaleDateString()}
+                </span>
+              </button>
+              <Button
+                size="icon"
+                variant="ghost"
+                className="size-7 opacity-60 group-hover:opacity-100"
+                aria-label={`Delete “${c.title}”`}
+                onClick={() => remove.mutate({ id: c.id })}
+                disabled={remove.isPending}
+              >
+                <Trash2 />
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function EmptyState({ onPick, compact }: { onPick: (question: string) => void; compact: boolean }) {
   return (
     <section aria-labelledby="ask-examples-heading" className="grid gap-3">
       <h2 id="ask-examples-heading" className="text-sm font-semibold">
         Try a question
       </h2>
-      <ul className="grid gap-2 sm:grid-cols-2">
+      <ul className={cn('grid gap-2', !compact && 'sm:grid-cols-2')}>
         {EXAMPLE_QUESTIONS.map((question) => (
           <li key={question}>
             <button
@@ -316,7 +591,23 @@ function formatCell(value: unknown): string {
   return String(value);
 }
 
-function Answer({ answer, workspaceSlug }: { answer: AskAnswer; workspaceSlug: string }) {
+interface FeedbackProps {
+  messageId: string;
+  rating: 'up' | 'down' | null;
+  onRated: (rating: 'up' | 'down', corrected?: AskAnswer) => void;
+}
+
+function Answer({
+  answer,
+  workspaceSlug,
+  role,
+  feedback,
+}: {
+  answer: AskAnswer;
+  workspaceSlug: string;
+  role: SectionRole;
+  feedback: FeedbackProps | undefined;
+}) {
   const [view, setView] = React.useState<'chart' | 'table'>('chart');
   const config = React.useMemo(
     () => suggestChart(answer.columns, answer.rows),
@@ -332,7 +623,7 @@ function Answer({ answer, workspaceSlug }: { answer: AskAnswer; workspaceSlug: s
           {answer.explanation}
         </p>
         {answer.notes.length > 0 && (
-          <ul className="grid gap-1 text-xs text-muted-foreground">
+          <ul className="grid gap-1 text-xs text-muted-foreground" data-testid="ask-notes">
             {answer.notes.map((n) => (
               <li key={n}>{n}</li>
             ))}
@@ -376,33 +667,343 @@ function Answer({ answer, workspaceSlug }: { answer: AskAnswer; workspaceSlug: s
           </summary>
           <CodeBlock code={answer.sql} className="rounded-none border-0 border-t" />
         </details>
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <div className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground">
-            <Database className="size-3.5" aria-hidden />
-            Sources:
-            {answer.sources.map((s) => (
-              <Link
-                key={s.name}
-                href={`/w/${workspaceSlug}/${s.href}`}
-                className="rounded border px-1.5 py-0.5 font-mono hover:bg-accent"
-                data-testid="ask-source"
-              >
-                {s.name}
-              </Link>
-            ))}
-            <Badge variant="outline" className="ml-1 font-normal">
-              offline planner · {answer.durationMs} ms
-            </Badge>
-          </div>
-          <Button size="sm" variant="outline" asChild>
-            <Link href={sqlHref} data-testid="ask-open-sql">
-              <CornerDownLeft />
-              Open in SQL editor
+        <div className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground">
+          <Database className="size-3.5" aria-hidden />
+          Sources:
+          {answer.sources.map((s) => (
+            <Link
+              key={s.name}
+              href={`/w/${workspaceSlug}/${s.href}`}
+              className="rounded border px-1.5 py-0.5 font-mono hover:bg-accent"
+              data-testid="ask-source"
+            >
+              {s.name}
             </Link>
-          </Button>
+          ))}
+          <Badge variant="outline" className="ml-1 font-normal">
+            offline planner · {answer.durationMs} ms
+          </Badge>
+        </div>
+        {answer.related.length > 0 && (
+          <div
+            className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground"
+            data-testid="ask-related"
+          >
+            <Sparkles className="size-3.5" aria-hidden />
+            Related in this workspace:
+            {answer.related.map((r) => (
+              <RelatedLink key={`${r.kind}:${r.id}`} item={r} workspaceSlug={workspaceSlug} />
+            ))}
+          </div>
+        )}
+        <div className="flex flex-wrap items-center justify-between gap-2 border-t pt-3">
+          {feedback ? <FeedbackControls feedback={feedback} /> : <span />}
+          <div className="flex flex-wrap items-center gap-2">
+            <OpenAsInsight answer={answer} workspaceSlug={workspaceSlug} />
+            <Button size="sm" variant="outline" asChild>
+              <Link href={sqlHref} data-testid="ask-open-sql">
+                <CornerDownLeft />
+                Open in SQL editor
+              </Link>
+            </Button>
+            {role !== 'viewer' && <PinToDashboard answer={answer} workspaceSlug={workspaceSlug} />}
+          </div>
         </div>
       </CardContent>
     </Card>
+  );
+}
+
+/** A saved insight (opened with its query) or a shared saved query (opened in the editor). */
+function RelatedLink({ item, workspaceSlug }: { item: RelatedItem; workspaceSlug: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const className = 'rounded border px-1.5 py-0.5 hover:bg-accent';
+  if (item.kind === 'query')
+    return (
+      <Link
+        href={`/w/${workspaceSlug}/sql?saved=${encodeURIComponent(item.id)}`}
+        className={className}
+        title="Saved SQL query"
+      >
+        {item.title}
+      </Link>
+    );
+  const open = async () => {
+    try {
+      const saved = await queryClient.fetchQuery(
+        trpc.savedInsights.get.queryOptions({ id: item.id }),
+      );
+      const params = withQuery('', saved.query, saved.chartType ?? undefined);
+      params.set('insight', saved.id);
+      router.push(`/w/${workspaceSlug}/insights?${params.toString()}`);
+    } catch (error) {
+      toast.error((error as Error).message);
+    }
+  };
+  return (
+    <button type="button" onClick={() => void open()} className={className} title="Saved insight">
+      {item.title}
+    </button>
+  );
+}
+
+function RetrievalBadge() {
+  const trpc = useTRPC();
+  const status = useQuery({ ...trpc.ask.status.queryOptions(), staleTime: 30_000 });
+  const r = status.data?.retrieval;
+  if (!r) return null;
+  const label =
+    r.state === 'failed'
+      ? 'retrieval unavailable'
+      : !r.embedder || r.state === 'indexing' || r.state === 'idle'
+        ? 'retrieval: indexing the catalog…'
+        : r.embedder.kind === 'model'
+          ? `retrieval: ${r.embedder.id.split('@')[0]} · ${r.documents ?? 0} documents`
+          : `retrieval: hashed n-grams (fallback, matches spelling only) · ${r.documents ?? 0} documents`;
+  return (
+    <Badge
+      variant="outline"
+      className="font-normal"
+      title={
+        r.state === 'failed'
+          ? r.error
+          : `Vector store: ${r.backend}${r.embedder ? `; embedder ${r.embedder.id} (${r.embedder.dimensions} dimensions)` : ''}`
+      }
+      data-testid="ask-retrieval"
+      data-embedder={r.embedder?.kind ?? 'none'}
+    >
+      {label}
+    </Badge>
+  );
+}
+
+function OpenAsInsight({ answer, workspaceSlug }: { answer: AskAnswer; workspaceSlug: string }) {
+  if (!('query' in answer.insight))
+    return (
+      <Tooltip>
+        <TooltipTrigger asChild>
+          {/* A disabled button gets no pointer events; the span carries the tooltip. */}
+          <span tabIndex={0} data-testid="ask-open-insight-unavailable">
+            <Button size="sm" variant="outline" disabled>
+              <ChartLine />
+              Open as insight
+            </Button>
+          </span>
+        </TooltipTrigger>
+        <TooltipContent className="max-w-xs">{answer.insight.reason}</TooltipContent>
+      </Tooltip>
+    );
+  const href = `/w/${workspaceSlug}/insights?${withQuery('', answer.insight.query, answer.insight.chartType).toString()}`;
+  return (
+    <Button size="sm" variant="outline" asChild>
+      <Link href={href} data-testid="ask-open-insight">
+        <ChartLine />
+        Open as insight
+      </Link>
+    </Button>
+  );
+}
+
+/** Adds the answer to a dashboard: as an insight tile when it is one, else as a saved query. */
+function PinToDashboard({ answer, workspaceSlug }: { answer: AskAnswer; workspaceSlug: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const dashboards = useQuery(trpc.dashboards.list.queryOptions());
+  const addTile = useMutation(trpc.dashboards.addTile.mutationOptions());
+  const saveQuery = useMutation(trpc.sql.saved.create.mutationOptions());
+  const pending = addTile.isPending || saveQuery.isPending;
+  const name = answer.question.length > 200 ? `${answer.question.slice(0, 199)}…` : answer.question;
+
+  const pin = async (dashboard: { id: string; name: string }) => {
+    try {
+      if ('query' in answer.insight) {
+        await addTile.mutateAsync({
+          dashboardId: dashboard.id,
+          tile: {
+            type: 'new_insight',
+            insight: {
+              name,
+              description: answer.explanation.slice(0, 2000),
+              query: answer.insight.query,
+              chartType: answer.insight.chartType,
+            },
+          },
+        });
+      } else {
+        const saved = await saveQuery.mutateAsync({
+          name,
+          description: answer.explanation.slice(0, 2000),
+          folder: 'Ask',
+          sql: answer.sql,
+          shared: true,
+          chart: suggestChart(answer.columns, answer.rows),
+        });
+        await addTile.mutateAsync({
+          dashboardId: dashboard.id,
+          tile: { type: 'query', savedQueryId: saved.id },
+        });
+      }
+      void queryClient.invalidateQueries(trpc.dashboards.pathFilter());
+      toast.success(`Pinned to “${dashboard.name}”.`, {
+        action: {
+          label: 'Open',
+          onClick: () =>
+            router.push(
+              `/w/${encodeURIComponent(workspaceSlug)}/dashboards/${encodeURIComponent(dashboard.id)}`,
+            ),
+        },
+      });
+    } catch (error) {
+      toast.error((error as Error).message);
+    }
+  };
+
+  return (
+    <DropdownMenu>
+      <DropdownMenuTrigger asChild>
+        <Button size="sm" variant="outline" disabled={pending} data-testid="ask-pin">
+          {pending ? <Loader2 className="animate-spin" /> : <Pin />}
+          Pin to dashboard
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end" className="w-64">
+        <DropdownMenuLabel className="text-xs font-normal text-muted-foreground">
+          {'query' in answer.insight
+            ? 'Adds it as an insight tile (it follows the dashboard’s dates) to'
+            : 'Saves the SQL as a shared query and adds its chart to'}
+        </DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        {dashboards.isPending ? (
+          <DropdownMenuItem disabled>Loading dashboards…</DropdownMenuItem>
+        ) : (dashboards.data ?? []).length === 0 ? (
+          <DropdownMenuItem asChild>
+            <Link href={`/w/${encodeURIComponent(workspaceSlug)}/dashboards`}>
+              Create a dashboard first
+            </Link>
+          </DropdownMenuItem>
+        ) : (
+          (dashboards.data ?? []).map((d) => (
+            <DropdownMenuItem
+              key={d.id}
+              onSelect={() => void pin(d)}
+              data-testid="ask-pin-dashboard"
+            >
+              <LayoutDashboard aria-hidden />
+              <span className="truncate">{d.name}</span>
+            </DropdownMenuItem>
+          ))
+        )}
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
+}
+
+function FeedbackControls({ feedback }: { feedback: FeedbackProps }) {
+  const trpc = useTRPC();
+  const send = useMutation(trpc.ask.feedback.mutationOptions());
+  const [correcting, setCorrecting] = React.useState(false);
+  const [correction, setCorrection] = React.useState('');
+  const [error, setError] = React.useState<string | null>(null);
+
+  const rate = async (rating: 'up' | 'down', text?: string) => {
+    setError(null);
+    try {
+      const { corrected } = await send.mutateAsync({
+        messageId: feedback.messageId,
+        rating,
+        ...(text ? { correction: text } : {}),
+      });
+      feedback.onRated(rating, corrected);
+      setCorrecting(false);
+      setCorrection('');
+      toast.success(
+        corrected
+          ? 'Thanks. Questions read this way are answered as your correction from now on.'
+          : rating === 'up'
+            ? 'Thanks for the feedback.'
+            : 'Thanks. Add a correction next time to teach Ask what you meant.',
+      );
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <div className="grid gap-2" data-testid="ask-feedback">
+      <div className="flex items-center gap-1 text-xs text-muted-foreground">
+        <span className="mr-1">Right answer?</span>
+        <Button
+          size="icon"
+          variant={feedback.rating === 'up' ? 'secondary' : 'ghost'}
+          className="size-7"
+          aria-label="Good answer"
+          aria-pressed={feedback.rating === 'up'}
+          disabled={send.isPending}
+          onClick={() => void rate('up')}
+          data-testid="ask-thumbs-up"
+        >
+          <ThumbsUp />
+        </Button>
+        <Button
+          size="icon"
+          variant={feedback.rating === 'down' || correcting ? 'secondary' : 'ghost'}
+          className="size-7"
+          aria-label="Wrong answer"
+          aria-pressed={feedback.rating === 'down'}
+          aria-expanded={correcting}
+          disabled={send.isPending}
+          onClick={() => setCorrecting((v) => !v)}
+          data-testid="ask-thumbs-down"
+        >
+          <ThumbsDown />
+        </Button>
+      </div>
+      {correcting && (
+        <form
+          className="grid gap-2 rounded-md border bg-muted/40 p-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void rate('down', correction.trim() || undefined);
+          }}
+          data-testid="ask-correction-form"
+        >
+          <Label htmlFor={`correction-${feedback.messageId}`} className="text-xs">
+            What did you mean? Rephrase the question the way it should be read (optional):
+          </Label>
+          <Input
+            id={`correction-${feedback.messageId}`}
+            value={correction}
+            onChange={(e) => setCorrection(e.target.value)}
+            maxLength={1000}
+            autoFocus
+            placeholder="e.g. How many users exported reports last month?"
+            data-testid="ask-correction-input"
+          />
+          {error && (
+            <p className="text-xs text-destructive" role="alert" data-testid="ask-correction-error">
+              {error}
+            </p>
+          )}
+          <div className="flex gap-2">
+            <Button
+              size="sm"
+              type="submit"
+              disabled={send.isPending}
+              data-testid="ask-correction-submit"
+            >
+              {send.isPending && <Loader2 className="animate-spin" />}
+              {correction.trim() ? 'Send correction' : 'Just thumbs down'}
+            </Button>
+            <Button size="sm" type="button" variant="ghost" onClick={() => setCorrecting(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      )}
+    </div>
   );
 }
 

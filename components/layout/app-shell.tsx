@@ -30,6 +30,7 @@ import { Kbd, KbdGroup } from '@/components/ui/kbd';
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { Tooltip, TooltipContent, TooltipProvider, TooltipTrigger } from '@/components/ui/tooltip';
 import { cn } from '@/lib/utils';
+import { AskDrawer } from '@/components/ask/ask-drawer';
 import { CommandPalette } from './command-palette';
 import { LogoMark, PRODUCT_NAME } from './logo';
 import {
@@ -390,6 +391,7 @@ function TopBar({
           <Kbd>K</Kbd>
         </KbdGroup>
       </Button>
+      <AskDrawer workspaceSlug={workspace.slug} role={role} modLabel={mod === '⌘' ? '⌘' : 'Ctrl'} />
       <ThemeToggle />
       <UserMenu user={user} role={role} onOpenPalette={onOpenPalette} />
     </header>

@@ -4,7 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { AskChat } from '@/components/ask/ask-chat';
 import type { SectionProps } from './types';
 
-export function AskSection({ workspaceSlug }: SectionProps) {
+export function AskSection({ workspaceSlug, role }: SectionProps) {
   return (
     <div className="mx-auto grid w-full max-w-4xl gap-6 p-6" data-testid="section-ask">
       <PageHeader
@@ -13,7 +13,7 @@ export function AskSection({ workspaceSlug }: SectionProps) {
         badge={<Badge variant="outline">Offline planner</Badge>}
       />
       <Suspense>
-        <AskChat workspaceSlug={workspaceSlug} />
+        <AskChat workspaceSlug={workspaceSlug} role={role} />
       </Suspense>
     </div>
   );

@@ -56,6 +56,12 @@ const ACCESS: Record<string, Access> = {
   'catalog.preview': 'viewer',
   'catalog.versions': 'viewer',
   'ask.ask': 'viewer',
+  // Every member has their own Ask history (scoped to them in the service, tested there).
+  'ask.feedback': 'viewer',
+  'ask.status': 'viewer',
+  'ask.conversations': 'viewer',
+  'ask.conversation': 'viewer',
+  'ask.deleteConversation': 'viewer',
   // insights.* (Insights, dashboards)
   'insights.run': 'viewer',
   // cohorts.* (saved user groups for insight filters and breakdowns)

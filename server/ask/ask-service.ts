@@ -3,12 +3,21 @@
 // read-only, timeout, row cap) → the answer with its explanation and the catalog entries used.
 // The lexicon of a workspace is read from its marts once per marts version (the schema name
 // changes with each dbt run) and cached.
+//
+// Feedback teaches it (AskHistory): a question corrected by a member ("I meant …") is answered as
+// the correction from then on, and so is every later question the planner understands the same
+// way (the same plan, or the same refusal for nearly the same words), so a correction fixes a
+// misreading, not one spelling of it.
 import { AppError } from '../errors';
 import type { QueryColumn, QueryEngine } from '../query/query-engine';
 import { buildLexicon, loadLexiconData, type Lexicon } from './ask-lexicon';
+import type { AskExampleRow, AskHistory } from './ask-history';
+import type { AskRetriever, RelatedItem, RetrievalStatus } from './ask-retrieval';
+import { askPlanToInsight, type AskInsightChartType } from './ask-insight';
+import type { TrendsQuery } from '../insights/trends';
 import { compileAskPlan, type AskPlan, type SourceTable } from './ask-plan';
 import { trustedLabel } from './ask-periods';
-import { planQuestion } from './ask-planner';
+import { planQuestion, type PlannerOutcome } from './ask-planner';
 
 export const ASK_MAX_ROWS = 5_000;
 export const ASK_TIMEOUT_MS = 10_000;
@@ -34,6 +43,12 @@ export interface AskAnswer {
   /** Answered as a follow-up: the previous answer's plan, edited by this question. */
   followUp: boolean;
   sources: AskSource[];
+  /** The answer as an editable trends insight, or why it is not one. */
+  insight: { query: TrendsQuery; chartType: AskInsightChartType } | { reason: string };
+  /** Answered as a teammate's correction of a question understood the same way. */
+  example?: { question: string; answerAs: string };
+  /** Saved insights and queries near the question (retrieval); [] without an index yet. */
+  related: RelatedItem[];
   planner: 'offline';
   durationMs: number;
 }
@@ -56,7 +71,60 @@ export interface AskServiceDeps {
   martsOf(workspaceId: string): Promise<{ schema: string; version: string } | undefined>;
   /** "Today" (YYYY-MM-DD, UTC): config.now (TL_NOW) when set, else the clock. */
   today: () => string;
+  /** Conversations, feedback and examples (the app database); without it, ask() only. */
+  history?: AskHistory;
+  /** Retrieval over the workspace's catalog (related items, suggestions); optional. */
+  retriever?: AskRetriever;
 }
+
+export interface AskStatus {
+  planner: 'offline';
+  retrieval: RetrievalStatus | null;
+}
+
+/** A recorded answer: where it is in the asker's history. */
+export type RecordedAskResult = AskResult & { conversationId: string; messageId: string };
+
+interface MartsLexicon {
+  lexicon: Lexicon;
+  /** First and last day of the events in the marts (the range of an "all time" insight). */
+  dataRange: { from: string; to: string };
+}
+
+/** Lower case, one space, no trailing punctuation: questions equal up to typing. */
+export function normaliseQuestion(q: string): string {
+  return q
+    .toLowerCase()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .replace(/[\s?.!]+$/, '')
+    .trim();
+}
+
+function wordSet(q: string): Set<string> {
+  return new Set(normaliseQuestion(q).match(/[\p{L}\p{N}_]+/gu) ?? []);
+}
+
+/** Jaccard similarity of two questions' word sets (0…1). */
+export function wordOverlap(a: string, b: string): number {
+  const x = wordSet(a);
+  const y = wordSet(b);
+  let common = 0;
+  for (const w of x) if (y.has(w)) common++;
+  const union = x.size + y.size - common;
+  return union === 0 ? 1 : common / union;
+}
+
+/** Key-order-independent JSON (plans from the client may order keys differently). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Refusals for nearly the same words share a correction (same reason and ≥ this overlap). */
+const REFUSAL_OVERLAP = 0.75;
 
 /** Today (UTC), or the fixed day of TL_NOW (config.now). */
 export function todayUtc(fixed?: string): string {
@@ -64,12 +132,15 @@ export function todayUtc(fixed?: string): string {
 }
 
 export class AskService {
-  private readonly lexicons = new Map<string, Promise<Lexicon>>();
+  private readonly lexicons = new Map<string, Promise<MartsLexicon>>();
+  private readonly examples = new Map<string, Promise<AskExampleRow[]>>();
+  /** Plans of example questions, per lexicon and day (a correction is checked on every ask). */
+  private readonly examplePlans = new WeakMap<Lexicon, Map<string, PlannerOutcome>>();
 
   constructor(private readonly deps: AskServiceDeps) {}
 
   /** The lexicon of the workspace's current marts (read once per marts version). */
-  async lexiconFor(workspaceId: string): Promise<{ schema: string; lexicon: Lexicon }> {
+  async lexiconFor(workspaceId: string): Promise<{ schema: string } & MartsLexicon> {
     const marts = await this.deps.martsOf(workspaceId);
     if (!marts)
       throw new AppError(
@@ -79,25 +150,75 @@ export class AskService {
     const key = `${workspaceId}:${marts.version}`;
     let lexicon = this.lexicons.get(key);
     if (!lexicon) {
-      lexicon = loadLexiconData(this.deps.engine, marts.schema).then(buildLexicon);
+      lexicon = loadMartsLexicon(this.deps.engine, marts.schema);
       lexicon.catch(() => this.lexicons.delete(key));
       this.lexicons.set(key, lexicon);
       // Older marts versions are not asked about again.
       if (this.lexicons.size > 32) this.lexicons.delete(this.lexicons.keys().next().value!);
     }
-    return { schema: marts.schema, lexicon: await lexicon };
+    return { schema: marts.schema, ...(await lexicon) };
+  }
+
+  private examplesOf(workspaceId: string): Promise<AskExampleRow[]> {
+    const history = this.deps.history;
+    if (!history) return Promise.resolve([]);
+    let rows = this.examples.get(workspaceId);
+    if (!rows) {
+      rows = history.examples(workspaceId);
+      rows.catch(() => this.examples.delete(workspaceId));
+      this.examples.set(workspaceId, rows);
+    }
+    return rows;
+  }
+
+  private planCached(question: string, lexicon: Lexicon, today: string): PlannerOutcome {
+    let plans = this.examplePlans.get(lexicon);
+    if (!plans) this.examplePlans.set(lexicon, (plans = new Map()));
+    const key = `${today}\u0000${question}`;
+    let outcome = plans.get(key);
+    if (!outcome) {
+      outcome = planQuestion(question, lexicon, today);
+      if (plans.size > 10_000) plans.clear();
+      plans.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  /** The correction that applies to a question planned as `outcome`, if any. */
+  private async correctionFor(
+    workspaceId: string,
+    text: string,
+    outcome: PlannerOutcome,
+    lexicon: Lexicon,
+    today: string,
+  ): Promise<AskExampleRow | undefined> {
+    const corrections = (await this.examplesOf(workspaceId)).filter((e) => e.kind === 'correction');
+    if (corrections.length === 0) return undefined;
+    const asked = normaliseQuestion(text);
+    const exact = corrections.find((e) => normaliseQuestion(e.question) === asked);
+    if (exact) return exact;
+    const mine = outcome.kind === 'plan' ? canonical(outcome.plan) : undefined;
+    return corrections.find((e) => {
+      const theirs = this.planCached(e.question, lexicon, today);
+      if (outcome.kind === 'plan') return theirs.kind === 'plan' && canonical(theirs.plan) === mine;
+      return (
+        theirs.kind === 'refusal' &&
+        theirs.reason === outcome.reason &&
+        wordOverlap(e.question, text) >= REFUSAL_OVERLAP
+      );
+    });
   }
 
   async ask(
     workspaceId: string,
     question: string,
-    options: { context?: AskPlan; signal?: AbortSignal } = {},
+    options: { context?: AskPlan; signal?: AbortSignal; waitForIndex?: boolean } = {},
   ): Promise<AskResult> {
     const started = performance.now();
     const text = question.trim();
     if (text.length > MAX_QUESTION_CHARS)
       throw new AppError('BAD_REQUEST', `A question has at most ${MAX_QUESTION_CHARS} characters.`);
-    const { schema, lexicon } = await this.lexiconFor(workspaceId);
+    const { schema, lexicon, dataRange } = await this.lexiconFor(workspaceId);
     const today = this.deps.today();
     // A context plan comes from the client: a label that does not read like ours is rebuilt.
     const context = options.context && {
@@ -111,24 +232,48 @@ export class AskService {
           }
         : {}),
     };
-    const outcome = planQuestion(text, lexicon, today, { context });
-    if (outcome.kind === 'refusal')
-      return {
-        refused: true,
-        question: text,
-        reason: outcome.reason,
-        suggestions: outcome.suggestions,
-      };
+    let outcome = planQuestion(text, lexicon, today, { context });
+    let example: AskAnswer['example'];
+    // Follow-ups edit the previous answer; a correction is about a question on its own.
+    if (!(outcome.kind === 'plan' && outcome.followUp)) {
+      const correction = await this.correctionFor(workspaceId, text, outcome, lexicon, today);
+      const corrected = correction && this.planCached(correction.answerAs, lexicon, today);
+      if (correction && corrected?.kind === 'plan') {
+        outcome = {
+          ...corrected,
+          notes: [
+            `Answered as “${correction.answerAs}”: a teammate corrected ${normaliseQuestion(correction.question) === normaliseQuestion(text) ? 'this question' : `a question understood the same way (“${correction.question}”)`}.`,
+            ...corrected.notes,
+          ],
+        };
+        example = { question: correction.question, answerAs: correction.answerAs };
+      }
+    }
+    const retriever = this.deps.retriever;
+    const wait = options.waitForIndex ?? false;
+    if (outcome.kind === 'refusal') {
+      // Good past questions near this one first (retrieval), then the planner's own.
+      const past = retriever
+        ? await retriever.pastQuestions(workspaceId, text, wait).catch(() => [])
+        : [];
+      const suggestions = [...new Set([...past, ...outcome.suggestions])].slice(0, 6);
+      return { refused: true, question: text, reason: outcome.reason, suggestions };
+    }
     const compiled = compileAskPlan(outcome.plan);
     // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
-    // workspace's marts only, timeout, row cap.
-    const result = await this.deps.engine.execute(compiled.sql, {
-      schema,
-      scoped: true,
-      maxRows: ASK_MAX_ROWS,
-      timeoutMs: ASK_TIMEOUT_MS,
-      signal: options.signal,
-    });
+    // workspace's marts only, timeout, row cap. Retrieval runs meanwhile.
+    const [result, related] = await Promise.all([
+      this.deps.engine.execute(compiled.sql, {
+        schema,
+        scoped: true,
+        maxRows: ASK_MAX_ROWS,
+        timeoutMs: ASK_TIMEOUT_MS,
+        signal: options.signal,
+      }),
+      retriever
+        ? retriever.related(workspaceId, text, wait).catch(() => [] as RelatedItem[])
+        : Promise.resolve([] as RelatedItem[]),
+    ]);
     return {
       refused: false,
       question: text,
@@ -145,8 +290,98 @@ export class AskService {
         name,
         href: `data?tab=catalog&node=${encodeURIComponent(`model.telemetry_lakehouse.${name}`)}`,
       })),
+      insight: insightOf(outcome.plan, dataRange),
+      ...(example ? { example } : {}),
+      related,
       planner: 'offline',
       durationMs: Math.round(performance.now() - started),
     };
   }
+
+  /** Which planner answers and what retrieval runs on (the UI says so). */
+  async status(workspaceId: string): Promise<AskStatus> {
+    const retriever = this.deps.retriever;
+    if (retriever) await retriever.refresh(workspaceId).catch(() => undefined);
+    return { planner: 'offline', retrieval: retriever ? retriever.status(workspaceId) : null };
+  }
+
+  /** Bring the workspace's retrieval index up to date now (waits for it). */
+  async reindex(workspaceId: string): Promise<void> {
+    await this.deps.retriever?.refresh(workspaceId, { force: true });
+  }
+
+  private get history(): AskHistory {
+    if (!this.deps.history) throw new Error('AskService was built without history');
+    return this.deps.history;
+  }
+
+  /** Ask, and keep the question and its answer in the asker's conversation. */
+  async askAndRecord(
+    workspaceId: string,
+    userId: string,
+    question: string,
+    options: { context?: AskPlan; conversationId?: string; signal?: AbortSignal } = {},
+  ): Promise<RecordedAskResult> {
+    // A conversation id that is not the asker's fails before any work.
+    if (options.conversationId) await this.history.get(workspaceId, userId, options.conversationId);
+    const result = await this.ask(workspaceId, question, options);
+    const ids = await this.history.record(workspaceId, userId, options.conversationId, result);
+    return { ...result, ...ids };
+  }
+
+  /**
+   * Thumbs up or down on one of the asker's answers. A correction is a question Ask answers (it
+   * is asked now and its answer returned); it becomes an example later questions learn from.
+   */
+  async feedback(
+    workspaceId: string,
+    userId: string,
+    input: { messageId: string; rating: 'up' | 'down'; correction?: string },
+  ): Promise<{ corrected?: AskAnswer }> {
+    const message = await this.history.message(workspaceId, userId, input.messageId);
+    const correction = input.correction?.trim() || undefined;
+    if (correction && input.rating !== 'down')
+      throw new AppError('BAD_REQUEST', 'A correction goes with a thumbs down.');
+    if (correction && normaliseQuestion(correction) === normaliseQuestion(message.question))
+      throw new AppError(
+        'BAD_REQUEST',
+        'The correction is the same question; rephrase it the way it should have been understood.',
+      );
+    let corrected: AskAnswer | undefined;
+    if (correction) {
+      const answer = await this.ask(workspaceId, correction);
+      if (answer.refused)
+        throw new AppError(
+          'BAD_REQUEST',
+          `Ask cannot answer the correction either (${answer.reason}) Rephrase it, e.g. “${answer.suggestions[0] ?? 'How many users signed up last week?'}”.`,
+        );
+      corrected = answer;
+    }
+    await this.history.rate(workspaceId, userId, message.id, input.rating, correction);
+    this.examples.delete(workspaceId);
+    // Examples are retrieval documents too (suggestions after a refusal).
+    this.deps.retriever?.refresh(workspaceId, { force: true }).catch(() => undefined);
+    return corrected ? { corrected } : {};
+  }
+}
+
+function insightOf(plan: AskPlan, dataRange: { from: string; to: string }): AskAnswer['insight'] {
+  const converted = askPlanToInsight(plan, { dataRange });
+  return converted.ok
+    ? { query: converted.query, chartType: converted.chartType }
+    : { reason: converted.reason };
+}
+
+/** The lexicon of a marts schema and the days its events cover. */
+async function loadMartsLexicon(engine: QueryEngine, schema: string): Promise<MartsLexicon> {
+  const [data, range] = await Promise.all([
+    loadLexiconData(engine, schema),
+    engine.execute(
+      'select cast(min(event_date) as varchar), cast(max(event_date) as varchar) from fct_user_activity_daily',
+      { schema, maxRows: 1, timeoutMs: 30_000 },
+    ),
+  ]);
+  const [from, to] = (range.rows[0] ?? []) as (string | null)[];
+  const today = new Date().toISOString().slice(0, 10);
+  return { lexicon: buildLexicon(data), dataRange: { from: from ?? today, to: to ?? today } };
 }

@@ -432,6 +432,45 @@ describe.each(testDatabases())('models on $kind', (kind) => {
       (await p.queryRun.findUniqueOrThrow({ where: { id: queryRun.id } })).savedQueryId,
     ).toBeNull();
 
+    const conversation = await p.askConversation.create({
+      data: { workspaceId: ws.id, userId: user.id, title: 'How many exports last month?' },
+    });
+    expect(await p.askConversation.findUniqueOrThrow({ where: { id: conversation.id } })).toEqual(
+      conversation,
+    );
+    seen.add('AskConversation');
+    const message = await p.askMessage.create({
+      data: {
+        conversationId: conversation.id,
+        question: 'How many exports last month?',
+        refused: false,
+        result: { refused: false, rows: [[12]] },
+        rating: 'down',
+        correction: 'How many users exported reports last month?',
+        ratedAt: later,
+      },
+    });
+    expect(await p.askMessage.findUniqueOrThrow({ where: { id: message.id } })).toEqual(message);
+    seen.add('AskMessage');
+    const example = await p.askExample.create({
+      data: {
+        workspaceId: ws.id,
+        question: message.question,
+        answerAs: message.correction!,
+        kind: 'correction',
+        messageId: message.id,
+        createdById: user.id,
+      },
+    });
+    expect(await p.askExample.findUniqueOrThrow({ where: { id: example.id } })).toEqual(example);
+    // One example per question and workspace.
+    await expect(
+      p.askExample.create({
+        data: { workspaceId: ws.id, question: message.question, answerAs: 'x', kind: 'up' },
+      }),
+    ).rejects.toThrow();
+    seen.add('AskExample');
+
     // A model added to schema.prisma must be added here too.
     expect([...seen].sort()).toEqual(Object.values(Prisma.ModelName).sort());
 
@@ -459,7 +498,14 @@ describe.each(testDatabases())('models on $kind', (kind) => {
       createdByEmail: 'ada@example.com',
     });
     expect((await p.cohort.findUniqueOrThrow({ where: { id: cohort.id } })).createdById).toBeNull();
-    // A user's query history goes with them.
+    // A user's query history goes with them, and so do their Ask conversations; the examples
+    // their feedback taught stay (they belong to the workspace), without the message.
     expect(await p.queryRun.count({ where: { userId: user.id } })).toBe(0);
+    expect(await p.askConversation.count({ where: { userId: user.id } })).toBe(0);
+    expect(await p.askMessage.count({ where: { id: message.id } })).toBe(0);
+    expect(await p.askExample.findUniqueOrThrow({ where: { id: example.id } })).toMatchObject({
+      createdById: null,
+      messageId: null,
+    });
   });
 });

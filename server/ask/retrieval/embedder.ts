@@ -203,7 +203,9 @@ export function venvSitePackages(venvDir: string): string[] {
  * pip package and how to install it.
  */
 export function findModelFiles(projectRoot: string): ModelFiles {
-  const venvDir = path.join(projectRoot, '.venv');
+  // Joined at run time where the bundler cannot follow it: Next.js (Turbopack) would otherwise
+  // trace the whole venv into the server build and fail on its interpreter symlinks.
+  const venvDir = [projectRoot, '.venv'].join(path.sep);
   const sitePackages = venvSitePackages(venvDir);
   const locate = (file: string, distribution: string): string => {
     for (const sp of sitePackages) {
