@@ -13,6 +13,7 @@ const nextConfig: NextConfig = {
     'pino',
     'onnxruntime-node',
     '@huggingface/tokenizers',
+    'node-llama-cpp',
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { createEnv } from '@t3-oss/env-core';
 import { z } from 'zod';
+import type { LlmConfig } from './ask/llm/plan-generators';
 import { AppError } from './errors';
 
 const intFrom = (def: number, min: number, max: number) =>
@@ -92,6 +93,15 @@ export function parseEnv(source: Record<string, string | undefined>) {
         .optional()
         .describe("Qdrant for Ask's retrieval; unset = the embedded vector store"),
       QDRANT_API_KEY: z.string().min(1).optional(),
+      TL_LLM: z
+        .enum(['off', 'local', 'openai', 'anthropic', 'ollama'])
+        .default('off')
+        .describe('A language model for questions the offline planner cannot read'),
+      TL_LLM_MODEL: z.string().min(1).max(500).optional(),
+      TL_LLM_BASE_URL: z.url().optional(),
+      TL_LLM_API_KEY: z.string().min(1).optional(),
+      TL_LLM_TIMEOUT_MS: intFrom(30_000, 1_000, 600_000),
+      TL_LLM_MAX_TOKENS: intFrom(512, 16, 4_096),
       SPARK_MASTER: z.string().optional(),
     },
     runtimeEnv: source,
@@ -131,6 +141,8 @@ export interface Config {
   demoData: boolean;
   /** "Today" for Ask's relative dates when fixed (TL_NOW); undefined = the clock, UTC. */
   now: string | undefined;
+  /** A language model for Ask (TL_LLM…); undefined = the offline planner only. */
+  llm: LlmConfig | undefined;
   /** Qdrant for Ask's retrieval (QDRANT_URL); undefined = the embedded store under dataDir. */
   qdrant: { url: string; apiKey: string | undefined } | undefined;
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
@@ -183,6 +195,17 @@ export function loadConfig(
     demoData: env.TL_DEMO_DATA,
     now: env.TL_NOW,
     qdrant: env.QDRANT_URL ? { url: env.QDRANT_URL, apiKey: env.QDRANT_API_KEY } : undefined,
+    llm:
+      env.TL_LLM === 'off'
+        ? undefined
+        : {
+            provider: env.TL_LLM,
+            model: env.TL_LLM_MODEL,
+            baseUrl: env.TL_LLM_BASE_URL,
+            apiKey: env.TL_LLM_API_KEY,
+            timeoutMs: env.TL_LLM_TIMEOUT_MS,
+            maxTokens: env.TL_LLM_MAX_TOKENS,
+          },
     query: {
       timeoutMs: env.TL_QUERY_TIMEOUT_MS,
       maxRows: env.TL_QUERY_MAX_ROWS,

@@ -27,6 +27,7 @@ import { CohortService } from './insights/cohort-service';
 import { buildRetrievalDocs, loadMetadataSources } from './ask/ask-documents';
 import { AskHistory } from './ask/ask-history';
 import { AskRetriever } from './ask/ask-retrieval';
+import { createPlanGenerator } from './ask/llm/plan-generators';
 import { createEmbedder } from './ask/retrieval/embedder';
 import {
   EmbeddedVectorStore,
@@ -381,7 +382,16 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       today: () => todayUtc(config.now),
       history: askHistory,
       retriever,
+      llm: config.llm && {
+        load: () =>
+          createPlanGenerator(config.llm!, {
+            projectRoot: config.projectRoot,
+            dataDir: config.dataDir,
+          }),
+        timeoutMs: config.llm.timeoutMs,
+      },
     });
+    cleanups.unshift(() => ask.close());
     const runtime: Runtime = {
       config,
       logger,

@@ -681,7 +681,8 @@ function Answer({
             </Link>
           ))}
           <Badge variant="outline" className="ml-1 font-normal">
-            offline planner · {answer.durationMs} ms
+            {answer.planner === 'llm' ? `language model ${answer.model ?? ''}` : 'offline planner'}{' '}
+            · {answer.durationMs} ms
           </Badge>
         </div>
         {answer.related.length > 0 && (
@@ -753,6 +754,7 @@ function RetrievalBadge() {
   const trpc = useTRPC();
   const status = useQuery({ ...trpc.ask.status.queryOptions(), staleTime: 30_000 });
   const r = status.data?.retrieval;
+  const llm = status.data?.llm;
   if (!r) return null;
   const label =
     r.state === 'failed'
@@ -775,6 +777,10 @@ function RetrievalBadge() {
       data-embedder={r.embedder?.kind ?? 'none'}
     >
       {label}
+      {llm &&
+        (llm.error
+          ? ' · language model unavailable'
+          : ` · language model ${llm.id ?? 'configured (loads on first use)'}`)}
     </Badge>
   );
 }

@@ -13,7 +13,8 @@ import { percentile } from '../../bench/paced-load';
 import { median } from '../../bench/stats';
 import { compareResults, parseEvalSet } from '../../server/ask/ask-eval';
 import { AskService, todayUtc, type AskResult } from '../../server/ask/ask-service';
-import { loadConfig } from '../../server/config';
+import { createPlanGenerator } from '../../server/ask/llm/plan-generators';
+import { loadConfig, type Config } from '../../server/config';
 import { AppError } from '../../server/errors';
 import { openLakeEngine } from '../../server/lake/lake-engine';
 import { createLogger } from '../../server/logger';
@@ -68,8 +69,11 @@ export function registerAskCommand(program: Command): void {
           engine,
           martsOf: async () => ({ schema: wanted.schema, version: wanted.schema }),
           today: () => todayUtc(config.now),
+          llm: llmOf(config),
         });
-        const answer = await service.ask(wanted.workspaceId, question);
+        const answer = await service
+          .ask(wanted.workspaceId, question)
+          .finally(() => service.close());
         if (options.json) {
           const { question: q, ...rest } = answer;
           await writeStdout(`${JSON.stringify({ question: q, ...rest }, jsonReplacer)}\n`);
@@ -173,6 +177,7 @@ async function runEval(options: {
   // The set's data: `tl generate --events 200000 --seed 7 --days 90 --end-date 2026-11-01`,
   // imported and built (shared/eval/README.md), in a data directory of its own, kept.
   const { runtime, workspace } = await openBenchLake({ events, seed, days, log });
+  let closeService = async () => {};
   const today = loadConfig().now ?? '2026-11-01';
   try {
     await ensureMarts({ runtime, workspace }, log);
@@ -181,7 +186,9 @@ async function runEval(options: {
       engine: runtime.engine,
       martsOf: async () => ({ schema, version: 'eval' }),
       today: () => today,
+      llm: llmOf(loadConfig()),
     });
+    closeService = () => service.close();
     await service.lexiconFor(workspace.id);
     const results: EvalResult['results'] = [];
     for (const q of questions) {
@@ -232,6 +239,19 @@ async function runEval(options: {
       results,
     };
   } finally {
+    await closeService();
     await runtime.close();
   }
+}
+
+/** The configured language model (TL_LLM…), loaded on first use; undefined when off. */
+function llmOf(config: Config) {
+  const llm = config.llm;
+  return llm
+    ? {
+        load: () =>
+          createPlanGenerator(llm, { projectRoot: config.projectRoot, dataDir: config.dataDir }),
+        timeoutMs: llm.timeoutMs,
+      }
+    : undefined;
 }

@@ -18,7 +18,17 @@ export type PlannerOutcome =
       /** The plan is the previous one (options.context) edited by this question. */
       followUp: boolean;
     }
-  | { kind: 'refusal'; reason: string; suggestions: string[] };
+  | {
+      kind: 'refusal';
+      reason: string;
+      suggestions: string[];
+      /**
+       * The planner could not read the question (nothing it knows how to count), as opposed to
+       * knowing the data does not hold it or that it is not a question: a configured language
+       * model may try these (ask-service.ts), never the others.
+       */
+      unread?: true;
+    };
 
 // ---- text -------------------------------------------------------------------------------------
 
@@ -181,14 +191,14 @@ const SUGGESTIONS = [
   'Average session duration in minutes by platform',
 ];
 
-function refuse(reason: string): PlannerOutcome {
+function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
   return { kind: 'refusal', reason, suggestions: SUGGESTIONS };
 }
 
 /** The first of a dimension's columns the metric's table reaches (its own, else dim_users). */
-const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user']);
+export const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user']);
 
-function resolveColumn(
+export function resolveColumn(
   columns: ColumnRef[],
   table: MartTable,
   usersFirst = false,
@@ -441,9 +451,12 @@ export function planQuestion(
       .split(' ')
       .filter((w) => w.length > 3 && !STOP.has(w))
       .slice(0, 4);
-    return refuse(
-      `I could not find what to count or measure${content.length ? ` in “${content.join(' ')}”` : ''}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
-    );
+    return {
+      ...refuse(
+        `I could not find what to count or measure${content.length ? ` in “${content.join(' ')}”` : ''}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
+      ),
+      unread: true,
+    };
   }
 
   // The event filter.

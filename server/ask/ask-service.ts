@@ -18,6 +18,8 @@ import type { TrendsQuery } from '../insights/trends';
 import { compileAskPlan, type AskPlan, type SourceTable } from './ask-plan';
 import { trustedLabel } from './ask-periods';
 import { planQuestion, type PlannerOutcome } from './ask-planner';
+import { buildPlanPrompt, checkLlmPlan, llmPlanSchema } from './llm/llm-plan';
+import type { PlanGenerator } from './llm/plan-generators';
 
 export const ASK_MAX_ROWS = 5_000;
 export const ASK_TIMEOUT_MS = 10_000;
@@ -49,7 +51,10 @@ export interface AskAnswer {
   example?: { question: string; answerAs: string };
   /** Saved insights and queries near the question (retrieval); [] without an index yet. */
   related: RelatedItem[];
-  planner: 'offline';
+  /** `llm`: the offline planner could not read the question; a configured model planned it. */
+  planner: 'offline' | 'llm';
+  /** The model that planned it (planner `llm`). */
+  model?: string;
   durationMs: number;
 }
 
@@ -75,11 +80,18 @@ export interface AskServiceDeps {
   history?: AskHistory;
   /** Retrieval over the workspace's catalog (related items, suggestions); optional. */
   retriever?: AskRetriever;
+  /**
+   * A language model (TL_LLM…) for questions the offline planner cannot read; loaded on first
+   * use. Its output is a plan checked against the catalog, never SQL.
+   */
+  llm?: { load: () => Promise<PlanGenerator>; timeoutMs: number };
 }
 
 export interface AskStatus {
   planner: 'offline';
   retrieval: RetrievalStatus | null;
+  /** The configured language model: its id once loaded, or why it did not load. */
+  llm: { configured: true; id: string | null; error?: string } | null;
 }
 
 /** A recorded answer: where it is in the asker's history. */
@@ -134,6 +146,8 @@ export function todayUtc(fixed?: string): string {
 export class AskService {
   private readonly lexicons = new Map<string, Promise<MartsLexicon>>();
   private readonly examples = new Map<string, Promise<AskExampleRow[]>>();
+  private generator: Promise<PlanGenerator> | null = null;
+  private generatorState: { id: string | null; error?: string } = { id: null };
   /** Plans of example questions, per lexicon and day (a correction is checked on every ask). */
   private readonly examplePlans = new WeakMap<Lexicon, Map<string, PlannerOutcome>>();
 
@@ -251,6 +265,21 @@ export class AskService {
     }
     const retriever = this.deps.retriever;
     const wait = options.waitForIndex ?? false;
+    if (outcome.kind === 'refusal' && outcome.unread && this.deps.llm) {
+      const modelled = await this.answerWithModel(workspaceId, text, {
+        schema,
+        lexicon,
+        today,
+        dataRange,
+        started,
+        signal: options.signal,
+      });
+      if (modelled.answer) return modelled.answer;
+      outcome = {
+        ...outcome,
+        reason: `${outcome.reason} (The configured language model could not plan it either: ${modelled.reason})`,
+      };
+    }
     if (outcome.kind === 'refusal') {
       // Good past questions near this one first (retrieval), then the planner's own.
       const past = retriever
@@ -263,16 +292,8 @@ export class AskService {
     // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
     // workspace's marts only, timeout, row cap. Retrieval runs meanwhile.
     const [result, related] = await Promise.all([
-      this.deps.engine.execute(compiled.sql, {
-        schema,
-        scoped: true,
-        maxRows: ASK_MAX_ROWS,
-        timeoutMs: ASK_TIMEOUT_MS,
-        signal: options.signal,
-      }),
-      retriever
-        ? retriever.related(workspaceId, text, wait).catch(() => [] as RelatedItem[])
-        : Promise.resolve([] as RelatedItem[]),
+      this.run(schema, compiled.sql, options.signal),
+      this.related(workspaceId, text, wait),
     ]);
     return {
       refused: false,
@@ -285,11 +306,7 @@ export class AskService {
       explanation: compiled.explanation,
       notes: outcome.notes,
       followUp: outcome.followUp,
-      sources: compiled.tables.map((name) => ({
-        kind: 'model',
-        name,
-        href: `data?tab=catalog&node=${encodeURIComponent(`model.telemetry_lakehouse.${name}`)}`,
-      })),
+      sources: sourcesOf(compiled.tables),
       insight: insightOf(outcome.plan, dataRange),
       ...(example ? { example } : {}),
       related,
@@ -302,7 +319,149 @@ export class AskService {
   async status(workspaceId: string): Promise<AskStatus> {
     const retriever = this.deps.retriever;
     if (retriever) await retriever.refresh(workspaceId).catch(() => undefined);
-    return { planner: 'offline', retrieval: retriever ? retriever.status(workspaceId) : null };
+    return {
+      planner: 'offline',
+      retrieval: retriever ? retriever.status(workspaceId) : null,
+      llm: this.deps.llm ? { configured: true, ...this.generatorState } : null,
+    };
+  }
+
+  /** The compiled SQL with every guardrail of user SQL. */
+  private run(schema: string, sql: string, signal: AbortSignal | undefined) {
+    return this.deps.engine.execute(sql, {
+      schema,
+      scoped: true,
+      maxRows: ASK_MAX_ROWS,
+      timeoutMs: ASK_TIMEOUT_MS,
+      signal,
+    });
+  }
+
+  private related(workspaceId: string, text: string, wait: boolean): Promise<RelatedItem[]> {
+    const retriever = this.deps.retriever;
+    return retriever
+      ? retriever.related(workspaceId, text, wait).catch(() => [] as RelatedItem[])
+      : Promise.resolve([]);
+  }
+
+  private loadGenerator(): Promise<PlanGenerator> {
+    const llm = this.deps.llm!;
+    if (!this.generator) {
+      this.generator = llm.load().then(
+        (g) => {
+          this.generatorState = { id: g.id };
+          return g;
+        },
+        (error: unknown) => {
+          this.generatorState = { id: null, error: (error as Error).message };
+          this.generator = null;
+          throw error;
+        },
+      );
+    }
+    return this.generator;
+  }
+
+  /**
+   * A question the offline planner could not read, planned by the configured model: retrieved
+   * catalog context in the prompt, structured output checked against the catalog (checkLlmPlan),
+   * compiled by us, run with the guardrails. A rejected plan or a failed execution gets one repair
+   * attempt with the reason; then the offline refusal stands.
+   */
+  private async answerWithModel(
+    workspaceId: string,
+    text: string,
+    ctx: {
+      schema: string;
+      lexicon: Lexicon;
+      today: string;
+      dataRange: { from: string; to: string };
+      started: number;
+      signal?: AbortSignal;
+    },
+  ): Promise<{ answer: AskAnswer; reason?: undefined } | { answer?: undefined; reason: string }> {
+    let generator: PlanGenerator;
+    try {
+      generator = await this.loadGenerator();
+    } catch (error) {
+      return { reason: `it did not load (${(error as Error).message})` };
+    }
+    const retrieved = this.deps.retriever
+      ? await this.deps.retriever
+          .search(workspaceId, text, { k: 8, kinds: ['event', 'property', 'column', 'example'] })
+          .catch(() => [])
+      : [];
+    const outputSchema = llmPlanSchema(ctx.lexicon, ctx.today);
+    const timeout = AbortSignal.timeout(this.deps.llm!.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+    let repair: string | undefined;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const prompt = buildPlanPrompt({
+        question: text,
+        today: ctx.today,
+        lexicon: ctx.lexicon,
+        retrieved: retrieved.map((h) => ({ title: h.payload.title, text: h.payload.text })),
+        repair,
+      });
+      let raw: unknown;
+      try {
+        raw = await generator.generate(prompt, outputSchema, { signal });
+      } catch (error) {
+        return {
+          reason: timeout.aborted
+            ? `no plan within ${this.deps.llm!.timeoutMs} ms`
+            : (error as Error).message,
+        };
+      }
+      const check = checkLlmPlan(raw, ctx.lexicon, ctx.today);
+      if (!check.ok) {
+        repair = check.reason;
+        continue;
+      }
+      const compiled = compileAskPlan(check.plan);
+      try {
+        const [result, related] = await Promise.all([
+          this.run(ctx.schema, compiled.sql, ctx.signal),
+          this.related(workspaceId, text, false),
+        ]);
+        return {
+          answer: {
+            refused: false,
+            question: text,
+            plan: check.plan,
+            sql: compiled.sql,
+            columns: result.columns.map(({ name, type, engineType }) => ({
+              name,
+              type,
+              engineType,
+            })),
+            rows: result.rows,
+            truncated: result.truncated,
+            explanation: compiled.explanation,
+            notes: [
+              `Planned by the language model ${generator.id}: the offline planner could not read the question. The plan was checked against the catalog; check the explanation.`,
+            ],
+            followUp: false,
+            sources: sourcesOf(compiled.tables),
+            insight: insightOf(check.plan, ctx.dataRange),
+            related,
+            planner: 'llm',
+            model: generator.id,
+            durationMs: Math.round(performance.now() - ctx.started),
+          },
+        };
+      } catch (error) {
+        repair = `running it failed: ${(error as Error).message}`;
+      }
+    }
+    return { reason: repair ?? 'no valid plan' };
+  }
+
+  /** Release the language model (runtime shutdown). */
+  async close(): Promise<void> {
+    const generator = this.generator;
+    this.generator = null;
+    if (generator) await (await generator.catch(() => null))?.close?.();
   }
 
   /** Bring the workspace's retrieval index up to date now (waits for it). */
@@ -363,6 +522,14 @@ export class AskService {
     this.deps.retriever?.refresh(workspaceId, { force: true }).catch(() => undefined);
     return corrected ? { corrected } : {};
   }
+}
+
+function sourcesOf(tables: SourceTable[]): AskSource[] {
+  return tables.map((name) => ({
+    kind: 'model',
+    name,
+    href: `data?tab=catalog&node=${encodeURIComponent(`model.telemetry_lakehouse.${name}`)}`,
+  }));
 }
 
 function insightOf(plan: AskPlan, dataRange: { from: string; to: string }): AskAnswer['insight'] {
