@@ -62,6 +62,9 @@ export interface BenchLake {
   dataDir: string;
 }
 
+/** The last day of every bench lake's generated data. */
+export const BENCH_END_DATE = '2026-11-01';
+
 /**
  * A runtime on the bench's own data directory (TL_DATA_DIR/bench/dbt-<events>-s<seed>) whose
  * demo workspace holds `events` generated Orbit events in bronze: generated and imported on
@@ -90,6 +93,8 @@ export async function openBenchLake(opts: {
     LOG_LEVEL: 'warn',
     // The bench measures what the server's 30 s limit would cut off (a 20-step funnel at 100M).
     TL_QUERY_TIMEOUT_MS: '3600000',
+    // "Today" for Ask's relative dates: the generated data's last day.
+    TL_NOW: BENCH_END_DATE,
   });
   const logger = createLogger('warn', { name: 'bench', stream: 'stderr' });
   if (!existsSync(ready)) {
@@ -108,7 +113,7 @@ export async function openBenchLake(opts: {
         events: opts.events,
         seed: opts.seed,
         days: opts.days,
-        endDate: '2026-11-01',
+        endDate: BENCH_END_DATE,
         workDir: path.join(dataDir, 'gen'),
         log: opts.log,
       });
@@ -125,7 +130,7 @@ export async function openBenchLake(opts: {
         events: opts.events,
         seed: opts.seed,
         days: opts.days,
-        endDate: '2026-11-01',
+        endDate: BENCH_END_DATE,
         outDir: gen,
       });
       opts.log('importing them into the lake (kept for the next run)…');

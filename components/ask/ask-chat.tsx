@@ -685,18 +685,7 @@ function Answer({
             · {answer.durationMs} ms
           </Badge>
         </div>
-        {answer.related.length > 0 && (
-          <div
-            className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground"
-            data-testid="ask-related"
-          >
-            <Sparkles className="size-3.5" aria-hidden />
-            Related in this workspace:
-            {answer.related.map((r) => (
-              <RelatedLink key={`${r.kind}:${r.id}`} item={r} workspaceSlug={workspaceSlug} />
-            ))}
-          </div>
-        )}
+        <RelatedItems question={answer.question} workspaceSlug={workspaceSlug} />
         <div className="flex flex-wrap items-center justify-between gap-2 border-t pt-3">
           {feedback ? <FeedbackControls feedback={feedback} /> : <span />}
           <div className="flex flex-wrap items-center gap-2">
@@ -712,6 +701,28 @@ function Answer({
         </div>
       </CardContent>
     </Card>
+  );
+}
+
+/** Saved items near the question, fetched after the answer (which never waits for them). */
+function RelatedItems({ question, workspaceSlug }: { question: string; workspaceSlug: string }) {
+  const trpc = useTRPC();
+  const related = useQuery({
+    ...trpc.ask.related.queryOptions({ question }),
+    staleTime: 60_000,
+  });
+  if (!related.data?.length) return null;
+  return (
+    <div
+      className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground"
+      data-testid="ask-related"
+    >
+      <Sparkles className="size-3.5" aria-hidden />
+      Related in this workspace:
+      {related.data.map((r) => (
+        <RelatedLink key={`${r.kind}:${r.id}`} item={r} workspaceSlug={workspaceSlug} />
+      ))}
+    </div>
   );
 }
 

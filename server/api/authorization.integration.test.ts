@@ -59,6 +59,7 @@ const ACCESS: Record<string, Access> = {
   // Every member has their own Ask history (scoped to them in the service, tested there).
   'ask.feedback': 'viewer',
   'ask.status': 'viewer',
+  'ask.related': 'viewer',
   'ask.conversations': 'viewer',
   'ask.conversation': 'viewer',
   'ask.deleteConversation': 'viewer',

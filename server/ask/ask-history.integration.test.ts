@@ -226,21 +226,16 @@ describe('Ask history and feedback (pglite)', () => {
     // Events, properties, mart columns, the saved insight, the examples feedback taught.
     expect(status.retrieval!.documents).toBeGreaterThan(50);
 
-    const answer = await runtime.ask.ask(
-      ws,
-      'How many users signed up each week in October 2026 by plan?',
-      {
-        waitForIndex: true,
-      },
-    );
-    expect(answer.refused).toBe(false);
-    if (answer.refused) return;
-    expect(answer.related[0]).toMatchObject({ kind: 'insight', id: saved.id, title: saved.name });
+    const question = 'How many users signed up each week in October 2026 by plan?';
+    expect((await runtime.ask.ask(ws, question)).refused).toBe(false);
+    // Asked for beside the answer (the answer never waits for retrieval).
+    const related = await ctx.viewer.ask.related({ question });
+    expect(related[0]).toMatchObject({ kind: 'insight', id: saved.id, title: saved.name });
     // Unrelated questions get no related items.
-    const sessions = await runtime.ask.ask(ws, 'Average session duration in minutes by platform', {
-      waitForIndex: true,
+    const sessions = await ctx.viewer.ask.related({
+      question: 'Average session duration in minutes by platform',
     });
-    expect(!sessions.refused && sessions.related.map((r) => r.id)).not.toContain(saved.id);
+    expect(sessions.map((r) => r.id)).not.toContain(saved.id);
   });
 
   it('a local model (node-llama-cpp, the PyPI GGUF) is tried only on questions the offline planner cannot read, and its output is checked before anything runs', async () => {

@@ -46,6 +46,10 @@ export const askRouter = createTRPCRouter({
   feedback: workspaceProcedure('viewer')
     .input(ZAskFeedbackInput)
     .mutation(({ ctx, input }) => ctx.runtime.ask.feedback(ctx.workspace.id, ctx.user.id, input)),
+  /** Saved insights and shared queries near a question (retrieval), shown beside its answer. */
+  related: workspaceProcedure('viewer')
+    .input(z.object({ question: ZQuestion }))
+    .query(({ ctx, input }) => ctx.runtime.ask.related(ctx.workspace.id, input.question)),
   /** The planner and the retrieval in use (embedder, store, documents indexed). */
   status: workspaceProcedure('viewer').query(({ ctx }) => ctx.runtime.ask.status(ctx.workspace.id)),
   conversations: workspaceProcedure('viewer').query(({ ctx }) =>

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { z } from 'zod';
 import { venvSitePackages } from '../retrieval/embedder';
@@ -51,6 +50,8 @@ export class LangChainPlanGenerator implements PlanGenerator {
     schema: z.ZodType,
     options: { signal?: AbortSignal },
   ): Promise<unknown> {
+    // Imported on first use: the app starts without loading LangChain when no model is set.
+    const { ChatPromptTemplate } = await import('@langchain/core/prompts');
     // Braces in the catalog or the question are text, not template variables: passed as values.
     const prompt = ChatPromptTemplate.fromMessages([
       ['system', '{system}'],
