@@ -87,33 +87,37 @@ export class AskHistory {
     conversationId: string | undefined,
     result: AskResult,
   ): Promise<{ conversationId: string; messageId: string }> {
-    return this.prisma.$transaction(async (tx) => {
-      let id = conversationId;
-      if (id) {
-        const own = await tx.askConversation.updateMany({
-          where: { id, workspaceId, userId },
-          data: { updatedAt: new Date() },
-        });
-        if (own.count === 0) throw conversationNotFound();
-      } else {
-        id = (
-          await tx.askConversation.create({
-            data: { workspaceId, userId, title: conversationTitle(result.question) },
-            select: { id: true },
-          })
-        ).id;
-      }
-      const message = await tx.askMessage.create({
+    // No interactive transaction: on embedded PGlite (one connection) one waiting behind the
+    // retrieval indexer's reads timed out (P2028, "Unable to start a transaction in the given
+    // time"). A new conversation and its first message are one nested write; appending checks
+    // ownership with a scoped update first.
+    const message = {
+      question: result.question,
+      refused: result.refused,
+      result: jsonSafe(result),
+    };
+    if (!conversationId) {
+      const created = await this.prisma.askConversation.create({
         data: {
-          conversationId: id,
-          question: result.question,
-          refused: result.refused,
-          result: jsonSafe(result),
+          workspaceId,
+          userId,
+          title: conversationTitle(result.question),
+          messages: { create: message },
         },
-        select: { id: true },
+        select: { id: true, messages: { select: { id: true } } },
       });
-      return { conversationId: id, messageId: message.id };
+      return { conversationId: created.id, messageId: created.messages[0]!.id };
+    }
+    const own = await this.prisma.askConversation.updateMany({
+      where: { id: conversationId, workspaceId, userId },
+      data: { updatedAt: new Date() },
     });
+    if (own.count === 0) throw conversationNotFound();
+    const created = await this.prisma.askMessage.create({
+      data: { conversationId, ...message },
+      select: { id: true },
+    });
+    return { conversationId, messageId: created.id };
   }
 
   async list(workspaceId: string, userId: string): Promise<AskConversationSummary[]> {
@@ -203,41 +207,51 @@ export class AskHistory {
     correction?: string,
   ): Promise<void> {
     const message = await this.message(workspaceId, userId, messageId);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.askMessage.update({
+    const key = { workspaceId_question: { workspaceId, question: message.question } };
+    const example = { messageId, createdById: userId };
+    // A batch (one round trip, atomic), not an interactive transaction (see record()).
+    const writes: Prisma.PrismaPromise<unknown>[] = [
+      this.prisma.askMessage.update({
         where: { id: message.id },
         data: { rating, correction: correction ?? null, ratedAt: new Date() },
-      });
-      const key = { workspaceId_question: { workspaceId, question: message.question } };
-      if (rating === 'up' && !message.refused)
-        await tx.askExample.upsert({
-          where: key,
-          create: {
-            workspaceId,
-            question: message.question,
-            answerAs: message.question,
-            kind: 'up',
-            messageId,
-            createdById: userId,
-          },
-          update: { answerAs: message.question, kind: 'up', messageId, createdById: userId },
-        });
-      else if (rating === 'down' && correction)
-        await tx.askExample.upsert({
-          where: key,
-          create: {
-            workspaceId,
-            question: message.question,
-            answerAs: correction,
-            kind: 'correction',
-            messageId,
-            createdById: userId,
-          },
-          update: { answerAs: correction, kind: 'correction', messageId, createdById: userId },
-        });
-      else if (rating === 'down')
-        await tx.askExample.deleteMany({ where: { workspaceId, question: message.question } });
-    });
+      }),
+      ...(rating === 'up' && !message.refused
+        ? [
+            this.prisma.askExample.upsert({
+              where: key,
+              create: {
+                workspaceId,
+                question: message.question,
+                answerAs: message.question,
+                kind: 'up',
+                ...example,
+              },
+              update: { answerAs: message.question, kind: 'up', ...example },
+            }),
+          ]
+        : rating === 'down' && correction
+          ? [
+              this.prisma.askExample.upsert({
+                where: key,
+                create: {
+                  workspaceId,
+                  question: message.question,
+                  answerAs: correction,
+                  kind: 'correction',
+                  ...example,
+                },
+                update: { answerAs: correction, kind: 'correction', ...example },
+              }),
+            ]
+          : rating === 'down'
+            ? [
+                this.prisma.askExample.deleteMany({
+                  where: { workspaceId, question: message.question },
+                }),
+              ]
+            : []),
+    ];
+    await this.prisma.$transaction(writes);
   }
 
   /** The workspace's examples, newest first. */
