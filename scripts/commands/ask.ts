@@ -51,7 +51,9 @@ export function registerAskCommand(program: Command): void {
       try {
         const config = loadConfig();
         const logger = createLogger(config.logLevel, { name: 'tl', stream: 'stderr' });
-        ({ engine } = await openLakeEngine(config, logger, { poolSize: 1, queueMax: 0 }));
+        // One connection; a question's own reads (the lexicon and the data's range) run side by
+        // side, so they must be able to wait for it (queueMax 0 failed every question: ENGINE_BUSY).
+        ({ engine } = await openLakeEngine(config, logger, { poolSize: 1, queueMax: 16 }));
         const marts = await openCurrentMarts(engine, config.lakeDir);
         const wanted = options.workspaceId
           ? marts.find((m) => m.workspaceId === options.workspaceId)

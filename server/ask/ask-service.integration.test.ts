@@ -4,6 +4,7 @@
 // with "today" fixed at 2026-10-17, a Saturday (weeks start on Monday). Refusals, input
 // validation and authorisation go through the tRPC procedure `ask.ask` like the app's calls, and
 // the lexicon follows the marts to a new dbt run.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -367,6 +368,68 @@ describe('Ask on generated data (pglite)', () => {
         own.ask.ask({ question: 'How many users signed up in October 2026?' }),
       ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no marts/) });
     });
+  });
+
+  // The evaluation contract of the CLI: one JSON line with the answer (or the refusal) and exit
+  // 0, reading the same lake. Regression: `tl ask` opened its engine with one connection and no
+  // queue, and the lexicon's two side-by-side reads made every question fail with ENGINE_BUSY.
+  describe('tl ask --json (the real CLI on this lake)', () => {
+    function tlAsk(question: string): Promise<{ code: number; stdout: string; stderr: string }> {
+      return new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'scripts/tl.ts', 'ask', '--json', question],
+          {
+            cwd: process.cwd(),
+            env: {
+              ...process.env,
+              TL_DATA_DIR: ctx.fx.runtime.config.dataDir,
+              TL_NOW: TODAY,
+              TL_LLM: 'off',
+              LOG_LEVEL: 'warn',
+            },
+            timeout: 60_000,
+          },
+          (error, stdout, stderr) =>
+            resolve({
+              code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+              stdout,
+              stderr,
+            }),
+        );
+      });
+    }
+
+    it('prints question, plan, sql, columns, rows, explanation and sources', async () => {
+      const run = await tlAsk('How many users signed up in October 2026?');
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.split('\n').filter((l) => l !== '');
+      expect(lines).toHaveLength(1);
+      const printed = JSON.parse(lines[0]!) as Record<string, unknown>;
+      const reference = await ctx.sql(
+        `select count(distinct user_id) from fact_events where event_name = 'signed_up'
+           and event_date between date '2026-10-01' and date '2026-10-31'`,
+      );
+      expect(printed).toMatchObject({
+        question: 'How many users signed up in October 2026?',
+        refused: false,
+        rows: reference,
+        plan: expect.objectContaining({ event: 'signed_up' }),
+        sql: expect.stringMatching(/fact_events/),
+        explanation: expect.stringMatching(/signed_up|signed up/i),
+      });
+      expect(printed.columns).toHaveLength(1);
+      expect((printed.sources as unknown[]).length).toBeGreaterThan(0);
+    }, 90_000);
+
+    it('prints a refusal as {refused: true, reason} and still exits 0', async () => {
+      const run = await tlAsk('drop table fact_events');
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout.trim())).toMatchObject({
+        refused: true,
+        reason: expect.any(String),
+      });
+    }, 90_000);
   });
 
   // Last: it adds events and rebuilds the marts.
