@@ -90,6 +90,21 @@ describe('compileAskPlan', () => {
     expect(sql).toContain("json_extract_string(e.properties, '$.format') = 'pdf'");
   });
 
+  it('reads a property from its typed column when the marts carry one', () => {
+    const { sql } = compileAskPlan({
+      metric: 'events',
+      event: 'report_exported',
+      filters: [],
+      breakdown: {
+        table: 'fact_events',
+        column: 'export_format',
+        property: { event: 'report_exported', key: 'format' },
+      },
+    });
+    expect(sql).toContain('e.export_format');
+    expect(sql).not.toContain('json_extract_string');
+  });
+
   it('rejects a plan whose names are not identifiers, or that joins what it cannot', () => {
     expect(
       ZAskPlan.safeParse({

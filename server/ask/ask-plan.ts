@@ -103,7 +103,7 @@ const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted']);
 
 export function columnSql(ref: ColumnRef): string {
   const alias = ALIAS[ref.table];
-  if (ref.property)
+  if (ref.property && ref.column === 'properties')
     return `json_extract_string(${alias}.properties, ${sqlString(`$.${ref.property.key}`)})`;
   return `${alias}.${ref.column}`;
 }

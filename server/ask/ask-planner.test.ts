@@ -179,6 +179,32 @@ describe('planQuestion', () => {
     });
   });
 
+  it('filters and groups on the typed column of a property when the marts carry one', () => {
+    const typed = buildLexicon({
+      ...ORBIT_LEXICON_DATA,
+      properties: ORBIT_LEXICON_DATA.properties.map((p) =>
+        p.event === 'logged_in' && p.key === 'method' ? { ...p, column: 'login_method' } : p,
+      ),
+    });
+    const byMethod = planQuestion('Number of logins by method in the last 30 days', typed, TODAY);
+    expect(byMethod).toMatchObject({
+      kind: 'plan',
+      plan: {
+        event: 'logged_in',
+        breakdown: {
+          table: 'fact_events',
+          column: 'login_method',
+          property: { event: 'logged_in', key: 'method' },
+        },
+      },
+    });
+    const sso = planQuestion('How many logins used SSO last month?', typed, TODAY);
+    expect(sso).toMatchObject({
+      kind: 'plan',
+      plan: { filters: [{ column: { column: 'login_method' }, values: ['sso'] }] },
+    });
+  });
+
   it('says when a value the question names is not in the data', () => {
     const outcome = planQuestion(
       'How many reports were exported as docx last month?',

@@ -278,6 +278,29 @@ describe('Ask on generated data (pglite)', () => {
       }
     });
 
+    // dbt's fact_events carries some string properties typed (login_method, export_format, …):
+    // the lexicon finds them in the marts and the answer reads the column, not the JSON.
+    it('reads a property the marts carry typed from its column', async () => {
+      const { lexicon } = await service.lexiconFor(ws);
+      const typed = Object.fromEntries(
+        lexicon.dimensions
+          .filter((d) => d.columns[0]?.property && d.columns[0].column !== 'properties')
+          .map((d) => [d.id, d.columns[0]!.column]),
+      );
+      expect(typed).toMatchObject({
+        'logged_in.method': 'login_method',
+        'report_exported.format': 'export_format',
+      });
+      const answer = await check(
+        'Number of logins by method in October 2026',
+        `select json_extract_string(properties, '$.method'), count(*) from fact_events
+          where event_name = 'logged_in' and event_date between date '2026-10-01' and date '2026-10-31'
+          group by 1`,
+      );
+      expect(answer.sql).toContain('e.login_method');
+      expect(answer.sql).not.toContain('json_extract_string');
+    });
+
     // Regression: findPhrases' one-typo matching took the word "table" for the device type
     // "tablet" (a letter short), so the answer filtered on device_type = 'tablet' (4 signups
     // instead of every signup of last week). A word a letter longer or shorter is another word.

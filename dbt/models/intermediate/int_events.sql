@@ -43,7 +43,11 @@ select
     e.experiment_key,
     e.variant,
     e.export_format,
-    e.invitee_role
+    e.invitee_role,
+    e.signup_method,
+    e.channel,
+    e.project_template,
+    e.login_method
 from {{ ref('stg_events') }} as e
 -- A user's sessions never overlap and cover every one of their events: a hash join on the user
 -- and the event's UTC day with a range check (about one candidate per event), much cheaper than

@@ -22,5 +22,14 @@ select
     e.page_path,
     e.anonymous_id,
     e.client_session_id,
-    e.is_identity_resolved
+    e.is_identity_resolved,
+    -- String properties people filter and group on, typed (null on other events): read as a
+    -- plain column instead of parsing every event's JSON (Ask uses them, see ask-lexicon.ts).
+    e.signup_method,
+    e.channel,
+    e.login_method,
+    e.export_format,
+    e.project_template,
+    e.invitee_role,
+    e.cancel_reason
 from {{ ref('int_events') }} as e
