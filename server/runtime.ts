@@ -24,7 +24,7 @@ import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
 import { InsightService } from './insights/insight-service';
 import { CohortService } from './insights/cohort-service';
-import { buildRetrievalDocs, loadMetadataSources } from './ask/ask-documents';
+import { buildRetrievalDocs, loadMetadataSources, loadVocabulary } from './ask/ask-documents';
 import { AskHistory } from './ask/ask-history';
 import { AskRetriever } from './ask/ask-retrieval';
 import { createPlanGenerator } from './ask/llm/plan-generators';
@@ -382,6 +382,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       today: () => todayUtc(config.now),
       history: askHistory,
       retriever,
+      vocabularyOf: (workspaceId) => loadVocabulary(db.prisma, workspaceId),
       llm: config.llm && {
         load: () =>
           createPlanGenerator(config.llm!, {

@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../db/client';
 import type { Lexicon } from './ask-lexicon';
 import type { RetrievalDoc } from './ask-retrieval';
+import { vocabularyFrom, type Vocabulary } from './ask-synonyms';
 
 export interface DocumentSources {
   lexicon: Lexicon;
@@ -150,4 +151,22 @@ export async function loadMetadataSources(
       kind: e.kind === 'correction' ? ('correction' as const) : ('up' as const),
     })),
   };
+}
+
+/** The synonyms the registry's event and property descriptions name (ask-synonyms.ts). */
+export async function loadVocabulary(
+  prisma: PrismaClient,
+  workspaceId: string,
+): Promise<Vocabulary> {
+  const [events, properties] = await Promise.all([
+    prisma.eventDefinition.findMany({
+      where: { workspaceId, description: { not: null } },
+      select: { name: true, description: true },
+    }),
+    prisma.propertyDefinition.findMany({
+      where: { workspaceId, description: { not: null } },
+      select: { eventName: true, name: true, description: true },
+    }),
+  ]);
+  return vocabularyFrom({ events, properties });
 }

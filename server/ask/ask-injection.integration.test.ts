@@ -315,17 +315,18 @@ describe('Ask under hostile input (pglite)', () => {
       const answer = await expectSafe(
         await service.ask(ws, `How many reports were exported as ${format} in the last 30 days?`),
       );
+      // dbt's fact_events carries report_exported.format typed (export_format).
       expect(answer?.plan.filters).toEqual([
         {
           column: {
             table: 'fact_events',
-            column: 'properties',
+            column: 'export_format',
             property: { event: 'report_exported', key: 'format' },
           },
           values: [format],
         },
       ]);
-      expect(answer!.sql).toContain(`'${format.replaceAll("'", "''")}'`);
+      expect(answer!.sql).toContain(`e.export_format = '${format.replaceAll("'", "''")}'`);
       const reference = await count(
         `select count(*) from fact_events where event_name = 'report_exported'
            and json_extract_string(properties, '$.format') = '${format.replaceAll("'", "''")}'

@@ -205,6 +205,22 @@ describe('planQuestion', () => {
     });
   });
 
+  // Regression: "happened" made any question an all-events count, whatever it asked to count.
+  it('does not count every event for something the catalog does not have', () => {
+    expect(planQuestion('How many downloads happened last month?', lexicon, TODAY)).toMatchObject({
+      kind: 'refusal',
+      reason: expect.stringContaining('downloads'),
+    });
+    expect(plan('How many things happened last month?')).toMatchObject({
+      metric: 'events',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(plan('How many reports were exported? What happened last month?')).toMatchObject({
+      metric: 'events',
+      event: 'report_exported',
+    });
+  });
+
   it('says when a value the question names is not in the data', () => {
     const outcome = planQuestion(
       'How many reports were exported as docx last month?',

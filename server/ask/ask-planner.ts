@@ -212,6 +212,27 @@ export function resolveColumn(
   );
 }
 
+/** Words that ask for all events when they are what "how many" counts. */
+const GENERIC_SUBJECTS = new Set([
+  'things',
+  'times',
+  'actions',
+  'activities',
+  'events',
+  'event',
+  'total',
+  'did',
+  'have',
+  'were',
+  'was',
+]);
+
+/** The noun after "how many" / "number of" when it is not a generic word (left unrecognised). */
+function unknownSubject(text: string): string | undefined {
+  const noun = /\b(?:how many|number of|count of)\s+([a-z]+)/.exec(text)?.[1];
+  return noun && !GENERIC_SUBJECTS.has(noun) ? noun : undefined;
+}
+
 /** Plans a question; `today` is YYYY-MM-DD (TL_NOW or the clock). */
 export function planQuestion(
   question: string,
@@ -398,7 +419,10 @@ export function planQuestion(
   } else if (
     events.length ||
     implied ||
-    /\bevents?\b|\bhappen(ed)?\b|\bactivity\b|\bdid\b/.test(text)
+    /\bevents?\b|\bactivity\b/.test(text) ||
+    // "How many things happened": all events; "How many downloads happened" names something the
+    // catalog does not have, and counting every event instead would be a wrong answer.
+    (/\bhappen(ed)?\b|\bdid\b/.test(text) && !unknownSubject(text))
   ) {
     metric = 'events';
   } else if (churn) {

@@ -371,6 +371,36 @@ describe('Ask on generated data (pglite)', () => {
       expect(answered(result).plan).toMatchObject({ metric: 'users', event: 'signed_up' });
     });
 
+    // Synonyms learned from descriptions: an admin names other words for an event in the schema
+    // registry, and the next question may use them (the runtime's service, through tRPC).
+    it('learns an event’s synonym from its registry description', async () => {
+      const question = 'How many downloads in October 2026?';
+      expect(await ctx.viewer.ask.ask({ question })).toMatchObject({ refused: true });
+      const admin = createCaller(
+        await ctx.fx.context({
+          cookie: await ctx.fx.cookieFor(ctx.fx.users.admin.email),
+          workspace: ctx.fx.workspace.slug,
+        }),
+      );
+      await admin.data.events.updateDescription({
+        name: 'report_exported',
+        description: 'A report saved as a file (PDF, CSV, XLSX). Also called downloads.',
+      });
+      try {
+        const answer = answered(await ctx.viewer.ask.ask({ question }));
+        expect(answer.plan.event).toBe('report_exported');
+        expect(answer.rows).toEqual(
+          await ctx.sql(
+            `select count(*) from fact_events where event_name = 'report_exported'
+               and event_date between date '2026-10-01' and date '2026-10-31'`,
+          ),
+        );
+      } finally {
+        await admin.data.events.updateDescription({ name: 'report_exported', description: '' });
+      }
+      expect(await ctx.viewer.ask.ask({ question })).toMatchObject({ refused: true });
+    });
+
     it('refuses callers who are not members: no session, another workspace', async () => {
       const anonymous = createCaller(await ctx.fx.context({ workspace: ctx.fx.workspace.slug }));
       await expect(

@@ -10,7 +10,8 @@
 // misreading, not one spelling of it.
 import { AppError } from '../errors';
 import type { QueryColumn, QueryEngine } from '../query/query-engine';
-import { buildLexicon, loadLexiconData, type Lexicon } from './ask-lexicon';
+import { buildLexicon, loadLexiconData, type Lexicon, type LexiconData } from './ask-lexicon';
+import { EMPTY_VOCABULARY, vocabularyKey, type Vocabulary } from './ask-synonyms';
 import type { AskExampleRow, AskHistory } from './ask-history';
 import type { AskRetriever, RelatedItem, RetrievalStatus } from './ask-retrieval';
 import { askPlanToInsight, type AskInsightChartType } from './ask-insight';
@@ -83,6 +84,11 @@ export interface AskServiceDeps {
    * use. Its output is a plan checked against the catalog, never SQL.
    */
   llm?: { load: () => Promise<PlanGenerator>; timeoutMs: number };
+  /**
+   * Synonyms the workspace's catalog names (the schema registry's descriptions: "Also called
+   * downloads"); optional.
+   */
+  vocabularyOf?: (workspaceId: string) => Promise<Vocabulary>;
 }
 
 export interface AskStatus {
@@ -136,13 +142,19 @@ function canonical(value: unknown): string {
 /** Refusals for nearly the same words share a correction (same reason and ≥ this overlap). */
 const REFUSAL_OVERLAP = 0.75;
 
+/** How long the registry's synonyms are kept before they are read again. */
+const VOCABULARY_MS = 30_000;
+
 /** Today (UTC), or the fixed day of TL_NOW (config.now). */
 export function todayUtc(fixed?: string): string {
   return fixed ?? new Date().toISOString().slice(0, 10);
 }
 
 export class AskService {
-  private readonly lexicons = new Map<string, Promise<MartsLexicon>>();
+  private readonly marts = new Map<string, Promise<MartsData>>();
+  /** Built lexicons by marts version and vocabulary (the same object while neither changes). */
+  private readonly lexicons = new Map<string, MartsLexicon>();
+  private readonly vocabularies = new Map<string, { at: number; value: Promise<Vocabulary> }>();
   private readonly examples = new Map<string, Promise<AskExampleRow[]>>();
   private generator: Promise<PlanGenerator> | null = null;
   private generatorState: { id: string | null; error?: string } = { id: null };
@@ -160,15 +172,40 @@ export class AskService {
         'This workspace has no marts yet: run the pipeline once (Admin → Pipelines → Run dbt build).',
       );
     const key = `${workspaceId}:${marts.version}`;
-    let lexicon = this.lexicons.get(key);
-    if (!lexicon) {
-      lexicon = loadMartsLexicon(this.deps.engine, marts.schema);
-      lexicon.catch(() => this.lexicons.delete(key));
-      this.lexicons.set(key, lexicon);
+    let data = this.marts.get(key);
+    if (!data) {
+      data = loadMartsData(this.deps.engine, marts.schema);
+      data.catch(() => this.marts.delete(key));
+      this.marts.set(key, data);
       // Older marts versions are not asked about again.
+      if (this.marts.size > 32) this.marts.delete(this.marts.keys().next().value!);
+    }
+    const [loaded, vocabulary] = await Promise.all([data, this.vocabularyOf(workspaceId)]);
+    const built = `${key}#${vocabularyKey(vocabulary)}`;
+    let lexicon = this.lexicons.get(built);
+    if (!lexicon) {
+      lexicon = { lexicon: buildLexicon(loaded.data, vocabulary), dataRange: loaded.dataRange };
+      this.lexicons.set(built, lexicon);
       if (this.lexicons.size > 32) this.lexicons.delete(this.lexicons.keys().next().value!);
     }
-    return { schema: marts.schema, ...(await lexicon) };
+    return { schema: marts.schema, ...lexicon };
+  }
+
+  /** A description changed in the registry: its synonyms are read again on the next question. */
+  vocabularyChanged(workspaceId: string): void {
+    this.vocabularies.delete(workspaceId);
+  }
+
+  /** The registry's synonyms (ask-synonyms.ts), re-read at most every VOCABULARY_MS. */
+  private vocabularyOf(workspaceId: string): Promise<Vocabulary> {
+    const load = this.deps.vocabularyOf;
+    if (!load) return Promise.resolve(EMPTY_VOCABULARY);
+    const cached = this.vocabularies.get(workspaceId);
+    if (cached && Date.now() - cached.at < VOCABULARY_MS) return cached.value;
+    const value = load(workspaceId);
+    this.vocabularies.set(workspaceId, { at: Date.now(), value });
+    value.catch(() => this.vocabularies.delete(workspaceId));
+    return value;
   }
 
   private examplesOf(workspaceId: string): Promise<AskExampleRow[]> {
@@ -534,8 +571,13 @@ function insightOf(plan: AskPlan, dataRange: { from: string; to: string }): AskA
     : { reason: converted.reason };
 }
 
-/** The lexicon of a marts schema and the days its events cover. */
-async function loadMartsLexicon(engine: QueryEngine, schema: string): Promise<MartsLexicon> {
+/** What the lexicon is built from, read from a marts schema, and the days its events cover. */
+interface MartsData {
+  data: LexiconData;
+  dataRange: { from: string; to: string };
+}
+
+async function loadMartsData(engine: QueryEngine, schema: string): Promise<MartsData> {
   const [data, range] = await Promise.all([
     loadLexiconData(engine, schema),
     engine.execute(
@@ -545,5 +587,5 @@ async function loadMartsLexicon(engine: QueryEngine, schema: string): Promise<Ma
   ]);
   const [from, to] = (range.rows[0] ?? []) as (string | null)[];
   const today = new Date().toISOString().slice(0, 10);
-  return { lexicon: buildLexicon(data), dataRange: { from: from ?? today, to: to ?? today } };
+  return { data, dataRange: { from: from ?? today, to: to ?? today } };
 }

@@ -38,16 +38,30 @@ export const dataRouter = createTRPCRouter({
     updateDescription: adminProcedure
       .input(ZUpdateEventDescriptionRequestSchema)
       .output(ZDescriptionResponseSchema)
-      .mutation(({ ctx, input }) =>
-        updateEventDescription(ctx.runtime.prisma, ctx.workspace.id, actorOf(ctx), input),
-      ),
+      .mutation(async ({ ctx, input }) => {
+        const result = await updateEventDescription(
+          ctx.runtime.prisma,
+          ctx.workspace.id,
+          actorOf(ctx),
+          input,
+        );
+        ctx.runtime.ask.vocabularyChanged(ctx.workspace.id); // synonyms (ask-synonyms.ts)
+        return result;
+      }),
   }),
   properties: createTRPCRouter({
     updateDescription: adminProcedure
       .input(ZUpdatePropertyDescriptionRequestSchema)
       .output(ZDescriptionResponseSchema)
-      .mutation(({ ctx, input }) =>
-        updatePropertyDescription(ctx.runtime.prisma, ctx.workspace.id, actorOf(ctx), input),
-      ),
+      .mutation(async ({ ctx, input }) => {
+        const result = await updatePropertyDescription(
+          ctx.runtime.prisma,
+          ctx.workspace.id,
+          actorOf(ctx),
+          input,
+        );
+        ctx.runtime.ask.vocabularyChanged(ctx.workspace.id);
+        return result;
+      }),
   }),
 });
