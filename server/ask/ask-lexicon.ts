@@ -449,51 +449,52 @@ export async function typedPropertyColumns(
       (c) => c.type === 'VARCHAR' && c.name !== 'properties' && /^[a-z_][a-z0-9_]*$/.test(c.name),
     )
     .map((c) => c.name);
-  const candidates = properties.flatMap((p) =>
-    textColumns
-      .filter((c) => c === p.key || c.endsWith(`_${p.key}`))
-      .map((column) => ({ ...p, column })),
-  );
+  // Keys the contract's dimensions already name (feature_name, error_code…) are read from
+  // those columns anyway (buildLexicon skips them).
+  const candidates = properties
+    .filter((p) => !DIMENSIONS.some((d) => d.id === p.key))
+    .flatMap((p) =>
+      textColumns
+        .filter((c) => c === p.key || c.endsWith(`_${p.key}`))
+        .map((column) => ({ ...p, column })),
+    );
   const found = new Map<string, string>();
   if (candidates.length === 0) return found;
-  const columns = [...new Set(candidates.map((c) => c.column))];
   const events = [...new Set(candidates.map((c) => c.event))];
-  // Set on other events' rows: every row, but no JSON (column scans).
-  const stray = await run(
-    `select ${candidates
-      .map(
-        (c, i) =>
-          `count(*) filter (where ${sqlIdent(c.column)} is not null and event_name <> ${sqlString(c.event)}) as stray_${i}`,
-      )
-      .join(', ')} from fact_events`,
+  // Set on other events' rows: every row, but no JSON — the non-null count of each column per
+  // event (a GROUP BY on the dictionary-encoded name is twice as fast as filtered counts).
+  const columns = [...new Set(candidates.map((c) => c.column))];
+  const perEvent = await run(
+    `select event_name, ${columns.map((c) => `count(${sqlIdent(c)})`).join(', ')} from fact_events group by 1`,
   );
-  // Equal to the property on the event's rows: the first rows of each of those events (a LIMIT
-  // stops the scan early; a reservoir sample parsed every one of their rows, ~1 s at 10M).
-  const picked = columns.map(sqlIdent).join(', ');
-  const equal = await run(`
-    with s as (
-      ${events
-        .map(
-          (e) =>
-            `(select event_name, properties, ${picked} from fact_events where event_name = ${sqlString(e)} limit ${EQUALITY_ROWS})`,
-        )
-        .join('\n      union all ')}
-    )
-    select ${candidates
-      .map((c, i) => {
-        const col = sqlIdent(c.column);
-        const event = sqlString(c.event);
-        const value = `json_extract_string(properties, ${sqlString(`$.${c.key}`)})`;
-        return `count(*) filter (where event_name = ${event} and ${col} is distinct from ${value}) as differ_${i},
-      count(*) filter (where event_name = ${event} and ${value} is not null) as set_${i}`;
-      })
-      .join(',\n      ')} from s`);
-  const strayRow = stray.rows[0] ?? [];
-  const equalRow = equal.rows[0] ?? [];
-  candidates.forEach((c, i) => {
-    const [strays, differ, set] = [strayRow[i], equalRow[2 * i], equalRow[2 * i + 1]].map(Number);
-    const id = `${c.event}.${c.key}`;
-    if (strays === 0 && differ === 0 && set! > 0 && !found.has(id)) found.set(id, c.column);
-  });
+  const strays = candidates.map((c) =>
+    perEvent.rows
+      .filter((r) => String(r[0]) !== c.event)
+      .reduce((sum, r) => sum + Number(r[1 + columns.indexOf(c.column)]), 0),
+  );
+  // Equal to the property on the event's rows: the first rows of each event, one statement per
+  // event (a LIMIT stops the scan early; a reservoir sample parsed every one of their rows, and
+  // one UNION of the events took as long, ~1.5 s at 10M).
+  for (const event of events) {
+    const own = candidates
+      .map((c, i) => ({ ...c, i }))
+      .filter((c) => c.event === event && strays[c.i] === 0);
+    if (own.length === 0) continue;
+    const equal = await run(`
+      select ${own
+        .map((c) => {
+          const value = `json_extract_string(properties, ${sqlString(`$.${c.key}`)})`;
+          return `count(*) filter (where ${sqlIdent(c.column)} is distinct from ${value}), count(${value})`;
+        })
+        .join(', ')}
+      from (select properties, ${[...new Set(own.map((c) => sqlIdent(c.column)))].join(', ')}
+            from fact_events where event_name = ${sqlString(event)} limit ${EQUALITY_ROWS})`);
+    const row = equal.rows[0] ?? [];
+    own.forEach((c, k) => {
+      const [differ, set] = [row[2 * k], row[2 * k + 1]].map(Number);
+      const id = `${c.event}.${c.key}`;
+      if (differ === 0 && set! > 0 && !found.has(id)) found.set(id, c.column);
+    });
+  }
   return found;
 }

@@ -1,6 +1,7 @@
 // The first-start demo dataset through the real runtime: it loads in the background (the runtime
 // is up before it finishes), lands in bronze exactly once, is not loaded again at the next start,
 // and an import cut short by a shutdown resumes without duplicating a batch.
+import { EVENT_DESCRIPTIONS, type EventName } from './generator/catalog';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,14 @@ describe('demo data on first start', () => {
     expect(new Date(String(latest)).getTime()).toBeLessThanOrEqual(
       Date.parse(marker.arguments.endAt!),
     );
+    // The registry describes the demo's events (the catalog shows it, Ask learns its synonyms).
+    const described = await runtime.prisma.eventDefinition.findMany({
+      where: { workspace: { slug: 'demo' } },
+      select: { name: true, description: true },
+    });
+    expect(described.length).toBeGreaterThan(5);
+    for (const e of described)
+      expect(e.description, e.name).toBe(EVENT_DESCRIPTIONS[e.name as EventName]);
   });
 
   it('is not loaded again at the next start', async () => {

@@ -13,6 +13,7 @@
 import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Runtime } from '../runtime';
+import { EVENT_DESCRIPTIONS } from './generator/catalog';
 import { generateDataset, OUTPUT_FILES } from './generator/generate';
 import { GENERATE_DEFAULTS } from './generator/generate-options';
 import { flushEverything, importFiles } from './import/import-files';
@@ -218,6 +219,8 @@ async function loadDemoData(runtime: Runtime, today: string, signal: AbortSignal
     onProgress: (p) => setStatus({ state: 'importing', progress: p.bytesRead / p.bytesTotal }),
   });
 
+  await describeDemoEvents(runtime, workspace.id);
+
   // Totals from the generator: a resumed import only counts the batches it added.
   const counts = (
     await readJson<{ counts?: { events?: number; identifies?: number } }>(
@@ -251,6 +254,19 @@ async function loadDemoData(runtime: Runtime, today: string, signal: AbortSignal
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;
+
+/**
+ * Gives the demo's events their descriptions in the schema registry (flushing first, so every
+ * event has its registry row); a description someone already wrote is kept.
+ */
+async function describeDemoEvents(runtime: Runtime, workspaceId: string): Promise<void> {
+  await flushEverything(runtime);
+  for (const [name, description] of Object.entries(EVENT_DESCRIPTIONS))
+    await runtime.prisma.eventDefinition.updateMany({
+      where: { workspaceId, name, description: null },
+      data: { description },
+    });
+}
 
 /** Demo batch ids already committed to bronze for this workspace (empty when not queryable). */
 async function demoBatchesInBronze(runtime: Runtime, workspaceId: string): Promise<Set<string>> {

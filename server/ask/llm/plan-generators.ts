@@ -64,7 +64,9 @@ export class LangChainPlanGenerator implements PlanGenerator {
   }
 }
 
-async function langChainModel(config: LlmConfig): Promise<{ id: string; model: BaseChatModel }> {
+async function langChainModel(
+  config: LlmConfig & { provider: Exclude<LlmProvider, 'local'> },
+): Promise<{ id: string; model: BaseChatModel }> {
   const name = config.model;
   if (!name) throw new Error(`TL_LLM=${config.provider} needs TL_LLM_MODEL (the model's name).`);
   const common = { temperature: 0, maxRetries: 1 };
@@ -108,8 +110,10 @@ async function langChainModel(config: LlmConfig): Promise<{ id: string; model: B
         }),
       };
     }
-    default:
-      throw new Error(`not a LangChain provider: ${config.provider}`);
+    default: {
+      const unknown: never = config.provider;
+      throw new Error(`not a LangChain provider: ${String(unknown)}`);
+    }
   }
 }
 
@@ -248,6 +252,6 @@ export async function createPlanGenerator(
     const modelPath = config.model ?? (await packagedModelPath(paths.projectRoot, paths.dataDir));
     return LlamaCppPlanGenerator.load(modelPath, config.maxTokens);
   }
-  const { id, model } = await langChainModel(config);
+  const { id, model } = await langChainModel({ ...config, provider: config.provider });
   return new LangChainPlanGenerator(id, model);
 }

@@ -21,6 +21,34 @@ export const EVENT_NAMES = [
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
+/**
+ * What each event means, as the demo workspace's schema registry describes it on first start (the
+ * catalog shows it; Ask learns the "Also called" words as synonyms, server/ask/ask-synonyms.ts).
+ */
+export const EVENT_DESCRIPTIONS: Record<EventName, string> = {
+  signed_up:
+    'A new Orbit account was created (signup_method: email, google or github; channel: organic, paid, referral or partner). Also called registrations.',
+  logged_in: 'A user signed in to Orbit (method: how they authenticated). Also called sign-ins.',
+  page_viewed:
+    'A page of the app was shown (page; duration_ms spent on it). Also called pageviews, screen views.',
+  onboarding_completed: 'The user finished the onboarding checklist (steps_completed).',
+  project_created: 'A project was created from a template (blank, kanban or roadmap).',
+  feature_used:
+    'A product feature was used (feature_name: one of dim_features; duration_ms of use).',
+  teammate_invited:
+    'A user invited a colleague to their workspace (invitee_role). Also called invitations.',
+  report_exported:
+    'A report was exported to a file (format: csv, pdf or xlsx). Also called downloads.',
+  search_performed: 'A search in the app (results_count: how many results it found).',
+  error_occurred:
+    'An error the user met (error_code; error_type: client, server or network). Also called failures.',
+  subscription_started:
+    'A paid subscription began (plan, billing_period monthly or annual, mrr_usd). Also called purchases.',
+  subscription_upgraded: 'A subscription moved to a higher plan (from_plan, to_plan, mrr_usd).',
+  subscription_cancelled: 'A subscription was cancelled (plan, reason).',
+  experiment_exposed: 'A user was shown a variant of an experiment (experiment_key, variant).',
+};
+
 export type Plan = 'free' | 'pro' | 'enterprise';
 export const PLANS: readonly Plan[] = ['free', 'pro', 'enterprise'];
 export const SIGNUP_PLAN = weighted<Plan>([
