@@ -41,6 +41,12 @@ test('a PM asks, follows up, is told what cannot be answered, and opens an answe
   await page.goto(`/w/${seeded.slug}/ask`);
   await expect(page.getByTestId('ask-example').first()).toBeVisible();
   await shots(page, 'ask-empty');
+  // A new member's history says what it will hold.
+  await page.getByTestId('ask-history-toggle').click();
+  await expect(page.getByTestId('ask-history')).toContainText('No conversations yet');
+  await shots(page, 'ask-history-empty');
+  await page.getByTestId('ask-history-toggle').click();
+  await expect(page.getByTestId('ask-history')).toHaveCount(0);
 
   // A number: the 12 users of the data signed up in the last 30 days.
   const signups = await ask(page, 'How many users signed up in the last 30 days?');
