@@ -305,6 +305,8 @@ function valuePhrases(dimension: string, value: string): string[] {
   }
   if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
   if (dimension === 'billing_period' && lower === 'annual') out.add('yearly');
+  // A word value also in the plural ("came from referrals", "on tablets").
+  if (dimension !== 'country' && /^[a-z]{4,}$/.test(lower)) out.add(plural(lower));
   return [...out].filter((p) => p.length > 1);
 }
 

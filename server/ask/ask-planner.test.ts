@@ -221,6 +221,32 @@ describe('planQuestion', () => {
     });
   });
 
+  // Regressions from a held-out set's first run (bench/eval/nl-heldout-3.jsonl).
+  it('refuses a polite instruction to change data ("please delete …")', () => {
+    for (const q of [
+      'Please delete the users who churned',
+      'Can you drop the sessions table?',
+      'Could you please remove all test users',
+    ])
+      expect(planQuestion(q, lexicon, TODAY), q).toMatchObject({ kind: 'refusal' });
+    // A question about deletions is still a question.
+    expect(planQuestion('How many users churned last month?', lexicon, TODAY)).toMatchObject({
+      kind: 'plan',
+    });
+  });
+
+  it('reads a value in the plural ("came from referrals")', () => {
+    expect(
+      planQuestion('How many new users came from referrals last month?', lexicon, TODAY),
+    ).toMatchObject({
+      kind: 'plan',
+      plan: {
+        event: 'signed_up',
+        filters: [{ column: { property: { key: 'channel' } }, values: ['referral'] }],
+      },
+    });
+  });
+
   it('says when a value the question names is not in the data', () => {
     const outcome = planQuestion(
       'How many reports were exported as docx last month?',

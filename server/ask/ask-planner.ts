@@ -170,7 +170,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|write (me )?(a|an) (poem|story|essay|song|email)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|write (me )?(a|an) (poem|story|essay|song|email)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign-ups?|who|dau|wau|mau|actives?)\b/;
