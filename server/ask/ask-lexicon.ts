@@ -435,9 +435,9 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
  * The fact_events columns that hold an event's property typed (dbt's fact_events carries
  * login_method for logged_in.method, export_format for report_exported.format, …): reading one
  * is a plain column scan instead of parsing every event's JSON (3–5× faster at 10M events). A
- * text column named `<key>` or `…_<key>` counts only when, on a sample of the events, it is set
- * on that one event's rows and equals the property wherever the event has it — so a workspace
- * whose marts differ keeps the JSON path. Keyed `event.key`.
+ * text column named `<key>` or `…_<key>` counts only when it is null on every other event's row
+ * and equals the property on the event's first EQUALITY_ROWS rows — so a workspace whose marts
+ * differ keeps the JSON path. Keyed `event.key`.
  */
 export async function typedPropertyColumns(
   run: (sql: string) => Promise<{ rows: unknown[][] }>,
