@@ -169,11 +169,18 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
         what: `the average session duration in ${plan.unit ?? 'seconds'}`,
       };
     }
-    case 'mrr':
-      return {
-        expr: 'sum(b.mrr_usd)',
-        what: 'monthly recurring revenue (sum of mrr_usd, USD) of active subscriptions',
-      };
+    case 'mrr': {
+      const end = mrrAsOf(plan);
+      return end
+        ? {
+            expr: 'sum(b.mrr_usd)',
+            what: `monthly recurring revenue (USD) at the end of ${plan.period!.label}: subscriptions started before ${end} 00:00 UTC and not ended by then, each at the price of its plan on that date`,
+          }
+        : {
+            expr: 'sum(b.mrr_usd)',
+            what: 'monthly recurring revenue (sum of mrr_usd, USD) of active subscriptions',
+          };
+    }
     case 'subscriptions':
       return { expr: 'count(*)', what: 'the number of subscriptions' };
     case 'experiment_conversion':
@@ -198,6 +205,24 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
     case 'share':
       return { expr: '', what: '' };
   }
+}
+
+/** The instant MRR is read at: the day after a closed period's last day (none: the current MRR). */
+function mrrAsOf(plan: AskPlan): string | undefined {
+  return plan.period?.to ? addDays(plan.period.to, 1) : undefined;
+}
+
+/** The subscriptions live at an instant, each with the plan and price it had then. */
+function subscriptionsAt(instant: string): string {
+  const ts = `timestamp ${sqlString(instant)}`;
+  const upgraded = `upgraded_at is not null and upgraded_at < ${ts}`;
+  return (
+    `(select subscription_id, user_id, billing_period, started_at, ended_at, status, cancel_reason,\n` +
+    `    case when ${upgraded} then plan else initial_plan end as plan,\n` +
+    `    case when ${upgraded} then mrr_usd else initial_mrr_usd end as mrr_usd\n` +
+    `  from fct_subscriptions\n` +
+    `  where started_at < ${ts} and (ended_at is null or ended_at >= ${ts}))`
+  );
 }
 
 function periodCondition(table: SourceTable, period: NonNullable<AskPlan['period']>): string {
@@ -298,12 +323,13 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.metric === 'users' || plan.metric === 'events_per_user')
     where.push('e.user_id is not null');
-  if (plan.metric === 'mrr') where.push(`b.status = 'active'`);
+  const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
+  if (plan.metric === 'mrr' && !mrrEnd) where.push(`b.status = 'active'`);
   if (plan.metric === 'churned_users') where.push('u.is_churned');
-  if (plan.period) where.push(periodCondition(base, plan.period));
+  if (plan.period && !mrrEnd) where.push(periodCondition(base, plan.period));
   for (const f of plan.filters) where.push(filterCondition(f));
 
-  let sql = `select ${select.join(', ')}\nfrom ${source} ${b}${join}`;
+  let sql = `select ${select.join(', ')}\nfrom ${mrrEnd ? subscriptionsAt(mrrEnd) : source} ${b}${join}`;
   if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
   if (group.length) sql += `\ngroup by ${group.map((_, i) => i + 1).join(', ')}`;
   if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
@@ -311,8 +337,9 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
 
   explain.push(`Computed ${metric.what}`);
-  if (plan.period) explain.push(`in ${plan.period.label}, by ${TIME_COLUMN[base].what} (UTC)`);
-  else explain.push('over all the data');
+  if (plan.period && !mrrEnd)
+    explain.push(`in ${plan.period.label}, by ${TIME_COLUMN[base].what} (UTC)`);
+  else if (!plan.period) explain.push('over all the data');
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
   if (plan.grain)
     explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);

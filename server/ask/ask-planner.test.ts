@@ -247,24 +247,29 @@ describe('planQuestion', () => {
     });
   });
 
-  it('says when a value the question names is not in the data', () => {
-    const outcome = planQuestion(
-      'How many reports were exported as docx last month?',
-      lexicon,
-      TODAY,
-    );
-    expect(outcome).toMatchObject({
-      kind: 'plan',
-      plan: { event: 'report_exported', filters: [] },
-      notes: [expect.stringContaining('“docx” is not a value')],
-    });
+  it('refuses when a value the question introduces is not in the data', () => {
+    for (const [question, word] of [
+      ['How many reports were exported as docx last month?', 'docx'],
+      ['What was our revenue from ads last quarter?', 'ads'],
+      ['How many users signed up through partnerships in October?', 'partnerships'],
+      ['Daily logins via fax since September', 'fax'],
+    ] as const)
+      expect(planQuestion(question, lexicon, TODAY), question).toMatchObject({
+        kind: 'refusal',
+        reason: expect.stringContaining(`“${word}” is not an event, a property value`),
+      });
     for (const fine of [
       'How many reports were exported as PDF last month?',
       'How many users signed up with Google in the last 30 days?',
       'Show errors as a daily trend',
       'Which features were used with the most users?',
+      'How many users from the US signed up last month?',
+      'Signups from referrals since 2026-09-01',
+      'Signups from September to October',
+      'How many events came from users on the pro plan?',
+      'Weekly active users from 2026-09-01 through 2026-10-31',
     ])
-      expect(planQuestion(fine, lexicon, TODAY), fine).toMatchObject({ notes: [] });
+      expect(planQuestion(fine, lexicon, TODAY), fine).toMatchObject({ kind: 'plan', notes: [] });
   });
 
   it('forgives a one-letter typo in a value', () => {

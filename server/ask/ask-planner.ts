@@ -529,14 +529,23 @@ export function planQuestion(
       filters.push({ column: { table: 'fct_subscriptions', column: 'status' }, values: [status] });
   }
 
-  // A word that introduces a value ("exported as docx", "via fax") but names none the data holds:
-  // said in the answer, so a count without that filter is not taken for a count with it.
+  // A word that introduces a value ("exported as docx", "revenue from ads", "via fax") but names
+  // none the data holds: the question is about something the catalog does not have, and a number
+  // without that filter would answer a different question, so it is refused (a configured model
+  // may still read it).
   for (const m of text.matchAll(
-    /\b(?:as|via|using|with) (?:an? |the )?([a-z0-9][a-z0-9_.'-]*)\b/g,
+    /\b(?:as|via|using|with|from|through) (?:an? |the )?([a-z0-9][a-z0-9_.'-]*)\b/g,
   )) {
     const word = m[1]!;
     const start = m.index + m[0].length - word.length;
-    if (taken[start] || STOP.has(word) || COMMON.has(word) || /^\d+$/.test(word)) continue;
+    if (
+      taken[start] ||
+      STOP.has(word) ||
+      COMMON.has(word) ||
+      /^\d/.test(word) ||
+      USER_WORDS.test(word)
+    )
+      continue;
     const known = (phrases: string[]) => phrases.some((p) => p.split(/\s+/).includes(word));
     if (
       lexicon.events.some((e) => known(e.phrases)) ||
@@ -544,7 +553,12 @@ export function planQuestion(
       lexicon.dimensions.some((d) => known(d.words))
     )
       continue;
-    notes.push(`“${word}” is not a value in this workspace’s data: no filter was applied for it.`);
+    return {
+      ...refuse(
+        `“${word}” is not an event, a property value or an attribute in this workspace’s data, so I cannot narrow the answer to it — a number without it would answer a different question.`,
+      ),
+      unread: true,
+    };
   }
 
   // The breakdown column.
@@ -601,7 +615,10 @@ export function planQuestion(
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
     filters,
-    ...(time.period && !CURRENT_FIGURES.has(metric) ? { period: time.period } : {}),
+    // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
+    ...(time.period && (!CURRENT_FIGURES.has(metric) || (metric === 'mrr' && time.period.to))
+      ? { period: time.period }
+      : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
     ...(order && (breakdown || grain) ? { order } : {}),
@@ -617,7 +634,7 @@ const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', '
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'much many well most least more less total average percent percentage fraction share rate ratio number numbers count table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times'.split(
+  'much many well most least more less total average percent percentage fraction share rate ratio number numbers count table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero'.split(
     ' ',
   ),
 );

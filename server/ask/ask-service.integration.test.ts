@@ -190,6 +190,33 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives MRR at the end of a past month, read back from the subscription events', async () => {
+      // Each user's latest subscription started before the instant, not cancelled by then, at
+      // the price of its latest upgrade before the instant (else its starting price).
+      const answer = await check(
+        'What was our MRR at the end of September?',
+        `with started as (
+           select user_id, arg_max(ts, ts) as at,
+                  arg_max(cast(json_extract_string(properties, '$.mrr_usd') as double), ts) as mrr
+           from fact_events
+           where event_name = 'subscription_started' and ts < timestamptz '2026-10-01 00:00:00+00'
+           group by 1),
+         live as (
+           select s.* from started s
+           where not exists (select 1 from fact_events c
+             where c.user_id = s.user_id and c.event_name = 'subscription_cancelled'
+               and c.ts >= s.at and c.ts < timestamptz '2026-10-01 00:00:00+00'))
+         select sum(coalesce(
+           (select arg_max(cast(json_extract_string(u.properties, '$.mrr_usd') as double), u.ts)
+            from fact_events u
+            where u.user_id = l.user_id and u.event_name = 'subscription_upgraded'
+              and u.ts >= l.at and u.ts < timestamptz '2026-10-01 00:00:00+00'),
+           l.mrr))
+         from live l`,
+      );
+      expect(answer.explanation).toContain('at the end of September 2026');
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',
