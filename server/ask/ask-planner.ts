@@ -8,7 +8,7 @@
 // number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
 import { NUMBER_WORDS, readTime, type Grain } from './ask-periods';
 import type { ColumnRef, Dimension, Lexicon, MartTable, ValueTerm } from './ask-lexicon';
-import { METRIC_TABLE, type AskPlan, type Metric } from './ask-plan';
+import { METRIC_TABLE, PART_METRICS, type AskPlan, type Metric } from './ask-plan';
 
 export type PlannerOutcome =
   | {
@@ -42,6 +42,8 @@ export function normalise(question: string): string {
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
     .replace(/[?!,;:()]/g, ' ')
+    // "pro-plan", "server-side", "sign-ups": words, as if spaced.
+    .replace(/([a-z])-(?=[a-z])/g, '$1 ')
     .replace(/\.(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
@@ -173,9 +175,17 @@ const NOT_A_QUESTION =
   /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|write (me )?(a|an) (poem|story|essay|song|email)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
 
 const USER_WORDS =
-  /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign-ups?|who|dau|wau|mau|actives?)\b/;
+  /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
 
-const RANK_DESC = /\b(most|highest|biggest|largest|top|greatest|leading|popular|more)\b/;
+/** Words that ask for a part of a whole. */
+const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
+/** Words that ask for a part of a whole ("what share of logins used Google"). */
+const PART_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|what part|how many of)\b/;
+/** Words that count occurrences, not people. */
+const TIMES = /\b(how many times|number of times|(most|fewest|least|more|fewer) times|how often)\b/;
+
+const RANK_DESC =
+  /\b(most|highest|biggest|largest|top|greatest|leading|popular|more|rank|ranked|ranking)\b/;
 const RANK_ASC = /\b(least|fewest|lowest|smallest|bottom|less|rarely|unpopular)\b/;
 
 export interface PlannerOptions {
@@ -327,13 +337,15 @@ export function planQuestion(
   const dimEntries = lexicon.dimensions.flatMap((d) => d.words.map((w) => ({ d, w })));
   dimEntries.sort((a, b) => b.w.length - a.w.length);
   let breakdownDim: Dimension | undefined;
+  let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ )?${escape(w)}\\b`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ )?${escape(w)}\\b`,
     );
     if (re.test(text)) {
       // "per user" is a rate, not a breakdown; "by users" neither.
       breakdownDim = d;
+      breakdownWord = w;
       break;
     }
   }
@@ -344,6 +356,17 @@ export function planQuestion(
         break;
       }
     }
+
+  // "Which app version threw the most errors": one answer (a singular noun), where "which
+  // versions…" ranks them all.
+  if (
+    !limit &&
+    order &&
+    breakdownWord &&
+    !breakdownWord.endsWith('s') &&
+    new RegExp(`\\b(which|what) (?:[a-z]+ )?${escape(breakdownWord)} (?!(?:and|or)\\b)`).test(text)
+  )
+    limit = 1;
 
   // Values grouped by dimension; two values of one dimension compared ("mobile versus desktop").
   const byDimension = new Map<string, ValueTerm[]>();
@@ -362,7 +385,10 @@ export function planQuestion(
 
   // Events: the ones named, in order. A value that implies an event (a feature, a format) or a
   // breakdown that does (features, error codes) names it too.
-  const events = eventHits.map((h) => h.item);
+  // ("error events … server-side errors" names one event twice.)
+  const events = eventHits
+    .map((h) => h.item)
+    .filter((e, i, all) => all.findIndex((x) => x.event === e.event) === i);
   const implied =
     [...byDimension.values()].flat().find((v) => v.impliesEvent)?.impliesEvent ??
     breakdownDim?.impliesEvent;
@@ -413,7 +439,10 @@ export function planQuestion(
   ) {
     metric = 'events_per_user';
   } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
-    metric = /\brate\b/.test(raw) ? 'churn_rate' : 'churned_users';
+    metric = SHARE_WORDS.test(raw) ? 'churn_rate' : 'churned_users';
+  } else if (TIMES.test(text) && (events.length || implied)) {
+    // "How many times did people search", "used the most times": events, whoever did them.
+    metric = 'events';
   } else if (hasUsers || events.some((e) => e.countsUsers)) {
     metric = 'users';
   } else if (
@@ -483,13 +512,28 @@ export function planQuestion(
     };
   }
 
+  // A part of the whole ("what share of logins used Google", "what percentage of users are on
+  // the pro plan"): the last value named is the part; the others narrow the whole.
+  const partHit =
+    PART_METRICS.has(metric) && PART_WORDS.test(raw)
+      ? valueHits
+          .filter((h) => h.item.dimension !== breakdownDim?.id)
+          .sort((a, b) => b.start - a.start)[0]
+      : undefined;
+  const partDim = partHit?.item.dimension;
+
   // The event filter.
   if (metric !== 'share') {
     event = events[0]?.event ?? implied;
+    // "What share of users used ai_summaries": the whole is every active user, not the users of
+    // the event the part implies.
+    if (!events.length && partHit?.item.impliesEvent && partHit.item.impliesEvent === event)
+      event = breakdownDim?.impliesEvent;
     if (events.length > 1) notes.push(`Several events named; counted ${event}.`);
   }
 
   const table = METRIC_TABLE[metric];
+  let part: AskPlan['part'];
 
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
@@ -507,7 +551,8 @@ export function planQuestion(
     )
       breakdownDim = lexicon.dimensions.find((d) => d.id === 'experiment_key');
     if (column.property && column.table === 'fact_events' && table !== 'fact_events') continue;
-    filters.push({ column, values: vals.map((v) => v.value) });
+    if (dim === partDim) part = { column, values: vals.map((v) => v.value) };
+    else filters.push({ column, values: vals.map((v) => v.value) });
   }
   if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
     const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
@@ -573,9 +618,11 @@ export function planQuestion(
     !time.period &&
     !event &&
     !/\b(active|actives|dau|wau|mau|did|used|use)\b/.test(raw) &&
-    [...filters.map((f) => f.column), ...(breakdown ? [breakdown] : [])].every(
-      (c) => c.table === 'dim_users' || c.column === 'country' || c.column === 'platform',
-    )
+    [
+      ...filters.map((f) => f.column),
+      ...(part ? [part.column] : []),
+      ...(breakdown ? [breakdown] : []),
+    ].every((c) => c.table === 'dim_users' || c.column === 'country' || c.column === 'platform')
   ) {
     metric = 'user_count';
     const moved = (c: ColumnRef): ColumnRef | undefined =>
@@ -588,6 +635,7 @@ export function planQuestion(
           );
     breakdown = breakdown ? moved(breakdown) : undefined;
     for (const f of filters) f.column = moved(f.column) ?? f.column;
+    if (part) part.column = moved(part.column) ?? part.column;
   }
 
   // Grain: "weekly", "per day"; DAU/WAU/MAU without a period is a trend at that grain.
@@ -600,23 +648,28 @@ export function planQuestion(
     notes.push('A share is one number for the period; no trend.');
     grain = undefined;
   }
-  if (
-    metric === 'mrr' ||
-    metric === 'user_count' ||
-    metric === 'churned_users' ||
-    metric === 'churn_rate'
-  ) {
+  // (Churned users have a churn date: "churned each month", "churned last month".)
+  if (metric === 'mrr' || metric === 'user_count' || metric === 'churn_rate') {
     if (grain) notes.push(`${metric} is a current figure; no trend.`);
     grain = undefined;
   }
 
+  // "Average DAU in October", "average daily signups": the mean of the per-day counts.
+  const average =
+    grain && !part && PART_METRICS.has(metric) && /\b(average|avg|mean|typical)\b/.test(raw);
+
   const plan: AskPlan = {
     metric,
+    ...(part ? { part } : {}),
+    ...(average ? { average: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
-    ...(time.period && (!CURRENT_FIGURES.has(metric) || (metric === 'mrr' && time.period.to))
+    ...(time.period &&
+    (!CURRENT_FIGURES.has(metric) ||
+      (metric === 'mrr' && time.period.to) ||
+      metric === 'churned_users')
       ? { period: time.period }
       : {}),
     ...(grain ? { grain } : {}),

@@ -217,6 +217,34 @@ describe('Ask on generated data (pglite)', () => {
       expect(answer.explanation).toContain('at the end of September 2026');
     });
 
+    it('gives the share of a part: logins by Google among all logins last month', async () => {
+      await check(
+        'What share of logins last month used Google sign-in?',
+        `select count(*) filter (where json_extract_string(properties, '$.method') = 'google')::double
+                / count(*)
+         from fact_events where event_name = 'logged_in'
+           and ts >= timestamptz '2026-09-01 00:00:00+00' and ts < timestamptz '2026-10-01 00:00:00+00'`,
+      );
+    });
+
+    it('averages daily active users over the days of a month', async () => {
+      await check(
+        'What was the average DAU across September?',
+        `select avg(n) from (
+           select cast(ts as date) as d, count(distinct user_id) as n from fact_events
+           where user_id is not null
+             and ts >= timestamptz '2026-09-01 00:00:00+00' and ts < timestamptz '2026-10-01 00:00:00+00'
+           group by 1)`,
+      );
+    });
+
+    it('counts users who churned per month by their churn date', async () => {
+      await check(
+        'How many users churned in each month?',
+        `select date_trunc('month', churned_at), count(*) from dim_users where is_churned group by 1`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',

@@ -79,6 +79,28 @@ describe('checkLlmPlan', () => {
     if (!check.ok) expect(check.reason).toMatch(reason);
   });
 
+  it('maps a part and an average, and rejects a part the metric cannot divide', () => {
+    const share = checkLlmPlan(
+      { metric: 'user_count', part: { dimension: 'plan', value: 'pro' } },
+      lexicon,
+      TODAY,
+    );
+    expect(share).toMatchObject({
+      ok: true,
+      plan: { filters: [], part: { column: { column: 'plan' }, values: ['pro'] } },
+    });
+    expect(
+      checkLlmPlan({ metric: 'users', grain: 'day', average: true }, lexicon, TODAY),
+    ).toMatchObject({ ok: true, plan: { average: true } });
+    expect(
+      checkLlmPlan({ metric: 'mrr', part: { dimension: 'plan', value: 'pro' } }, lexicon, TODAY),
+    ).toEqual({ ok: false, reason: 'A mrr answer cannot be a share of a part.' });
+    expect(checkLlmPlan({ metric: 'users', average: true }, lexicon, TODAY)).toEqual({
+      ok: false,
+      reason: 'An average over time needs a count per day, week or month.',
+    });
+  });
+
   it('rejects a breakdown the metric cannot reach', () => {
     const check = checkLlmPlan({ metric: 'mrr', breakdown: 'feature_name' }, lexicon, TODAY);
     expect(check).toEqual({

@@ -58,6 +58,13 @@ export function llmPlanSchema(lexicon: Lexicon, today: string) {
     // it runs out of tokens.
     filter: ZFilter.optional().describe('Only rows with this value'),
     secondFilter: ZFilter.optional().describe('And only rows with this value'),
+    part: ZFilter.optional().describe(
+      'For "what share of X were Y": the value Y; the answer is the share of what the metric counts (users, events, sessions, subscriptions, user_count) that has it',
+    ),
+    average: z
+      .boolean()
+      .optional()
+      .describe('With a grain: the average of the per-day/week/month counts ("average DAU")'),
     period: z
       .object({ from: ZDay, to: ZDay.optional() })
       .optional()
@@ -94,7 +101,8 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
     return dim ? resolveColumn(dim.columns, table, people) : undefined;
   };
   const filters: AskPlan['filters'] = [];
-  for (const f of [out.filter, out.secondFilter]) {
+  let part: AskPlan['part'];
+  for (const f of [out.filter, out.secondFilter, out.part]) {
     if (!f) continue;
     const ref = column(f.dimension);
     if (!ref)
@@ -110,7 +118,8 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
         return { ok: false, reason: `“${value}” is not a value of ${f.dimension} in the data.` };
       values.push(match);
     }
-    filters.push({ column: ref, values });
+    if (f === out.part) part = { column: ref, values };
+    else filters.push({ column: ref, values });
   }
   let breakdown: AskPlan['breakdown'];
   if (out.breakdown) {
@@ -134,6 +143,8 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
     ...(out.event ? { event: out.event } : {}),
     ...(out.thenEvent ? { thenEvent: out.thenEvent } : {}),
     filters,
+    ...(part ? { part } : {}),
+    ...(out.average ? { average: true } : {}),
     ...(period ? { period: { ...period, label: rangeLabel(period.from, period.to) } } : {}),
     ...(out.grain ? { grain: out.grain } : {}),
     ...(breakdown ? { breakdown } : {}),
