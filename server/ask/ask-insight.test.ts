@@ -280,7 +280,7 @@ describe('askPlanToInsight: convertible plans', () => {
 describe('askPlanToInsight: plans a trends insight would answer differently', () => {
   it('refuses every metric but users and events, each with a reason', () => {
     const others = METRICS.filter((m) => m !== 'users' && m !== 'events');
-    expect(others).toHaveLength(10);
+    expect(others).toHaveLength(11);
     for (const metric of others) {
       const reason = reasonOf(
         convert({ metric, event: 'signed_up', thenEvent: 'logged_in', filters: [] }),
@@ -295,6 +295,21 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
       ),
     ).toBe(
       'Shares between two events are not a trends insight; open it in the SQL editor instead.',
+    );
+  });
+
+  it('refuses a share of a part and an average over days', () => {
+    const logins = { metric: 'events', event: 'logged_in', filters: [] } as const;
+    expect(
+      reasonOf(
+        convert({
+          ...logins,
+          part: { column: { table: 'fact_events', column: 'platform' }, values: ['ios'] },
+        }),
+      ),
+    ).toMatch(/^A share of a part .* not a trends insight/);
+    expect(reasonOf(convert({ ...logins, grain: 'day', average: true }))).toMatch(
+      /^An average over days, weeks or months is not a trends insight/,
     );
   });
 

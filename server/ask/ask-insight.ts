@@ -75,6 +75,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   churn_rate: 'A churn rate is a current figure, not a trends insight',
   share: 'Shares between two events are not a trends insight',
   events_per_user: 'Events per user is a ratio, not a trends insight',
+  funnel: 'A funnel answer follows the 14-day convention of Ask, not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>

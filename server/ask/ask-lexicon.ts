@@ -261,7 +261,10 @@ export function eventPhrases(event: string): string[] {
         out.add('invitations');
         out.add(`invited ${plural(a)}`);
       }
-      if (b === 'completed') out.add(`finished ${a}`);
+      if (b === 'completed') {
+        out.add(`finished ${a}`);
+        out.add(a); // (the) onboarding (step)
+      }
       if (b === 'performed') {
         out.add(plural(a)); // searches
         out.add(a); // (used) search

@@ -20,6 +20,7 @@ export const METRICS = [
   'churn_rate',
   'share',
   'events_per_user',
+  'funnel',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -58,6 +59,13 @@ export const ZAskPlan = z.object({
   event: z.string().min(1).max(200).optional(),
   /** `share`: of the users who did `event` (in the period), those who did this (any time). */
   thenEvent: z.string().min(1).max(200).optional(),
+  /**
+   * `funnel`: the steps in order (users who did the first in the period, then each next one after
+   * the previous, within 14 days of the first), and what to give: the users at each step, the
+   * users who completed it, or the conversion from the first step to the last.
+   */
+  steps: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+  funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
   filters: z.array(ZFilter),
   /**
    * A part of the whole: the share of what the metric counts (users, events, sessions,
@@ -82,6 +90,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   events: 'fact_events',
   share: 'fact_events',
   events_per_user: 'fact_events',
+  funnel: 'fact_events',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
@@ -158,6 +167,8 @@ const baseAlias = (plan: AskPlan): string => {
       return 'conversion_rate';
     case 'share':
       return plan.percent ? 'percent' : 'rate';
+    case 'funnel':
+      return plan.funnel === 'conversion' ? (plan.percent ? 'percent' : 'conversion') : 'users';
     case 'events_per_user':
       return 'per_user';
     case 'churn_rate':
@@ -259,6 +270,7 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
         what: `the average number of ${plan.event ?? 'events'} per user who did it at least once`,
       };
     case 'share':
+    case 'funnel':
       return { expr: '', what: '' };
   }
 }
@@ -330,6 +342,60 @@ function describeFilter(filter: AskPlan['filters'][number]): string {
 
 const BUCKET: Record<string, string> = { day: 'day', week: 'week', month: 'month' };
 
+/** The funnel convention of shared/eval/README.md: each step within 14 days of the first. */
+export const FUNNEL_WINDOW_DAYS = 14;
+
+/**
+ * A funnel: users who did the first step in the period (from their first time in it), then each
+ * next step strictly after the previous one, all within 14 days of the first step.
+ */
+function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  const steps = plan.steps;
+  if (!steps) throw new Error('A funnel needs its steps.');
+  if (plan.breakdown || plan.grain || plan.part || plan.average)
+    throw new Error('A funnel answer has no breakdown, trend or part.');
+  const window = `interval '${FUNNEL_WINDOW_DAYS}' day`;
+  const first = [`e.event_name = ${sqlString(steps[0]!)}`, 'e.user_id is not null'];
+  if (plan.period) first.push(periodCondition('fact_events', plan.period));
+  for (const f of plan.filters) first.push(filterCondition(f));
+  const ctes = [
+    `s1 as (select e.user_id, min(e.ts) as t1, min(e.ts) as at\n  from fact_events e${join}\n  where ${first.join(' and ')}\n  group by 1)`,
+  ];
+  for (let i = 1; i < steps.length; i++)
+    ctes.push(
+      `s${i + 1} as (select p.user_id, p.t1, min(e.ts) as at\n  from s${i} p join fact_events e on e.user_id = p.user_id and e.event_name = ${sqlString(steps[i]!)}\n    and e.ts > p.at and e.ts <= p.t1 + ${window}\n  group by 1, 2)`,
+    );
+  const last = `s${steps.length}`;
+  const output = plan.funnel ?? 'steps';
+  let select: string;
+  // The steps in order: the event named (a bar per step), its users.
+  if (output === 'steps')
+    select =
+      'select step, users from (\n' +
+      steps
+        .map(
+          (step, i) =>
+            `  select ${i + 1} as n, ${sqlString(step)} as step, count(*) as users from s${i + 1}`,
+        )
+        .join('\n  union all\n') +
+      '\n) f\norder by n';
+  else if (output === 'completed') select = `select count(*) as users from ${last}`;
+  else
+    select = `select ${plan.percent ? '100.0 * ' : ''}(select count(*) from ${last})::double / nullif((select count(*) from s1), 0) as ${metricAlias(plan)}`;
+  const sql = `with ${ctes.join(',\n')}\n${select}`;
+  const gave =
+    output === 'steps'
+      ? 'the users at each step'
+      : output === 'completed'
+        ? 'the users who completed every step'
+        : `the conversion from the first step to the last${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`;
+  const explanation =
+    `Funnel ${steps.join(' → ')}: users who did ${steps[0]}${plan.period ? ` in ${plan.period.label}` : ''}` +
+    `${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, from their first time then, ` +
+    `and each next step after the previous one, within ${FUNNEL_WINDOW_DAYS} days of the first step (UTC timestamps). Gave ${gave}.`;
+  return { sql, explanation, tables: [...tables] };
+}
+
 /** The SQL and explanation of a plan. */
 export function compileAskPlan(input: AskPlan): CompiledAsk {
   const plan = ZAskPlan.parse(input);
@@ -360,6 +426,8 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
       : base;
   const explain: string[] = [];
   const conventions: string[] = [];
+
+  if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
 
   if (plan.metric === 'share') {
     if (!plan.event || !plan.thenEvent) throw new Error('A share needs two events.');

@@ -357,6 +357,42 @@ describe('planQuestion', () => {
     );
   });
 
+  it('reads a funnel: its steps in the order named, and what to give', () => {
+    const completed = plan(
+      'For the signup -> onboarding completed -> project created funnel, how many of the users who signed up in September reached the final step?',
+    );
+    expect(completed).toMatchObject({
+      metric: 'funnel',
+      steps: ['signed_up', 'onboarding_completed', 'project_created'],
+      funnel: 'completed',
+      period: { from: '2026-09-01', to: '2026-09-30' },
+    });
+    const sql = compileAskPlan(completed).sql;
+    expect(sql).toContain("e.ts > p.at and e.ts <= p.t1 + interval '14' day");
+    expect(sql).toMatch(/select count\(\*\) as users from s3$/);
+    expect(
+      plan('Show the signup → onboarding funnel for enterprise users last month'),
+    ).toMatchObject({
+      funnel: 'steps',
+      steps: ['signed_up', 'onboarding_completed'],
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+    expect(
+      plan('Conversion rate of the signed up to project created funnel in October, in percent'),
+    ).toMatchObject({ funnel: 'conversion', percent: true });
+  });
+
+  it('does not take an event word out of a value of several words', () => {
+    expect(
+      plan(
+        'What is the conversion rate of each variant in the onboarding checklist v2 experiment?',
+      ),
+    ).toMatchObject({
+      metric: 'experiment_conversion',
+      filters: [{ values: ['onboarding_checklist_v2'] }],
+    });
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -206,7 +206,7 @@ function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
 }
 
 /** The first of a dimension's columns the metric's table reaches (its own, else dim_users). */
-export const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user']);
+export const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user', 'funnel']);
 
 export function resolveColumn(
   columns: ColumnRef[],
@@ -294,11 +294,22 @@ export function planQuestion(
   if (limit && !order) order = 'desc';
 
   // Events and values named in the question.
+  // A value of several words ("onboarding checklist v2", "united states") is read before the
+  // events, so an event's word inside it ("onboarding") does not take it apart.
+  const longValues = findPhrases(
+    text,
+    lexicon.values
+      .filter((v) => !v.columns[0]?.property)
+      .map((v) => ({ item: v, phrases: v.phrases.filter((p) => p.trim().includes(' ')) })),
+    Array.from({ length: text.length }, () => false),
+  ).filter((h) => h.phrase.includes(' '));
+  for (const h of longValues) for (let k = h.start; k < h.end; k++) taken[k] = true;
   const eventHits = findPhrases(
     text,
     lexicon.events.map((e) => ({ item: e, phrases: e.phrases })),
     taken,
   );
+  for (const h of longValues) for (let k = h.start; k < h.end; k++) taken[k] = false;
   // An event property's value counts only when the question names its event or its key
   // ("exported as PDF" yes; "features" or "home" alone are words, not page_viewed.page values).
   // Text that names an event and also a value of another named event's property is the value
@@ -403,7 +414,22 @@ export function planQuestion(
   let thenEvent: string | undefined;
   let event: string | undefined;
 
-  if (experimentValue || /\b(experiment|a\/b test|variant)s?\b/.test(raw)) {
+  let steps: string[] | undefined;
+  let funnel: AskPlan['funnel'];
+  if (events.length >= 2 && (/\bfunnel\b/.test(raw) || /->|→/.test(raw))) {
+    // "the signup → onboarding → project funnel": the steps in the order they are named.
+    metric = 'funnel';
+    steps = events.slice(0, 10).map((e) => e.event);
+    funnel = /\b(each|every|per|by) step\b|\bsteps\b/.test(raw)
+      ? 'steps'
+      : /\b(conversion|convert|converted|converts|rate|share|percent|percentage|proportion|fraction)\b/.test(
+            raw,
+          )
+        ? 'conversion'
+        : /\b(how many|number of|count)\b/.test(raw)
+          ? 'completed'
+          : 'steps';
+  } else if (experimentValue || /\b(experiment|a\/b test|variant)s?\b/.test(raw)) {
     metric = 'experiment_conversion';
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
   } else if (
@@ -523,7 +549,8 @@ export function planQuestion(
   const partDim = partHit?.item.dimension;
 
   // The event filter.
-  if (metric !== 'share') {
+  if (metric === 'funnel') event = steps![0];
+  else if (metric !== 'share') {
     event = events[0]?.event ?? implied;
     // "What share of users used ai_summaries": the whole is every active user, not the users of
     // the event the part implies.
@@ -658,8 +685,16 @@ export function planQuestion(
   const average =
     grain && !part && PART_METRICS.has(metric) && /\b(average|avg|mean|typical)\b/.test(raw);
 
+  if (metric === 'funnel') {
+    if (breakdown || grain)
+      notes.push('A funnel answer has no breakdown or trend; gave the whole.');
+    breakdown = undefined;
+    grain = undefined;
+  }
+
   const plan: AskPlan = {
     metric,
+    ...(steps ? { steps, funnel } : {}),
     ...(part ? { part } : {}),
     ...(average ? { average: true } : {}),
     ...(event ? { event } : {}),

@@ -245,6 +245,21 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('counts the users who completed a three-step funnel within 14 days of its first step', async () => {
+      await check(
+        'For the signup -> onboarding -> project created funnel, how many users who signed up in September reached the last step?',
+        `with s as (select user_id, min(ts) as t1 from fact_events
+                    where event_name = 'signed_up' and ts >= timestamptz '2026-09-01 00:00:00+00'
+                      and ts < timestamptz '2026-10-01 00:00:00+00' group by 1),
+              o as (select s.user_id, s.t1, min(e.ts) as t2 from s join fact_events e
+                    on e.user_id = s.user_id and e.event_name = 'onboarding_completed'
+                   and e.ts > s.t1 and e.ts <= s.t1 + interval 14 day group by 1, 2)
+         select count(distinct o.user_id) from o join fact_events e
+           on e.user_id = o.user_id and e.event_name = 'project_created'
+          and e.ts > o.t2 and e.ts <= o.t1 + interval 14 day`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',

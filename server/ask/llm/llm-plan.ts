@@ -53,7 +53,14 @@ export function llmPlanSchema(lexicon: Lexicon, today: string) {
   return z.object({
     metric: z.enum(METRICS).describe('What to compute'),
     event: ZEvent.optional().describe('Only this event (counts of users or events)'),
-    thenEvent: ZEvent.optional().describe('For metric "share": the event the users also did'),
+    thenEvent: ZEvent.optional().describe(
+      'For metric "share": the event the users also did; for "funnel": the second step',
+    ),
+    thirdEvent: ZEvent.optional().describe('For metric "funnel": the third step, if any'),
+    funnel: z
+      .enum(['steps', 'completed', 'conversion'])
+      .optional()
+      .describe('For metric "funnel": users at each step, users who completed it, or conversion'),
     // Fixed fields, no arrays: a small model constrained by a grammar repeats list items until
     // it runs out of tokens.
     filter: ZFilter.optional().describe('Only rows with this value'),
@@ -141,7 +148,13 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
   const candidate: AskPlan = {
     metric: out.metric,
     ...(out.event ? { event: out.event } : {}),
-    ...(out.thenEvent ? { thenEvent: out.thenEvent } : {}),
+    ...(out.thenEvent && out.metric !== 'funnel' ? { thenEvent: out.thenEvent } : {}),
+    ...(out.metric === 'funnel' && out.event && out.thenEvent
+      ? {
+          steps: [out.event, out.thenEvent, ...(out.thirdEvent ? [out.thirdEvent] : [])],
+          funnel: out.funnel ?? 'steps',
+        }
+      : {}),
     filters,
     ...(part ? { part } : {}),
     ...(out.average ? { average: true } : {}),
@@ -184,6 +197,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   churn_rate: 'share of users who churned',
   share: 'share of users who did event that also did thenEvent',
   events_per_user: 'average events per user',
+  funnel: 'funnel event → thenEvent (→ thirdEvent) within 14 days of the first step',
 };
 
 /** The messages for the model. Catalog text is data, fenced and labelled as such. */
