@@ -280,7 +280,7 @@ describe('askPlanToInsight: convertible plans', () => {
 describe('askPlanToInsight: plans a trends insight would answer differently', () => {
   it('refuses every metric but users and events, each with a reason', () => {
     const others = METRICS.filter((m) => m !== 'users' && m !== 'events');
-    expect(others).toHaveLength(11);
+    expect(others).toHaveLength(12);
     for (const metric of others) {
       const reason = reasonOf(
         convert({ metric, event: 'signed_up', thenEvent: 'logged_in', filters: [] }),
@@ -299,7 +299,7 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
   });
 
   it('refuses a share of a part and an average over days', () => {
-    const logins = { metric: 'events', event: 'logged_in', filters: [] } as const;
+    const logins: AskPlan = { metric: 'events', event: 'logged_in', filters: [] };
     expect(
       reasonOf(
         convert({

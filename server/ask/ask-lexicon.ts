@@ -124,21 +124,21 @@ export const DIMENSIONS: Dimension[] = [
 
 /** Country codes the simulated product uses, with the names people type. */
 const COUNTRY_NAMES: Record<string, string[]> = {
-  US: ['united states', 'usa', 'america', 'the us', 'the states'],
-  DE: ['germany'],
-  GB: ['united kingdom', 'uk', 'britain', 'great britain', 'england'],
-  IN: ['india'],
-  BR: ['brazil'],
-  FR: ['france'],
-  JP: ['japan'],
-  CA: ['canada'],
-  AU: ['australia'],
-  NL: ['netherlands', 'holland'],
-  ES: ['spain'],
-  IT: ['italy'],
-  MX: ['mexico'],
-  SE: ['sweden'],
-  PL: ['poland'],
+  US: ['united states', 'usa', 'america', 'the us', 'the states', 'american', 'americans'],
+  DE: ['germany', 'german', 'germans'],
+  GB: ['united kingdom', 'uk', 'britain', 'great britain', 'england', 'british'],
+  IN: ['india', 'indian', 'indians'],
+  BR: ['brazil', 'brazilian', 'brazilians'],
+  FR: ['france', 'french'],
+  JP: ['japan', 'japanese'],
+  CA: ['canada', 'canadian', 'canadians'],
+  AU: ['australia', 'australian', 'australians'],
+  NL: ['netherlands', 'holland', 'dutch'],
+  ES: ['spain', 'spanish'],
+  IT: ['italy', 'italian', 'italians'],
+  MX: ['mexico', 'mexican', 'mexicans'],
+  SE: ['sweden', 'swedish'],
+  PL: ['poland', 'polish'],
 };
 
 /** A value a question may name: "enterprise" → plan = 'enterprise'. */
@@ -247,6 +247,7 @@ export function eventPhrases(event: string): string[] {
       out.add(`${verb} ${plural(a)}`);
       out.add(`${a} ${verb}`);
       out.add(`${a} ${plural(verb)}`); // project creates, page views
+      out.add(`${a}${plural(verb)}`); // pageviews
       if (b === 'viewed') out.add(`${a} views`);
       if (b === 'occurred') {
         out.add(plural(a)); // errors

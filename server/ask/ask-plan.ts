@@ -21,6 +21,7 @@ export const METRICS = [
   'share',
   'events_per_user',
   'funnel',
+  'exposed_users',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -91,6 +92,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   share: 'fact_events',
   events_per_user: 'fact_events',
   funnel: 'fact_events',
+  exposed_users: 'fct_experiment_exposures',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
@@ -128,6 +130,8 @@ const TIME_COLUMN: Record<SourceTable, { column: string; timestamp: boolean; wha
 };
 
 const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted']);
+/** Count columns a plan filters as "any" ('true': > 0) or "none" ('false': = 0). */
+const NONZERO_COLUMNS = new Set(['errors']);
 
 export function columnSql(ref: ColumnRef): string {
   const alias = ALIAS[ref.table];
@@ -165,6 +169,8 @@ const baseAlias = (plan: AskPlan): string => {
       return `avg_${plan.unit ?? 'seconds'}`;
     case 'experiment_conversion':
       return 'conversion_rate';
+    case 'exposed_users':
+      return 'users';
     case 'share':
       return plan.percent ? 'percent' : 'rate';
     case 'funnel':
@@ -257,6 +263,11 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       };
     case 'user_count':
       return { expr: 'count(*)', what: 'the number of users (dim_users, one row per user)' };
+    case 'exposed_users':
+      return {
+        expr: 'count(distinct x.user_id)',
+        what: 'the number of distinct users exposed to the experiment',
+      };
     case 'churned_users':
       return { expr: 'count(*)', what: 'the number of churned users (dim_users.is_churned)' };
     case 'churn_rate':
@@ -321,6 +332,8 @@ function filterCondition(filter: AskPlan['filters'][number]): string {
   const { column } = filter;
   if (BOOLEAN_COLUMNS.has(column.column) && !column.property)
     return filter.values[0] === 'false' ? `not ${columnSql(column)}` : columnSql(column);
+  if (NONZERO_COLUMNS.has(column.column) && !column.property)
+    return `${columnSql(column)} ${filter.values[0] === 'false' ? '= 0' : '> 0'}`;
   const expr = columnSql(column);
   const cond =
     filter.values.length === 1
@@ -337,6 +350,8 @@ function describeFilter(filter: AskPlan['filters'][number]): string {
     : filter.column.column;
   if (BOOLEAN_COLUMNS.has(filter.column.column))
     return filter.values[0] === 'false' ? `not ${name}` : name;
+  if (NONZERO_COLUMNS.has(filter.column.column) && !filter.column.property)
+    return `${name} ${filter.values[0] === 'false' ? '= 0' : '> 0'}`;
   return `${name} ${filter.values.length === 1 ? `= ${filter.values[0]}` : `in (${filter.values.join(', ')})`}`;
 }
 

@@ -44,6 +44,11 @@ export function normalise(question: string): string {
     .replace(/[?!,;:()]/g, ' ')
     // "pro-plan", "server-side", "sign-ups": words, as if spaced.
     .replace(/([a-z])-(?=[a-z])/g, '$1 ')
+    // "exported at least one report" is "exported a report"; "each calendar month", "each month";
+    // every subscription is paid.
+    .replace(/\b(at least (one|1|a single)|one or more)\b/g, 'a')
+    .replace(/\bcalendar (day|week|month|year)/g, '$1')
+    .replace(/\bpaid (subscription|subscriber)/g, '$1')
     .replace(/\.(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
@@ -243,6 +248,41 @@ function unknownSubject(text: string): string | undefined {
   return noun && !GENERIC_SUBJECTS.has(noun) ? noun : undefined;
 }
 
+/** The words the planner's rules read (metrics, periods, rankings): a typo of one is corrected. */
+const KEYWORDS = (
+  'session sessions duration length average minutes seconds hours users people customers ' +
+  'revenue subscriptions subscription experiment variant variants conversion churned ' +
+  'weekly daily monthly yesterday today percentage percent proportion fraction breakdown ' +
+  'country countries platform platforms device devices feature features signups active ' +
+  'events errors between compared versus since january february march april june july ' +
+  'august september october november december quarter highest lowest number'
+).split(' ');
+
+const lexiconWords = new WeakMap<Lexicon, Set<string>>();
+
+/**
+ * "avg sesion length", "septmber": a word of 5+ letters one letter away from a word the rules
+ * read (and not itself a word of the workspace's catalog) is read as that word.
+ */
+function fixTypos(text: string, lexicon: Lexicon): string {
+  let known = lexiconWords.get(lexicon);
+  if (!known) {
+    known = new Set(
+      [
+        ...lexicon.events.flatMap((e) => e.phrases),
+        ...lexicon.values.flatMap((v) => v.phrases),
+        ...lexicon.dimensions.flatMap((d) => d.words),
+      ].flatMap((p) => normalise(p).trim().split(' ')),
+    );
+    lexiconWords.set(lexicon, known);
+  }
+  const words = known;
+  return text.replace(/[a-z]{5,}/g, (word) => {
+    if (words.has(word) || KEYWORDS.includes(word)) return word;
+    return KEYWORDS.find((k) => withinOne(word, k)) ?? word;
+  });
+}
+
 /** Plans a question; `today` is YYYY-MM-DD (TL_NOW or the clock). */
 export function planQuestion(
   question: string,
@@ -250,7 +290,7 @@ export function planQuestion(
   today: string,
   options: PlannerOptions = {},
 ): PlannerOutcome {
-  const raw = normalise(question);
+  const raw = fixTypos(normalise(question), lexicon);
   if (raw.trim().length === 0) return refuse('The question is empty.');
   if (NOT_A_QUESTION.test(raw))
     return refuse(
@@ -280,7 +320,7 @@ export function planQuestion(
     order = topN[1] === 'bottom' || topN[1] === 'worst' ? 'asc' : 'desc';
   } else if (nMost) limit = num(nMost[1]!);
   else if (whichN) limit = num(whichN[1]!);
-  if (RANK_ASC.test(text)) order = 'asc';
+  if (RANK_ASC.test(text.replace(/\bat (least|most)\b/g, ' '))) order = 'asc';
   else if (RANK_DESC.test(text) && (order ?? 'desc') === 'desc') order = order ?? 'desc';
   // "Which plan has the most …": one answer.
   if (
@@ -329,18 +369,22 @@ export function planQuestion(
     eventHits.splice(i, 1);
   }
   const named = new Set(eventHits.map((h) => h.item.event));
+  // A value of a property whose event is named, or whose key is ("google as their signup
+  // method"); the more specific reading first: its event and key named, then its event, then its
+  // key (a longer key before a shorter one: "signup method" before "method").
+  const keyNamed = (key: string) =>
+    new RegExp(`\\b${escape(key.replace(/_/g, ' '))}\\b`).test(text) ? key.length : 0;
   const valueHits = findPhrases(
     text,
     lexicon.values
-      .filter((v) => {
+      .flatMap((v) => {
         const property = v.columns[0]?.property;
-        if (!property) return true;
-        return (
-          named.has(property.event) ||
-          new RegExp(`\\b${escape(property.key.replace(/_/g, ' '))}\\b`).test(text)
-        );
+        if (!property) return [{ v, score: 0 }];
+        const score = (named.has(property.event) ? 100 : 0) + keyNamed(property.key);
+        return score > 0 ? [{ v, score }] : [];
       })
-      .map((v) => ({ item: v, phrases: v.phrases })),
+      .sort((a, b) => b.score - a.score)
+      .map(({ v }) => ({ item: v, phrases: v.phrases })),
     taken,
   );
 
@@ -351,7 +395,7 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ )?${escape(w)}\\b`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b`,
     );
     if (re.test(text)) {
       // "per user" is a rate, not a breakdown; "by users" neither.
@@ -404,6 +448,32 @@ export function planQuestion(
     [...byDimension.values()].flat().find((v) => v.impliesEvent)?.impliesEvent ??
     breakdownDim?.impliesEvent;
 
+  // "How many people uninstalled the app": an action no event records is not "active users".
+  const action =
+    /\b(?:how many|number of) (?:users|people|persons|customers|accounts|members|visitors) (?:have |has |had |did |who )?([a-z]+ed)\b/.exec(
+      text,
+    );
+  if (action) {
+    const verb = action[1]!;
+    const start = action.index + action[0].length - verb.length;
+    const known = (phrases: string[]) => phrases.some((p) => p.split(/\s+/).includes(verb));
+    if (
+      !taken[start] &&
+      !KNOWN_VERBS.has(verb) &&
+      !lexicon.events.some((e) => known(e.phrases)) &&
+      !lexicon.values.some((v) => known(v.phrases))
+    )
+      return {
+        ...refuse(
+          `No event in this workspace records “${verb}”: the catalog’s events are ${lexicon.events
+            .slice(0, 12)
+            .map((e) => e.event)
+            .join(', ')}.`,
+        ),
+        unread: true,
+      };
+  }
+
   // ---- the metric -----------------------------------------------------------------------------
   let metric: Metric | undefined;
   let unit: AskPlan['unit'];
@@ -430,7 +500,12 @@ export function planQuestion(
           ? 'completed'
           : 'steps';
   } else if (experimentValue || /\b(experiment|a\/b test|variant)s?\b/.test(raw)) {
-    metric = 'experiment_conversion';
+    // "How many users were exposed to each variant": a count, not the conversion.
+    metric =
+      /\b(how many|number of|count)\b/.test(raw) &&
+      !/\b(conver\w*|rate|share|percent|percentage|proportion|fraction)\b/.test(raw)
+        ? 'exposed_users'
+        : 'experiment_conversion';
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
   } else if (
     events.length >= 2 &&
@@ -538,10 +613,25 @@ export function planQuestion(
     };
   }
 
+  // Sessions with (or without) an error: fct_sessions.errors > 0 (= 0).
+  const sessionErrors =
+    metric === 'sessions' || metric === 'avg_session_duration'
+      ? /\b(without|no|zero) (an |any )?errors?\b|\berror free\b/.test(text)
+        ? 'false'
+        : /\b(with|had|have|has|having|containing|hit|saw|see) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
+              text,
+            )
+          ? 'true'
+          : undefined
+      : undefined;
+  const errorsFilter = sessionErrors
+    ? { column: { table: 'fct_sessions' as const, column: 'errors' }, values: [sessionErrors] }
+    : undefined;
+
   // A part of the whole ("what share of logins used Google", "what percentage of users are on
   // the pro plan"): the last value named is the part; the others narrow the whole.
   const partHit =
-    PART_METRICS.has(metric) && PART_WORDS.test(raw)
+    PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter
       ? valueHits
           .filter((h) => h.item.dimension !== breakdownDim?.id)
           .sort((a, b) => b.start - a.start)[0]
@@ -561,6 +651,7 @@ export function planQuestion(
 
   const table = METRIC_TABLE[metric];
   let part: AskPlan['part'];
+  if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
 
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
@@ -581,6 +672,7 @@ export function planQuestion(
     if (dim === partDim) part = { column, values: vals.map((v) => v.value) };
     else filters.push({ column, values: vals.map((v) => v.value) });
   }
+  if (errorsFilter && !part) filters.push(errorsFilter);
   if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
     const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
     if (column)
@@ -719,6 +811,13 @@ export function planQuestion(
 
 /** Figures of the current state (no period): MRR of active subscriptions, users, churn. */
 const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', 'churn_rate']);
+
+/** Verbs after "how many users" that are not actions an event must record. */
+const KNOWN_VERBS = new Set(
+  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active'.split(
+    ' ',
+  ),
+);
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(

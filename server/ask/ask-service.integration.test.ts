@@ -260,6 +260,25 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives the share of sessions with at least one error', async () => {
+      await check(
+        'In September, what fraction of sessions had at least one error?',
+        `select count(*) filter (where errors > 0)::double / count(*) from fct_sessions
+         where started_at >= timestamptz '2026-09-01 00:00:00+00'
+           and started_at < timestamptz '2026-10-01 00:00:00+00'`,
+      );
+    });
+
+    it('counts the users exposed to each variant of an experiment', async () => {
+      await check(
+        'annual_plan_default experiment - how many users were exposed to each variant?',
+        `select json_extract_string(properties, '$.variant'), count(distinct user_id)
+         from fact_events where event_name = 'experiment_exposed'
+           and json_extract_string(properties, '$.experiment_key') = 'annual_plan_default'
+         group by 1`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',
