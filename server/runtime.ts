@@ -361,7 +361,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
           // Before the first dbt run there are no marts: the metadata documents still count.
           ask
             .lexiconFor(workspaceId)
-            .catch(() => ({ lexicon: { events: [], values: [], dimensions: [] } })),
+            .catch(() => ({ lexicon: { events: [], values: [], dimensions: [], measures: [] } })),
           loadMetadataSources(db.prisma, workspaceId),
           loadCatalog(db.prisma, engine, config.dataDir, workspaceId).catch(() => undefined),
         ]);

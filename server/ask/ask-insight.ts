@@ -78,6 +78,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   funnel: 'A funnel answer follows the 14-day convention of Ask, not a trends insight',
   exposed_users:
     'Users exposed to an experiment come from the exposures table, not a trends insight',
+  property_avg: 'An average of an event property is not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>

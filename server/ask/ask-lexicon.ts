@@ -163,6 +163,27 @@ export interface Lexicon {
   events: EventTerm[];
   values: ValueTerm[];
   dimensions: Dimension[];
+  /** Numeric event properties a question may average ("results per search"). */
+  measures: MeasureTerm[];
+}
+
+/** A numeric event property: search_performed.results_count, named "results" or "results count". */
+export interface MeasureTerm {
+  event: string;
+  key: string;
+  words: string[];
+  column: ColumnRef;
+}
+
+/** The words that name a numeric property: its key, and the key without a unit or "count". */
+export function measureWords(key: string): string[] {
+  const words = key.toLowerCase().replace(/_/g, ' ');
+  const out = new Set([words]);
+  const bare = words.replace(/ (count|ms|usd|seconds|secs|num|number|total)$/, '');
+  if (bare !== words && bare.length > 2) out.add(bare);
+  if (/^duration\b/.test(bare)) for (const w of ['time spent', 'length']) out.add(w);
+  if (/ /.test(bare)) out.add(bare.split(' ')[0]!); // "steps completed" → "steps"
+  return [...out];
 }
 
 /** What the lexicon is built from (read from the workspace's marts by loadLexiconData). */
@@ -175,6 +196,8 @@ export interface LexiconData {
    * the property typed, when the marts carry one (login_method for logged_in.method).
    */
   properties: { event: string; key: string; values: string[]; column?: string }[];
+  /** Numeric event properties (every sampled value a number). Absent in older snapshots. */
+  measures?: { event: string; key: string }[];
 }
 
 const PAST: Record<string, string> = {
@@ -375,7 +398,17 @@ export function buildLexicon(
         impliesEvent: prop.event,
       });
   }
-  return { events, values, dimensions };
+  const measures: MeasureTerm[] = (data.measures ?? []).map((m) => ({
+    event: m.event,
+    key: m.key,
+    words: measureWords(m.key),
+    column: {
+      table: 'fact_events',
+      column: 'properties',
+      property: { event: m.event, key: m.key },
+    },
+  }));
+  return { events, values, dimensions, measures };
 }
 
 /** Categorical columns whose values the planner recognises, by dimension id. */
@@ -428,9 +461,20 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
     values: (r[2] as unknown[]).map(String),
   }));
   const typed = await typedPropertyColumns(run, properties);
+  const numeric = await run(`
+    with s as (
+      select event_name, properties from fact_events using sample 100000 rows
+    ), kv as (
+      select event_name, k, json_extract_string(properties, '$.' || k) as v
+      from (select event_name, properties, unnest(json_keys(properties)) as k from s)
+    )
+    select event_name, k from kv where v is not null
+    group by 1, 2 having bool_and(regexp_matches(v, '^-?[0-9]+(\\.[0-9]+)?$'))
+    order by 1, 2`);
   return {
     events,
     columnValues,
+    measures: numeric.rows.map((r) => ({ event: String(r[0]), key: String(r[1]) })),
     properties: properties.map((p) => {
       const column = typed.get(`${p.event}.${p.key}`);
       return column ? { ...p, column } : p;

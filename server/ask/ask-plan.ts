@@ -22,6 +22,7 @@ export const METRICS = [
   'events_per_user',
   'funnel',
   'exposed_users',
+  'property_avg',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -73,6 +74,8 @@ export const ZAskPlan = z.object({
    * subscriptions, all users) that also matches this filter ("what share of logins used Google").
    */
   part: ZFilter.optional(),
+  /** `property_avg`: the numeric event property averaged (search_performed.results_count). */
+  measure: ZColumnRef.optional(),
   /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
   average: z.boolean().optional(),
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
@@ -93,6 +96,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   events_per_user: 'fact_events',
   funnel: 'fact_events',
   exposed_users: 'fct_experiment_exposures',
+  property_avg: 'fact_events',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
@@ -171,6 +175,8 @@ const baseAlias = (plan: AskPlan): string => {
       return 'conversion_rate';
     case 'exposed_users':
       return 'users';
+    case 'property_avg':
+      return `avg_${plan.measure?.property?.key ?? 'value'}${plan.unit && plan.unit !== 'seconds' ? `_${plan.unit}` : plan.unit ? '_seconds' : ''}`;
     case 'share':
       return plan.percent ? 'percent' : 'rate';
     case 'funnel':
@@ -263,6 +269,25 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       };
     case 'user_count':
       return { expr: 'count(*)', what: 'the number of users (dim_users, one row per user)' };
+    case 'property_avg': {
+      const m = plan.measure;
+      if (!m?.property || m.table !== 'fact_events')
+        throw new Error('An average needs a numeric event property.');
+      // Milliseconds read in the unit asked for.
+      const ms = m.property.key.endsWith('_ms');
+      const div =
+        ms && plan.unit === 'seconds'
+          ? ' / 1000.0'
+          : ms && plan.unit === 'minutes'
+            ? ' / 60000.0'
+            : ms && plan.unit === 'hours'
+              ? ' / 3600000.0'
+              : '';
+      return {
+        expr: `avg(cast(${columnSql(m)} as double))${div}`,
+        what: `the average ${m.property.key}${div ? ` in ${plan.unit}` : ''} of ${m.property.event} events`,
+      };
+    }
     case 'exposed_users':
       return {
         expr: 'count(distinct x.user_id)',
@@ -479,6 +504,12 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   select.push(`${metric.expr} as ${inner}`);
 
   const where: string[] = [];
+  if (
+    plan.metric === 'property_avg' &&
+    plan.measure?.property &&
+    plan.event !== plan.measure.property.event
+  )
+    throw new Error('An average reads its property on its own event.');
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.metric === 'users' || plan.metric === 'events_per_user')
     where.push('e.user_id is not null');

@@ -468,6 +468,30 @@ describe('planQuestion', () => {
     ).toMatchObject({ metric: 'share', event: 'signed_up', thenEvent: 'subscription_started' });
   });
 
+  it('averages a numeric property of the event named ("results per search")', () => {
+    const results = plan(
+      'What was the average number of results returned per search over the last 7 days?',
+    );
+    expect(results).toMatchObject({
+      metric: 'property_avg',
+      event: 'search_performed',
+      measure: { property: { event: 'search_performed', key: 'results_count' } },
+    });
+    expect(compileAskPlan(results).sql).toContain(
+      "avg(cast(json_extract_string(e.properties, '$.results_count') as double))",
+    );
+    const seconds = plan('average page view duration in seconds last month');
+    expect(seconds).toMatchObject({
+      measure: { property: { event: 'page_viewed', key: 'duration_ms' } },
+      unit: 'seconds',
+    });
+    expect(compileAskPlan(seconds).sql).toContain('as double)) / 1000.0');
+    // Without an event named, a word two events' properties share is not enough.
+    expect(() => plan('What is the average duration?')).toThrow(/refused/);
+    // Average session length stays the sessions mart's.
+    expect(plan('average session length in minutes').metric).toBe('avg_session_duration');
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -7,7 +7,15 @@
 // is not a question about the data, it refuses and says what it can answer: it never guesses a
 // number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
 import { NUMBER_WORDS, readTime, type Grain } from './ask-periods';
-import type { ColumnRef, Dimension, Lexicon, MartTable, ValueTerm } from './ask-lexicon';
+import type {
+  ColumnRef,
+  Dimension,
+  EventTerm,
+  Lexicon,
+  MartTable,
+  MeasureTerm,
+  ValueTerm,
+} from './ask-lexicon';
 import { METRIC_TABLE, PART_METRICS, type AskPlan, type Metric } from './ask-plan';
 
 export type PlannerOutcome =
@@ -181,6 +189,27 @@ const NOT_A_QUESTION =
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
+
+const AVERAGE = /\b(average|avg|mean|typical)\b/;
+
+/**
+ * The numeric property a question averages: a word of it named ("results", "duration"), on an
+ * event the question names (or implies) — or, when none is named, the only event with it.
+ */
+function findMeasure(
+  text: string,
+  events: EventTerm[],
+  implied: string | undefined,
+  lexicon: Lexicon,
+): MeasureTerm | undefined {
+  const named = new Set([...events.map((e) => e.event), ...(implied ? [implied] : [])]);
+  const found = lexicon.measures.filter((m) =>
+    m.words.some((w) => new RegExp(`\\b${escape(w)}\\b`).test(text)),
+  );
+  const onNamed = found.filter((m) => named.has(m.event));
+  if (onNamed.length) return onNamed[0];
+  return named.size === 0 && found.length === 1 ? found[0] : undefined;
+}
 
 /** Words that ask for a part of a whole. */
 const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
@@ -483,6 +512,7 @@ export function planQuestion(
   const experimentValue = byDimension.get('experiment_key');
   let thenEvent: string | undefined;
   let event: string | undefined;
+  let measure: MeasureTerm | undefined;
 
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
@@ -534,6 +564,17 @@ export function planQuestion(
         : 'minutes';
   } else if (/\bsessions?\b/.test(text)) {
     metric = 'sessions';
+  } else if (AVERAGE.test(raw) && (measure = findMeasure(text, events, implied, lexicon))) {
+    // "The average number of results per search": a numeric property of the event, averaged.
+    metric = 'property_avg';
+    if (measure.key.endsWith('_ms'))
+      unit = /\bminutes?|mins?\b/.test(raw)
+        ? 'minutes'
+        : /\bhours?\b/.test(raw)
+          ? 'hours'
+          : /\bseconds?|secs?\b/.test(raw)
+            ? 'seconds'
+            : undefined;
   } else if (
     /\b(average|avg|mean|typical)\b/.test(raw) &&
     /\bper (user|person|customer|account|member)\b/.test(raw)
@@ -640,6 +681,7 @@ export function planQuestion(
 
   // The event filter.
   if (metric === 'funnel') event = steps![0];
+  else if (metric === 'property_avg') event = measure!.event;
   else if (metric !== 'share') {
     event = events[0]?.event ?? implied;
     // "What share of users used ai_summaries": the whole is every active user, not the users of
@@ -786,6 +828,7 @@ export function planQuestion(
 
   const plan: AskPlan = {
     metric,
+    ...(measure ? { measure: measure.column } : {}),
     ...(steps ? { steps, funnel } : {}),
     ...(part ? { part } : {}),
     ...(average ? { average: true } : {}),

@@ -279,6 +279,15 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('averages a numeric property the lexicon found in the events (results per search)', async () => {
+      await check(
+        'What was the average number of results returned per search in September?',
+        `select avg(cast(json_extract_string(properties, '$.results_count') as double))
+         from fact_events where event_name = 'search_performed'
+           and ts >= timestamptz '2026-09-01 00:00:00+00' and ts < timestamptz '2026-10-01 00:00:00+00'`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',

@@ -183,4 +183,12 @@ export const ORBIT_LEXICON_DATA: LexiconData = {
       values: ['admin', 'guest', 'member', 'viewer'],
     },
   ],
+  measures: [
+    { event: 'feature_used', key: 'duration_ms' },
+    { event: 'onboarding_completed', key: 'steps_completed' },
+    { event: 'page_viewed', key: 'duration_ms' },
+    { event: 'search_performed', key: 'results_count' },
+    { event: 'subscription_started', key: 'mrr_usd' },
+    { event: 'subscription_upgraded', key: 'mrr_usd' },
+  ],
 };
