@@ -80,6 +80,16 @@ export const DIMENSIONS: Dimension[] = [
     impliesEvent: 'feature_used',
   },
   {
+    id: 'os',
+    words: ['operating system', 'operating systems', 'os'],
+    columns: [{ table: 'fact_events', column: 'os' }],
+  },
+  {
+    id: 'browser',
+    words: ['browser', 'browsers', 'web browser'],
+    columns: [{ table: 'fact_events', column: 'browser' }],
+  },
+  {
     id: 'error_code',
     words: ['error code', 'error codes', 'code', 'codes'],
     columns: [{ table: 'fact_events', column: 'error_code' }],
@@ -92,7 +102,17 @@ export const DIMENSIONS: Dimension[] = [
   },
   {
     id: 'company_size',
-    words: ['company size', 'company sizes', 'size', 'sizes'],
+    words: [
+      'company size',
+      'company sizes',
+      'organisation size',
+      'organization size',
+      'org size',
+      'team size',
+      'employee count',
+      'size',
+      'sizes',
+    ],
     columns: [{ table: 'dim_users', column: 'company_size' }],
   },
   {
@@ -334,7 +354,11 @@ function valuePhrases(dimension: string, value: string): string[] {
     for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
   }
   if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
-  if (dimension === 'billing_period' && lower === 'annual') out.add('yearly');
+  if (dimension === 'billing_period') {
+    // "billed annually", "yearly", "monthly plans".
+    if (lower === 'annual') for (const w of ['yearly', 'annually', 'per year']) out.add(w);
+    if (lower === 'monthly') out.add('per month billing');
+  }
   // A word value also in the plural ("came from referrals", "on tablets").
   if (dimension !== 'country' && /^[a-z]{4,}$/.test(lower)) out.add(plural(lower));
   return [...out].filter((p) => p.length > 1);
@@ -424,6 +448,10 @@ const VALUE_QUERIES: Record<string, string> = {
   variant: 'select distinct variant from fct_experiment_exposures',
   billing_period:
     'select distinct billing_period from fct_subscriptions where billing_period is not null',
+  error_code: 'select distinct error_code from fact_events where error_code is not null',
+  app_version: 'select distinct app_version from fact_events where app_version is not null',
+  os: 'select distinct os from fact_events where os is not null',
+  browser: 'select distinct browser from fact_events where browser is not null',
 };
 
 /** Rows of each event on which a typed property column must equal the property. */

@@ -241,6 +241,27 @@ const RULES: Rule[] = [
     period: (m) => ({ from: m[1]!, to: m[1]!, label: m[1]! }),
   },
   {
+    // "Aug through Oct 2026", "from september to october", "between sept and oct".
+    re: new RegExp(
+      `\\b(?:from |between |for |in |during |over )?${MONTH_RE}(?: (\\d{4}))? (?:to|through|thru|until|till|and|–|-)? ?${MONTH_RE}(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const first = MONTH_ALIASES[m[1]!]!;
+      const last = MONTH_ALIASES[m[3]!]!;
+      if (m[1] === 'may' || m[3] === 'may') return undefined;
+      const endYear = m[4] ? +m[4] : m[2] && first <= last ? +m[2] : recentMonth(today, last).y;
+      const startYear = m[2] ? +m[2] : first <= last ? endYear : endYear - 1;
+      const from = monthStart(startYear, first);
+      const to = monthEnd(endYear, last);
+      if (to < from) return undefined;
+      return {
+        from,
+        to,
+        label: `${monthName(first)} ${startYear} – ${monthName(last)} ${endYear} (${span(from, to)})`,
+      };
+    },
+  },
+  {
     re: new RegExp(
       `\\b(?:since|from|after|starting(?: in)?) (?:the (?:start|beginning) of )?${MONTH_RE}(?: (\\d{4}))?\\b`,
     ),
@@ -276,9 +297,18 @@ const RULES: Rule[] = [
 ];
 
 const GRAINS: [RegExp, Grain][] = [
-  [/\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days)\b/, 'day'],
-  [/\b(weekly|per week|each week|every week|by week|a week|week over week|weekly trend)\b/, 'week'],
-  [/\b(monthly|per month|each month|every month|by month|a month|month over month)\b/, 'month'],
+  [
+    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which day|what day)\b/,
+    'day',
+  ],
+  [
+    /\b(weekly|per week|each week|every week|by week|a week|week over week|weekly trend|wow|which week|what week)\b/,
+    'week',
+  ],
+  [
+    /\b(monthly|per month|each month|every month|by month|a month|month over month|mom|which month|what month)\b/,
+    'month',
+  ],
 ];
 
 /** Finds the period and the trend grain in a lower-cased question. */
@@ -298,7 +328,10 @@ export function readTime(text: string, today: string): TimeReading {
     break;
   }
   let grain: Grain | undefined;
-  for (const [re, g] of GRAINS) {
+  // "in each of the past 4 weeks": the period is read above, the grain here.
+  const each = /\beach of the (?:last|past|previous) \S+ (day|week|month)s\b/.exec(text);
+  if (each) grain = each[1] as Grain;
+  for (const [re, g] of each ? [] : GRAINS) {
     const match = re.exec(rest);
     if (!match) continue;
     // "monthly recurring revenue", "monthly billing", "annual plan": a kind of billing, not a grain.

@@ -492,6 +492,70 @@ describe('planQuestion', () => {
     expect(plan('average session length in minutes').metric).toBe('avg_session_duration');
   });
 
+  // Regressions from a third blind held-out set's first run (bench/eval/nl-heldout-6.jsonl, 16/30).
+  it('reads who is counted in the sentence that asks, and "not people"', () => {
+    expect(
+      plan(
+        'A few accounts have complained about being rate limited. How many HTTP_429 errors were logged last week?',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      filters: [{ column: col('fact_events', 'error_code'), values: ['HTTP_429'] }],
+    });
+    expect(
+      plan('logins in the last 14 days broken down by login method (number of logins, not people)'),
+    ).toMatchObject({ metric: 'events', event: 'logged_in' });
+    expect(
+      plan(
+        'Number of reports exported in October, split by the organisation size of the user who exported them',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'report_exported',
+      breakdown: col('dim_users', 'company_size'),
+    });
+  });
+
+  it('reads month ranges, "each of the past N weeks" and "which day … the fewest"', () => {
+    expect(
+      plan('MoM view: number of subscriptions started in each month, Aug through Oct 2026'),
+    ).toMatchObject({
+      grain: 'month',
+      period: { from: '2026-08-01', to: '2026-10-31' },
+    });
+    expect(plan('How many distinct users were active in each of the past 4 weeks?')).toMatchObject({
+      metric: 'users',
+      grain: 'week',
+      period: { from: '2026-10-05', to: '2026-11-01' },
+    });
+    expect(
+      plan('Which day in October had the fewest reports exported, and how many were there?'),
+    ).toMatchObject({ grain: 'day', order: 'asc', limit: 1 });
+  });
+
+  it('knows browsers, billing adverbs and "with counts", and refuses writing tasks', () => {
+    expect(plan('How many page views have come from Safari so far this month?')).toMatchObject({
+      filters: [{ column: col('fact_events', 'browser'), values: ['Safari'] }],
+    });
+    expect(plan("What's our current MRR from subscriptions billed annually?")).toMatchObject({
+      metric: 'mrr',
+      filters: [{ column: col('fct_subscriptions', 'billing_period'), values: ['annual'] }],
+    });
+    // ("counts" names no value: a plan, not a refusal.)
+    expect(plan('List cancelled subscriptions by cancellation reason, with counts')).toMatchObject({
+      event: 'subscription_cancelled',
+      breakdown: { property: { key: 'reason' } },
+    });
+    expect(
+      planQuestion(
+        'Draft a short release note announcing AI summaries to our customers.',
+        lexicon,
+        TODAY,
+      ).kind,
+    ).toBe('refusal');
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -185,7 +185,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|write (me )?(a|an) (poem|story|essay|song|email)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me )?(a|an|the|our|some)? ?(short |quick |brief )?(poem|story|essay|song|email|release note|note|announcement|blog post|post|tweet|press release|newsletter|message|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -270,6 +270,36 @@ const GENERIC_SUBJECTS = new Set([
   'were',
   'was',
 ]);
+
+/** The last sentence of a question that asks something (a question may open with context). */
+function askingSentence(question: string): string {
+  const sentences = question.split(/(?<=[.?!])\s+/);
+  if (sentences.length < 2) return question;
+  const asks = sentences.filter((x) =>
+    /\b(how|what|which|who|when|show|list|give|count|number of|break|compare|rank|top)\b/i.test(x),
+  );
+  return asks.at(-1) ?? question;
+}
+
+/**
+ * What "how many" / "number of" counts, when it says: people ('users'), or things named by an
+ * event's words ('things': "number of reports exported", "how many logins").
+ */
+function countedNoun(text: string): 'users' | 'things' | undefined {
+  const noun =
+    /\b(?:how many|number of|count of|total number of|total)\s+(?:distinct |unique |different |new |active |individual )?([a-z]+)/.exec(
+      text,
+    )?.[1];
+  if (!noun) return undefined;
+  if (USER_WORDS.test(` ${noun} `)) return 'users';
+  if (
+    /^(times|events|actions|reports|logins|searches|errors|exports|projects|pageviews|pages|views|invites|invitations|sessions|crashes|clicks|uses|usages)$/.test(
+      noun,
+    )
+  )
+    return 'things';
+  return undefined;
+}
 
 /** The noun after "how many" / "number of" when it is not a generic word (left unrecognised). */
 function unknownSubject(text: string): string | undefined {
@@ -452,6 +482,9 @@ export function planQuestion(
   )
     limit = 1;
 
+  // "Which day had the fewest exports": the one day.
+  if (!limit && order && /\b(which|what) (day|week|month)\b/.test(raw)) limit = 1;
+
   // Values grouped by dimension; two values of one dimension compared ("mobile versus desktop").
   const byDimension = new Map<string, ValueTerm[]>();
   for (const h of valueHits) {
@@ -507,7 +540,15 @@ export function planQuestion(
   let metric: Metric | undefined;
   let unit: AskPlan['unit'];
   const percent = /\b(percent|percentage|pct)\b/.test(raw);
-  const hasUsers = USER_WORDS.test(text);
+  // Who is counted is read in the sentence that asks ("Some accounts complained… How many errors
+  // were logged?"), without what it says is not counted ("logins, not people").
+  const asking = fixTypos(normalise(askingSentence(question)), lexicon).replace(
+    /\b(not|rather than|instead of|as opposed to) (by )?(people|users|persons|customers|accounts|unique users|distinct users)\b/g,
+    ' ',
+  );
+  const counted = countedNoun(asking);
+  const hasUsers =
+    counted === 'users' ? true : counted === 'things' ? false : USER_WORDS.test(asking);
   const churn = /\bchurn(ed|ing)?\b/.test(raw);
   const experimentValue = byDimension.get('experiment_key');
   let thenEvent: string | undefined;
@@ -864,7 +905,7 @@ const KNOWN_VERBS = new Set(
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'much many well most least more less total average percent percentage fraction share rate ratio number numbers count table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero'.split(
+  'much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details'.split(
     ' ',
   ),
 );
