@@ -79,6 +79,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   exposed_users:
     'Users exposed to an experiment come from the exposures table, not a trends insight',
   property_avg: 'An average of an event property is not a trends insight',
+  session_avg: 'A per-session average is not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>

@@ -23,6 +23,7 @@ export const METRICS = [
   'funnel',
   'exposed_users',
   'property_avg',
+  'session_avg',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -67,6 +68,8 @@ export const ZAskPlan = z.object({
    * users who completed it, or the conversion from the first step to the last.
    */
   steps: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+  /** `share`: what the second event must have ("used the dashboards feature"): its own columns. */
+  thenFilters: z.array(ZFilter).max(5).optional(),
   funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
   filters: z.array(ZFilter),
   /**
@@ -97,6 +100,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   funnel: 'fact_events',
   exposed_users: 'fct_experiment_exposures',
   property_avg: 'fact_events',
+  session_avg: 'fct_sessions',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
@@ -137,8 +141,8 @@ const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted']);
 /** Count columns a plan filters as "any" ('true': > 0) or "none" ('false': = 0). */
 const NONZERO_COLUMNS = new Set(['errors']);
 
-export function columnSql(ref: ColumnRef): string {
-  const alias = ALIAS[ref.table];
+export function columnSql(ref: ColumnRef, aliasOf: string = ALIAS[ref.table]): string {
+  const alias = aliasOf;
   if (ref.property && ref.column === 'properties')
     return `json_extract_string(${alias}.properties, ${sqlString(`$.${ref.property.key}`)})`;
   return `${alias}.${ref.column}`;
@@ -175,6 +179,8 @@ const baseAlias = (plan: AskPlan): string => {
       return 'conversion_rate';
     case 'exposed_users':
       return 'users';
+    case 'session_avg':
+      return `avg_${plan.measure?.column ?? 'value'}`;
     case 'property_avg':
       return `avg_${plan.measure?.property?.key ?? 'value'}${plan.unit && plan.unit !== 'seconds' ? `_${plan.unit}` : plan.unit ? '_seconds' : ''}`;
     case 'share':
@@ -288,6 +294,19 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
         what: `the average ${m.property.key}${div ? ` in ${plan.unit}` : ''} of ${m.property.event} events`,
       };
     }
+    case 'session_avg': {
+      const m = plan.measure;
+      if (
+        !m ||
+        m.table !== 'fct_sessions' ||
+        !['event_count', 'page_views', 'errors'].includes(m.column)
+      )
+        throw new Error('A per-session average reads event_count, page_views or errors.');
+      return {
+        expr: `avg(s.${m.column})`,
+        what: `the average ${m.column.replace('_', ' ')} per session`,
+      };
+    }
     case 'exposed_users':
       return {
         expr: 'count(distinct x.user_id)',
@@ -353,19 +372,22 @@ function periodCondition(
   return `${col} >= timestamp ${sqlString(period.from)}${upper}`;
 }
 
-function filterCondition(filter: AskPlan['filters'][number]): string {
+function filterCondition(
+  filter: AskPlan['filters'][number],
+  alias: string = ALIAS[filter.column.table],
+): string {
   const { column } = filter;
+  const expr = columnSql(column, alias);
   if (BOOLEAN_COLUMNS.has(column.column) && !column.property)
-    return filter.values[0] === 'false' ? `not ${columnSql(column)}` : columnSql(column);
+    return filter.values[0] === 'false' ? `not ${expr}` : expr;
   if (NONZERO_COLUMNS.has(column.column) && !column.property)
-    return `${columnSql(column)} ${filter.values[0] === 'false' ? '= 0' : '> 0'}`;
-  const expr = columnSql(column);
+    return `${expr} ${filter.values[0] === 'false' ? '= 0' : '> 0'}`;
   const cond =
     filter.values.length === 1
       ? `${expr} = ${sqlString(filter.values[0]!)}`
       : `${expr} in (${filter.values.map(sqlString).join(', ')})`;
   return column.property
-    ? `${ALIAS[column.table]}.event_name = ${sqlString(column.property.event)} and ${cond}`
+    ? `${alias}.event_name = ${sqlString(column.property.event)} and ${cond}`
     : cond;
 }
 
@@ -471,6 +493,8 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
 
   if (plan.metric === 'share') {
     if (!plan.event || !plan.thenEvent) throw new Error('A share needs two events.');
+    if (plan.thenFilters?.some((f) => f.column.table !== 'fact_events'))
+      throw new Error('The second event of a share is filtered on its own columns only.');
     const conds = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
     if (plan.period) conds.push(periodCondition('fact_events', plan.period));
     for (const f of plan.filters) conds.push(filterCondition(f));
@@ -478,9 +502,10 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     const sql =
       `with a as (select distinct e.user_id from fact_events e${join} where ${conds.join(' and ')})\n` +
       `select ${scale}count(distinct t.user_id)::double / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
-      `from a join fact_events t on t.user_id = a.user_id and t.event_name = ${sqlString(plan.thenEvent)}`;
+      `from a join fact_events t on t.user_id = a.user_id and t.event_name = ${sqlString(plan.thenEvent)}` +
+      (plan.thenFilters ?? []).map((f) => ` and ${filterCondition(f, 't')}`).join('');
     explain.push(
-      `Of the users who did ${plan.event}${plan.period ? ` in ${plan.period.label}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, the share who also did ${plan.thenEvent} at any time in the data${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}.`,
+      `Of the users who did ${plan.event}${plan.period ? ` in ${plan.period.label}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, the share who also did ${plan.thenEvent}${plan.thenFilters?.length ? ` (${plan.thenFilters.map(describeFilter).join(', ')})` : ''} at any time in the data${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}.`,
     );
     return { sql, explanation: explain.join(' '), tables: [...tables] };
   }

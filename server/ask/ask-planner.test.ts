@@ -556,6 +556,34 @@ describe('planQuestion', () => {
     ).toBe('refusal');
   });
 
+  it('averages what sessions count ("events per session")', () => {
+    const p = plan('avg number of events per session on iOS vs Android');
+    expect(p).toMatchObject({
+      metric: 'session_avg',
+      measure: col('fct_sessions', 'event_count'),
+      breakdown: col('fct_sessions', 'platform'),
+    });
+    expect(compileAskPlan(p).sql).toContain('avg(s.event_count) as avg_event_count');
+    expect(plan('How many page views per session last week?').measure).toEqual(
+      col('fct_sessions', 'page_views'),
+    );
+  });
+
+  it('reads the second event of a share from a value that implies it, and filters it', () => {
+    const p = plan(
+      'Of the users who have exported a report as CSV, what share have also used the dashboards feature?',
+    );
+    expect(p).toMatchObject({
+      metric: 'share',
+      event: 'report_exported',
+      thenEvent: 'feature_used',
+      thenFilters: [{ column: col('fact_events', 'feature_name'), values: ['dashboards'] }],
+    });
+    expect(compileAskPlan(p).sql).toContain(
+      "t.event_name = 'feature_used' and t.feature_name = 'dashboards'",
+    );
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

@@ -191,6 +191,9 @@ const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
 
 const AVERAGE = /\b(average|avg|mean|typical)\b/;
+/** What a session counts, averaged per session ("events per session"). */
+const SESSION_MEASURE =
+  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were)? (?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b/;
 
 /**
  * The numeric property a question averages: a word of it named ("results", "duration"), on an
@@ -554,6 +557,8 @@ export function planQuestion(
   let thenEvent: string | undefined;
   let event: string | undefined;
   let measure: MeasureTerm | undefined;
+  let sessionMeasure: string | undefined;
+  let thenValue: (typeof valueHits)[number] | undefined;
 
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
@@ -585,6 +590,21 @@ export function planQuestion(
     metric = 'share';
     event = events[0]!.event;
     thenEvent = events[1]!.event;
+  } else if (
+    events.length === 1 &&
+    (thenValue = valueHits.find(
+      (h) =>
+        h.item.impliesEvent &&
+        h.item.impliesEvent !== events[0]!.event &&
+        h.start > eventHits[0]!.start,
+    )) &&
+    /\b(share|percent|percentage|proportion|fraction|how many of|what part)\b/.test(raw)
+  ) {
+    // "Of the users who exported a report, what share also used the dashboards feature": the
+    // second event is the one a later value names, and that value narrows it.
+    metric = 'share';
+    event = events[0]!.event;
+    thenEvent = thenValue.item.impliesEvent;
   } else if (/\b(mrr|recurring revenue|revenue|arr|run rate)\b/.test(raw)) {
     metric = 'mrr';
   } else if (
@@ -603,6 +623,9 @@ export function planQuestion(
       : /\bseconds?|secs?\b/.test(raw)
         ? 'seconds'
         : 'minutes';
+  } else if ((sessionMeasure = SESSION_MEASURE.exec(raw)?.[1])) {
+    // "Average number of events per session", "page views per session".
+    metric = 'session_avg';
   } else if (/\bsessions?\b/.test(text)) {
     metric = 'sessions';
   } else if (AVERAGE.test(raw) && (measure = findMeasure(text, events, implied, lexicon))) {
@@ -734,6 +757,7 @@ export function planQuestion(
 
   const table = METRIC_TABLE[metric];
   let part: AskPlan['part'];
+  const thenFilters: AskPlan['filters'] = [];
   if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
 
   // Filters from values (skipping the breakdown's own values when comparing them).
@@ -752,7 +776,9 @@ export function planQuestion(
     )
       breakdownDim = lexicon.dimensions.find((d) => d.id === 'experiment_key');
     if (column.property && column.table === 'fact_events' && table !== 'fact_events') continue;
-    if (dim === partDim) part = { column, values: vals.map((v) => v.value) };
+    if (metric === 'share' && thenValue && dim === thenValue.item.dimension)
+      thenFilters.push({ column, values: vals.map((v) => v.value) });
+    else if (dim === partDim) part = { column, values: vals.map((v) => v.value) };
     else filters.push({ column, values: vals.map((v) => v.value) });
   }
   if (errorsFilter && !part) filters.push(errorsFilter);
@@ -870,11 +896,24 @@ export function planQuestion(
   const plan: AskPlan = {
     metric,
     ...(measure ? { measure: measure.column } : {}),
+    ...(sessionMeasure
+      ? {
+          measure: {
+            table: 'fct_sessions' as const,
+            column: /error/.test(sessionMeasure)
+              ? 'errors'
+              : /page/.test(sessionMeasure)
+                ? 'page_views'
+                : 'event_count',
+          },
+        }
+      : {}),
     ...(steps ? { steps, funnel } : {}),
     ...(part ? { part } : {}),
     ...(average ? { average: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
+    ...(thenFilters.length ? { thenFilters } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
     ...(time.period &&

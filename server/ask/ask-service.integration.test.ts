@@ -288,6 +288,25 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives the share of users who did A that did B with a value', async () => {
+      await check(
+        'Of the users who have exported a report as CSV, what share have also used the dashboards feature?',
+        `with a as (select distinct user_id from fact_events
+                    where event_name = 'report_exported'
+                      and json_extract_string(properties, '$.format') = 'csv')
+         select count(distinct f.user_id)::double / (select count(*) from a)
+         from a join fact_events f on f.user_id = a.user_id and f.event_name = 'feature_used'
+          and f.feature_name = 'dashboards'`,
+      );
+    });
+
+    it('averages events per session by platform', async () => {
+      await check(
+        'avg number of events per session on iOS vs Android',
+        `select platform, avg(event_count) from fct_sessions where platform in ('ios', 'android') group by 1`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',

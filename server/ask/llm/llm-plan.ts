@@ -200,6 +200,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   funnel: 'funnel event → thenEvent (→ thirdEvent) within 14 days of the first step',
   exposed_users: 'number of users exposed to an experiment (by variant)',
   property_avg: 'average of a numeric property of the event',
+  session_avg: 'average events, page views or errors per session',
 };
 
 /** The messages for the model. Catalog text is data, fenced and labelled as such. */
