@@ -80,6 +80,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
     'Users exposed to an experiment come from the exposures table, not a trends insight',
   property_avg: 'An average of an event property is not a trends insight',
   session_avg: 'A per-session average is not a trends insight',
+  avg_mrr: 'Average MRR comes from subscriptions, not events, so it is not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>

@@ -8,7 +8,12 @@ import { sqlIdent, sqlString } from '../query/sql-quote';
 import { EMPTY_VOCABULARY, type Vocabulary } from './ask-synonyms';
 
 export type MartTable =
-  'fact_events' | 'dim_users' | 'fct_sessions' | 'fct_subscriptions' | 'fct_experiment_exposures';
+  | 'fact_events'
+  | 'dim_users'
+  | 'fct_sessions'
+  | 'fct_subscriptions'
+  | 'fct_experiment_exposures'
+  | 'dim_features';
 
 /** A column to filter or group on: a mart column, or a key inside an event's properties. */
 export interface ColumnRef {
@@ -80,6 +85,19 @@ export const DIMENSIONS: Dimension[] = [
     impliesEvent: 'feature_used',
   },
   {
+    // dim_features, joined to feature_used events by feature_name.
+    id: 'feature_category',
+    words: ['feature category', 'feature categories', 'category', 'categories'],
+    columns: [{ table: 'dim_features', column: 'category' }],
+    impliesEvent: 'feature_used',
+  },
+  {
+    id: 'is_premium',
+    words: [],
+    columns: [{ table: 'dim_features', column: 'is_premium' }],
+    impliesEvent: 'feature_used',
+  },
+  {
     id: 'os',
     words: ['operating system', 'operating systems', 'os'],
     columns: [{ table: 'fact_events', column: 'os' }],
@@ -138,7 +156,15 @@ export const DIMENSIONS: Dimension[] = [
   {
     id: 'billing_period',
     words: ['billing period', 'billing periods', 'billing', 'billing cycle'],
-    columns: [{ table: 'fct_subscriptions', column: 'billing_period' }],
+    columns: [
+      { table: 'fct_subscriptions', column: 'billing_period' },
+      // subscription_started events carry it as a property.
+      {
+        table: 'fact_events',
+        column: 'properties',
+        property: { event: 'subscription_started', key: 'billing_period' },
+      },
+    ],
   },
 ];
 
@@ -201,7 +227,7 @@ export function measureWords(key: string): string[] {
   const out = new Set([words]);
   const bare = words.replace(/ (count|ms|usd|seconds|secs|num|number|total)$/, '');
   if (bare !== words && bare.length > 2) out.add(bare);
-  if (/^duration\b/.test(bare)) for (const w of ['time spent', 'length']) out.add(w);
+  if (/^duration\b/.test(bare)) for (const w of ['time spent', 'length', 'time']) out.add(w);
   if (/ /.test(bare)) out.add(bare.split(' ')[0]!); // "steps completed" → "steps"
   return [...out];
 }
@@ -354,6 +380,8 @@ function valuePhrases(dimension: string, value: string): string[] {
     for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
   }
   if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
+  if (dimension === 'is_premium')
+    return ['premium feature', 'premium features', 'paid feature', 'paid features'];
   if (dimension === 'billing_period') {
     // "billed annually", "yearly", "monthly plans".
     if (lower === 'annual') for (const w of ['yearly', 'annually', 'per year']) out.add(w);
@@ -449,6 +477,8 @@ const VALUE_QUERIES: Record<string, string> = {
   billing_period:
     'select distinct billing_period from fct_subscriptions where billing_period is not null',
   error_code: 'select distinct error_code from fact_events where error_code is not null',
+  feature_category: 'select distinct category from dim_features where category is not null',
+  is_premium: "select distinct 'true' from dim_features where is_premium",
   app_version: 'select distinct app_version from fact_events where app_version is not null',
   os: 'select distinct os from fact_events where os is not null',
   browser: 'select distinct browser from fact_events where browser is not null',

@@ -120,6 +120,34 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // "Q3", "in q3 2026": the calendar quarter (the most recent one with that number).
+    re: /\b(?:in |during |for |of )?q([1-4])(?: (\d{4}))?\b/,
+    period: (m, today) => {
+      const q = +m[1]! - 1;
+      const t = ymd(today);
+      const y = m[2] ? +m[2] : 3 * q <= t.m ? t.y : t.y - 1;
+      const from = monthStart(y, 3 * q);
+      const to = monthEnd(y, 3 * q + 2);
+      return { from, to, label: `Q${q + 1} ${y} (${span(from, to)})` };
+    },
+  },
+  {
+    // "on Oct 15th", "October 15, 2026", "the 15th of October".
+    re: new RegExp(
+      `\\b(?:on |for )?(?:${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)?|(?:the )?(\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTH_RE})(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const name = m[1] ?? m[4]!;
+      const day = +(m[2] ?? m[3]!);
+      const month = MONTH_ALIASES[name]!;
+      if (name === 'may' && !m[0].startsWith('on ')) return undefined;
+      const y = m[5] ? +m[5] : recentMonth(today, month).y;
+      const date = `${y}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+      if (day < 1 || date > monthEnd(y, month)) return undefined;
+      return { from: date, to: date, label: date };
+    },
+  },
+  {
     re: new RegExp(
       `\\b(?:in |during |for )?(?:the )?(?:last|past|previous|trailing) ${NUMBER_RE} days?\\b`,
     ),
@@ -338,7 +366,12 @@ export function readTime(text: string, today: string): TimeReading {
     if (
       new RegExp(
         `\\b${match[1]} (recurring|billing|billed|plans?|subscriptions?|pric(e|es|ing)|fees?)\\b`,
-      ).test(rest)
+      ).test(rest) ||
+      // "monthly vs annual billing": two billing periods compared.
+      new RegExp(`\\b${match[1]} (vs|versus|or|and|compared to) (annual|yearly|monthly)\\b`).test(
+        rest,
+      ) ||
+      new RegExp(`\\b(annual|yearly) (vs|versus|or|and|compared to) ${match[1]}\\b`).test(rest)
     )
       continue;
     grain = g;

@@ -24,6 +24,7 @@ export const METRICS = [
   'exposed_users',
   'property_avg',
   'session_avg',
+  'avg_mrr',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -37,6 +38,7 @@ export const ZColumnRef = z.object({
     'fct_sessions',
     'fct_subscriptions',
     'fct_experiment_exposures',
+    'dim_features',
   ]),
   column: ZIdent,
   property: z.object({ event: z.string().min(1).max(200), key: ZIdent }).optional(),
@@ -79,6 +81,8 @@ export const ZAskPlan = z.object({
   part: ZFilter.optional(),
   /** `property_avg`: the numeric event property averaged (search_performed.results_count). */
   measure: ZColumnRef.optional(),
+  /** `experiment_conversion`: the difference of two variants' rates, the first minus the second. */
+  lift: z.tuple([z.string().min(1).max(200), z.string().min(1).max(200)]).optional(),
   /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
   average: z.boolean().optional(),
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
@@ -101,6 +105,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   exposed_users: 'fct_experiment_exposures',
   property_avg: 'fact_events',
   session_avg: 'fct_sessions',
+  avg_mrr: 'fct_subscriptions',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
@@ -121,6 +126,7 @@ const ALIAS: Record<SourceTable, string> = {
   fct_subscriptions: 'b',
   fct_experiment_exposures: 'x',
   fct_user_activity_daily: 'e',
+  dim_features: 'f',
 };
 
 /** The column that dates each table's rows, and whether it is a timestamp. */
@@ -135,9 +141,10 @@ const TIME_COLUMN: Record<SourceTable, { column: string; timestamp: boolean; wha
     what: 'the first exposure',
   },
   fct_user_activity_daily: { column: 'event_date', timestamp: false, what: 'the event’s date' },
+  dim_features: { column: 'launched_at', timestamp: false, what: 'the feature’s launch date' },
 };
 
-const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted']);
+const BOOLEAN_COLUMNS = new Set(['is_churned', 'converted', 'is_premium']);
 /** Count columns a plan filters as "any" ('true': > 0) or "none" ('false': = 0). */
 const NONZERO_COLUMNS = new Set(['errors']);
 
@@ -176,7 +183,9 @@ const baseAlias = (plan: AskPlan): string => {
     case 'avg_session_duration':
       return `avg_${plan.unit ?? 'seconds'}`;
     case 'experiment_conversion':
-      return 'conversion_rate';
+      return plan.lift ? 'lift' : 'conversion_rate';
+    case 'avg_mrr':
+      return 'avg_mrr';
     case 'exposed_users':
       return 'users';
     case 'session_avg':
@@ -268,7 +277,21 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     }
     case 'subscriptions':
       return { expr: 'count(*)', what: 'the number of subscriptions' };
+    case 'avg_mrr':
+      return {
+        expr: 'avg(b.mrr_usd)',
+        what: 'the average MRR per subscription (mrr_usd, USD) of active subscriptions',
+      };
     case 'experiment_conversion':
+      if (plan.lift) {
+        const [a, b] = plan.lift;
+        const rate = (v: string) =>
+          `avg(case when x.converted then 1.0 else 0.0 end) filter (where x.variant = ${sqlString(v)})`;
+        return {
+          expr: `(${rate(a)} - ${rate(b)})${pct}`,
+          what: `the difference in conversion rate, ${a} minus ${b}${plan.percent ? ', in percentage points' : ' (fractions from 0 to 1)'}`,
+        };
+      }
       return {
         expr: `avg(case when x.converted then 1.0 else 0.0 end)${pct}`,
         what: `the conversion rate (share of exposed users who converted${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
@@ -475,10 +498,12 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const tables = new Set<MartTable>([base]);
   for (const ref of refs) tables.add(ref.table);
   for (const t of tables)
-    if (t !== base && t !== 'dim_users')
+    if (t !== base && t !== 'dim_users' && !(t === 'dim_features' && base === 'fact_events'))
       throw new Error(`A ${plan.metric} answer cannot use ${t} columns.`);
   const join =
-    tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '';
+    (tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '') +
+    // A feature's attributes (category, premium) for feature_used events.
+    (tables.has('dim_features') ? ` join dim_features f using (feature_name)` : '');
   // Active users with no event and only user attributes: fct_user_activity_daily has one row per
   // user and day with any event (same user_id and event_date columns), so the distinct users of
   // its days are those of fact_events, read from a table many times smaller (bench ask).
@@ -539,7 +564,8 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if (plan.metric === 'users' || plan.metric === 'events_per_user')
     where.push('e.user_id is not null');
   const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
-  if (plan.metric === 'mrr' && !mrrEnd) where.push(`b.status = 'active'`);
+  if ((plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
+    where.push(`b.status = 'active'`);
   if (plan.metric === 'churned_users') where.push('u.is_churned');
   if (plan.period && !mrrEnd)
     where.push(periodCondition(base, plan.period, timeColumn(plan, base)));

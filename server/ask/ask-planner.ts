@@ -56,6 +56,9 @@ export function normalise(question: string): string {
     // every subscription is paid.
     .replace(/\b(at least (one|1|a single)|one or more)\b/g, 'a')
     .replace(/\bcalendar (day|week|month|year)/g, '$1')
+    .replace(/\b(a|the|this|last|past) fortnight\b/g, '$1 14 days')
+    // "the invitee's role": possessives read as the noun.
+    .replace(/([a-z])'s\b/g, '$1')
     .replace(/\bpaid (subscription|subscriber)/g, '$1')
     .replace(/\.(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
@@ -72,6 +75,17 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function withinOne(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
+  // Two neighbouring letters swapped ("feautre") is one typo too.
+  if (a.length === b.length) {
+    const diff = [...a].flatMap((c, i) => (c !== b[i] ? [i] : []));
+    if (
+      diff.length === 2 &&
+      diff[1] === diff[0]! + 1 &&
+      a[diff[0]!] === b[diff[1]!] &&
+      a[diff[1]!] === b[diff[0]!]
+    )
+      return true;
+  }
   if (a.length !== b.length && (a.startsWith(b) || b.startsWith(a))) return false;
   let i = 0;
   let j = 0;
@@ -163,7 +177,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'costs or profit',
   ],
   [/\b(ltv|lifetime value|clv)\b/, 'customer lifetime value'],
-  [/\b(employees?|headcount|salar(y|ies)|staff)\b/, 'company employee data'],
+  [
+    /\b(employees?|headcount|salar(y|ies)|staff)\b(?! (companies|company|count|size|firms|organi[sz]ations))/,
+    'company employee data',
+  ],
   [
     /\b(weather|temperature|stock price|share price|bitcoin)\b/,
     'anything outside the product’s telemetry',
@@ -255,7 +272,8 @@ export function resolveColumn(
   if (usersFirst && columns[0]?.table === 'dim_users') return columns[0];
   return (
     columns.find((c) => c.table === table) ??
-    (table !== 'dim_users' ? columns.find((c) => c.table === 'dim_users') : undefined)
+    (table !== 'dim_users' ? columns.find((c) => c.table === 'dim_users') : undefined) ??
+    (table === 'fact_events' ? columns.find((c) => c.table === 'dim_features') : undefined)
   );
 }
 
@@ -273,6 +291,21 @@ const GENERIC_SUBJECTS = new Set([
   'were',
   'was',
 ]);
+
+/**
+ * A share between the one event named and the event a value implies ("used the gantt chart"):
+ * the two in the order the question names them, and the value hit when it implies the second.
+ */
+function impliedShare(
+  named: Hit<EventTerm>,
+  values: Hit<ValueTerm>[],
+): { events: [string, string]; thenValue?: Hit<ValueTerm> } | undefined {
+  const other = values.find((h) => h.item.impliesEvent && h.item.impliesEvent !== named.item.event);
+  if (!other) return undefined;
+  return other.start > named.start
+    ? { events: [named.item.event, other.item.impliesEvent!], thenValue: other }
+    : { events: [other.item.impliesEvent!, named.item.event] };
+}
 
 /** The last sentence of a question that asks something (a question may open with context). */
 function askingSentence(question: string): string {
@@ -339,9 +372,14 @@ function fixTypos(text: string, lexicon: Lexicon): string {
     lexiconWords.set(lexicon, known);
   }
   const words = known;
+  // Targets: the rules' words, then the catalog's dimension words ("industy").
+  const targets = [
+    ...KEYWORDS,
+    ...lexicon.dimensions.flatMap((d) => d.words).filter((w) => /^[a-z]{5,}$/.test(w)),
+  ];
   return text.replace(/[a-z]{5,}/g, (word) => {
     if (words.has(word) || KEYWORDS.includes(word)) return word;
-    return KEYWORDS.find((k) => withinOne(word, k)) ?? word;
+    return targets.find((k) => withinOne(word, k)) ?? word;
   });
 }
 
@@ -441,6 +479,9 @@ export function planQuestion(
     lexicon.values
       .flatMap((v) => {
         const property = v.columns[0]?.property;
+        // A feature's category ("platform", "reporting") only when features are talked about.
+        if (v.columns[0]?.table === 'dim_features' && !/\b(features?|categor(y|ies))\b/.test(text))
+          return [];
         if (!property) return [{ v, score: 0 }];
         const score = (named.has(property.event) ? 100 : 0) + keyNamed(property.key);
         return score > 0 ? [{ v, score }] : [];
@@ -517,14 +558,22 @@ export function planQuestion(
   const action =
     /\b(?:how many|number of) (?:users|people|persons|customers|accounts|members|visitors) (?:have |has |had |did |who )?([a-z]+ed)\b/.exec(
       text,
+    ) ??
+    /\bhow (?:many times|often) (?:did|do|does|have|has) (?:users|people|persons|customers|accounts|members|visitors|we|they|anyone|someone) ([a-z]+)\b/.exec(
+      text,
     );
   if (action) {
     const verb = action[1]!;
     const start = action.index + action[0].length - verb.length;
-    const known = (phrases: string[]) => phrases.some((p) => p.split(/\s+/).includes(verb));
+    const known = (phrases: string[]) =>
+      phrases.some((p) =>
+        p.split(/\s+/).some((w) => w === verb || w === `${verb}s` || w === `${verb}ed`),
+      );
     if (
       !taken[start] &&
       !KNOWN_VERBS.has(verb) &&
+      !KNOWN_VERBS.has(`${verb}d`) &&
+      !KNOWN_VERBS.has(`${verb}ed`) &&
       !lexicon.events.some((e) => known(e.phrases)) &&
       !lexicon.values.some((v) => known(v.phrases))
     )
@@ -542,7 +591,9 @@ export function planQuestion(
   // ---- the metric -----------------------------------------------------------------------------
   let metric: Metric | undefined;
   let unit: AskPlan['unit'];
-  const percent = /\b(percent|percentage|pct)\b/.test(raw);
+  const percent =
+    /\b(percent|percentage|pct)\b/.test(raw) &&
+    !/\bnot (a |as a |in |as )?(percent|percentage|pct)s?\b/.test(raw);
   // Who is counted is read in the sentence that asks ("Some accounts complained… How many errors
   // were logged?"), without what it says is not counted ("logins, not people").
   const asking = fixTypos(normalise(askingSentence(question)), lexicon).replace(
@@ -558,7 +609,8 @@ export function planQuestion(
   let event: string | undefined;
   let measure: MeasureTerm | undefined;
   let sessionMeasure: string | undefined;
-  let thenValue: (typeof valueHits)[number] | undefined;
+  let thenValue: Hit<ValueTerm> | undefined;
+  let impliedPair: ReturnType<typeof impliedShare>;
 
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
@@ -592,21 +644,18 @@ export function planQuestion(
     thenEvent = events[1]!.event;
   } else if (
     events.length === 1 &&
-    (thenValue = valueHits.find(
-      (h) =>
-        h.item.impliesEvent &&
-        h.item.impliesEvent !== events[0]!.event &&
-        h.start > eventHits[0]!.start,
-    )) &&
+    (impliedPair = impliedShare(eventHits[0]!, valueHits)) &&
     /\b(share|percent|percentage|proportion|fraction|how many of|what part)\b/.test(raw)
   ) {
-    // "Of the users who exported a report, what share also used the dashboards feature": the
-    // second event is the one a later value names, and that value narrows it.
+    // "Of the users who exported a report, what share also used the dashboards feature" (or
+    // "who used the gantt chart … exported a report"): the other event is the one a value
+    // implies, in the order named; a value of the second narrows it.
     metric = 'share';
-    event = events[0]!.event;
-    thenEvent = thenValue.item.impliesEvent;
+    [event, thenEvent] = impliedPair.events;
+    thenValue = impliedPair.thenValue;
   } else if (/\b(mrr|recurring revenue|revenue|arr|run rate)\b/.test(raw)) {
-    metric = 'mrr';
+    // "Average MRR per subscription" (ARPA) is not the total.
+    metric = AVERAGE.test(raw) && !/\barr\b/.test(raw) ? 'avg_mrr' : 'mrr';
   } else if (
     /\bsubscriptions?\b/.test(text) &&
     !events.some((e) => e.event.startsWith('subscription_'))
@@ -735,8 +784,15 @@ export function planQuestion(
 
   // A part of the whole ("what share of logins used Google", "what percentage of users are on
   // the pro plan"): the last value named is the part; the others narrow the whole.
+  const churnPart =
+    churn &&
+    (metric === 'users' || metric === 'user_count') &&
+    PART_WORDS.test(raw) &&
+    /\b(are|is|were|was|have|has|had|got|now|since|later|eventually) (now |since |later |eventually |then )?churned\b/.test(
+      raw,
+    );
   const partHit =
-    PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter
+    PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter && !churnPart
       ? valueHits
           .filter((h) => h.item.dimension !== breakdownDim?.id)
           .sort((a, b) => b.start - a.start)[0]
@@ -756,6 +812,17 @@ export function planQuestion(
   }
 
   const table = METRIC_TABLE[metric];
+  // "The lift of treatment over control", "treatment minus control": one difference of rates.
+  let lift: AskPlan['lift'];
+  if (metric === 'experiment_conversion' && /\b(lift|uplift|difference|minus|delta)\b/.test(raw)) {
+    const named = valueHits.filter((h) => h.item.dimension === 'variant').map((h) => h.item.value);
+    const variants = [...new Set(named)];
+    const known = new Set(
+      lexicon.values.filter((v) => v.dimension === 'variant').map((v) => v.value),
+    );
+    if (variants.length === 2) lift = [variants[0]!, variants[1]!];
+    else if (known.has('treatment') && known.has('control')) lift = ['treatment', 'control'];
+  }
   let part: AskPlan['part'];
   const thenFilters: AskPlan['filters'] = [];
   if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
@@ -763,6 +830,7 @@ export function planQuestion(
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
   for (const [dim, vals] of byDimension) {
+    if (lift && dim === 'variant') continue;
     const column = resolveColumn(vals[0]!.columns, table, COUNTS_PEOPLE.has(metric));
     if (!column) {
       notes.push(`Ignored ${vals.map((v) => v.value).join(', ')}: not available for this measure.`);
@@ -784,13 +852,17 @@ export function planQuestion(
   if (errorsFilter && !part) filters.push(errorsFilter);
   if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
     const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
-    if (column)
-      filters.push({
-        column,
-        values: [
-          /\b(not|non|retained|active)[- ]churned\b|\bretained\b/.test(raw) ? 'false' : 'true',
-        ],
-      });
+    const churned = {
+      column: column!,
+      values: [
+        /\b(not|non|retained|active)[- ]churned\b|\bretained\b/.test(raw) ? 'false' : 'true',
+      ],
+    };
+    // "What proportion of users who hit SYNC_CONFLICT are now churned": churn is the part.
+    if (column && churnPart) {
+      if (part) filters.push(part);
+      part = churned;
+    } else if (column) filters.push(churned);
   }
   if (metric === 'subscriptions') {
     const status = /\bactive\b/.test(raw)
@@ -893,8 +965,11 @@ export function planQuestion(
     grain = undefined;
   }
 
+  if (lift) breakdown = undefined;
+
   const plan: AskPlan = {
     metric,
+    ...(lift ? { lift } : {}),
     ...(measure ? { measure: measure.column } : {}),
     ...(sessionMeasure
       ? {
@@ -937,14 +1012,14 @@ const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', '
 
 /** Verbs after "how many users" that are not actions an event must record. */
 const KNOWN_VERBS = new Set(
-  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active'.split(
+  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active got get use visit open opened see saw landed placed put fell ended'.split(
     ' ',
   ),
 );
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details'.split(
+  'first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details'.split(
     ' ',
   ),
 );

@@ -307,6 +307,27 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives an experiment’s lift as one difference of conversion rates', async () => {
+      await check(
+        // (Negative in this data: the test's number is checked as the difference of the two
+        // rates, the first named minus the second; the reference is written the other way round.)
+        'For annual_plan_default, what is the difference in conversion rate, control minus treatment?',
+        `select -(avg(case when converted then 1.0 else 0.0 end) filter (where variant = 'treatment')
+              - avg(case when converted then 1.0 else 0.0 end) filter (where variant = 'control'))
+         from fct_experiment_exposures where experiment_key = 'annual_plan_default'`,
+      );
+    });
+
+    it('breaks feature usage down by the feature’s category (dim_features)', async () => {
+      await check(
+        'feature usage events by feature category in September',
+        `select f.category, count(*) from fact_events e join dim_features f using (feature_name)
+         where e.event_name = 'feature_used'
+           and e.ts >= timestamptz '2026-09-01 00:00:00+00' and e.ts < timestamptz '2026-10-01 00:00:00+00'
+         group by 1`,
+      );
+    });
+
     it('gives experiment conversion by variant', async () => {
       await check(
         'Conversion rate to subscription by variant in the annual_plan_default experiment',

@@ -21,6 +21,18 @@ export const ORBIT_LEXICON_DATA: LexiconData = {
     'teammate_invited',
   ],
   columnValues: {
+    feature_category: [
+      'ai',
+      'collaboration',
+      'customization',
+      'integrations',
+      'planning',
+      'platform',
+      'productivity',
+      'reporting',
+      'tracking',
+    ],
+    is_premium: ['true'],
     error_code: [
       'BOARD_RENDER_CRASH',
       'HTTP_403',

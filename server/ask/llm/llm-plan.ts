@@ -201,6 +201,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   exposed_users: 'number of users exposed to an experiment (by variant)',
   property_avg: 'average of a numeric property of the event',
   session_avg: 'average events, page views or errors per session',
+  avg_mrr: 'average MRR per active subscription',
 };
 
 /** The messages for the model. Catalog text is data, fenced and labelled as such. */
