@@ -501,38 +501,39 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
     const result = await run(`${sql} limit 500`);
     columnValues[id] = result.rows.map((r) => String(r[0]));
   }
-  // Property keys and their values from a sample of each event's rows.
+  // Property keys from a sample of each event's rows, in one pass: a key whose values are all
+  // numbers is a measure ("results_count"); one with few other values is recognised by value.
+  const num = `'^-?[0-9]+(\\.[0-9]+)?$'`;
   const props = await run(`
     with s as (
       select event_name, properties from fact_events using sample 100000 rows
     ), kv as (
       select event_name, k, json_extract_string(properties, '$.' || k) as v
       from (select event_name, properties, unnest(json_keys(properties)) as k from s)
+    ), t as (
+      select event_name, k, v, regexp_matches(v, ${num}) as numeric from kv where v is not null
     )
-    select event_name, k, list(distinct v) as vals, count(distinct v) as n
-    from kv where v is not null and not regexp_matches(v, '^-?[0-9.]+$')
-    group by 1, 2 having count(distinct v) <= ${MAX_PROPERTY_VALUES}
+    select event_name, k, bool_and(numeric) as numeric,
+           list(distinct v) filter (where not numeric) as vals,
+           count(distinct v) filter (where not numeric) as n
+    from t group by 1, 2
+    having bool_and(numeric) or count(distinct v) filter (where not numeric) between 1 and ${MAX_PROPERTY_VALUES}
     order by 1, 2`);
-  const properties = props.rows.map((r) => ({
-    event: String(r[0]),
-    key: String(r[1]),
-    values: (r[2] as unknown[]).map(String),
-  }));
+  const properties = props.rows
+    .filter((r) => r[2] !== true)
+    .map((r) => ({
+      event: String(r[0]),
+      key: String(r[1]),
+      values: ((r[3] as unknown[] | null) ?? []).map(String),
+    }));
+  const measures = props.rows
+    .filter((r) => r[2] === true)
+    .map((r) => ({ event: String(r[0]), key: String(r[1]) }));
   const typed = await typedPropertyColumns(run, properties);
-  const numeric = await run(`
-    with s as (
-      select event_name, properties from fact_events using sample 100000 rows
-    ), kv as (
-      select event_name, k, json_extract_string(properties, '$.' || k) as v
-      from (select event_name, properties, unnest(json_keys(properties)) as k from s)
-    )
-    select event_name, k from kv where v is not null
-    group by 1, 2 having bool_and(regexp_matches(v, '^-?[0-9]+(\\.[0-9]+)?$'))
-    order by 1, 2`);
   return {
     events,
     columnValues,
-    measures: numeric.rows.map((r) => ({ event: String(r[0]), key: String(r[1]) })),
+    measures,
     properties: properties.map((p) => {
       const column = typed.get(`${p.event}.${p.key}`);
       return column ? { ...p, column } : p;
