@@ -3,6 +3,22 @@
 // tests plan against the same words the eval data has.
 import type { LexiconData } from './ask-lexicon';
 
+/** The error codes, a column of fact_events and a property of error_occurred alike. */
+const ERROR_CODES = [
+  'BOARD_RENDER_CRASH',
+  'HTTP_403',
+  'HTTP_429',
+  'HTTP_500',
+  'HTTP_502',
+  'HTTP_503',
+  'JS_TYPE_ERROR',
+  'NETWORK_TIMEOUT',
+  'SYNC_CONFLICT',
+  'UPLOAD_FAILED',
+  'VALIDATION_FAILED',
+  'WEBSOCKET_DISCONNECTED',
+];
+
 export const ORBIT_LEXICON_DATA: LexiconData = {
   events: [
     'error_occurred',
@@ -33,20 +49,7 @@ export const ORBIT_LEXICON_DATA: LexiconData = {
       'tracking',
     ],
     is_premium: ['true'],
-    error_code: [
-      'BOARD_RENDER_CRASH',
-      'HTTP_403',
-      'HTTP_429',
-      'HTTP_500',
-      'HTTP_502',
-      'HTTP_503',
-      'JS_TYPE_ERROR',
-      'NETWORK_TIMEOUT',
-      'SYNC_CONFLICT',
-      'UPLOAD_FAILED',
-      'VALIDATION_FAILED',
-      'WEBSOCKET_DISCONNECTED',
-    ],
+    error_code: ERROR_CODES,
     app_version: [
       '3.0.0',
       '3.0.1',
@@ -93,20 +96,7 @@ export const ORBIT_LEXICON_DATA: LexiconData = {
     {
       event: 'error_occurred',
       key: 'error_code',
-      values: [
-        'BOARD_RENDER_CRASH',
-        'HTTP_403',
-        'HTTP_429',
-        'HTTP_500',
-        'HTTP_502',
-        'HTTP_503',
-        'JS_TYPE_ERROR',
-        'NETWORK_TIMEOUT',
-        'SYNC_CONFLICT',
-        'UPLOAD_FAILED',
-        'VALIDATION_FAILED',
-        'WEBSOCKET_DISCONNECTED',
-      ],
+      values: ERROR_CODES,
     },
     {
       event: 'error_occurred',
