@@ -280,7 +280,7 @@ describe('askPlanToInsight: convertible plans', () => {
 describe('askPlanToInsight: plans a trends insight would answer differently', () => {
   it('refuses every metric but users and events, each with a reason', () => {
     const others = METRICS.filter((m) => m !== 'users' && m !== 'events');
-    expect(others).toHaveLength(15);
+    expect(others).toHaveLength(16);
     for (const metric of others) {
       const reason = reasonOf(
         convert({ metric, event: 'signed_up', thenEvent: 'logged_in', filters: [] }),
@@ -296,6 +296,22 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
     ).toBe(
       'Shares between two events are not a trends insight; open it in the SQL editor instead.',
     );
+  });
+
+  it('refuses a list of users, and users with every one of several values', () => {
+    const used: AskPlan = {
+      metric: 'users',
+      event: 'feature_used',
+      filters: [
+        {
+          column: { table: 'fact_events', column: 'feature_name' },
+          values: ['gantt_chart', 'time_tracking'],
+        },
+      ],
+    };
+    expect(reasonOf(convert({ ...used, list: true }))).toMatch(/^A list of users/);
+    // A trends insight would count the users of either feature, not of both.
+    expect(reasonOf(convert({ ...used, every: true }))).toMatch(/every one of several values/);
   });
 
   it('refuses a share of a part and an average over days', () => {

@@ -80,6 +80,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
     'Users exposed to an experiment come from the exposures table, not a trends insight',
   property_avg: 'An average of an event property is not a trends insight',
   session_avg: 'A per-session average is not a trends insight',
+  user_avg: 'An average of a user attribute is not a trends insight',
   avg_mrr: 'Average MRR comes from subscriptions, not events, so it is not a trends insight',
 };
 
@@ -182,6 +183,9 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   if (!parsed.success) return no('This answer’s plan is not valid');
   const plan = parsed.data;
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
+  if (plan.list) return no('A list of users is not a trends insight');
+  if (plan.every)
+    return no('Users who did the event with every one of several values is not a trends insight');
   if (plan.part)
     return no('A share of a part of the counted events or users is not a trends insight');
   if (plan.average) return no('An average over days, weeks or months is not a trends insight');

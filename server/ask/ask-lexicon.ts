@@ -119,6 +119,17 @@ export const DIMENSIONS: Dimension[] = [
     columns: [{ table: 'fact_events', column: 'app_version' }],
   },
   {
+    // Derived from the event's time (ask-plan.ts columnSql): the UTC hour, the weekday.
+    id: 'hour_of_day',
+    words: ['hour of the day', 'hours of the day', 'hour of day', 'hours of day', 'time of day'],
+    columns: [{ table: 'fact_events', column: 'hour_of_day' }],
+  },
+  {
+    id: 'day_of_week',
+    words: ['day of the week', 'days of the week', 'day of week', 'weekday', 'weekdays'],
+    columns: [{ table: 'fact_events', column: 'day_of_week' }],
+  },
+  {
     id: 'company_size',
     words: [
       'company size',
@@ -345,6 +356,18 @@ export function eventPhrases(event: string): string[] {
         out.add('conversions');
         out.add('converted');
         out.add('paid conversions');
+        for (const f of [
+          'new subscribers',
+          'new paying subscribers',
+          'new paying customers',
+          'new paid subscribers',
+          'paying subscribers',
+          'subscribers',
+          'started a subscription',
+          'started subscriptions',
+          'started paying',
+        ])
+          out.add(f);
       }
       if (b === 'cancelled' && a === 'subscription') {
         out.add('cancellations');
@@ -380,6 +403,35 @@ function valuePhrases(dimension: string, value: string): string[] {
     for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
   }
   if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
+  if (dimension === 'company_size') {
+    // "51-200" is also "51 to 200 employees"; "1000+" is "1,000+", "over 1000 employees".
+    const range = /^(\d+)-(\d+)$/.exec(lower);
+    const open = /^(\d+)\+$/.exec(lower);
+    const forms = (n: string) => [n, n.replace(/\B(?=(\d{3})+$)/g, ' ')];
+    const people = ['employees', 'people', 'staff', 'seats'];
+    if (range) {
+      out.delete(lower.replace(/[_-]+/g, ' '));
+      for (const a of forms(range[1]!))
+        for (const b of forms(range[2]!))
+          for (const f of [`${a}-${b}`, `${a} to ${b}`, `between ${a} and ${b}`]) {
+            out.add(f);
+            for (const w of people) out.add(`${f} ${w}`);
+          }
+    }
+    if (open)
+      for (const n of forms(open[1]!)) {
+        out.add(`${n}+`);
+        for (const w of people)
+          for (const f of [
+            `${n}+ ${w}`,
+            `${n} plus ${w}`,
+            `more than ${n} ${w}`,
+            `over ${n} ${w}`,
+            `${n} or more ${w}`,
+          ])
+            out.add(f);
+      }
+  }
   if (dimension === 'is_premium')
     return ['premium feature', 'premium features', 'paid feature', 'paid features'];
   if (dimension === 'billing_period') {

@@ -25,6 +25,11 @@ describe('readTime', () => {
     ['revenue last quarter', '2026-07-01', '2026-09-30'],
     ['events between 2026-10-01 and 2026-10-15', '2026-10-01', '2026-10-15'],
     ['events on 2026-10-05', '2026-10-05', '2026-10-05'],
+    // Days named with their month: a range, the year named once for both ends, or across a year.
+    ['subscriptions between August 15 and September 15, 2026', '2026-08-15', '2026-09-15'],
+    ['daily errors between Sep 27 and Oct 2', '2026-09-27', '2026-10-02'],
+    ['exports from the 3rd of October to the 10th of October', '2026-10-03', '2026-10-10'],
+    ['signups from Dec 20 to Jan 5', '2025-12-20', '2026-01-05'],
   ])('%s → %s – %s', (text, from, to) => {
     expect(period(text)).toMatchObject({ from, to });
   });
@@ -35,6 +40,13 @@ describe('readTime', () => {
       label: expect.stringContaining('since September 2026'),
     });
     expect(period('users since 2026-10-10')?.from).toBe('2026-10-10');
+    // A day, not the one day: "since October 15" runs to today; "after" starts the day after.
+    expect(period('median session length since October 15')).toEqual({
+      from: '2026-10-15',
+      label: 'since 2026-10-15 (through 2026-11-01)',
+    });
+    expect(period('the busiest days since Oct 1st')?.to).toBeUndefined();
+    expect(period('errors after Oct 30')?.from).toBe('2026-10-31');
   });
 
   it('takes a month without a year as the most recent one that has begun', () => {

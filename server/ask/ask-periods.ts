@@ -21,6 +21,13 @@ export interface AskPeriod {
 
 export interface TimeReading {
   period?: AskPeriod;
+  /**
+   * A second period, when the question names two ("users who signed up in August … active in
+   * October"): `first` says whether it comes before `period` in the question, `opens` whether
+   * the earlier of the two opens it; `phrase` is its text, left in `rest` (a planner that uses it
+   * takes it out).
+   */
+  other?: { period: AskPeriod; first: boolean; phrase: string; opens: boolean };
   grain?: Grain;
   /** The question with the time phrases blanked out (so "may" is not a value, etc.). */
   rest: string;
@@ -113,12 +120,108 @@ function recentMonth(today: string, m: number): { y: number; m: number } {
   return { y: m <= t.m ? t.y : t.y - 1, m };
 }
 
-interface Rule {
-  re: RegExp;
-  period: (match: RegExpExecArray, today: string) => AskPeriod | undefined;
+/** A calendar day named with its month: "Oct 15th", "October 15 2026", "the 15th of October". */
+const DAY_RE = `(?:${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)?|(?:the )?(\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTH_RE})(?: (\\d{4}))?`;
+
+/** A day from DAY_RE's five groups (month, day, day, month, year); undefined when not a date. */
+function dayOf(g: (string | undefined)[], year: number): string | undefined {
+  const month = MONTH_ALIASES[(g[0] ?? g[3])!]!;
+  const day = +(g[1] ?? g[2]!);
+  const y = g[4] ? +g[4] : year;
+  const date = `${y}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return day >= 1 && date <= monthEnd(y, month) ? date : undefined;
 }
 
+interface Rule {
+  re: RegExp;
+  /** The period; with a grain when the phrase asks for one per unit (two months compared). */
+  period: (match: RegExpExecArray, today: string) => (AskPeriod & { grain?: Grain }) | undefined;
+}
+
+const COMPARED = '(?:vs|versus|compared (?:to|with)|against)';
+
 const RULES: Rule[] = [
+  {
+    // "September vs October", "October 2026 compared to September": two neighbouring months
+    // compared, one row each.
+    re: new RegExp(`\\b${MONTH_RE}(?: (\\d{4}))? ${COMPARED} ${MONTH_RE}(?: (\\d{4}))?\\b`),
+    period: (m, today) => {
+      const a = MONTH_ALIASES[m[1]!]!;
+      const b = MONTH_ALIASES[m[3]!]!;
+      const yb = m[4] ? +m[4] : m[2] ? +m[2] : recentMonth(today, b).y;
+      const ya = m[2] ? +m[2] : recentMonth(today, a).y;
+      const [first, last] = [
+        { y: ya, m: a },
+        { y: yb, m: b },
+      ].sort((x, y) => x.y * 12 + x.m - (y.y * 12 + y.m));
+      if (last!.y * 12 + last!.m - (first!.y * 12 + first!.m) !== 1) return undefined;
+      const from = monthStart(first!.y, first!.m);
+      const to = monthEnd(last!.y, last!.m);
+      return {
+        from,
+        to,
+        grain: 'month',
+        label: `${monthName(first!.m)} and ${monthName(last!.m)} ${last!.y} (${span(from, to)})`,
+      };
+    },
+  },
+  {
+    // "this week vs last week", "last month compared to this month": the two, one row each.
+    re: new RegExp(
+      `\\b(this|last) (week|month) ${COMPARED} (?:the )?(this|last|previous) (week|month)\\b`,
+    ),
+    period: (m, today) => {
+      if (m[2] !== m[4] || (m[1] === 'this') === (m[3] === 'this')) return undefined;
+      const t = ymd(today);
+      if (m[2] === 'week') {
+        const from = addDays(mondayOf(today), -7);
+        return {
+          from,
+          to: today,
+          grain: 'week',
+          label: `last week and this week (${span(from, today)})`,
+        };
+      }
+      const from = monthStart(t.y, t.m - 1);
+      return {
+        from,
+        to: today,
+        grain: 'month',
+        label: `last month and this month (${span(from, today)})`,
+      };
+    },
+  },
+  {
+    // "between Aug 15 and Sep 15, 2026", "from Sep 27 to Oct 2", "since October 15": days named
+    // with their month, a range or everything from a day on. A year named once is both ends'.
+    re: new RegExp(
+      `\\b(between|from|since|after|starting(?: on| from)?) ${DAY_RE}(?: (?:to|until|till|through|thru|and|–|-) ?${DAY_RE})?\\b`,
+    ),
+    period: (m, today) => {
+      const first = m.slice(2, 7);
+      const second = m.slice(7, 12);
+      const hasEnd = second[0] !== undefined || second[3] !== undefined;
+      if (m[1] === 'between' && !hasEnd) return undefined;
+      const month = (g: (string | undefined)[]) => MONTH_ALIASES[(g[0] ?? g[3])!]!;
+      if (!hasEnd) {
+        const from = dayOf(first, recentMonth(today, month(first)).y);
+        if (!from) return undefined;
+        const start = m[1] === 'after' ? addDays(from, 1) : from;
+        return { from: start, label: `since ${start} (through ${today})` };
+      }
+      const endYear = second[4]
+        ? +second[4]
+        : first[4]
+          ? +first[4]
+          : recentMonth(today, month(second)).y;
+      const to = dayOf(second, endYear);
+      if (!to) return undefined;
+      let from = dayOf(first, first[4] ? +first[4] : endYear);
+      if (from && !first[4] && from > to) from = dayOf(first, endYear - 1);
+      if (!from || from > to) return undefined;
+      return { from, to, label: span(from, to) };
+    },
+  },
   {
     // "Q3", "in q3 2026": the calendar quarter (the most recent one with that number).
     re: /\b(?:in |during |for |of )?q([1-4])(?: (\d{4}))?\b/,
@@ -326,11 +429,11 @@ const RULES: Rule[] = [
 
 const GRAINS: [RegExp, Grain][] = [
   [
-    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which day|what day)\b/,
+    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which day(?! of)|what day(?! of)|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )days?|days(?= (?:with|that had|ranked by)))\b/,
     'day',
   ],
   [
-    /\b(weekly|per week|each week|every week|by week|a week|week over week|weekly trend|wow|which week|what week)\b/,
+    /\b(weekly|per week|each week|every week|by week|a week|week over week|weekly trend|wow|which week|what week|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )weeks?|weeks(?= (?:with|that had|ranked by)))\b/,
     'week',
   ],
   [
@@ -343,19 +446,35 @@ const GRAINS: [RegExp, Grain][] = [
 export function readTime(text: string, today: string): TimeReading {
   let rest = ` ${text} `;
   let period: AskPeriod | undefined;
+  let at = 0;
+  let compared: Grain | undefined;
   for (const rule of RULES) {
     const match = rule.re.exec(rest);
     if (!match) continue;
     const found = rule.period(match, today);
     if (!found) continue;
-    period = found;
+    const { grain: perUnit, ...dates } = found;
+    period = dates;
+    at = match.index;
+    if (perUnit) compared = perUnit;
     rest =
       rest.slice(0, match.index) +
       ' '.repeat(match[0].length) +
       rest.slice(match.index + match[0].length);
     break;
   }
-  let grain: Grain | undefined;
+  let other: TimeReading['other'];
+  for (const rule of period ? RULES : []) {
+    const match = rule.re.exec(rest);
+    const found = match && rule.period(match, today);
+    if (!match || !found) continue;
+    const dates = { from: found.from, ...(found.to ? { to: found.to } : {}), label: found.label };
+    // Whether the earlier of the two opens the question ("In October, …").
+    const opens = rest.slice(0, Math.min(at, match.index)).trim() === '';
+    other = { period: dates, first: match.index < at, phrase: match[0].trim(), opens };
+    break;
+  }
+  let grain: Grain | undefined = compared;
   // "in each of the past 4 weeks": the period is read above, the grain here.
   const each = /\beach of the (?:last|past|previous) \S+ (day|week|month)s\b/.exec(text);
   if (each) grain = each[1] as Grain;
@@ -379,5 +498,5 @@ export function readTime(text: string, today: string): TimeReading {
     break;
   }
   // "DAU" is daily, "WAU" weekly, "MAU" monthly: as a trend only when no period says otherwise.
-  return { period, grain, rest: rest.replace(/\s+/g, ' ').trim() };
+  return { period, ...(other ? { other } : {}), grain, rest: rest.replace(/\s+/g, ' ').trim() };
 }

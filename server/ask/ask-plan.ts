@@ -25,6 +25,7 @@ export const METRICS = [
   'property_avg',
   'session_avg',
   'avg_mrr',
+  'user_avg',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -70,6 +71,13 @@ export const ZAskPlan = z.object({
    * users who completed it, or the conversion from the first step to the last.
    */
   steps: z.array(z.string().min(1).max(200)).min(2).max(10).optional(),
+  /**
+   * `share`: when the second event must have happened ("… were active in October"): without it,
+   * at any time in the data. Without `thenEvent`, any event ("active").
+   */
+  thenPeriod: z
+    .object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) })
+    .optional(),
   /** `share`: what the second event must have ("used the dashboards feature"): its own columns. */
   thenFilters: z.array(ZFilter).max(5).optional(),
   funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
@@ -85,6 +93,15 @@ export const ZAskPlan = z.object({
   lift: z.tuple([z.string().min(1).max(200), z.string().min(1).max(200)]).optional(),
   /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
   average: z.boolean().optional(),
+  /**
+   * `users`: only those who did the event with every value of the filter that has several
+   * ("used both gantt_chart and time_tracking"), not with any of them.
+   */
+  every: z.boolean().optional(),
+  /** `users`: the users themselves (their user_id), not their number ("list the users who…"). */
+  list: z.boolean().optional(),
+  /** Averages (session duration, a numeric property, per session, MRR): the median instead. */
+  median: z.boolean().optional(),
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
   grain: z.enum(['day', 'week', 'month']).optional(),
   breakdown: ZColumnRef.optional(),
@@ -105,6 +122,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   exposed_users: 'fct_experiment_exposures',
   property_avg: 'fact_events',
   session_avg: 'fct_sessions',
+  user_avg: 'dim_users',
   avg_mrr: 'fct_subscriptions',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
@@ -152,6 +170,11 @@ export function columnSql(ref: ColumnRef, aliasOf: string = ALIAS[ref.table]): s
   const alias = aliasOf;
   if (ref.property && ref.column === 'properties')
     return `json_extract_string(${alias}.properties, ${sqlString(`$.${ref.property.key}`)})`;
+  // Derived from the event's time (UTC).
+  if (ref.table === 'fact_events' && ref.column === 'hour_of_day')
+    return `extract(hour from timezone('UTC', ${alias}.ts))`;
+  if (ref.table === 'fact_events' && ref.column === 'day_of_week')
+    return `dayname(${alias}.event_date)`;
   return `${alias}.${ref.column}`;
 }
 
@@ -171,8 +194,18 @@ export interface CompiledAsk {
 const metricAlias = (plan: AskPlan): string => {
   if (plan.part) return plan.percent ? 'percent' : 'share';
   if (plan.average) return `avg_${baseAlias(plan)}`;
-  return baseAlias(plan);
+  const base = baseAlias(plan);
+  return plan.median && MEDIAN_METRICS.has(plan.metric) ? base.replace(/^avg_/, 'median_') : base;
 };
+
+/** The metrics that average a value per row, which can take the median instead. */
+const MEDIAN_METRICS = new Set<Metric>([
+  'avg_session_duration',
+  'avg_mrr',
+  'property_avg',
+  'session_avg',
+  'user_avg',
+]);
 
 const baseAlias = (plan: AskPlan): string => {
   switch (plan.metric) {
@@ -188,6 +221,8 @@ const baseAlias = (plan: AskPlan): string => {
       return 'avg_mrr';
     case 'exposed_users':
       return 'users';
+    case 'user_avg':
+      return `avg_${plan.measure?.column ?? 'value'}`;
     case 'session_avg':
       return `avg_${plan.measure?.column ?? 'value'}`;
     case 'property_avg':
@@ -208,6 +243,10 @@ const baseAlias = (plan: AskPlan): string => {
   }
 };
 
+/** "in October 2026", "since 2026-10-15 (…)": a label that says "since" takes no "in". */
+const periodPhrase = (label: string) =>
+  /^(since|last|yesterday|today)\b/.test(label) ? label : `in ${label}`;
+
 function metricSql(plan: AskPlan): { expr: string; what: string } {
   const whole = countSql(plan);
   if (plan.part) {
@@ -218,7 +257,13 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
       what: `the share of ${countedWhat(plan)} where ${describeFilter(plan.part)}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
     };
   }
-  return plainMetricSql(plan);
+  const plain = plainMetricSql(plan);
+  if (!plan.median || !MEDIAN_METRICS.has(plan.metric)) return plain;
+  // The same value per row, its median: avg( → median( (each of these metrics is one avg).
+  return {
+    expr: plain.expr.replace(/^avg\(/, 'median('),
+    what: plain.what.replace(/^the average /, 'the median '),
+  };
 }
 
 /** What a part's metric counts, as SQL (the whole of a share). */
@@ -315,6 +360,15 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       return {
         expr: `avg(cast(${columnSql(m)} as double))${div}`,
         what: `the average ${m.property.key}${div ? ` in ${plan.unit}` : ''} of ${m.property.event} events`,
+      };
+    }
+    case 'user_avg': {
+      const m = plan.measure;
+      if (!m || m.table !== 'dim_users' || m.column !== 'lifetime_events')
+        throw new Error('A per-user average reads dim_users.lifetime_events.');
+      return {
+        expr: `avg(u.${m.column})`,
+        what: 'the average lifetime events per user (dim_users.lifetime_events: all events a user has done)',
       };
     }
     case 'session_avg': {
@@ -475,10 +529,66 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
         ? 'the users who completed every step'
         : `the conversion from the first step to the last${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`;
   const explanation =
-    `Funnel ${steps.join(' → ')}: users who did ${steps[0]}${plan.period ? ` in ${plan.period.label}` : ''}` +
+    `Funnel ${steps.join(' → ')}: users who did ${steps[0]}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}` +
     `${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, from their first time then, ` +
     `and each next step after the previous one, within ${FUNNEL_WINDOW_DAYS} days of the first step (UTC timestamps). Gave ${gave}.`;
   return { sql, explanation, tables: [...tables] };
+}
+
+/** "List the users who upgraded from pro to enterprise": their ids, in order. */
+function compileUserList(
+  plan: AskPlan,
+  join: string,
+  tables: Set<MartTable>,
+  source: SourceTable,
+): CompiledAsk {
+  if (plan.metric !== 'users' || plan.grain || plan.breakdown || plan.part || plan.average)
+    throw new Error('A list of users is the users who did something, with filters only.');
+  const where = ['e.user_id is not null'];
+  if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.period) where.push(periodCondition('fact_events', plan.period));
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const sql =
+    `select distinct e.user_id\nfrom ${source} e${join}\nwhere ${where.join('\n  and ')}\norder by 1` +
+    (plan.limit ? `\nlimit ${plan.limit}` : '');
+  const explain = [
+    `Listed the distinct users (user_id) who ${plan.event ? `did ${plan.event}` : 'did any event'}`,
+    plan.period ? periodPhrase(plan.period.label) : 'over all the data',
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}, in user_id order.`,
+    tables: [...tables].map((t) => (t === 'fact_events' ? source : t)),
+  };
+}
+
+/** "How many users used both X and Y": the users with a row for each of the values. */
+function compileEveryValue(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  const several = plan.filters.filter((f) => f.values.length > 1);
+  if (
+    plan.metric !== 'users' ||
+    several.length !== 1 ||
+    plan.grain ||
+    plan.breakdown ||
+    plan.part ||
+    plan.average ||
+    plan.list
+  )
+    throw new Error('“Every value” counts users, over one filter with several values.');
+  const each = several[0]!;
+  const where = ['e.user_id is not null'];
+  if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.period) where.push(periodCondition('fact_events', plan.period));
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const sql = `select count(*) as users\nfrom (\n  select e.user_id\n  from fact_events e${join}\n  where ${where.join('\n    and ')}\n  group by 1\n  having count(distinct ${columnSql(each.column)}) = ${each.values.length}\n) x`;
+  const explain = [
+    `Computed the number of distinct users (user_id) who ${plan.event ? `did ${plan.event}` : 'did events'} with each of ${columnName(each.column)} ${each.values.join(', ')} (all of them, not any one)`,
+    plan.period ? periodPhrase(plan.period.label) : 'over all the data',
+  ];
+  const others = plan.filters.filter((f) => f !== each);
+  if (others.length) explain.push(`where ${others.map(describeFilter).join(' and ')}`);
+  return { sql, explanation: `${explain.join(', ')}.`, tables: [...tables] };
 }
 
 /** The SQL and explanation of a plan. */
@@ -517,23 +627,54 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
 
   if (plan.metric === 'share') {
-    if (!plan.event || !plan.thenEvent) throw new Error('A share needs two events.');
+    if (!plan.event || (!plan.thenEvent && !plan.thenPeriod))
+      throw new Error('A share needs two events, or an event and when the users were active.');
     if (plan.thenFilters?.some((f) => f.column.table !== 'fact_events'))
       throw new Error('The second event of a share is filtered on its own columns only.');
     const conds = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
     if (plan.period) conds.push(periodCondition('fact_events', plan.period));
     for (const f of plan.filters) conds.push(filterCondition(f));
     const scale = plan.percent ? '100.0 * ' : '';
+    // What the second event must be: its name, its own columns, its period.
+    const then = plan.thenPeriod;
+    const second =
+      (plan.thenEvent ? ` and t.event_name = ${sqlString(plan.thenEvent)}` : '') +
+      (plan.thenFilters ?? []).map((f) => ` and ${filterCondition(f, 't')}`).join('') +
+      (then
+        ? then.to
+          ? ` and t.event_date between date ${sqlString(then.from)} and date ${sqlString(then.to)}`
+          : ` and t.event_date >= date ${sqlString(then.from)}`
+        : '');
+    const first = `of the users who did ${plan.event}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}`;
+    const did = plan.thenEvent
+      ? `also did ${plan.thenEvent}${plan.thenFilters?.length ? ` (${plan.thenFilters.map(describeFilter).join(', ')})` : ''}`
+      : 'were active (did any event)';
+    const when = then ? periodPhrase(then.label) : 'at any time in the data';
+    const unit = plan.percent ? ', in percent' : ' (a fraction from 0 to 1)';
+    if (plan.breakdown) {
+      // One share per group of the first event's users ("paid vs organic signups").
+      const name = columnName(plan.breakdown);
+      const sql =
+        `with a as (select distinct e.user_id, ${columnSql(plan.breakdown)} as ${name} from fact_events e${join} where ${conds.join(' and ')})\n` +
+        `select a.${name}, ${scale}count(distinct t.user_id)::double / count(distinct a.user_id) as ${metricAlias(plan)}\n` +
+        `from a left join fact_events t on t.user_id = a.user_id${second}` +
+        `\ngroup by 1\norder by 2 ${plan.order === 'asc' ? 'asc' : 'desc'}` +
+        (plan.limit ? `\nlimit ${plan.limit}` : '');
+      explain.push(`For each ${name}: ${first}, the share who ${did} ${when}${unit}.`);
+      return { sql, explanation: explain.join(' '), tables: [...tables] };
+    }
     const sql =
       `with a as (select distinct e.user_id from fact_events e${join} where ${conds.join(' and ')})\n` +
       `select ${scale}count(distinct t.user_id)::double / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
-      `from a join fact_events t on t.user_id = a.user_id and t.event_name = ${sqlString(plan.thenEvent)}` +
-      (plan.thenFilters ?? []).map((f) => ` and ${filterCondition(f, 't')}`).join('');
+      `from a join fact_events t on t.user_id = a.user_id${second}`;
     explain.push(
-      `Of the users who did ${plan.event}${plan.period ? ` in ${plan.period.label}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, the share who also did ${plan.thenEvent}${plan.thenFilters?.length ? ` (${plan.thenFilters.map(describeFilter).join(', ')})` : ''} at any time in the data${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}.`,
+      `${first[0]!.toUpperCase()}${first.slice(1)}, the share who ${did} ${when}${unit}.`,
     );
     return { sql, explanation: explain.join(' '), tables: [...tables] };
   }
+
+  if (plan.list) return compileUserList(plan, join, tables, source);
+  if (plan.every) return compileEveryValue(plan, join, tables);
 
   const metric = metricSql(plan);
   const select: string[] = [];
@@ -591,7 +732,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
       : `Computed ${metric.what}`,
   );
   if (plan.period && !mrrEnd)
-    explain.push(`in ${plan.period.label}, by ${timeColumn(plan, base).what} (UTC)`);
+    explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);
   else if (!plan.period) explain.push('over all the data');
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
   if (plan.grain && !plan.average)

@@ -674,6 +674,178 @@ describe('planQuestion', () => {
     ]);
   });
 
+  it('takes the median instead of the mean, from a day on', () => {
+    const p = plan('median session duration in seconds for web sessions since October 15');
+    expect(p).toMatchObject({
+      metric: 'avg_session_duration',
+      median: true,
+      unit: 'seconds',
+      period: { from: '2026-10-15' },
+    });
+    expect(p.period?.to).toBeUndefined();
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain('median(s.session_duration) as median_seconds');
+    expect(compileAskPlan(p).explanation).toContain('the median session duration');
+  });
+
+  it('reads the plan at the time of the event: "while they were on", subscription events', () => {
+    const atEvent = col('fact_events', 'plan_at_event');
+    expect(
+      plan('How many users used a premium feature last month while they were on the free plan?')
+        .filters,
+    ).toContainEqual({ column: atEvent, values: ['free'] });
+    expect(
+      plan('How many users started a subscription on the enterprise plan in September?').filters,
+    ).toEqual([{ column: atEvent, values: ['enterprise'] }]);
+    // Otherwise a user's plan is the current one.
+    expect(plan('How many enterprise users exported reports last week?').filters).toEqual([
+      { column: col('dim_users', 'plan'), values: ['enterprise'] },
+    ]);
+  });
+
+  it('reads a value between the words of its event ("exported a csv report"), and event typos', () => {
+    const csv = {
+      column: {
+        table: 'fact_events',
+        column: 'properties',
+        property: { event: 'report_exported', key: 'format' },
+      },
+      values: ['csv'],
+    };
+    expect(plan('how many users exported a csv report last week')).toMatchObject({
+      metric: 'users',
+      event: 'report_exported',
+      filters: [csv],
+    });
+    expect(plan('how many uniqe users exported a csv reprot in the last 3 days')).toMatchObject({
+      event: 'report_exported',
+      filters: [csv],
+    });
+  });
+
+  it('reads company sizes as people say them, and new paying subscribers', () => {
+    expect(
+      plan('What percentage of users from companies with 1000+ employees have churned?'),
+    ).toMatchObject({
+      metric: 'churn_rate',
+      percent: true,
+      filters: [{ column: col('dim_users', 'company_size'), values: ['1000+'] }],
+    });
+    expect(plan('how many users work at companies with 51 to 200 employees').filters).toEqual([
+      { column: col('dim_users', 'company_size'), values: ['51-200'] },
+    ]);
+    expect(plan('Weekly new paying subscribers over the last 4 weeks')).toMatchObject({
+      metric: 'users',
+      event: 'subscription_started',
+      grain: 'week',
+    });
+    expect(
+      planQuestion('Draft a launch announcement for the ai_summaries feature', lexicon, TODAY),
+    ).toMatchObject({ kind: 'refusal' });
+  });
+
+  it('compares two months or two values one row each', () => {
+    expect(plan('Compare the number of signups in September vs October')).toMatchObject({
+      metric: 'users',
+      event: 'signed_up',
+      grain: 'month',
+      period: { from: '2026-09-01', to: '2026-10-31' },
+    });
+    const p = plan(
+      'Do paid signups finish onboarding more often than organic ones? Give me the onboarding completion rate for users who signed up via the paid channel and via the organic channel.',
+    );
+    expect(p).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenEvent: 'onboarding_completed',
+      breakdown: { property: { event: 'signed_up', key: 'channel' } },
+    });
+    expect(compileAskPlan(p).sql).toContain('group by 1');
+  });
+
+  it('ranks days and hours of the day, and days of the week', () => {
+    expect(plan('5 busiest days by total event count since October 1')).toMatchObject({
+      metric: 'events',
+      grain: 'day',
+      order: 'desc',
+      limit: 5,
+      period: { from: '2026-10-01' },
+    });
+    expect(plan('5 busiest days by total event count since October 1').breakdown).toBeUndefined();
+    const hours = plan('Top 3 hours of the day (UTC) by number of logins');
+    expect(hours).toMatchObject({
+      metric: 'events',
+      event: 'logged_in',
+      breakdown: col('fact_events', 'hour_of_day'),
+      limit: 3,
+    });
+    expect(compileAskPlan(hours).sql).toContain("extract(hour from timezone('UTC', e.ts))");
+    expect(plan('which day of the week has the most signups')).toMatchObject({
+      breakdown: col('fact_events', 'day_of_week'),
+      limit: 1,
+    });
+  });
+
+  it('lists users, counts those with every value, and averages lifetime events', () => {
+    const list = plan('list the users who upgraded from pro to enterprise');
+    expect(list).toMatchObject({ metric: 'users', event: 'subscription_upgraded', list: true });
+    expect(compileAskPlan(list).sql).toMatch(/^select distinct e\.user_id\n/);
+    expect(plan('how many users upgraded from pro to enterprise').list).toBeUndefined();
+    const both = plan('How many users used both gantt_chart and time_tracking in September 2026?');
+    expect(both).toMatchObject({ metric: 'users', every: true });
+    expect(compileAskPlan(both).sql).toContain('having count(distinct e.feature_name) = 2');
+    expect(plan('how many users used gantt_chart or time_tracking').every).toBeUndefined();
+    const lifetime = plan('Average lifetime events per user for each signup cohort month');
+    expect(lifetime).toMatchObject({
+      metric: 'user_avg',
+      measure: col('dim_users', 'lifetime_events'),
+      breakdown: col('dim_users', 'cohort_month'),
+    });
+  });
+
+  it('reads a share over two periods: the users’ and the second event’s', () => {
+    const active = plan(
+      'What percentage of users who signed up in August 2026 were active in October 2026?',
+    );
+    expect(active).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      percent: true,
+      period: { from: '2026-08-01', to: '2026-08-31' },
+      thenPeriod: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(active.thenEvent).toBeUndefined();
+    expect(compileAskPlan(active).sql).toContain(
+      "t.event_date between date '2026-10-01' and date '2026-10-31'",
+    );
+    // Named the other way round, the users' period is still the one of their event.
+    expect(
+      plan('In October, what share of the users who signed up in September exported a report?'),
+    ).toMatchObject({
+      event: 'signed_up',
+      thenEvent: 'report_exported',
+      period: { from: '2026-09-01' },
+      thenPeriod: { from: '2026-10-01' },
+    });
+  });
+
+  it('reads a funnel written with arrows, and the rate of B for users who did A', () => {
+    expect(
+      plan(
+        'Funnel for users who signed up in September 2026: signed up -> completed onboarding -> created a project. How many users reached each step?',
+      ),
+    ).toMatchObject({
+      metric: 'funnel',
+      steps: ['signed_up', 'onboarding_completed', 'project_created'],
+      funnel: 'steps',
+    });
+    expect(plan('Onboarding completion rate for users who signed up last month')).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenEvent: 'onboarding_completed',
+    });
+  });
+
   it('edits the previous plan on a follow-up', () => {
     const first = plan('Weekly active users since August');
     expect(first).toMatchObject({ metric: 'users', grain: 'week', period: { from: '2026-08-01' } });

@@ -178,7 +178,8 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   ],
   [/\b(ltv|lifetime value|clv)\b/, 'customer lifetime value'],
   [
-    /\b(employees?|headcount|salar(y|ies)|staff)\b(?! (companies|company|count|size|firms|organi[sz]ations))/,
+    // (Not a company size: "1000+ employees", "51 to 200 staff".)
+    /(?<!\d\+? |\d plus )\b(employees?|headcount|salar(y|ies)|staff)\b(?! (companies|company|count|size|firms|organi[sz]ations))/,
     'company employee data',
   ],
   [
@@ -202,12 +203,12 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me )?(a|an|the|our|some)? ?(short |quick |brief )?(poem|story|essay|song|email|release note|note|announcement|blog post|post|tweet|press release|newsletter|message|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
 
 const USER_WORDS =
-  /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
+  /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
 
-const AVERAGE = /\b(average|avg|mean|typical)\b/;
+const AVERAGE = /\b(average|avg|mean|typical|median)\b/;
 /** What a session counts, averaged per session ("events per session"). */
 const SESSION_MEASURE =
   /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were)? (?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b/;
@@ -239,8 +240,8 @@ const PART_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|what par
 const TIMES = /\b(how many times|number of times|(most|fewest|least|more|fewer) times|how often)\b/;
 
 const RANK_DESC =
-  /\b(most|highest|biggest|largest|top|greatest|leading|popular|more|rank|ranked|ranking)\b/;
-const RANK_ASC = /\b(least|fewest|lowest|smallest|bottom|less|rarely|unpopular)\b/;
+  /\b(most|highest|biggest|largest|top|greatest|leading|popular|more|rank|ranked|ranking|busiest|peak)\b/;
+const RANK_ASC = /\b(least|fewest|lowest|smallest|bottom|less|rarely|unpopular|quietest|slowest)\b/;
 
 export interface PlannerOptions {
   /** The previous plan of the conversation, for follow-ups. */
@@ -350,7 +351,7 @@ const KEYWORDS = (
   'weekly daily monthly yesterday today percentage percent proportion fraction breakdown ' +
   'country countries platform platforms device devices feature features signups active ' +
   'events errors between compared versus since january february march april june july ' +
-  'august september october november december quarter highest lowest number'
+  'august september october november december quarter highest lowest number unique distinct'
 ).split(' ');
 
 const lexiconWords = new WeakMap<Lexicon, Set<string>>();
@@ -376,6 +377,10 @@ function fixTypos(text: string, lexicon: Lexicon): string {
   const targets = [
     ...KEYWORDS,
     ...lexicon.dimensions.flatMap((d) => d.words).filter((w) => /^[a-z]{5,}$/.test(w)),
+    // Then the events' words ("reprot" → report).
+    ...[
+      ...new Set(lexicon.events.flatMap((e) => normalise(e.phrases.join(' ')).split(' '))),
+    ].filter((w) => /^[a-z]{5,}$/.test(w)),
   ];
   return text.replace(/[a-z]{5,}/g, (word) => {
     if (words.has(word) || KEYWORDS.includes(word)) return word;
@@ -403,7 +408,19 @@ export function planQuestion(
       );
 
   const time = readTime(raw.trim(), today);
-  const text = ` ${time.rest} `;
+  // Two periods in a share ("of the users who signed up in August, what share were active in
+  // October"): the first named is the users', the other the second event's — unless the first
+  // opens the question ("In October, what share of September's signups…"): that one is the
+  // main clause's.
+  const twoPeriods =
+    time.other &&
+    /\b(share|percent|percentage|proportion|fraction|rate|how many of|what part)\b/.test(raw) &&
+    /\b(who|that)\b/.test(raw)
+      ? time.other.first !== time.other.opens
+        ? { users: time.other.period, then: time.period! }
+        : { users: time.period!, then: time.other.period }
+      : undefined;
+  const text = ` ${twoPeriods ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `;
   const taken = Array.from({ length: text.length }, () => false);
   const notes: string[] = [];
 
@@ -413,7 +430,7 @@ export function planQuestion(
   const topN = new RegExp(`\\b(top|bottom|first|best|worst) ${NUM}\\b`).exec(text);
   const whichN = new RegExp(`\\b(?:which|what|the|name the|list the) ${NUM} \\b`).exec(text);
   const nMost = new RegExp(
-    `\\b${NUM} (most|least|biggest|largest|smallest|highest|lowest|fewest)\\b`,
+    `\\b${NUM} (most|least|biggest|largest|smallest|highest|lowest|fewest|busiest|quietest|peak|slowest)\\b`,
   ).exec(text);
   if (topN) {
     limit = num(topN[2]!);
@@ -472,6 +489,12 @@ export function planQuestion(
   // A value of a property whose event is named, or whose key is ("google as their signup
   // method"); the more specific reading first: its event and key named, then its event, then its
   // key (a longer key before a shorter one: "signup method" before "method").
+  // An event named with a value between its words ("exported a csv report"): each word of its
+  // name, or the word's stem, is in the question.
+  const looselyNamed = (event: string) =>
+    event
+      .split('_')
+      .every((w) => new RegExp(`\\b${escape(w.slice(0, Math.max(4, w.length - 2)))}`).test(text));
   const keyNamed = (key: string) =>
     new RegExp(`\\b${escape(key.replace(/_/g, ' '))}\\b`).test(text) ? key.length : 0;
   const valueHits = findPhrases(
@@ -483,7 +506,9 @@ export function planQuestion(
         if (v.columns[0]?.table === 'dim_features' && !/\b(features?|categor(y|ies))\b/.test(text))
           return [];
         if (!property) return [{ v, score: 0 }];
-        const score = (named.has(property.event) ? 100 : 0) + keyNamed(property.key);
+        const score =
+          (named.has(property.event) ? 100 : looselyNamed(property.event) ? 50 : 0) +
+          keyNamed(property.key);
         return score > 0 ? [{ v, score }] : [];
       })
       .sort((a, b) => b.score - a.score)
@@ -498,8 +523,9 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
+    // ("by total event count" ranks by a measure.)
     if (re.test(text)) {
       // "per user" is a rate, not a breakdown; "by users" neither.
       breakdownDim = d;
@@ -536,7 +562,12 @@ export function planQuestion(
     if (!list.some((v) => v.value === h.item.value)) list.push(h.item);
     byDimension.set(h.item.dimension, list);
   }
-  if (!breakdownDim && /\b(versus|vs|compared (to|with)|or)\b/.test(text)) {
+  if (
+    !breakdownDim &&
+    /\b(versus|vs|compared (to|with)|or|than|respectively|each|separately|difference between|differ)\b/.test(
+      raw,
+    )
+  ) {
     for (const [dim, vals] of byDimension)
       if (vals.length > 1) {
         breakdownDim = lexicon.dimensions.find((d) => d.id === dim);
@@ -580,9 +611,11 @@ export function planQuestion(
       return {
         ...refuse(
           `No event in this workspace records “${verb}”: the catalog’s events are ${lexicon.events
-            .slice(0, 12)
+            .slice(0, 20)
             .map((e) => e.event)
-            .join(', ')}.`,
+            .join(
+              ', ',
+            )}${lexicon.events.length > 20 ? ` and ${lexicon.events.length - 20} more` : ''}.`,
         ),
         unread: true,
       };
@@ -636,12 +669,34 @@ export function planQuestion(
         : 'experiment_conversion';
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
   } else if (
+    twoPeriods &&
+    events.length === 1 &&
+    /\b(active|around|came back|returned|return|still using|using the (app|product))\b/.test(raw)
+  ) {
+    // "What percentage of users who signed up in August were active in October": of the users
+    // who did the event in the first period, those with any event in the second.
+    metric = 'share';
+    event = events[0]!.event;
+  } else if (
     events.length >= 2 &&
     /\b(share|percent|percentage|proportion|fraction|rate|ratio|how many of|what part)\b/.test(raw)
   ) {
     metric = 'share';
     event = events[0]!.event;
     thenEvent = events[1]!.event;
+    // "The onboarding completion rate for users who signed up via…": the users the rate is of
+    // are the ones the who-clause names, though named second.
+    const first = eventHits.find((h) => h.item.event === event);
+    const second = eventHits.find((h) => h.item.event === thenEvent);
+    if (
+      first &&
+      second &&
+      first.end <= second.start &&
+      /\b(for|among|across|amongst) (the |all |those )?(users|people|customers|accounts|members|those|ones)( who| that)\b/.test(
+        text.slice(first.end, second.start),
+      )
+    )
+      [event, thenEvent] = [thenEvent, event];
   } else if (
     events.length === 1 &&
     (impliedPair = impliedShare(eventHits[0]!, valueHits)) &&
@@ -672,6 +727,9 @@ export function planQuestion(
       : /\bseconds?|secs?\b/.test(raw)
         ? 'seconds'
         : 'minutes';
+  } else if (/\blifetime events\b/.test(raw) && !/\b(how many|number of) users\b/.test(raw)) {
+    // "Average lifetime events per user by cohort": dim_users.lifetime_events, averaged.
+    metric = 'user_avg';
   } else if ((sessionMeasure = SESSION_MEASURE.exec(raw)?.[1])) {
     // "Average number of events per session", "page views per session".
     metric = 'session_avg';
@@ -827,11 +885,25 @@ export function planQuestion(
   const thenFilters: AskPlan['filters'] = [];
   if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
 
+  // The plan a user was on when the event happened (fact_events.plan_at_event), not the current
+  // one: when the question says so ("while they were on the free plan", "at the time"), and for
+  // the subscription events, whose plan is the one started, upgraded to or cancelled.
+  const planAtEvent =
+    table === 'fact_events' &&
+    (/\b(while|when) (they|he|she|the users?|people) (were|was) on\b|\bat the time\b|\bplan at (the )?event\b/.test(
+      raw,
+    ) ||
+      (events.length > 0 && events.every((e) => e.event.startsWith('subscription_'))));
+  const columnOf = (dim: string, columns: ColumnRef[], people: boolean) =>
+    planAtEvent && dim === 'plan'
+      ? { table: 'fact_events' as const, column: 'plan_at_event' }
+      : resolveColumn(columns, table, people);
+
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
   for (const [dim, vals] of byDimension) {
     if (lift && dim === 'variant') continue;
-    const column = resolveColumn(vals[0]!.columns, table, COUNTS_PEOPLE.has(metric));
+    const column = columnOf(dim, vals[0]!.columns, COUNTS_PEOPLE.has(metric));
     if (!column) {
       notes.push(`Ignored ${vals.map((v) => v.value).join(', ')}: not available for this measure.`);
       continue;
@@ -909,7 +981,7 @@ export function planQuestion(
   // The breakdown column.
   let breakdown: ColumnRef | undefined;
   if (breakdownDim) {
-    breakdown = resolveColumn(breakdownDim.columns, table, COUNTS_PEOPLE.has(metric));
+    breakdown = columnOf(breakdownDim.id, breakdownDim.columns, COUNTS_PEOPLE.has(metric));
     if (!breakdown) notes.push(`Cannot break ${metric} down by ${breakdownDim.id}.`);
   }
   // "users" with no period, no event and only user attributes: the users table itself.
@@ -957,6 +1029,24 @@ export function planQuestion(
   // "Average DAU in October", "average daily signups": the mean of the per-day counts.
   const average =
     grain && !part && PART_METRICS.has(metric) && /\b(average|avg|mean|typical)\b/.test(raw);
+  // "Used both X and Y", "all three of": the users with each value, not any.
+  const every =
+    metric === 'users' &&
+    !grain &&
+    !breakdown &&
+    !part &&
+    /\b(both|all of|all three|all four|each of)\b/.test(raw) &&
+    filters.filter((f) => f.values.length > 1).length === 1;
+  // "List the users who upgraded…", "who are the customers that…": the users, not their number.
+  const list =
+    metric === 'users' &&
+    !grain &&
+    !breakdown &&
+    !part &&
+    /(^|\s)(list|show|show me|give me|get me|who are|who were|name|which are)( all)? (the |all )?(users?|people|customers|accounts|user ids?|members)( who| that| which| with)?\b/.test(
+      raw,
+    ) &&
+    !/\b(how many|number of|count|share|percent|percentage|rate|proportion)\b/.test(raw);
 
   if (metric === 'funnel') {
     if (breakdown || grain)
@@ -983,20 +1073,28 @@ export function planQuestion(
           },
         }
       : {}),
+    ...(metric === 'user_avg'
+      ? { measure: { table: 'dim_users' as const, column: 'lifetime_events' } }
+      : {}),
     ...(steps ? { steps, funnel } : {}),
     ...(part ? { part } : {}),
     ...(average ? { average: true } : {}),
+    ...(/\bmedian\b/.test(raw) ? { median: true } : {}),
+    ...(list ? { list: true } : {}),
+    ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
     ...(thenFilters.length ? { thenFilters } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
-    ...(time.period &&
-    (!CURRENT_FIGURES.has(metric) ||
-      (metric === 'mrr' && time.period.to) ||
-      metric === 'churned_users')
-      ? { period: time.period }
-      : {}),
+    ...(twoPeriods && metric === 'share'
+      ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
+      : time.period &&
+          (!CURRENT_FIGURES.has(metric) ||
+            (metric === 'mrr' && time.period.to) ||
+            metric === 'churned_users')
+        ? { period: time.period }
+        : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
     ...(order && (breakdown || grain) ? { order } : {}),
@@ -1012,14 +1110,14 @@ const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', '
 
 /** Verbs after "how many users" that are not actions an event must record. */
 const KNOWN_VERBS = new Set(
-  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active got get use visit open opened see saw landed placed put fell ended'.split(
+  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active got get use visit open opened see saw landed placed put fell ended reached reach reaching made make completed complete progressed dropped passed went'.split(
     ' ',
   ),
 );
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details'.split(
+  'first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams'.split(
     ' ',
   ),
 );

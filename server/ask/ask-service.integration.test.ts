@@ -300,6 +300,88 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives the share of users who did A that did B per value compared (paid vs organic)', async () => {
+      await check(
+        'Onboarding completion rate for users who signed up via the paid channel versus the organic channel',
+        `select s.channel, count(distinct o.user_id)::double / count(distinct s.user_id)
+         from (select distinct user_id, json_extract_string(properties, '$.channel') as channel
+               from fact_events where event_name = 'signed_up'
+                 and json_extract_string(properties, '$.channel') in ('paid', 'organic')) s
+         left join fact_events o on o.user_id = s.user_id and o.event_name = 'onboarding_completed'
+         group by 1`,
+      );
+    });
+
+    it('takes the median session duration, not the mean', async () => {
+      await check(
+        'Median session duration in seconds for web sessions',
+        `select quantile_cont(session_duration, 0.5) from fct_sessions where platform = 'web'`,
+      );
+    });
+
+    it('counts users by the plan they were on when the event happened', async () => {
+      await check(
+        'How many users used a premium feature while they were on the free plan?',
+        `select count(distinct e.user_id) from fact_events e
+         join dim_features f on f.feature_name = e.feature_name
+         where e.event_name = 'feature_used' and f.is_premium and e.plan_at_event = 'free'`,
+      );
+    });
+
+    it('ranks the hours of the day (UTC) by logins', async () => {
+      await check(
+        'Top 3 hours of the day by number of logins',
+        `select hour(ts at time zone 'UTC'), count(*) from fact_events
+         where event_name = 'logged_in' group by 1 order by 2 desc, 1 limit 3`,
+        { ordered: true },
+      );
+    });
+
+    it('counts the users who used both of two features, not either', async () => {
+      await check(
+        'How many users used both dashboards and gantt_chart?',
+        `select count(*) from (
+           select user_id from fact_events where event_name = 'feature_used' and user_id is not null
+             and feature_name = 'dashboards'
+           intersect
+           select user_id from fact_events where event_name = 'feature_used' and user_id is not null
+             and feature_name = 'gantt_chart')`,
+      );
+    });
+
+    it('lists the users who did something', async () => {
+      // (Not `check`: a list of ids has no number to be non-zero.)
+      const answer = answered(
+        await service.ask(ws, 'List the users who cancelled their subscription'),
+      );
+      const expected = await ctx.sql(
+        `select distinct user_id from fact_events
+         where event_name = 'subscription_cancelled' and user_id is not null`,
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      expect(compareResults(expected, answer.rows, {})).toEqual({ match: true });
+      expect(answer.columns.map((c) => c.name)).toEqual(['user_id']);
+    });
+
+    it('gives the share of a month’s signups who were active in a later month', async () => {
+      await check(
+        'What share of users who signed up in September were active in October?',
+        `with s as (select distinct user_id from fact_events where event_name = 'signed_up'
+                      and user_id is not null and event_date between '2026-09-01' and '2026-09-30')
+         select count(*) filter (where exists (
+                  select 1 from fact_events e where e.user_id = s.user_id
+                    and e.event_date between '2026-10-01' and '2026-10-31'))::double / count(*)
+         from s`,
+      );
+    });
+
+    it('averages lifetime events per user by cohort month', async () => {
+      await check(
+        'Average lifetime events per user by cohort month',
+        `select cohort_month, sum(lifetime_events)::double / count(*) from dim_users group by 1`,
+      );
+    });
+
     it('averages events per session by platform', async () => {
       await check(
         'avg number of events per session on iOS vs Android',

@@ -201,6 +201,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   exposed_users: 'number of users exposed to an experiment (by variant)',
   property_avg: 'average of a numeric property of the event',
   session_avg: 'average events, page views or errors per session',
+  user_avg: 'average of dim_users.lifetime_events per user (measure: dim_users.lifetime_events)',
   avg_mrr: 'average MRR per active subscription',
 };
 
