@@ -119,6 +119,16 @@ function filterOf(f: PlanFilter, event: string): { filter: PropertyFilter } | { 
   const mapped = propertyOf(c);
   if ('reason' in mapped) return mapped;
   const property = mapped.ref;
+  if (f.op) {
+    // A comparison with a number: trends compares greater or less than, or equal.
+    const value = Number(f.values[0]);
+    if (f.op === '>') return { filter: { property, op: 'gt', value } };
+    if (f.op === '<') return { filter: { property, op: 'lt', value } };
+    if (f.op === '=') return { filter: { property, op: 'eq', value: f.values[0]! } };
+    return {
+      reason: `A trends filter compares greater or less than a number, not “${f.op}”`,
+    };
+  }
   // As compileAskPlan: only the first value counts, and anything but 'false' means true.
   if (!c.property && BOOLEAN_COLUMNS.has(c.column))
     return { filter: { property, op: 'eq', value: f.values[0] !== 'false' } };
@@ -184,6 +194,8 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   const plan = parsed.data;
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
   if (plan.list) return no('A list of users is not a trends insight');
+  if (plan.perUser)
+    return no('Users counted by how many times or days they did something is not a trends insight');
   if (plan.every)
     return no('Users who did the event with every one of several values is not a trends insight');
   if (plan.part)

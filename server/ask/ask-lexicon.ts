@@ -126,8 +126,14 @@ export const DIMENSIONS: Dimension[] = [
   },
   {
     id: 'day_of_week',
-    words: ['day of the week', 'days of the week', 'day of week', 'weekday', 'weekdays'],
+    words: ['day of the week', 'days of the week', 'day of week'],
     columns: [{ table: 'fact_events', column: 'day_of_week' }],
+  },
+  {
+    // Weekdays (Monday to Friday) or the weekend, of the event's date: values DAY_TYPES.
+    id: 'day_type',
+    words: ['weekday or weekend', 'weekdays or weekends', 'day type'],
+    columns: [{ table: 'fact_events', column: 'day_type' }],
   },
   {
     id: 'company_size',
@@ -394,8 +400,33 @@ export function eventPhrases(event: string): string[] {
 
 const COUNTS_USERS = new Set(['signed_up']);
 
+/** The day types of every event date, and what people call them. */
+const DAY_TYPES: Record<string, string[]> = {
+  weekday: [
+    'weekday',
+    'weekdays',
+    'week days',
+    'working days',
+    'workdays',
+    'business days',
+    'mon–fri',
+    'mon fri',
+    'monday to friday',
+    'monday through friday',
+  ],
+  weekend: [
+    'weekend',
+    'weekends',
+    'weekend days',
+    'saturday and sunday',
+    'saturdays and sundays',
+    'sat–sun',
+  ],
+};
+
 /** Value phrases: "ai_summaries" → "ai summaries"; country codes get their names. */
 function valuePhrases(dimension: string, value: string): string[] {
+  if (dimension === 'day_type') return DAY_TYPES[value] ?? [value];
   const lower = value.toLowerCase();
   const out = new Set([lower, lower.replace(/[_-]+/g, ' ')]);
   if (dimension === 'country') {
@@ -466,7 +497,9 @@ export function buildLexicon(
   const dimensions = [...DIMENSIONS];
   const values: ValueTerm[] = [];
   for (const dim of DIMENSIONS) {
-    for (const value of data.columnValues[dim.id] ?? []) {
+    const known =
+      dim.id === 'day_type' ? Object.keys(DAY_TYPES) : (data.columnValues[dim.id] ?? []);
+    for (const value of known) {
       values.push({
         dimension: dim.id,
         value,

@@ -45,10 +45,16 @@ export const ZColumnRef = z.object({
   property: z.object({ event: z.string().min(1).max(200), key: ZIdent }).optional(),
 });
 
-const ZFilter = z.object({
-  column: ZColumnRef,
-  values: z.array(z.string().max(500)).min(1).max(50),
-});
+const ZFilter = z
+  .object({
+    column: ZColumnRef,
+    values: z.array(z.string().max(500)).min(1).max(50),
+    /** A comparison with one number ("lasted longer than 600 seconds"), not equality. */
+    op: z.enum(['>', '>=', '<', '<=', '=']).optional(),
+  })
+  .refine((f) => !f.op || (f.values.length === 1 && /^-?\d+(\.\d+)?$/.test(f.values[0]!)), {
+    message: 'a comparison takes one number',
+  });
 
 /** Metrics a `part` can divide: counts of rows or of users. */
 export const PART_METRICS = new Set<Metric>([
@@ -98,6 +104,17 @@ export const ZAskPlan = z.object({
    * ("used both gantt_chart and time_tracking"), not with any of them.
    */
   every: z.boolean().optional(),
+  /**
+   * `users`: only those whose rows (events, or distinct days) in the period compare so with
+   * `n` ("active on 5 or more days", "exported more than 3 reports").
+   */
+  perUser: z
+    .object({
+      of: z.enum(['events', 'days']),
+      op: z.enum(['>', '>=', '<', '<=', '=']),
+      n: z.number().int().min(0).max(1_000_000),
+    })
+    .optional(),
   /** `users`: the users themselves (their user_id), not their number ("list the users who…"). */
   list: z.boolean().optional(),
   /** Averages (session duration, a numeric property, per session, MRR): the median instead. */
@@ -175,6 +192,8 @@ export function columnSql(ref: ColumnRef, aliasOf: string = ALIAS[ref.table]): s
     return `extract(hour from timezone('UTC', ${alias}.ts))`;
   if (ref.table === 'fact_events' && ref.column === 'day_of_week')
     return `dayname(${alias}.event_date)`;
+  if (ref.table === 'fact_events' && ref.column === 'day_type')
+    return `(case when isodow(${alias}.event_date) in (6, 7) then 'weekend' else 'weekday' end)`;
   return `${alias}.${ref.column}`;
 }
 
@@ -455,6 +474,13 @@ function filterCondition(
 ): string {
   const { column } = filter;
   const expr = columnSql(column, alias);
+  if (filter.op) {
+    // A number (checked by ZFilter), compared with the value read as a number.
+    const cmp = `try_cast(${expr} as double) ${filter.op} ${Number(filter.values[0])}`;
+    return column.property
+      ? `${alias}.event_name = ${sqlString(column.property.event)} and ${cmp}`
+      : cmp;
+  }
   if (BOOLEAN_COLUMNS.has(column.column) && !column.property)
     return filter.values[0] === 'false' ? `not ${expr}` : expr;
   if (NONZERO_COLUMNS.has(column.column) && !column.property)
@@ -472,6 +498,7 @@ function describeFilter(filter: AskPlan['filters'][number]): string {
   const name = filter.column.property
     ? `${filter.column.property.event}.${filter.column.property.key}`
     : filter.column.column;
+  if (filter.op) return `${name} ${filter.op} ${filter.values[0]}`;
   if (BOOLEAN_COLUMNS.has(filter.column.column))
     return filter.values[0] === 'false' ? `not ${name}` : name;
   if (NONZERO_COLUMNS.has(filter.column.column) && !filter.column.property)
@@ -561,6 +588,38 @@ function compileUserList(
     explanation: `${explain.join(', ')}, in user_id order.`,
     tables: [...tables].map((t) => (t === 'fact_events' ? source : t)),
   };
+}
+
+/** "How many users were active on 5 or more days": users whose rows compare so with n. */
+function compilePerUser(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  const per = plan.perUser!;
+  if (
+    plan.metric !== 'users' ||
+    plan.grain ||
+    plan.breakdown ||
+    plan.part ||
+    plan.average ||
+    plan.every
+  )
+    throw new Error('A per-user threshold counts users, with filters only.');
+  const where = ['e.user_id is not null'];
+  if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.period) where.push(periodCondition('fact_events', plan.period));
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const counted = per.of === 'days' ? 'count(distinct e.event_date)' : 'count(*)';
+  const inner =
+    `  select e.user_id\n  from fact_events e${join}\n  where ${where.join('\n    and ')}\n` +
+    `  group by 1\n  having ${counted} ${per.op} ${per.n}`;
+  const sql = plan.list
+    ? `${inner.replace(/^ {2}/gm, '')}\norder by 1`
+    : `select count(*) as users\nfrom (\n${inner}\n) x`;
+  const what = per.of === 'days' ? 'distinct days (UTC) with' : 'times they did';
+  const explain = [
+    `${plan.list ? 'Listed' : 'Computed the number of'} distinct users (user_id) whose ${what} ${plan.event ?? 'any event'} ${per.op} ${per.n}`,
+    plan.period ? periodPhrase(plan.period.label) : 'over all the data',
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  return { sql, explanation: `${explain.join(', ')}.`, tables: [...tables] };
 }
 
 /** "How many users used both X and Y": the users with a row for each of the values. */
@@ -673,6 +732,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     return { sql, explanation: explain.join(' '), tables: [...tables] };
   }
 
+  if (plan.perUser) return compilePerUser(plan, join, tables);
   if (plan.list) return compileUserList(plan, join, tables, source);
   if (plan.every) return compileEveryValue(plan, join, tables);
 

@@ -846,6 +846,80 @@ describe('planQuestion', () => {
     });
   });
 
+  it('reads comparisons with a number as filters on the counted rows', () => {
+    expect(
+      plan('How many sessions that started yesterday lasted longer than 10 minutes?'),
+    ).toMatchObject({
+      metric: 'sessions',
+      filters: [{ column: col('fct_sessions', 'session_duration'), values: ['600'], op: '>' }],
+    });
+    const zero = plan('How many searches returned zero results this week?');
+    expect(zero).toMatchObject({
+      metric: 'events',
+      event: 'search_performed',
+      filters: [
+        {
+          column: { property: { event: 'search_performed', key: 'results_count' } },
+          values: ['0'],
+          op: '=',
+        },
+      ],
+    });
+    expect(compileAskPlan(zero).sql).toContain(
+      "try_cast(json_extract_string(e.properties, '$.results_count') as double) = 0",
+    );
+    // A company size is a value, not a comparison.
+    expect(plan('how many users at companies with more than 1000 employees').filters).toEqual([
+      { column: col('dim_users', 'company_size'), values: ['1000+'] },
+    ]);
+    // A comparison the planner cannot place is refused, not dropped.
+    expect(
+      planQuestion('top 5 features used by more than 100 users', lexicon, TODAY),
+    ).toMatchObject({ kind: 'refusal' });
+  });
+
+  it('counts users by how many days or times they did something', () => {
+    const days = plan(
+      'How many users were active on 5 or more different days in the last 14 days?',
+    );
+    expect(days).toMatchObject({ metric: 'users', perUser: { of: 'days', op: '>=', n: 5 } });
+    expect(compileAskPlan(days).sql).toContain('having count(distinct e.event_date) >= 5');
+    expect(plan('how many users exported more than 3 reports last month')).toMatchObject({
+      event: 'report_exported',
+      perUser: { of: 'events', op: '>', n: 3 },
+    });
+    expect(plan('how many users searched at least 10 times in October')).toMatchObject({
+      event: 'search_performed',
+      perUser: { of: 'events', op: '>=', n: 10 },
+    });
+  });
+
+  it('reads an error rate, weekdays and weekends, and values named only as context', () => {
+    expect(
+      plan('Top 5 countries by error rate (error events as a share of all events) in October'),
+    ).toMatchObject({
+      metric: 'events',
+      part: { column: col('fact_events', 'event_name'), values: ['error_occurred'] },
+      breakdown: col('fact_events', 'country'),
+      limit: 5,
+    });
+    const weekday = plan('Which weekday (Mon–Fri) in October 2026 had the fewest report exports?');
+    expect(weekday).toMatchObject({
+      grain: 'day',
+      order: 'asc',
+      limit: 1,
+      filters: [{ column: col('fact_events', 'day_type'), values: ['weekday'] }],
+    });
+    expect(
+      plan('Compare average daily active users on weekends versus weekdays in October 2026'),
+    ).toMatchObject({ average: true, grain: 'day', breakdown: col('fact_events', 'day_type') });
+    const context = plan(
+      "We're reviewing paid vs organic acquisition. How many users signed up through each channel last week?",
+    );
+    expect(context.filters).toEqual([]);
+    expect(context.breakdown).toMatchObject({ property: { key: 'channel' } });
+  });
+
   it('edits the previous plan on a follow-up', () => {
     const first = plan('Weekly active users since August');
     expect(first).toMatchObject({ metric: 'users', grain: 'week', period: { from: '2026-08-01' } });

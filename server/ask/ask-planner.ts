@@ -388,6 +388,70 @@ function fixTypos(text: string, lexicon: Lexicon): string {
   });
 }
 
+const COMPARATORS: [string, '>' | '>=' | '<' | '<=' | '='][] = [
+  [
+    'more than|over|above|greater than|longer than|bigger than|larger than|exceeding|in excess of',
+    '>',
+  ],
+  ['at least|no less than|no fewer than|a minimum of|minimum', '>='],
+  ['less than|under|below|fewer than|shorter than', '<'],
+  ['at most|no more than|up to|a maximum of|maximum', '<='],
+  ['exactly|equal to', '='],
+];
+
+interface Comparison {
+  op: '>' | '>=' | '<' | '<=' | '=';
+  n: number;
+  /** The words after the number ("minutes", "different days", "reports"). */
+  noun: string;
+  /** Where the comparison was, in the returned text. */
+  at: number;
+}
+
+/**
+ * Comparisons with a number in a question: "more than 10 minutes", "5 or more days", "5+ days",
+ * "zero results". Each is taken out of the text but its noun, so "exported more than 3 reports"
+ * reads "exported reports".
+ */
+function readComparisons(input: string): { text: string; found: Comparison[] } {
+  let text = input;
+  const found: Comparison[] = [];
+  const number = `(\\d+(?:\\.\\d+)?|${Object.keys(NUMBER_WORDS).join('|')})`;
+  const value = (s: string) => (/^\d/.test(s) ? Number(s) : NUMBER_WORDS[s]!);
+  const forms: [RegExp, (m: RegExpExecArray) => Comparison['op']][] = [
+    ...COMPARATORS.map(
+      ([words, op]) =>
+        [
+          new RegExp(`(?<=\\s)(?:of |with |for |on |in |by )?(?:${words}) ${number} (?=[a-z])`),
+          () => op,
+        ] as [RegExp, (m: RegExpExecArray) => Comparison['op']],
+    ),
+    [
+      new RegExp(`(?<=\\s)(?:on |in |for )?${number}(?: or (more|fewer|less)|\\+| plus) (?=[a-z])`),
+      (m) => (m[2] === 'fewer' || m[2] === 'less' ? '<=' : '>='),
+    ],
+  ];
+  for (const [re, op] of forms) {
+    // Right to left, so the places of those found first stay right.
+    const matches = [...text.matchAll(new RegExp(re.source, 'g'))].reverse();
+    for (const m of matches) {
+      const rest = text.slice(m.index + m[0].length);
+      const noun = /^[a-z]+(?: [a-z]+){0,2}/.exec(rest)![0];
+      // "1000+ employees", "more than 1000 employees": a company size (a value), not a count.
+      if (/^(employees?|employee|people|staff|seats|person)\b/.test(noun)) continue;
+      found.push({ op: op(m as RegExpExecArray), n: value(m[1]!), noun, at: m.index });
+      text = text.slice(0, m.index) + text.slice(m.index + m[0].length);
+    }
+  }
+  // "zero results", "no results": a numeric property equal to 0 (read as one when it is one).
+  const zero = /(?<=\s)(?:zero|no|0) (?=(results?|items?|matches|hits)\b)/.exec(text);
+  if (zero) {
+    found.push({ op: '=', n: 0, noun: zero[1]!, at: zero.index });
+    text = text.slice(0, zero.index) + text.slice(zero.index + zero[0].length);
+  }
+  return { text, found };
+}
+
 /** Plans a question; `today` is YYYY-MM-DD (TL_NOW or the clock). */
 export function planQuestion(
   question: string,
@@ -420,7 +484,13 @@ export function planQuestion(
         ? { users: time.other.period, then: time.period! }
         : { users: time.period!, then: time.other.period }
       : undefined;
-  const text = ` ${twoPeriods ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `;
+  // Comparisons with a number ("lasted longer than 10 minutes", "on 5 or more days", "zero
+  // results") are read first and taken out, their nouns left for the rest to read ("exported
+  // more than 3 reports" names report_exported).
+  const compared = readComparisons(
+    ` ${twoPeriods ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
+  );
+  const text = compared.text;
   const taken = Array.from({ length: text.length }, () => false);
   const notes: string[] = [];
 
@@ -553,7 +623,14 @@ export function planQuestion(
     limit = 1;
 
   // "Which day had the fewest exports": the one day.
-  if (!limit && order && /\b(which|what) (day|week|month)\b/.test(raw)) limit = 1;
+  if (
+    !limit &&
+    order &&
+    /\b(which|what) (day|week|month|weekday|weekend day|business day|working day|workday)\b/.test(
+      raw,
+    )
+  )
+    limit = 1;
 
   // Values grouped by dimension; two values of one dimension compared ("mobile versus desktop").
   const byDimension = new Map<string, ValueTerm[]>();
@@ -573,6 +650,16 @@ export function planQuestion(
         breakdownDim = lexicon.dimensions.find((d) => d.id === dim);
         break;
       }
+  }
+
+  // "We're reviewing paid vs organic. How many signed up through each channel?": values of the
+  // breakdown named only in a sentence of context do not narrow what is asked for each.
+  if (breakdownDim && byDimension.has(breakdownDim.id)) {
+    const asking = normalise(askingSentence(question));
+    const named = (v: ValueTerm) =>
+      v.phrases.some((p) => asking.includes(` ${normalise(p).trim()} `));
+    if (asking.trim() !== raw.trim() && !byDimension.get(breakdownDim.id)!.some(named))
+      byDimension.delete(breakdownDim.id);
   }
 
   // Events: the ones named, in order. A value that implies an event (a feature, a format) or a
@@ -884,6 +971,20 @@ export function planQuestion(
   let part: AskPlan['part'];
   const thenFilters: AskPlan['filters'] = [];
   if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
+  // "Error rate (error events as a share of all events)": one event's part of all events.
+  if (
+    metric === 'events' &&
+    event &&
+    events.length === 1 &&
+    !partHit &&
+    (/\b(share|percent|percentage|proportion|fraction) of (all |total )?(the )?events\b/.test(
+      raw,
+    ) ||
+      (event === 'error_occurred' && /\berror (rate|ratio|share|percentage)\b/.test(raw)))
+  ) {
+    part = { column: { table: 'fact_events', column: 'event_name' }, values: [event] };
+    event = undefined;
+  }
 
   // The plan a user was on when the event happened (fact_events.plan_at_event), not the current
   // one: when the question says so ("while they were on the free plan", "at the time"), and for
@@ -922,6 +1023,69 @@ export function planQuestion(
     else filters.push({ column, values: vals.map((v) => v.value) });
   }
   if (errorsFilter && !part) filters.push(errorsFilter);
+  // Comparisons on a number the counted rows (or their users) have.
+  let perUser: AskPlan['perUser'];
+  const sessionsContext = table === 'fct_sessions';
+  for (const c of compared.found) {
+    const noun = c.noun;
+    let filter: AskPlan['filters'][number] | undefined;
+    const seconds = /^(seconds?|secs?)\b/.test(noun)
+      ? 1
+      : /^(minutes?|mins?)\b/.test(noun)
+        ? 60
+        : /^(hours?|hrs?)\b/.test(noun)
+          ? 3600
+          : undefined;
+    const measure = lexicon.measures.find(
+      (m) =>
+        (!event || m.event === event) &&
+        m.words.some((w) => new RegExp(`^${escape(w)}\\b`).test(noun)),
+    );
+    if (sessionsContext && seconds)
+      filter = {
+        column: { table: 'fct_sessions', column: 'session_duration' },
+        values: [String(c.n * seconds)],
+        op: c.op,
+      };
+    else if (sessionsContext && /^(page views|pageviews|pages)\b/.test(noun))
+      filter = {
+        column: { table: 'fct_sessions', column: 'page_views' },
+        values: [String(c.n)],
+        op: c.op,
+      };
+    else if (sessionsContext && /^(events|actions)\b/.test(noun))
+      filter = {
+        column: { table: 'fct_sessions', column: 'event_count' },
+        values: [String(c.n)],
+        op: c.op,
+      };
+    else if (/^lifetime events\b/.test(noun) && (table === 'dim_users' || table === 'fact_events'))
+      filter = {
+        column: { table: 'dim_users', column: 'lifetime_events' },
+        values: [String(c.n)],
+        op: c.op,
+      };
+    else if (table === 'fact_events' && measure)
+      filter = {
+        column: measure.column,
+        values: [String(measure.key.endsWith('_ms') && seconds ? c.n * seconds * 1000 : c.n)],
+        op: c.op,
+      };
+    else if (metric === 'users' && /^(different |distinct |separate |unique )?days?\b/.test(noun))
+      perUser = { of: 'days', op: c.op, n: c.n };
+    else if (
+      metric === 'users' &&
+      (/^times?\b/.test(noun) ||
+        (event !== undefined &&
+          eventHits.some((h) => h.start <= c.at + noun.length && h.end > c.at)))
+    )
+      perUser = { of: 'events', op: c.op, n: c.n };
+    if (filter) filters.push(filter);
+    else if (!perUser)
+      return refuse(
+        `I cannot compare “${noun.split(' ')[0]}” with a number for this question: comparisons read session length, page views or events per session, a numeric event property (${[...new Set(lexicon.measures.map((m) => m.key))].join(', ') || 'none here'}), lifetime events, or how many times or days users did something.`,
+      );
+  }
   if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
     const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
     const churned = {
@@ -1081,6 +1245,7 @@ export function planQuestion(
     ...(average ? { average: true } : {}),
     ...(/\bmedian\b/.test(raw) ? { median: true } : {}),
     ...(list ? { list: true } : {}),
+    ...(perUser ? { perUser } : {}),
     ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),

@@ -382,6 +382,39 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('counts sessions longer than a number of minutes', async () => {
+      await check(
+        'How many sessions lasted longer than 5 minutes?',
+        `select count(*) from fct_sessions where session_duration > 300`,
+      );
+    });
+
+    it('counts users active on at least N distinct days', async () => {
+      await check(
+        'How many users were active on 3 or more different days?',
+        `select count(*) from (select user_id from fact_events where user_id is not null
+                               group by 1 having count(distinct event_date) >= 3)`,
+      );
+    });
+
+    it('counts searches with zero results (a numeric property compared)', async () => {
+      await check(
+        'How many searches returned zero results?',
+        `select count(*) from fact_events where event_name = 'search_performed'
+           and cast(json_extract(properties, '$.results_count') as integer) = 0`,
+      );
+    });
+
+    it('averages daily active users on weekdays and at weekends', async () => {
+      await check(
+        'Average daily active users on weekdays vs weekends',
+        `select case when dayofweek(event_date) in (0, 6) then 'weekend' else 'weekday' end, avg(n)
+         from (select event_date, count(distinct user_id) as n from fact_events
+               where user_id is not null group by 1)
+         group by 1`,
+      );
+    });
+
     it('averages events per session by platform', async () => {
       await check(
         'avg number of events per session on iOS vs Android',
