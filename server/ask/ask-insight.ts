@@ -194,6 +194,10 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   const plan = parsed.data;
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
   if (plan.list) return no('A list of users is not a trends insight');
+  if (plan.cohort)
+    return no(
+      'A count narrowed to the users who did another event in another period is not a trends insight',
+    );
   if (plan.perUser)
     return no('Users counted by how many times or days they did something is not a trends insight');
   if (plan.every)

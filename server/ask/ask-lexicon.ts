@@ -119,6 +119,13 @@ export const DIMENSIONS: Dimension[] = [
     columns: [{ table: 'fact_events', column: 'app_version' }],
   },
   {
+    // page_viewed's path column ("/projects"); its `page` property is the page's name.
+    id: 'page_path',
+    words: ['page path', 'page paths', 'path', 'paths', 'url', 'urls', 'route', 'routes'],
+    columns: [{ table: 'fact_events', column: 'page_path' }],
+    impliesEvent: 'page_viewed',
+  },
+  {
     // Derived from the event's time (ask-plan.ts columnSql): the UTC hour, the weekday.
     id: 'hour_of_day',
     words: ['hour of the day', 'hours of the day', 'hour of day', 'hours of day', 'time of day'],

@@ -142,6 +142,15 @@ const COMPARED = '(?:vs|versus|compared (?:to|with)|against)';
 
 const RULES: Rule[] = [
   {
+    // "Sept 20 onward", "October 3rd and later": everything from a day on.
+    re: new RegExp(`\\b(?:from )?${DAY_RE} (?:onwards?|and later|or later|and after|forward)\\b`),
+    period: (m, today) => {
+      const g = m.slice(1, 6);
+      const from = dayOf(g, recentMonth(today, MONTH_ALIASES[(g[0] ?? g[3])!]!).y);
+      return from ? { from, label: `since ${from} (through ${today})` } : undefined;
+    },
+  },
+  {
     // "September vs October", "October 2026 compared to September": two neighbouring months
     // compared, one row each.
     re: new RegExp(`\\b${MONTH_RE}(?: (\\d{4}))? ${COMPARED} ${MONTH_RE}(?: (\\d{4}))?\\b`),

@@ -115,6 +115,18 @@ export const ZAskPlan = z.object({
       n: z.number().int().min(0).max(1_000_000),
     })
     .optional(),
+  /**
+   * Only the rows of users who did `event` in `period` ("of the users who signed up in August,
+   * how many were active in October"): `users` and `events` counts.
+   */
+  cohort: z
+    .object({
+      event: z.string().min(1).max(200),
+      period: z
+        .object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) })
+        .optional(),
+    })
+    .optional(),
   /** `users`: the users themselves (their user_id), not their number ("list the users who…"). */
   list: z.boolean().optional(),
   /** Averages (session duration, a numeric property, per session, MRR): the median instead. */
@@ -768,6 +780,17 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if ((plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
     where.push(`b.status = 'active'`);
   if (plan.metric === 'churned_users') where.push('u.is_churned');
+  if (plan.cohort) {
+    if (base !== 'fact_events' || (plan.metric !== 'users' && plan.metric !== 'events'))
+      throw new Error('A cohort narrows users or events counts only.');
+    const c = plan.cohort;
+    const when = c.period
+      ? ` and ${periodCondition('fact_events', c.period).replace(/\be\./g, 'c.')}`
+      : '';
+    where.push(
+      `e.user_id in (select c.user_id from fact_events c where c.event_name = ${sqlString(c.event)}${when})`,
+    );
+  }
   if (plan.period && !mrrEnd)
     where.push(periodCondition(base, plan.period, timeColumn(plan, base)));
   for (const f of plan.filters) where.push(filterCondition(f));
@@ -795,6 +818,10 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);
   else if (!plan.period) explain.push('over all the data');
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  if (plan.cohort)
+    explain.push(
+      `counting only users who did ${plan.cohort.event}${plan.cohort.period ? ` ${periodPhrase(plan.cohort.period.label)}` : ''}`,
+    );
   if (plan.grain && !plan.average)
     explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);
   else if (plan.grain === 'week') conventions.push('Weeks start on Monday.');

@@ -920,6 +920,59 @@ describe('planQuestion', () => {
     expect(context.breakdown).toMatchObject({ property: { key: 'channel' } });
   });
 
+  it('counts within a cohort of another period, and "Sept 20 onward"', () => {
+    const active = plan(
+      'Of the users who signed up in August, how many were still active in October?',
+    );
+    expect(active).toMatchObject({
+      metric: 'users',
+      cohort: { event: 'signed_up', period: { from: '2026-08-01', to: '2026-08-31' } },
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(active.event).toBeUndefined();
+    expect(compileAskPlan(active).sql).toContain(
+      "e.user_id in (select c.user_id from fact_events c where c.event_name = 'signed_up' and c.event_date between date '2026-08-01' and date '2026-08-31')",
+    );
+    expect(
+      plan('How many of the users who signed up in September exported a report in October?'),
+    ).toMatchObject({ metric: 'users', event: 'report_exported', cohort: { event: 'signed_up' } });
+    expect(
+      plan(
+        'ai_summaries went live on Sept 20. Of the users active since then (Sept 20 onward), what share have used ai_summaries at least once?',
+      ),
+    ).toMatchObject({
+      metric: 'users',
+      part: { column: col('fact_events', 'feature_name'), values: ['ai_summaries'] },
+      period: { from: '2026-09-20' },
+    });
+  });
+
+  it('reads "N least frequent", page paths, events per user and a measure named by its key', () => {
+    expect(plan('What are the 3 least frequent error codes since October 1st?')).toMatchObject({
+      breakdown: col('fact_events', 'error_code'),
+      order: 'asc',
+      limit: 3,
+    });
+    expect(plan('Top 5 page paths by page views last week')).toMatchObject({
+      event: 'page_viewed',
+      breakdown: col('fact_events', 'page_path'),
+      limit: 5,
+    });
+    expect(
+      plan('On average, how many events has each user generated so far, by company size?'),
+    ).toMatchObject({ metric: 'events_per_user', breakdown: col('dim_users', 'company_size') });
+    expect(
+      plan('Mean duration in seconds per feature of feature_used, from the duration_ms property'),
+    ).toMatchObject({ metric: 'property_avg', unit: 'seconds' });
+    expect(
+      plan('Per month, how many feature_used events came from users on the pro plan at the time?'),
+    ).toMatchObject({ metric: 'events', grain: 'month' });
+    expect(plan('What percentage of tablet sesions ran into at least one error?')).toMatchObject({
+      metric: 'sessions',
+      part: { column: col('fct_sessions', 'errors'), values: ['true'] },
+    });
+  });
+
   it('edits the previous plan on a follow-up', () => {
     const first = plan('Weekly active users since August');
     expect(first).toMatchObject({ metric: 'users', grain: 'week', period: { from: '2026-08-01' } });

@@ -329,6 +329,9 @@ function countedNoun(text: string): 'users' | 'things' | undefined {
     )?.[1];
   if (!noun) return undefined;
   if (USER_WORDS.test(` ${noun} `)) return 'users';
+  // "How many feature_used events", "how many page view events": events, whoever did them.
+  if (/\b(?:how many|number of|count of)\s+[a-z_]+(?: [a-z_]+)? events\b/.test(text))
+    return 'things';
   if (
     /^(times|events|actions|reports|logins|searches|errors|exports|projects|pageviews|pages|views|invites|invitations|sessions|crashes|clicks|uses|usages)$/.test(
       noun,
@@ -476,10 +479,13 @@ export function planQuestion(
   // October"): the first named is the users', the other the second event's — unless the first
   // opens the question ("In October, what share of September's signups…"): that one is the
   // main clause's.
+  const twoPeriodShare = /\b(share|percent|percentage|proportion|fraction|rate|what part)\b/.test(
+    raw,
+  );
+  // Or a count ("of the users who signed up in August, how many were still active in October").
+  const twoPeriodCount = !twoPeriodShare && /\b(how many|number of)\b/.test(raw);
   const twoPeriods =
-    time.other &&
-    /\b(share|percent|percentage|proportion|fraction|rate|how many of|what part)\b/.test(raw) &&
-    /\b(who|that)\b/.test(raw)
+    time.other && (twoPeriodShare || twoPeriodCount) && /\b(who|that)\b/.test(raw)
       ? time.other.first !== time.other.opens
         ? { users: time.other.period, then: time.period! }
         : { users: time.period!, then: time.other.period }
@@ -593,7 +599,7 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b(?! (?:count|counts|volume|totals?)\\b)`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
     // ("by total event count" ranks by a measure.)
     if (re.test(text)) {
@@ -665,7 +671,7 @@ export function planQuestion(
   // Events: the ones named, in order. A value that implies an event (a feature, a format) or a
   // breakdown that does (features, error codes) names it too.
   // ("error events … server-side errors" names one event twice.)
-  const events = eventHits
+  let events = eventHits
     .map((h) => h.item)
     .filter((e, i, all) => all.findIndex((x) => x.event === e.event) === i);
   const implied =
@@ -757,6 +763,7 @@ export function planQuestion(
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
   } else if (
     twoPeriods &&
+    twoPeriodShare &&
     events.length === 1 &&
     /\b(active|around|came back|returned|return|still using|using the (app|product))\b/.test(raw)
   ) {
@@ -766,6 +773,7 @@ export function planQuestion(
     event = events[0]!.event;
   } else if (
     events.length >= 2 &&
+    !(twoPeriods && twoPeriodCount) &&
     /\b(share|percent|percentage|proportion|fraction|rate|ratio|how many of|what part)\b/.test(raw)
   ) {
     metric = 'share';
@@ -835,7 +843,9 @@ export function planQuestion(
             : undefined;
   } else if (
     /\b(average|avg|mean|typical)\b/.test(raw) &&
-    /\bper (user|person|customer|account|member)\b/.test(raw)
+    /\b(per|each|every|an average|the average|a typical|the typical) (user|person|customer|account|member)\b/.test(
+      raw,
+    )
   ) {
     metric = 'events_per_user';
   } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
@@ -917,7 +927,7 @@ export function planQuestion(
     metric === 'sessions' || metric === 'avg_session_duration'
       ? /\b(without|no|zero) (an |any )?errors?\b|\berror free\b/.test(text)
         ? 'false'
-        : /\b(with|had|have|has|having|containing|hit|saw|see) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
+        : /\b(with|had|have|has|having|containing|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
               text,
             )
           ? 'true'
@@ -943,6 +953,23 @@ export function planQuestion(
           .sort((a, b) => b.start - a.start)[0]
       : undefined;
   const partDim = partHit?.item.dimension;
+
+  // Two periods in a count: the users are those who did the who-clause's event in theirs; the
+  // count is of the other event (or of any: "active") in the other period.
+  let cohort: AskPlan['cohort'];
+  if (
+    twoPeriods &&
+    twoPeriodCount &&
+    (metric === 'users' || metric === 'events') &&
+    events.length
+  ) {
+    const inClause = eventHits.find((h) =>
+      /\b(who|that)( have| had| has)?( also| first| originally)? $/.test(text.slice(0, h.start)),
+    );
+    const first = inClause?.item ?? events[0]!;
+    cohort = { event: first.event, period: twoPeriods.users };
+    events = events.filter((e) => e !== first);
+  }
 
   // The event filter.
   if (metric === 'funnel') event = steps![0];
@@ -1131,7 +1158,9 @@ export function planQuestion(
     if (
       lexicon.events.some((e) => known(e.phrases)) ||
       lexicon.values.some((v) => known(v.phrases)) ||
-      lexicon.dimensions.some((d) => known(d.words))
+      lexicon.dimensions.some((d) => known(d.words)) ||
+      // "from the duration_ms property": a measure the catalog has, named by its key.
+      lexicon.measures.some((x) => x.key === word || known(x.words))
     )
       continue;
     return {
@@ -1252,14 +1281,17 @@ export function planQuestion(
     ...(thenFilters.length ? { thenFilters } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
+    ...(cohort ? { cohort } : {}),
     ...(twoPeriods && metric === 'share'
       ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
-      : time.period &&
-          (!CURRENT_FIGURES.has(metric) ||
-            (metric === 'mrr' && time.period.to) ||
-            metric === 'churned_users')
-        ? { period: time.period }
-        : {}),
+      : cohort
+        ? { period: twoPeriods!.then }
+        : time.period &&
+            (!CURRENT_FIGURES.has(metric) ||
+              (metric === 'mrr' && time.period.to) ||
+              metric === 'churned_users')
+          ? { period: time.period }
+          : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
     ...(order && (breakdown || grain) ? { order } : {}),

@@ -415,6 +415,26 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('counts the users of a month’s signups who were active in a later month', async () => {
+      await check(
+        'Of the users who signed up in September, how many were still active in October?',
+        `select count(*) from (
+           select user_id from fact_events where event_name = 'signed_up'
+             and event_date between '2026-09-01' and '2026-09-30'
+           intersect
+           select user_id from fact_events where event_date between '2026-10-01' and '2026-10-31')`,
+      );
+    });
+
+    it('ranks page paths by page views', async () => {
+      await check(
+        'Top 3 page paths by page views',
+        `select page_path, count(*) from fact_events where event_name = 'page_viewed'
+         group by 1 order by 2 desc, 1 limit 3`,
+        { ordered: true },
+      );
+    });
+
     it('averages events per session by platform', async () => {
       await check(
         'avg number of events per session on iOS vs Android',
