@@ -30,7 +30,7 @@ for (const scheme of ['light', 'dark']) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/w\/[^/]+\/dashboards/);
+  await page.waitForURL(/\/w\/[^/]+/);
   const slug = new URL(page.url()).pathname.split('/')[2];
   for (const section of ['dashboards', 'insights', 'sql', 'ask', 'data', 'admin']) {
     await page.goto(`${baseUrl}/w/${slug}/${section}`);

@@ -91,6 +91,22 @@ async function main(): Promise<void> {
   }
   console.log(`${lines.join('\n')}\n`);
 
+  // The first question of each workspace with marts would wait seconds for its lexicon and its
+  // retrieval index: they are made now, one workspace after another, in the background.
+  void (async () => {
+    const current = await runtime.prisma.pipelineRun.findMany({
+      where: { isCurrent: true },
+      select: { workspaceId: true },
+    });
+    for (const { workspaceId } of current) {
+      const started = Date.now();
+      await runtime.ask
+        .warm(workspaceId)
+        .then(() => logger.info({ workspaceId, ms: Date.now() - started }, 'ask: warmed up'))
+        .catch((err: unknown) => logger.warn({ err, workspaceId }, 'ask: warm-up failed'));
+    }
+  })().catch((err: unknown) => logger.warn({ err }, 'ask: warm-up failed'));
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

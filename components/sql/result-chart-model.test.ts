@@ -89,6 +89,28 @@ describe('SQL result charts: suggestions', () => {
       ),
     ).toEqual({ type: 'line', x: 'hour', y: ['events'] });
     expect(suggestChart([EVENTS], [[1], [2]])).toEqual({ type: 'bar', y: ['events'] });
+    // Whole-number keys ranked (the busiest hours): bars by key, not a scatter of two measures.
+    expect(
+      suggestChart(
+        [col('hour_of_day', 'integer'), EVENTS],
+        [
+          [15, 1211],
+          [14, 1107],
+          [16, 1085],
+        ],
+      ),
+    ).toEqual({ type: 'bar', x: 'hour_of_day', y: ['events'] });
+    // A repeated whole number is a measure, not a key.
+    expect(
+      suggestChart(
+        [col('sessions', 'integer'), EVENTS],
+        [
+          [3, 10],
+          [1, 12],
+          [3, 9],
+        ],
+      ),
+    ).toEqual({ type: 'scatter', x: 'sessions', y: ['events'] });
   });
 
   it('suggests nothing, with a reason, when there is no number or no row', () => {

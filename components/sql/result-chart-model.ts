@@ -130,10 +130,15 @@ export function chartProblem(columns: readonly SqlChartColumn[], rows: Rows): st
  * 3. a text (or boolean/UUID) column → `bar` by it of the numeric columns; when its values
  *    repeat and there is a second text column → stacked bars split by that column;
  * 4. numeric columns only: when the first one strictly increases row after row (an hour, a
- *    bucket) → `line` over it; else with two or more → `scatter` of the first against the second;
- *    a single numeric column → `bar` over the row number.
+ *    bucket) → `line` over it; when it is a few distinct whole numbers in another order (hours
+ *    ranked by logins, a top 5 of app builds) → `bar` by it, in the rows' order; else with two or
+ *    more → `scatter` of the first against the second; a single numeric column → `bar` over the
+ *    row number.
  * Null when nothing is chartable; chartProblem(columns, rows) says why.
  */
+/** Rows of whole-number keys drawn as bars rather than a scatter (see suggestChart, rule 4). */
+const MAX_KEY_BARS = 31;
+
 export function suggestChart(
   columns: readonly SqlChartColumn[],
   rows: Rows,
@@ -174,6 +179,14 @@ export function suggestChart(
   });
   if (numeric.length >= 2 && increasing)
     return { type: 'line', x: first, y: numeric.slice(1, MAX_Y_COLUMNS + 1) };
+  const keys = rows.map((r) => toChartNumber(r[xi]));
+  if (
+    numeric.length >= 2 &&
+    rows.length <= MAX_KEY_BARS &&
+    keys.every((k) => k !== null && Number.isInteger(k)) &&
+    new Set(keys).size === keys.length
+  )
+    return { type: 'bar', x: first, y: numeric.slice(1, MAX_Y_COLUMNS + 1) };
   if (numeric.length >= 2) return { type: 'scatter', x: first, y: [numeric[1]!] };
   return { type: 'bar', y: [first] };
 }

@@ -496,6 +496,16 @@ export class AskService {
     if (generator) await (await generator.catch(() => null))?.close?.();
   }
 
+  /**
+   * Reads the workspace's lexicon and brings its retrieval index up to date: what the first
+   * question after a start would otherwise wait for (seconds: the marts' values, the embedding
+   * model). Called in the background when the server starts.
+   */
+  async warm(workspaceId: string): Promise<void> {
+    await this.lexiconFor(workspaceId);
+    await this.deps.retriever?.refresh(workspaceId);
+  }
+
   /** Bring the workspace's retrieval index up to date now (waits for it). */
   async reindex(workspaceId: string): Promise<void> {
     await this.deps.retriever?.refresh(workspaceId, { force: true });
