@@ -100,6 +100,11 @@ export const ZAskPlan = z.object({
   /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
   average: z.boolean().optional(),
   /**
+   * `events_per_user`: per user of dim_users, those who never did it counting as zero ("users
+   * with no errors count as zero"), not only per user who did it.
+   */
+  allUsers: z.boolean().optional(),
+  /**
    * `users`: only those who did the event with every value of the filter that has several
    * ("used both gantt_chart and time_tracking"), not with any of them.
    */
@@ -602,6 +607,49 @@ function compileUserList(
   };
 }
 
+/** "Errors per user, users with none as zero": every user of dim_users, left-joined. */
+function compileAllUsersAverage(plan: AskPlan): CompiledAsk {
+  const userRefs = [
+    ...plan.filters.map((f) => f.column),
+    ...(plan.breakdown ? [plan.breakdown] : []),
+  ];
+  if (
+    plan.metric !== 'events_per_user' ||
+    plan.grain ||
+    plan.part ||
+    plan.average ||
+    (plan.breakdown && plan.breakdown.table !== 'dim_users') ||
+    userRefs.some((c) => c.table !== 'dim_users' && c.table !== 'fact_events')
+  )
+    throw new Error('Events per user over all users reads user attributes and event columns only.');
+  const on = ['e.user_id = u.user_id'];
+  if (plan.event) on.push(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.period) on.push(periodCondition('fact_events', plan.period));
+  const where: string[] = [];
+  for (const f of plan.filters)
+    (f.column.table === 'dim_users' ? where : on).push(filterCondition(f));
+  const name = plan.breakdown ? columnName(plan.breakdown) : undefined;
+  const alias = metricAlias(plan);
+  let sql =
+    `select ${name ? `${columnSql(plan.breakdown!)} as ${name}, ` : ''}count(e.user_id)::double / count(distinct u.user_id) as ${alias}\n` +
+    `from dim_users u left join fact_events e on ${on.join(' and ')}`;
+  if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
+  if (name) sql += '\ngroup by 1';
+  if (plan.order && name) sql += `\norder by ${alias} ${plan.order}, 1`;
+  if (plan.limit && name) sql += `\nlimit ${plan.limit}`;
+  const explain = [
+    `Computed the average number of ${plan.event ?? 'events'} per user over all users (dim_users; a user who never did it counts as zero)`,
+    plan.period ? periodPhrase(plan.period.label) : 'over all the data',
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  if (name) explain.push(`broken down by ${name}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}. User attributes are each user’s current ones, from dim_users.`,
+    tables: ['dim_users', 'fact_events'],
+  };
+}
+
 /** "How many users were active on 5 or more days": users whose rows compare so with n. */
 function compilePerUser(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
   const per = plan.perUser!;
@@ -745,6 +793,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   }
 
   if (plan.perUser) return compilePerUser(plan, join, tables);
+  if (plan.allUsers) return compileAllUsersAverage(plan);
   if (plan.list) return compileUserList(plan, join, tables, source);
   if (plan.every) return compileEveryValue(plan, join, tables);
 

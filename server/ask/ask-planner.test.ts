@@ -973,6 +973,27 @@ describe('planQuestion', () => {
     });
   });
 
+  it('averages per user over all users when those without count as zero, churned vs not', () => {
+    const p = plan(
+      'Do churned users hit more errors? Average number of error events per user, churned vs not churned (users with no errors count as zero).',
+    );
+    expect(p).toMatchObject({
+      metric: 'events_per_user',
+      event: 'error_occurred',
+      allUsers: true,
+      filters: [],
+      breakdown: col('dim_users', 'is_churned'),
+    });
+    expect(compileAskPlan(p).sql).toContain(
+      "from dim_users u left join fact_events e on e.user_id = u.user_id and e.event_name = 'error_occurred'",
+    );
+    // Without "count as zero": per user who did it, and churned alone is a filter.
+    expect(plan('average errors per user among churned users')).toMatchObject({
+      filters: [{ column: col('dim_users', 'is_churned'), values: ['true'] }],
+    });
+    expect(plan('average errors per user among churned users').allUsers).toBeUndefined();
+  });
+
   it('edits the previous plan on a follow-up', () => {
     const first = plan('Weekly active users since August');
     expect(first).toMatchObject({ metric: 'users', grain: 'week', period: { from: '2026-08-01' } });

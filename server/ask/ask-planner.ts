@@ -1113,7 +1113,13 @@ export function planQuestion(
         `I cannot compare “${noun.split(' ')[0]}” with a number for this question: comparisons read session length, page views or events per session, a numeric event property (${[...new Set(lexicon.measures.map((m) => m.key))].join(', ') || 'none here'}), lifetime events, or how many times or days users did something.`,
       );
   }
-  if (churn && metric !== 'churned_users' && metric !== 'churn_rate') {
+  // "Churned vs not churned", "churned or retained": one row each.
+  const churnCompared =
+    churn &&
+    /\bchurned (users )?(vs|versus|or|and|compared (to|with)) (the )?(not|non|retained|active|un)[- ]?churned\b|\b(not|non|un)[- ]?churned (users )?(vs|versus|or|and|compared (to|with)) churned\b|\bchurned (users )?(vs|versus|or|compared (to|with)) (retained|active)\b/.test(
+      raw,
+    );
+  if (churn && !churnCompared && metric !== 'churned_users' && metric !== 'churn_rate') {
     const column = resolveColumn([{ table: 'dim_users', column: 'is_churned' }], table);
     const churned = {
       column: column!,
@@ -1176,7 +1182,7 @@ export function planQuestion(
   if (breakdownDim) {
     breakdown = columnOf(breakdownDim.id, breakdownDim.columns, COUNTS_PEOPLE.has(metric));
     if (!breakdown) notes.push(`Cannot break ${metric} down by ${breakdownDim.id}.`);
-  }
+  } else if (churnCompared) breakdown = { table: 'dim_users', column: 'is_churned' };
   // "users" with no period, no event and only user attributes: the users table itself.
   if (
     metric === 'users' &&
@@ -1275,6 +1281,12 @@ export function planQuestion(
     ...(/\bmedian\b/.test(raw) ? { median: true } : {}),
     ...(list ? { list: true } : {}),
     ...(perUser ? { perUser } : {}),
+    ...(metric === 'events_per_user' &&
+    /\b(counts? as (zero|0)|counted as (zero|0)|as zero|including (users|those|people|everyone) (with|who (had|have|did)) (no|none|zero|nothing)|(across|over|among) all users|all users included|zeros? included)\b/.test(
+      raw,
+    )
+      ? { allUsers: true }
+      : {}),
     ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
