@@ -82,6 +82,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   session_avg: 'A per-session average is not a trends insight',
   user_avg: 'An average of a user attribute is not a trends insight',
   avg_mrr: 'Average MRR comes from subscriptions, not events, so it is not a trends insight',
+  time_between: 'The time between two events per user is not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>
@@ -204,6 +205,7 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
     return no('Users who did the event with every one of several values is not a trends insight');
   if (plan.part)
     return no('A share of a part of the counted events or users is not a trends insight');
+  if (plan.shareOfTotal) return no('Each value’s share of the whole is not a trends insight');
   if (plan.average) return no('An average over days, weeks or months is not a trends insight');
   const counted = plan.metric === 'users' ? 'users' : 'events';
   if (!plan.event)

@@ -308,6 +308,14 @@ const plural = (w: string) =>
           ? `${w.slice(0, -1)}ies`
           : `${w}s`;
 
+/** A verb's -ing form: create → creating, log → logging, occur → occurring, sign → signing. */
+export const gerund = (verb: string) =>
+  /[^e]e$/.test(verb)
+    ? `${verb.slice(0, -1)}ing`
+    : /^[^aeiou]*[aeiou][bdglmnprt]$/.test(verb) || /cur$/.test(verb)
+      ? `${verb}${verb.at(-1)}ing`
+      : `${verb}ing`;
+
 /** How people name an event: signed_up → "signed up", "signups", "sign ups", "sign-ups". */
 export function eventPhrases(event: string): string[] {
   const words = event
@@ -323,6 +331,7 @@ export function eventPhrases(event: string): string[] {
       for (const form of [`${base} ${b}`, `${base}${b}`, `${base}-${b}`])
         for (const f of [form, plural(form)]) out.add(f);
       out.add(`${a} ${b}`);
+      out.add(`${gerund(base)} ${b}`); // signing up
       if (b === 'in') for (const f of ['login', 'logins', 'log ins']) out.add(f);
     }
     // noun_pastparticiple: project_created, report_exported, error_occurred, feature_used
@@ -338,6 +347,8 @@ export function eventPhrases(event: string): string[] {
       out.add(`${verb} ${a}`);
       out.add(`${verb}s ${a}`);
       out.add(`${verb} ${plural(a)}`);
+      // creating a project, completing onboarding, exporting reports
+      for (const f of [a, `a ${a}`, `an ${a}`, plural(a)]) out.add(`${gerund(verb)} ${f}`);
       out.add(`${a} ${verb}`);
       out.add(`${a} ${plural(verb)}`); // project creates, page views
       out.add(`${a}${plural(verb)}`); // pageviews

@@ -232,6 +232,21 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "the week of Sept 7", "the week starting October 5th": the calendar week (Monday to
+    // Sunday) of that day; "starting"/"beginning" a day: the seven days from it.
+    re: new RegExp(
+      `\\b(?:in |during |for )?(?:the )?week (of|starting|beginning|from) ${DAY_RE}\\b`,
+    ),
+    period: (m, today) => {
+      const g = m.slice(2, 7);
+      const day = dayOf(g, recentMonth(today, MONTH_ALIASES[(g[0] ?? g[3])!]!).y);
+      if (!day) return undefined;
+      const from = m[1] === 'of' ? mondayOf(day) : day;
+      const to = addDays(from, 6);
+      return { from, to, label: `the week of ${day} (${span(from, to)})` };
+    },
+  },
+  {
     // "Q3", "in q3 2026": the calendar quarter (the most recent one with that number).
     re: /\b(?:in |during |for |of )?q([1-4])(?: (\d{4}))?\b/,
     period: (m, today) => {
@@ -482,6 +497,35 @@ export function readTime(text: string, today: string): TimeReading {
     const opens = rest.slice(0, Math.min(at, match.index)).trim() === '';
     other = { period: dates, first: match.index < at, phrase: match[0].trim(), opens };
     break;
+  }
+  // "the following week", "the month after": the period right after the one named.
+  const next =
+    period && !other
+      ? /\b(?:in |during )?(?:the )?(?:(?:following|next|subsequent) (day|week|month)|(day|week|month) after(?: that)?)\b/.exec(
+          rest,
+        )
+      : null;
+  if (period && next) {
+    const unit = (next[1] ?? next[2])!;
+    const end = period.to ?? today;
+    const from =
+      unit === 'day'
+        ? addDays(end, 1)
+        : unit === 'week'
+          ? addDays(mondayOf(end), 7)
+          : monthStart(ymd(end).y, ymd(end).m + 1);
+    const to =
+      unit === 'day'
+        ? from
+        : unit === 'week'
+          ? addDays(from, 6)
+          : monthEnd(ymd(from).y, ymd(from).m);
+    other = {
+      period: { from, to, label: `the following ${unit} (${span(from, to)})` },
+      first: next.index < at,
+      phrase: next[0].trim(),
+      opens: false,
+    };
   }
   let grain: Grain | undefined = compared;
   // "in each of the past 4 weeks": the period is read above, the grain here.

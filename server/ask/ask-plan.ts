@@ -26,6 +26,7 @@ export const METRICS = [
   'session_avg',
   'avg_mrr',
   'user_avg',
+  'time_between',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -93,6 +94,13 @@ export const ZAskPlan = z.object({
    * subscriptions, all users) that also matches this filter ("what share of logins used Google").
    */
   part: ZFilter.optional(),
+  /**
+   * With a breakdown: each row's count as a share of the whole (every value, not only the rows
+   * kept): "what share of exports were csv vs pdf". `keep`: the values whose rows are shown.
+   */
+  shareOfTotal: z
+    .object({ keep: z.array(z.string().max(500)).min(1).max(50).optional() })
+    .optional(),
   /** `property_avg`: the numeric event property averaged (search_performed.results_count). */
   measure: ZColumnRef.optional(),
   /** `experiment_conversion`: the difference of two variants' rates, the first minus the second. */
@@ -141,7 +149,9 @@ export const ZAskPlan = z.object({
   breakdown: ZColumnRef.optional(),
   order: z.enum(['desc', 'asc']).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
-  unit: z.enum(['seconds', 'minutes', 'hours']).optional(),
+  unit: z.enum(['seconds', 'minutes', 'hours', 'days']).optional(),
+  /** `time_between` in days: whole calendar days between the two dates (UTC), not 24-hour spans. */
+  calendarDays: z.boolean().optional(),
   percent: z.boolean().optional(),
 });
 export type AskPlan = z.infer<typeof ZAskPlan>;
@@ -157,6 +167,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   property_avg: 'fact_events',
   session_avg: 'fct_sessions',
   user_avg: 'dim_users',
+  time_between: 'fact_events',
   avg_mrr: 'fct_subscriptions',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
@@ -228,7 +239,7 @@ export interface CompiledAsk {
 }
 
 const metricAlias = (plan: AskPlan): string => {
-  if (plan.part) return plan.percent ? 'percent' : 'share';
+  if (plan.part || plan.shareOfTotal) return plan.percent ? 'percent' : 'share';
   if (plan.average) return `avg_${baseAlias(plan)}`;
   const base = baseAlias(plan);
   return plan.median && MEDIAN_METRICS.has(plan.metric) ? base.replace(/^avg_/, 'median_') : base;
@@ -241,6 +252,7 @@ const MEDIAN_METRICS = new Set<Metric>([
   'property_avg',
   'session_avg',
   'user_avg',
+  'time_between',
 ]);
 
 const baseAlias = (plan: AskPlan): string => {
@@ -269,6 +281,8 @@ const baseAlias = (plan: AskPlan): string => {
       return plan.funnel === 'conversion' ? (plan.percent ? 'percent' : 'conversion') : 'users';
     case 'events_per_user':
       return 'per_user';
+    case 'time_between':
+      return `avg_${plan.unit ?? 'hours'}`;
     case 'churn_rate':
       return plan.percent ? 'churn_percent' : 'churn_rate';
     case 'user_count':
@@ -439,6 +453,7 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       };
     case 'share':
     case 'funnel':
+    case 'time_between':
       return { expr: '', what: '' };
   }
 }
@@ -577,6 +592,63 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
     `${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, from their first time then, ` +
     `and each next step after the previous one, within ${FUNNEL_WINDOW_DAYS} days of the first step (UTC timestamps). Gave ${gave}.`;
   return { sql, explanation, tables: [...tables] };
+}
+
+const SECONDS_IN: Record<NonNullable<AskPlan['unit']>, number> = {
+  seconds: 1,
+  minutes: 60,
+  hours: 3600,
+  days: 86400,
+};
+
+/**
+ * "Median time from signup to completing onboarding": per user who did `event` (in the period),
+ * from their first time to their first `thenEvent` after it; the users who never did the second
+ * are not counted. The average, or the median.
+ */
+function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  if (!plan.event || !plan.thenEvent) throw new Error('A time between needs two events.');
+  if (plan.grain || plan.part || plan.average || plan.shareOfTotal || plan.list)
+    throw new Error('A time between two events has filters and a breakdown only.');
+  if (
+    plan.breakdown &&
+    plan.breakdown.table !== 'dim_users' &&
+    plan.breakdown.table !== 'fact_events'
+  )
+    throw new Error('A time between two events breaks down by a user or first-event column.');
+  const unit = plan.unit ?? 'hours';
+  const where = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
+  if (plan.period) where.push(periodCondition('fact_events', plan.period));
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const name = plan.breakdown ? columnName(plan.breakdown) : undefined;
+  // The breakdown's value on the user's first event (a user attribute is the same on every row).
+  const key = plan.breakdown ? `, arg_min(${columnSql(plan.breakdown)}, e.ts) as ${name}` : '';
+  const fn = plan.median ? 'median' : 'avg';
+  const alias = `${plan.median ? 'median' : 'avg'}_${unit}`;
+  const divisor = SECONDS_IN[unit] === 1 ? '' : ` / ${SECONDS_IN[unit]}.0`;
+  const calendar = plan.calendarDays && unit === 'days';
+  const between = calendar
+    ? `date_diff('day', cast(timezone('UTC', a.t) as date), cast(timezone('UTC', b.t) as date))`
+    : `epoch(b.t - a.t)${divisor}`;
+  let sql =
+    `with a as (select e.user_id, min(e.ts) as t${key}\n  from fact_events e${join}\n  where ${where.join(' and ')}\n  group by 1),\n` +
+    `b as (select a.user_id, min(e.ts) as t\n  from a join fact_events e on e.user_id = a.user_id and e.event_name = ${sqlString(plan.thenEvent)} and e.ts >= a.t\n  group by 1)\n` +
+    `select ${name ? `a.${name}, ` : ''}${fn}(${between}) as ${alias}\nfrom a join b using (user_id)`;
+  if (name) {
+    sql += '\ngroup by 1';
+    sql += plan.order ? `\norder by ${alias} ${plan.order}, 1` : '\norder by 1';
+    if (plan.limit) sql += `\nlimit ${plan.limit}`;
+  }
+  const explain = [
+    `Computed the ${plan.median ? 'median' : 'average'} ${calendar ? 'number of calendar days (UTC dates)' : `time in ${unit}`}, per user, from their first ${plan.event}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''} to their first ${plan.thenEvent} after it (users who never did ${plan.thenEvent} are not counted)`,
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  if (name) explain.push(`broken down by ${name}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}. Times are UTC timestamps.`,
+    tables: [...tables],
+  };
 }
 
 /** "List the users who upgraded from pro to enterprise": their ids, in order. */
@@ -719,6 +791,18 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     throw new Error(`A ${plan.metric} answer cannot be a share of a part.`);
   if (plan.average && (!plan.grain || plan.part || !PART_METRICS.has(plan.metric)))
     throw new Error('An average over time needs a count per day, week or month.');
+  if (
+    plan.shareOfTotal &&
+    (!plan.breakdown ||
+      plan.grain ||
+      plan.part ||
+      plan.average ||
+      plan.list ||
+      plan.perUser ||
+      plan.every ||
+      !PART_METRICS.has(plan.metric))
+  )
+    throw new Error('A share of the whole is a count per value of a breakdown.');
   const refs = [
     ...plan.filters.map((f) => f.column),
     ...(plan.part ? [plan.part.column] : []),
@@ -744,6 +828,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const conventions: string[] = [];
 
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
+  if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
 
   if (plan.metric === 'share') {
     if (!plan.event || (!plan.thenEvent && !plan.thenPeriod))
@@ -823,7 +908,11 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   )
     throw new Error('An average reads its property on its own event.');
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
-  if (plan.metric === 'users' || plan.metric === 'events_per_user')
+  if (
+    plan.metric === 'users' ||
+    plan.metric === 'events_per_user' ||
+    (base === 'fact_events' && plan.breakdown?.column === 'user_id')
+  )
     where.push('e.user_id is not null');
   const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
   if ((plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
@@ -844,9 +933,24 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     where.push(periodCondition(base, plan.period, timeColumn(plan, base)));
   for (const f of plan.filters) where.push(filterCondition(f));
 
-  let sql = `select ${select.join(', ')}\nfrom ${mrrEnd ? subscriptionsAt(mrrEnd) : source} ${b}${join}`;
-  if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
+  const from = `from ${mrrEnd ? subscriptionsAt(mrrEnd) : source} ${b}${join}`;
+  const whereSql = where.length ? `\nwhere ${where.join('\n  and ')}` : '';
+  if (plan.shareOfTotal) {
+    // Each value's count over the whole: the sum of the counts, or for users every distinct
+    // user of the rows (a user with two values is in both, and once in the whole).
+    const count = plan.metric === 'users' ? 'count(distinct e.user_id)' : 'count(*)';
+    const whole =
+      plan.metric === 'users'
+        ? `(select count(distinct e.user_id) ${from}${whereSql})`
+        : `sum(${count}) over ()`;
+    select[select.length - 1] =
+      `${plan.percent ? '100.0 * ' : ''}${count}::double / nullif(${whole}, 0) as ${alias}`;
+  }
+  let sql = `select ${select.join(', ')}\n${from}${whereSql}`;
   if (group.length) sql += `\ngroup by ${group.map((_, i) => i + 1).join(', ')}`;
+  const keep = plan.shareOfTotal?.keep;
+  if (keep && plan.breakdown)
+    sql = `select *\nfrom (\n${sql}\n) t\nwhere ${columnName(plan.breakdown)} in (${keep.map(sqlString).join(', ')})`;
   if (plan.average) {
     // The average of the buckets the data has (a day with no rows is not a bucket).
     const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
@@ -861,7 +965,9 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   explain.push(
     plan.average
       ? `Computed the average per ${plan.grain} of ${metric.what}`
-      : `Computed ${metric.what}`,
+      : plan.shareOfTotal
+        ? `Computed each ${columnName(plan.breakdown!)}’s share of ${metric.what.replace(/^the number of /, 'all ')}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}${keep ? `, showing ${keep.join(', ')}` : ''}`
+        : `Computed ${metric.what}`,
   );
   if (plan.period && !mrrEnd)
     explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);

@@ -1021,8 +1021,182 @@ describe('planQuestion', () => {
     });
   });
 
+  it('reads a leading clause of context as context, not as what is asked ("…review: …")', () => {
+    expect(
+      plan('Quick one for the onboarding review: how many people finished onboarding last week?'),
+    ).toMatchObject({
+      metric: 'users',
+      event: 'onboarding_completed',
+      period: { from: '2026-10-19', to: '2026-10-25' },
+    });
+    // A clause that asks is not context: what it names is still refused.
+    expect(
+      planQuestion('Compare NPS scores: which plan has the highest?', lexicon, TODAY).kind,
+    ).toBe('refusal');
+    expect(
+      planQuestion('We looked at support tickets: how many tickets were opened?', lexicon, TODAY)
+        .kind,
+    ).toBe('refusal');
+  });
+
+  it('counts the events a question names when a clause says whose events count', () => {
+    expect(
+      plan(
+        'Feature usage events by feature in the last 30 days, only counting users who were on the pro plan at the time',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'feature_used',
+      breakdown: col('fact_events', 'feature_name'),
+      filters: [{ column: col('fact_events', 'plan_at_event'), values: ['pro'] }],
+    });
+  });
+
+  it('reads a status class ("HTTP 5xx") as every code of the class the data has', () => {
+    expect(plan('daily count of HTTP 5xx errors this week')).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      grain: 'day',
+      filters: [
+        { column: col('fact_events', 'error_code'), values: ['HTTP_500', 'HTTP_502', 'HTTP_503'] },
+      ],
+    });
+    const none = planQuestion('how many 1xx errors were there?', lexicon, TODAY);
+    expect(none.kind).toBe('refusal');
+    if (none.kind === 'refusal') expect(none.reason).toMatch(/1xx/);
+  });
+
+  it('takes a comparison with a number as the part of a share', () => {
+    const p = plan('What percentage of searches came back with zero results in the last 10 days?');
+    expect(p).toMatchObject({
+      metric: 'events',
+      event: 'search_performed',
+      percent: true,
+      part: { op: '=', values: ['0'] },
+      filters: [],
+    });
+    expect(plan('what share of sessions lasted longer than 10 minutes last month')).toMatchObject({
+      metric: 'sessions',
+      part: { column: col('fct_sessions', 'session_duration'), op: '>', values: ['600'] },
+    });
+  });
+
+  it('ranks users themselves when asked which users did the most', () => {
+    const p = plan('Which 5 enterprise users generated the most events over the last 30 days?');
+    expect(p).toMatchObject({
+      metric: 'events',
+      breakdown: col('fact_events', 'user_id'),
+      order: 'desc',
+      limit: 5,
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+    expect(compileAskPlan(p).sql).toContain('e.user_id is not null');
+    // One user, and the event named with the ranking inside it ("exported the most reports").
+    expect(plan('Which user exported the most reports in October?')).toMatchObject({
+      metric: 'events',
+      event: 'report_exported',
+      breakdown: col('fact_events', 'user_id'),
+      limit: 1,
+    });
+    expect(plan('Which plan exported the most reports in October?')).toMatchObject({
+      event: 'report_exported',
+      breakdown: col('dim_users', 'plan'),
+    });
+  });
+
+  it('reads "the week of <day>" and "the following week"', () => {
+    expect(
+      plan(
+        'Of the users who signed up the week of Sept 7, what % were active again the following week?',
+      ),
+    ).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      percent: true,
+      period: { from: '2026-09-07', to: '2026-09-13' },
+      thenPeriod: { from: '2026-09-14', to: '2026-09-20' },
+    });
+    expect(
+      plan('how many users who signed up in August were active the following month'),
+    ).toMatchObject({
+      cohort: { event: 'signed_up', period: { from: '2026-08-01', to: '2026-08-31' } },
+      period: { from: '2026-09-01', to: '2026-09-30' },
+    });
+  });
+
+  it('gives a share by a property of one of its events of the users who did that event', () => {
+    expect(plan('onboarding completion rate by signup method')).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenEvent: 'onboarding_completed',
+      breakdown: { property: { event: 'signed_up', key: 'signup_method' } },
+    });
+  });
+
+  it('gives each compared value’s share of the whole, not a filter', () => {
+    const p = plan(
+      'For enterprise users, what share of their September report exports were csv vs pdf vs xlsx?',
+    );
+    expect(p).toMatchObject({
+      metric: 'events',
+      event: 'report_exported',
+      shareOfTotal: { keep: ['csv', 'pdf', 'xlsx'] },
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+    expect(p.part).toBeUndefined();
+    const { sql } = compileAskPlan(p);
+    expect(sql).toContain('sum(count(*)) over ()');
+    expect(sql).toMatch(/\) t\nwhere format in \('csv', 'pdf', 'xlsx'\)$/);
+  });
+
+  it('measures the time between two events per user, from the one the clock starts at', () => {
+    expect(
+      plan(
+        'Median time from signup to completing onboarding, in minutes, for users who completed it',
+      ),
+    ).toMatchObject({
+      metric: 'time_between',
+      event: 'signed_up',
+      thenEvent: 'onboarding_completed',
+      median: true,
+      unit: 'minutes',
+    });
+    expect(
+      plan('how many days does it take to complete onboarding after signing up'),
+    ).toMatchObject({ event: 'signed_up', thenEvent: 'onboarding_completed', unit: 'days' });
+    const byPlan = plan('how long after signing up do users create their first project, by plan');
+    expect(byPlan).toMatchObject({
+      metric: 'time_between',
+      event: 'signed_up',
+      thenEvent: 'project_created',
+      unit: 'hours',
+      breakdown: col('dim_users', 'plan'),
+    });
+    expect(compileAskPlan(byPlan).sql).toContain(
+      "e.event_name = 'project_created' and e.ts >= a.t",
+    );
+    // Dates named: whole calendar days between them.
+    const dates = plan(
+      'median number of days from their signup date to the date their subscription started',
+    );
+    expect(dates).toMatchObject({ unit: 'days', calendarDays: true });
+    expect(compileAskPlan(dates).sql).toContain("median(date_diff('day'");
+  });
+
+  it('takes a funnel’s steps from its arrows, not from a word before them', () => {
+    expect(
+      plan(
+        'Show me the onboarding funnel for September signups: signed up → completed onboarding → created a project → invited a teammate',
+      ),
+    ).toMatchObject({
+      metric: 'funnel',
+      steps: ['signed_up', 'onboarding_completed', 'project_created', 'teammate_invited'],
+    });
+  });
+
   it.each([
     ['What is our net promoter score?', /net promoter/],
+    ['Which sales rep owns the most enterprise accounts?', /CRM/],
     ['What is the customer lifetime value by plan?', /lifetime value/],
     ['How many employees does the company have?', /employee/],
     ['Show me the weather in Berlin', /outside/],

@@ -122,6 +122,8 @@ function findPhrases<T>(
   text: string,
   entries: { item: T; phrases: string[] }[],
   taken: boolean[],
+  /** Words of a phrase may have a determiner between them ("create their first project"). */
+  loose = false,
 ): Hit<T>[] {
   // Phrases are normalised as questions are, so a value with punctuation ("x'); --") still
   // matches the question that names it.
@@ -135,10 +137,13 @@ function findPhrases<T>(
     return true;
   };
   for (const { item, phrase } of all) {
-    const re = new RegExp(`(?<=[\\s])${escape(phrase)}(?=[\\s])`, 'g');
+    const body = loose
+      ? phrase.split(' ').map(escape).join(`(?: (?:${DETERMINERS}))* `)
+      : escape(phrase);
+    const re = new RegExp(`(?<=[\\s])${body}(?=[\\s])`, 'g');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const s = m.index;
-      const e = s + phrase.length;
+      const e = s + m[0].length;
       if (!free(s, e)) continue;
       for (let k = s; k < e; k++) taken[k] = true;
       hits.push({ item, start: s, end: e, phrase });
@@ -160,6 +165,9 @@ function findPhrases<T>(
   return hits.sort((a, b) => a.start - b.start);
 }
 
+/** Words that may stand between an event's verb and noun ("created their first project"). */
+const DETERMINERS = 'their|his|her|its|our|your|my|a|an|the|first|new|1st|some|any';
+
 // ---- words the planner knows ------------------------------------------------------------------
 
 const NUM = `(\\d+|${Object.keys(NUMBER_WORDS).join('|')})`;
@@ -167,7 +175,7 @@ const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : NUMBER_WORDS[s]!);
 
 /** Things people ask about that the marts do not hold: refused, named in the reason. */
 const UNKNOWN_MEASURES: [RegExp, string][] = [
-  [/\b(net promoter|nps)\b/, 'a net promoter score (no survey data)'],
+  [/\b(net promoter|nps)\b/, 'net promoter scores (no survey data)'],
   [
     /\b(csat|customer satisfaction|satisfaction score|sentiment)\b/,
     'satisfaction or sentiment scores',
@@ -198,6 +206,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   [
     /\b(tickets?|support requests?|nps responses?|reviews?|ratings?)\b/,
     'support tickets or reviews',
+  ],
+  [
+    /\b(sales ?(reps?|representatives?|people|persons?|team|managers?)|account (managers?|executives?|owners?)|customer success managers?|csms?|deals?|opportunit(y|ies)|quotas?|sales leads?|crm)\b/,
+    'CRM records (sales reps, account owners, deals)',
   ],
 ];
 
@@ -232,6 +244,10 @@ function findMeasure(
   return named.size === 0 && found.length === 1 ? found[0] : undefined;
 }
 
+/** Words that ask for the time between two events ("how long after…", "time from X to Y"). */
+const TIME_BETWEEN =
+  /\b(how long|how much time|how many (days|hours|minutes)|time (it takes |it took |taken |elapsed |passes |passed )?(from|between|until|till|before)|takes? (users |people |them |someone |a user |customers )?(to|before|until)|took (users |people |them )?(to|before)|(days|hours|minutes|seconds) (from|between|until)|time to (first |their first )?)\b/;
+
 /** Words that ask for a part of a whole. */
 const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
 /** Words that ask for a part of a whole ("what share of logins used Google"). */
@@ -261,7 +277,13 @@ function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
 }
 
 /** The first of a dimension's columns the metric's table reaches (its own, else dim_users). */
-export const COUNTS_PEOPLE = new Set<Metric>(['users', 'share', 'events_per_user', 'funnel']);
+export const COUNTS_PEOPLE = new Set<Metric>([
+  'users',
+  'share',
+  'events_per_user',
+  'funnel',
+  'time_between',
+]);
 
 export function resolveColumn(
   columns: ColumnRef[],
@@ -306,6 +328,18 @@ function impliedShare(
   return other.start > named.start
     ? { events: [named.item.event, other.item.impliesEvent!], thenValue: other }
     : { events: [other.item.impliesEvent!, named.item.event] };
+}
+
+/**
+ * The question without a leading clause of context ("Quick one for the onboarding review:",
+ * "For the board deck —"): a clause ended by a colon or a dash that has no asking word.
+ */
+export function withoutPreamble(question: string): string {
+  const m = /^([^:—–]{3,80}?)(?::|\s[—–-]\s)\s*(\S.*)$/s.exec(question);
+  if (!m) return question;
+  const asks =
+    /\b(how|what|which|who|when|where|show|list|give|count|number|compare|rank|top|break|trend|plot|chart|many|much|share|percent|rate|average)\b/i;
+  return asks.test(m[1]!) || !asks.test(m[2]!) ? question : m[2]!;
 }
 
 /** The last sentence of a question that asks something (a question may open with context). */
@@ -468,8 +502,11 @@ export function planQuestion(
     return refuse(
       'I answer questions about this workspace’s product data (read-only); that is not one.',
     );
+  // "Quick one for the onboarding review: how many…": a leading clause that asks nothing is
+  // context, so what it mentions ("review") is not what the question asks for.
+  const asked = fixTypos(normalise(withoutPreamble(question)), lexicon);
   for (const [re, what] of UNKNOWN_MEASURES)
-    if (re.test(raw))
+    if (re.test(asked))
       return refuse(
         `The data has no ${what}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
       );
@@ -496,7 +533,15 @@ export function planQuestion(
   const compared = readComparisons(
     ` ${twoPeriods ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
   );
-  const text = compared.text;
+  // "exported the most reports" reads "exported reports the most" (same length, so places in
+  // the text stay right): the event's name is whole again, the ranking words still there.
+  const text = compared.text.replace(
+    /\b([a-z]+ed) ((?:the )?(?:most|fewest|least|more|fewer)) ([a-z]+)\b/g,
+    (all, verb: string, rank: string, noun: string) =>
+      /^(than|of|in|on|at|by|for|and|or|to|times?|often|days?|weeks?|months?)$/.test(noun)
+        ? all
+        : `${verb} ${noun} ${rank}`,
+  );
   const taken = Array.from({ length: text.length }, () => false);
   const notes: string[] = [];
 
@@ -541,6 +586,7 @@ export function planQuestion(
     text,
     lexicon.events.map((e) => ({ item: e, phrases: e.phrases })),
     taken,
+    true,
   );
   for (const h of longValues) for (let k = h.start; k < h.end; k++) taken[k] = false;
   // An event property's value counts only when the question names its event or its key
@@ -617,6 +663,16 @@ export function planQuestion(
       }
     }
 
+  // "Which 5 enterprise users generated the most events", "who are the most active users": the
+  // users ranked, one row each (their user_id), rather than how many there are.
+  const rankUsers =
+    !breakdownDim &&
+    order !== undefined &&
+    new RegExp(
+      `\\b(?:which|what|top|bottom|list the|name the|who (?:are|were|is|was) the)(?: ${NUM})?(?: [a-z]+){0,2} (users?|customers?|accounts?|people|members)\\b`,
+    ).exec(text);
+  if (rankUsers && !limit) limit = /s$|people/.test(rankUsers[rankUsers.length - 1]!) ? 10 : 1;
+
   // "Which app version threw the most errors": one answer (a singular noun), where "which
   // versions…" ranks them all.
   if (
@@ -639,11 +695,28 @@ export function planQuestion(
     limit = 1;
 
   // Values grouped by dimension; two values of one dimension compared ("mobile versus desktop").
+  let comparedDim: string | undefined;
   const byDimension = new Map<string, ValueTerm[]>();
   for (const h of valueHits) {
     const list = byDimension.get(h.item.dimension) ?? [];
     if (!list.some((v) => v.value === h.item.value)) list.push(h.item);
     byDimension.set(h.item.dimension, list);
+  }
+  // "HTTP 5xx errors", "4xx codes": every value of a code dimension in that status class.
+  for (const m of text.matchAll(/(?<=\s)(?:http )?([1-5])xx(?= )/g)) {
+    const inClass = lexicon.values.filter(
+      (v) => !v.columns[0]?.property && new RegExp(`(^|[^0-9])${m[1]}\\d\\d$`).test(v.value),
+    );
+    const dims = [...new Set(inClass.map((v) => v.dimension))];
+    if (dims.length === 0)
+      return refuse(
+        `No code of the ${m[1]}xx class is in this workspace’s data, so I cannot count them.`,
+      );
+    if (dims.length !== 1) continue;
+    const list = byDimension.get(dims[0]!) ?? [];
+    for (const v of inClass) if (!list.some((x) => x.value === v.value)) list.push(v);
+    byDimension.set(dims[0]!, list);
+    for (let k = m.index; k < m.index + m[0].length; k++) taken[k] = true;
   }
   if (
     !breakdownDim &&
@@ -654,6 +727,7 @@ export function planQuestion(
     for (const [dim, vals] of byDimension)
       if (vals.length > 1) {
         breakdownDim = lexicon.dimensions.find((d) => d.id === dim);
+        comparedDim = dim;
         break;
       }
   }
@@ -722,13 +796,33 @@ export function planQuestion(
     !/\bnot (a |as a |in |as )?(percent|percentage|pct)s?\b/.test(raw);
   // Who is counted is read in the sentence that asks ("Some accounts complained… How many errors
   // were logged?"), without what it says is not counted ("logins, not people").
-  const asking = fixTypos(normalise(askingSentence(question)), lexicon).replace(
-    /\b(not|rather than|instead of|as opposed to) (by )?(people|users|persons|customers|accounts|unique users|distinct users)\b/g,
-    ' ',
-  );
+  // Nor a clause that says whose rows count ("…, only counting users who were on pro").
+  const asking = fixTypos(normalise(askingSentence(question)), lexicon)
+    .replace(
+      /\b(not|rather than|instead of|as opposed to) (by )?(people|users|persons|customers|accounts|unique users|distinct users)\b/g,
+      ' ',
+    )
+    .replace(
+      /\b(only )?(counting|considering|including|excluding) (only )?(the )?(users|people|customers|accounts)( who| that)?(?= (were|was|are|is|had|have|on|with|from|in)\b)/g,
+      ' ',
+    );
   const counted = countedNoun(asking);
-  const hasUsers =
-    counted === 'users' ? true : counted === 'things' ? false : USER_WORDS.test(asking);
+  // "What share of their report exports…": the share is of the event's occurrences, whoever
+  // is named elsewhere ("for enterprise users").
+  const shareOfThings = eventHits.some(
+    (h) =>
+      !h.item.countsUsers &&
+      /\b(share|percent|percentage|pct|proportion|fraction|part) of (?:their |the |all |our |those |these |its )?$/.test(
+        text.slice(0, h.start),
+      ),
+  );
+  const hasUsers = shareOfThings
+    ? false
+    : counted === 'users'
+      ? true
+      : counted === 'things'
+        ? false
+        : USER_WORDS.test(asking);
   const churn = /\bchurn(ed|ing)?\b/.test(raw);
   const experimentValue = byDimension.get('experiment_key');
   let thenEvent: string | undefined;
@@ -743,7 +837,23 @@ export function planQuestion(
   if (events.length >= 2 && (/\bfunnel\b/.test(raw) || /->|→/.test(raw))) {
     // "the signup → onboarding → project funnel": the steps in the order they are named.
     metric = 'funnel';
-    steps = events.slice(0, 10).map((e) => e.event);
+    // With arrows, the steps are the chain's: the event just before the first arrow and those
+    // after it ("the onboarding funnel for signups: signed up → completed onboarding → …").
+    // A step after the first belongs to the chain when an arrow stands before it.
+    const arrow = text.search(/->|→/);
+    const before = arrow < 0 ? [] : eventHits.filter((h) => h.end <= arrow);
+    const linked = before.length ? [before.at(-1)!] : [];
+    for (const h of eventHits)
+      if (
+        linked.length &&
+        h.start > linked.at(-1)!.start &&
+        /->|→/.test(text.slice(linked.at(-1)!.end, h.start))
+      )
+        linked.push(h);
+    const chain = linked
+      .map((h) => h.item)
+      .filter((e, i, all) => all.findIndex((x) => x.event === e.event) === i);
+    steps = (chain.length >= 2 ? chain : events).slice(0, 10).map((e) => e.event);
     funnel = /\b(each|every|per|by) step\b|\bsteps\b/.test(raw)
       ? 'steps'
       : /\b(conversion|convert|converted|converts|rate|share|percent|percentage|proportion|fraction)\b/.test(
@@ -761,6 +871,26 @@ export function planQuestion(
         ? 'exposed_users'
         : 'experiment_conversion';
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
+  } else if (events.length >= 2 && TIME_BETWEEN.test(text)) {
+    // "Median time from signup to completing onboarding", "how long after signing up do users
+    // create a project": from the event the question starts the clock at (after/since/from…, or
+    // the first named) to the other.
+    metric = 'time_between';
+    const start =
+      eventHits.find((h) =>
+        /\b(after|since|following|from|between|once)( (their|the|a|an|first|they|users|people))*$/.test(
+          text.slice(0, h.start).trimEnd(),
+        ),
+      ) ?? eventHits[0]!;
+    event = start.item.event;
+    thenEvent = events.find((e) => e.event !== event)?.event;
+    unit = /\bdays?\b/.test(text)
+      ? 'days'
+      : /\b(minutes?|mins?)\b/.test(text)
+        ? 'minutes'
+        : /\b(seconds?|secs?)\b/.test(text)
+          ? 'seconds'
+          : 'hours';
   } else if (
     twoPeriods &&
     twoPeriodShare &&
@@ -791,6 +921,10 @@ export function planQuestion(
         text.slice(first.end, second.start),
       )
     )
+      [event, thenEvent] = [thenEvent, event];
+    // "Onboarding completion rate by signup method": a share broken down by a property of one of
+    // its events is of the users who did that one (each has its value there).
+    else if (breakdownDim?.columns.some((c) => c.property?.event === thenEvent))
       [event, thenEvent] = [thenEvent, event];
   } else if (
     events.length === 1 &&
@@ -946,8 +1080,17 @@ export function planQuestion(
     /\b(are|is|were|was|have|has|had|got|now|since|later|eventually) (now |since |later |eventually |then )?churned\b/.test(
       raw,
     );
+  // "What share of exports were csv vs pdf vs xlsx": each compared value's share of the whole
+  // (all values), one row each.
+  const shareOfTotal =
+    comparedDim !== undefined &&
+    breakdownDim?.id === comparedDim &&
+    PART_METRICS.has(metric) &&
+    PART_WORDS.test(raw) &&
+    !errorsFilter &&
+    !time.grain;
   const partHit =
-    PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter && !churnPart
+    PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter && !churnPart && !shareOfTotal
       ? valueHits
           .filter((h) => h.item.dimension !== breakdownDim?.id)
           .sort((a, b) => b.start - a.start)[0]
@@ -974,7 +1117,7 @@ export function planQuestion(
   // The event filter.
   if (metric === 'funnel') event = steps![0];
   else if (metric === 'property_avg') event = measure!.event;
-  else if (metric !== 'share') {
+  else if (metric !== 'share' && metric !== 'time_between') {
     event = events[0]?.event ?? implied;
     // "What share of users used ai_summaries": the whole is every active user, not the users of
     // the event the part implies.
@@ -1029,8 +1172,14 @@ export function planQuestion(
 
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
+  let keep: string[] | undefined;
   for (const [dim, vals] of byDimension) {
     if (lift && dim === 'variant') continue;
+    if (shareOfTotal && dim === comparedDim) {
+      // The whole is every value; the rows kept are the ones named.
+      keep = vals.map((v) => v.value);
+      continue;
+    }
     const column = columnOf(dim, vals[0]!.columns, COUNTS_PEOPLE.has(metric));
     if (!column) {
       notes.push(`Ignored ${vals.map((v) => v.value).join(', ')}: not available for this measure.`);
@@ -1107,7 +1256,10 @@ export function planQuestion(
           eventHits.some((h) => h.start <= c.at + noun.length && h.end > c.at)))
     )
       perUser = { of: 'events', op: c.op, n: c.n };
-    if (filter) filters.push(filter);
+    // "What percentage of searches came back with zero results": the comparison is the part.
+    if (filter && !part && !partHit && PART_WORDS.test(raw) && PART_METRICS.has(metric))
+      part = filter;
+    else if (filter) filters.push(filter);
     else if (!perUser)
       return refuse(
         `I cannot compare “${noun.split(' ')[0]}” with a number for this question: comparisons read session length, page views or events per session, a numeric event property (${[...new Set(lexicon.measures.map((m) => m.key))].join(', ') || 'none here'}), lifetime events, or how many times or days users did something.`,
@@ -1179,7 +1331,11 @@ export function planQuestion(
 
   // The breakdown column.
   let breakdown: ColumnRef | undefined;
-  if (breakdownDim) {
+  if (rankUsers && (metric === 'users' || metric === 'events')) {
+    // Each user's events (a user is one of the users counted, so the measure is their events).
+    metric = 'events';
+    breakdown = { table: 'fact_events', column: 'user_id' };
+  } else if (breakdownDim) {
     breakdown = columnOf(breakdownDim.id, breakdownDim.columns, COUNTS_PEOPLE.has(metric));
     if (!breakdown) notes.push(`Cannot break ${metric} down by ${breakdownDim.id}.`);
   } else if (churnCompared) breakdown = { table: 'dim_users', column: 'is_churned' };
@@ -1277,6 +1433,7 @@ export function planQuestion(
       : {}),
     ...(steps ? { steps, funnel } : {}),
     ...(part ? { part } : {}),
+    ...(shareOfTotal && breakdown ? { shareOfTotal: keep ? { keep } : {} } : {}),
     ...(average ? { average: true } : {}),
     ...(/\bmedian\b/.test(raw) ? { median: true } : {}),
     ...(list ? { list: true } : {}),
@@ -1309,6 +1466,9 @@ export function planQuestion(
     ...(order && (breakdown || grain) ? { order } : {}),
     ...(limit && (breakdown || grain) ? { limit } : {}),
     ...(unit ? { unit } : {}),
+    ...(metric === 'time_between' && unit === 'days' && /\bdates?\b/.test(text)
+      ? { calendarDays: true }
+      : {}),
     ...(percent ? { percent } : {}),
   };
   return { kind: 'plan', plan, notes, followUp: false };

@@ -405,6 +405,67 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('takes the median time between two events per user, in minutes', async () => {
+      await check(
+        'Median time from signup to completing onboarding, in minutes',
+        `with s as (select user_id, min(ts) as t from fact_events where event_name = 'signed_up' group by 1),
+              o as (select user_id, min(ts) as t from fact_events where event_name = 'onboarding_completed' group by 1)
+         select median(epoch(o.t - s.t) / 60.0) from s join o using (user_id) where o.t >= s.t`,
+      );
+    });
+
+    it('gives each compared value’s share of the whole (export formats)', async () => {
+      await check(
+        'What share of report exports were csv vs pdf?',
+        // The whole is every format (xlsx too): the shares are taken before the rows are kept.
+        `select format, share from (
+           select json_extract_string(properties, '$.format') as format,
+                  count(*)::double / (select count(*) from fact_events where event_name = 'report_exported') as share
+           from fact_events where event_name = 'report_exported' group by 1)
+         where format in ('csv', 'pdf')`,
+      );
+    });
+
+    it('ranks users by their events (top N users)', async () => {
+      await check(
+        'Which 3 users exported the most reports?',
+        `select user_id, count(*) from fact_events
+         where event_name = 'report_exported' and user_id is not null
+         group by 1 order by 2 desc, 1 limit 3`,
+        { ordered: true },
+      );
+    });
+
+    it('gives the share of events that match a comparison (zero results)', async () => {
+      await check(
+        'What percentage of searches returned zero results?',
+        `select 100.0 * avg(case when cast(json_extract(properties, '$.results_count') as integer) = 0 then 1 else 0 end)
+         from fact_events where event_name = 'search_performed'`,
+      );
+    });
+
+    it('gives a share broken down by a property of the users’ first event', async () => {
+      await check(
+        'onboarding completion rate by signup method',
+        `with s as (select distinct user_id, json_extract_string(properties, '$.signup_method') as m
+                    from fact_events where event_name = 'signed_up'),
+              o as (select distinct user_id from fact_events where event_name = 'onboarding_completed')
+         select s.m, avg(case when o.user_id is not null then 1.0 else 0.0 end)
+         from s left join o using (user_id) group by 1`,
+      );
+    });
+
+    it('gives the share of a week’s signups active the following week', async () => {
+      await check(
+        'Of the users who signed up the week of Sept 7, what share were active the following week?',
+        `with c as (select distinct user_id from fact_events where event_name = 'signed_up'
+                      and event_date between date '2026-09-07' and date '2026-09-13')
+         select count(distinct e.user_id)::double / (select count(*) from c)
+         from c join fact_events e on e.user_id = c.user_id
+           and e.event_date between date '2026-09-14' and date '2026-09-20'`,
+      );
+    });
+
     it('averages daily active users on weekdays and at weekends', async () => {
       await check(
         'Average daily active users on weekdays vs weekends',

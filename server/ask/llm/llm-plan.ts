@@ -203,6 +203,8 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   session_avg: 'average events, page views or errors per session',
   user_avg: 'average of dim_users.lifetime_events per user (measure: dim_users.lifetime_events)',
   avg_mrr: 'average MRR per active subscription',
+  time_between:
+    'average (or median) time per user from their first event to their first thenEvent after it',
 };
 
 /** The messages for the model. Catalog text is data, fenced and labelled as such. */
