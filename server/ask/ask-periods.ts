@@ -492,6 +492,14 @@ export function readTime(text: string, today: string): TimeReading {
     const match = rule.re.exec(rest);
     const found = match && rule.period(match, today);
     if (!match || !found) continue;
+    // The same period named again ("the August cohort … signed up in August") is not another.
+    if (found.from === period!.from && found.to === period!.to) {
+      rest =
+        rest.slice(0, match.index) +
+        ' '.repeat(match[0].length) +
+        rest.slice(match.index + match[0].length);
+      continue;
+    }
     const dates = { from: found.from, ...(found.to ? { to: found.to } : {}), label: found.label };
     // Whether the earlier of the two opens the question ("In October, …").
     const opens = rest.slice(0, Math.min(at, match.index)).trim() === '';
@@ -529,7 +537,12 @@ export function readTime(text: string, today: string): TimeReading {
   }
   let grain: Grain | undefined = compared;
   // "in each of the past 4 weeks": the period is read above, the grain here.
-  const each = /\beach of the (?:last|past|previous) \S+ (day|week|month)s\b/.exec(text);
+  const each =
+    /\beach of the (?:(?:last|past|previous) )?(?:\S+ )?(day|week|month)s\b/.exec(text) ??
+    // "which 3 days had the most errors": a count per day, ranked.
+    /\b(?:which|what) (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (day|week|month)s\b/.exec(
+      text,
+    );
   if (each) grain = each[1] as Grain;
   for (const [re, g] of each ? [] : GRAINS) {
     const match = re.exec(rest);

@@ -85,6 +85,14 @@ export const ZAskPlan = z.object({
   thenPeriod: z
     .object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) })
     .optional(),
+  /**
+   * `share`: the second event (or any) on a day this many days after the user's first day of
+   * `event` in the period, inclusive ("any event 7 to 13 days after signup": week-1 retention).
+   */
+  thenDays: z
+    .object({ from: z.number().int().min(0).max(366), to: z.number().int().min(0).max(366) })
+    .refine((d) => d.from <= d.to, { message: 'from ≤ to' })
+    .optional(),
   /** `share`: what the second event must have ("used the dashboards feature"): its own columns. */
   thenFilters: z.array(ZFilter).max(5).optional(),
   funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
@@ -831,7 +839,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
 
   if (plan.metric === 'share') {
-    if (!plan.event || (!plan.thenEvent && !plan.thenPeriod))
+    if (!plan.event || (!plan.thenEvent && !plan.thenPeriod && !plan.thenDays))
       throw new Error('A share needs two events, or an event and when the users were active.');
     if (plan.thenFilters?.some((f) => f.column.table !== 'fact_events'))
       throw new Error('The second event of a share is filtered on its own columns only.');
@@ -848,18 +856,31 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
         ? then.to
           ? ` and t.event_date between date ${sqlString(then.from)} and date ${sqlString(then.to)}`
           : ` and t.event_date >= date ${sqlString(then.from)}`
+        : '') +
+      (plan.thenDays
+        ? ` and t.event_date between a.d + ${plan.thenDays.from} and a.d + ${plan.thenDays.to}`
         : '');
     const first = `of the users who did ${plan.event}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}`;
     const did = plan.thenEvent
       ? `also did ${plan.thenEvent}${plan.thenFilters?.length ? ` (${plan.thenFilters.map(describeFilter).join(', ')})` : ''}`
       : 'were active (did any event)';
-    const when = then ? periodPhrase(then.label) : 'at any time in the data';
+    const days = plan.thenDays;
+    const when = days
+      ? `${days.from === days.to ? `${days.from}` : `${days.from} to ${days.to}`} days after their first day of ${plan.event} (UTC dates)`
+      : then
+        ? periodPhrase(then.label)
+        : 'at any time in the data';
+    // With days after, each user's first day of the event is kept (a.d).
+    const firstDay = days ? ', min(e.event_date) as d' : '';
+    const grouped = (n: number) =>
+      days ? ` group by ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}` : '';
+    const distinct = days ? '' : 'distinct ';
     const unit = plan.percent ? ', in percent' : ' (a fraction from 0 to 1)';
     if (plan.breakdown) {
       // One share per group of the first event's users ("paid vs organic signups").
       const name = columnName(plan.breakdown);
       const sql =
-        `with a as (select distinct e.user_id, ${columnSql(plan.breakdown)} as ${name} from fact_events e${join} where ${conds.join(' and ')})\n` +
+        `with a as (select ${distinct}e.user_id, ${columnSql(plan.breakdown)} as ${name}${firstDay} from fact_events e${join} where ${conds.join(' and ')}${grouped(2)})\n` +
         `select a.${name}, ${scale}count(distinct t.user_id)::double / count(distinct a.user_id) as ${metricAlias(plan)}\n` +
         `from a left join fact_events t on t.user_id = a.user_id${second}` +
         `\ngroup by 1\norder by 2 ${plan.order === 'asc' ? 'asc' : 'desc'}` +
@@ -868,7 +889,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
       return { sql, explanation: explain.join(' '), tables: [...tables] };
     }
     const sql =
-      `with a as (select distinct e.user_id from fact_events e${join} where ${conds.join(' and ')})\n` +
+      `with a as (select ${distinct}e.user_id${firstDay} from fact_events e${join} where ${conds.join(' and ')}${grouped(1)})\n` +
       `select ${scale}count(distinct t.user_id)::double / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
       `from a join fact_events t on t.user_id = a.user_id${second}`;
     explain.push(

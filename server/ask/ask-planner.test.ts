@@ -1194,6 +1194,97 @@ describe('planQuestion', () => {
     });
   });
 
+  it('leaves out a value named after a negation, or keeps every other value', () => {
+    expect(
+      plan(
+        'What % of sessions last month were on phones? I mean device type mobile only, not tablets.',
+      ),
+    ).toMatchObject({
+      metric: 'sessions',
+      part: { column: col('fct_sessions', 'device_type'), values: ['mobile'] },
+    });
+    const notFree = plan('how many users not on the free plan signed up last week');
+    expect(notFree.filters).toEqual([
+      { column: col('dim_users', 'plan'), values: expect.arrayContaining(['pro', 'enterprise']) },
+    ]);
+    expect(notFree.filters[0]!.values).not.toContain('free');
+  });
+
+  it('reads the period of the sentence that asks, not of a sentence of context', () => {
+    expect(
+      plan(
+        'We launched AI summaries in September. What fraction of users who were active in October used ai_summaries in October?',
+      ),
+    ).toMatchObject({
+      metric: 'users',
+      part: { column: col('fact_events', 'feature_name'), values: ['ai_summaries'] },
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+  });
+
+  it('reads "which 3 days" and "each of the two months" as a grain, "ppl" as people', () => {
+    expect(plan('Which 3 days had the most errors across the whole dataset?')).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      grain: 'day',
+      order: 'desc',
+      limit: 3,
+    });
+    const months = plan(
+      'Did feature usage grow from September to October? Give me the number of feature_used events in each of the two months.',
+    );
+    expect(months).toMatchObject({
+      grain: 'month',
+      period: { from: '2026-09-01', to: '2026-10-31' },
+    });
+    expect(months.limit).toBeUndefined();
+    expect(plan('how many ppl invited a teamate in the last 7 days')).toMatchObject({
+      metric: 'users',
+      event: 'teammate_invited',
+    });
+  });
+
+  it('reads a lift asked as percentage points one variant beats another by', () => {
+    expect(
+      plan(
+        "onboarding_checklist_v2: by how many percentage points does the treatment's onboarding completion rate beat control's?",
+      ),
+    ).toMatchObject({
+      metric: 'experiment_conversion',
+      lift: ['treatment', 'control'],
+      percent: true,
+    });
+  });
+
+  it('reads "while the user was on the … plan" as the plan at the time, not as users counted', () => {
+    expect(
+      plan(
+        'Report exports broken down by file format, counting only exports made while the user was on the enterprise plan at the time of export.',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'report_exported',
+      filters: [{ column: col('fact_events', 'plan_at_event'), values: ['enterprise'] }],
+    });
+  });
+
+  it('gives week-1 retention as the share active 7 to 13 days after the first day', () => {
+    const p = plan(
+      'Week-1 retention for the August signup cohort: what fraction of users who signed up in August had any event between 7 and 13 days after their signup date?',
+    );
+    expect(p).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenDays: { from: 7, to: 13 },
+      period: { from: '2026-08-01', to: '2026-08-31' },
+    });
+    expect(p.thenPeriod).toBeUndefined();
+    expect(compileAskPlan(p).sql).toContain('t.event_date between a.d + 7 and a.d + 13');
+    expect(plan('week 2 retention of September signups')).toMatchObject({
+      thenDays: { from: 14, to: 20 },
+    });
+  });
+
   it.each([
     ['What is our net promoter score?', /net promoter/],
     ['Which sales rep owns the most enterprise accounts?', /CRM/],

@@ -46,6 +46,7 @@ export function normalise(question: string): string {
     .replace(/[’‘`]/g, "'")
     .replace(/[“”"]/g, ' ')
     .replace(/\bmonthly recurring revenue\b/g, 'mrr')
+    .replace(/\b(ppl|peeps|folks)\b/g, 'people')
     .replace(/\bannual recurring revenue\b/g, 'arr')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
@@ -248,6 +249,32 @@ function findMeasure(
 const TIME_BETWEEN =
   /\b(how long|how much time|how many (days|hours|minutes)|time (it takes |it took |taken |elapsed |passes |passed )?(from|between|until|till|before)|takes? (users |people |them |someone |a user |customers )?(to|before|until)|took (users |people |them )?(to|before)|(days|hours|minutes|seconds) (from|between|until)|time to (first |their first )?)\b/;
 
+/**
+ * Days after a user's first day of the event: "7 to 13 days after", "between 7 and 13 days
+ * after", "on day 7" ("day 7 retention"), "week 1 retention" (days 7–13).
+ */
+function daysAfter(text: string): AskPlan['thenDays'] {
+  const range = /\b(?:between )?(\d{1,3}) (?:to|and|through|-|–) (\d{1,3}) days? after\b/.exec(
+    text,
+  );
+  if (range && +range[1]! <= +range[2]!) return { from: +range[1]!, to: +range[2]! };
+  const day = /\bday (\d{1,3}) retention\b|\b(\d{1,3}) days? after\b/.exec(text);
+  if (day) return { from: +(day[1] ?? day[2])!, to: +(day[1] ?? day[2])! };
+  const week =
+    /\b(?:week ?(\d)|week (one|two|three|four)|(first|1st|second|2nd) week) retention\b/.exec(text);
+  if (week) {
+    const n = week[1]
+      ? +week[1]
+      : week[2]
+        ? NUMBER_WORDS[week[2]]!
+        : /first|1st/.test(week[3]!)
+          ? 1
+          : 2;
+    return { from: 7 * n, to: 7 * n + 6 };
+  }
+  return undefined;
+}
+
 /** Words that ask for a part of a whole. */
 const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
 /** Words that ask for a part of a whole ("what share of logins used Google"). */
@@ -340,6 +367,17 @@ export function withoutPreamble(question: string): string {
   const asks =
     /\b(how|what|which|who|when|where|show|list|give|count|number|compare|rank|top|break|trend|plot|chart|many|much|share|percent|rate|average)\b/i;
   return asks.test(m[1]!) || !asks.test(m[2]!) ? question : m[2]!;
+}
+
+/** The question with every time phrase blanked (the asking sentence's and the context's). */
+function withoutTimes(raw: string, today: string): string {
+  let rest = raw.trim();
+  for (let i = 0; i < 4; i++) {
+    const next = readTime(rest, today).rest;
+    if (next === rest) break;
+    rest = next;
+  }
+  return rest;
 }
 
 /** The last sentence of a question that asks something (a question may open with context). */
@@ -511,7 +549,14 @@ export function planQuestion(
         `The data has no ${what}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
       );
 
-  const time = readTime(raw.trim(), today);
+  // "We launched X in September. What share of users active in October used it in October?":
+  // when the sentence that asks names a period, a period in a sentence of context is not it.
+  const askingText = fixTypos(normalise(askingSentence(question)), lexicon);
+  const askingTime =
+    askingText.trim() !== raw.trim() ? readTime(askingText.trim(), today) : undefined;
+  const time = askingTime?.period
+    ? { ...readTime(raw.trim(), today), ...askingTime, rest: withoutTimes(raw, today) }
+    : readTime(raw.trim(), today);
   // Two periods in a share ("of the users who signed up in August, what share were active in
   // October"): the first named is the users', the other the second event's — unless the first
   // opens the question ("In October, what share of September's signups…"): that one is the
@@ -549,7 +594,10 @@ export function planQuestion(
   let limit: number | undefined;
   let order: 'asc' | 'desc' | undefined;
   const topN = new RegExp(`\\b(top|bottom|first|best|worst) ${NUM}\\b`).exec(text);
-  const whichN = new RegExp(`\\b(?:which|what|the|name the|list the) ${NUM} \\b`).exec(text);
+  // ("in each of the two months" is a grain, not a limit.)
+  const whichN = new RegExp(
+    `(?<!\\beach of )\\b(?:which|what|the|name the|list the) ${NUM} \\b`,
+  ).exec(text);
   const nMost = new RegExp(
     `\\b${NUM} (most|least|biggest|largest|smallest|highest|lowest|fewest|busiest|quietest|peak|slowest)\\b`,
   ).exec(text);
@@ -702,6 +750,32 @@ export function planQuestion(
     if (!list.some((v) => v.value === h.item.value)) list.push(h.item);
     byDimension.set(h.item.dimension, list);
   }
+  // "Mobile only, not tablets", "every platform except web", "not on the free plan": a value
+  // named after a negation is left out of the others of its dimension; named alone, the filter
+  // is every other value the dimension has.
+  const negated = valueHits.filter((h) =>
+    /\b(not|excluding|except|but not|other than|without|minus|apart from|aren't|isn't|weren't|wasn't)( on| in| from| using| via)?( the| any| a| an)? $/.test(
+      text.slice(0, h.start),
+    ),
+  );
+  for (const h of negated) {
+    const dim = h.item.dimension;
+    const out = new Set(negated.filter((n) => n.item.dimension === dim).map((n) => n.item.value));
+    let list = (byDimension.get(dim) ?? []).filter((v) => !out.has(v.value));
+    if (!list.length) {
+      const property = h.item.columns[0]?.property;
+      const others = lexicon.values.filter(
+        (v) =>
+          v.dimension === dim &&
+          !out.has(v.value) &&
+          v.columns[0]?.property?.event === property?.event &&
+          v.columns[0]?.property?.key === property?.key,
+      );
+      list = others.length <= 50 ? others : [];
+    }
+    if (list.length) byDimension.set(dim, list);
+    else byDimension.delete(dim);
+  }
   // "HTTP 5xx errors", "4xx codes": every value of a code dimension in that status class.
   for (const m of text.matchAll(/(?<=\s)(?:http )?([1-5])xx(?= )/g)) {
     const inClass = lexicon.values.filter(
@@ -805,6 +879,11 @@ export function planQuestion(
     .replace(
       /\b(only )?(counting|considering|including|excluding) (only )?(the )?(users|people|customers|accounts)( who| that)?(?= (were|was|are|is|had|have|on|with|from|in)\b)/g,
       ' ',
+    )
+    // "… made while the user was on the enterprise plan": the plan at the time, not who counts.
+    .replace(
+      /\b(while|when) (the |a )?(users?|people|customers?|accounts?|they) (was|were|is|are) on\b/g,
+      ' ',
     );
   const counted = countedNoun(asking);
   // "What share of their report exports…": the share is of the event's occurrences, whoever
@@ -834,6 +913,7 @@ export function planQuestion(
 
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
+  let thenDays: AskPlan['thenDays'];
   if (events.length >= 2 && (/\bfunnel\b/.test(raw) || /->|→/.test(raw))) {
     // "the signup → onboarding → project funnel": the steps in the order they are named.
     metric = 'funnel';
@@ -871,6 +951,16 @@ export function planQuestion(
         ? 'exposed_users'
         : 'experiment_conversion';
     if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
+  } else if (
+    events.length === 1 &&
+    (thenDays = daysAfter(text)) &&
+    (SHARE_WORDS.test(raw) || /\bretention\b/.test(raw))
+  ) {
+    // "Week-1 retention for the August signups", "what fraction … had any event 7 to 13 days
+    // after their signup": of the users who did the event, those active (or doing the other
+    // event) on the days after their first day of it.
+    metric = 'share';
+    event = events[0]!.event;
   } else if (events.length >= 2 && TIME_BETWEEN.test(text)) {
     // "Median time from signup to completing onboarding", "how long after signing up do users
     // create a project": from the event the question starts the clock at (after/since/from…, or
@@ -1129,7 +1219,12 @@ export function planQuestion(
   const table = METRIC_TABLE[metric];
   // "The lift of treatment over control", "treatment minus control": one difference of rates.
   let lift: AskPlan['lift'];
-  if (metric === 'experiment_conversion' && /\b(lift|uplift|difference|minus|delta)\b/.test(raw)) {
+  if (
+    metric === 'experiment_conversion' &&
+    /\b(lift|uplift|difference|minus|delta|percentage points?|points|beat|beats|outperform(s|ed)?|exceed(s|ed)?)\b/.test(
+      raw,
+    )
+  ) {
     const named = valueHits.filter((h) => h.item.dimension === 'variant').map((h) => h.item.value);
     const variants = [...new Set(named)];
     const known = new Set(
@@ -1447,6 +1542,7 @@ export function planQuestion(
     ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
+    ...(metric === 'share' && thenDays ? { thenDays } : {}),
     ...(thenFilters.length ? { thenFilters } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.

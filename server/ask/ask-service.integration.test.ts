@@ -466,6 +466,18 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives week-1 retention: any event 7 to 13 days after the signup day', async () => {
+      await check(
+        'Week 1 retention of the users who signed up in September',
+        `with c as (select user_id, min(event_date) as d from fact_events
+                    where event_name = 'signed_up' and event_date between date '2026-09-01' and date '2026-09-30'
+                    group by 1)
+         select avg(case when exists (select 1 from fact_events e where e.user_id = c.user_id
+                                      and e.event_date between c.d + 7 and c.d + 13) then 1.0 else 0.0 end)
+         from c`,
+      );
+    });
+
     it('averages daily active users on weekdays and at weekends', async () => {
       await check(
         'Average daily active users on weekdays vs weekends',
