@@ -109,6 +109,11 @@ export const ZAskPlan = z.object({
   shareOfTotal: z
     .object({ keep: z.array(z.string().max(500)).min(1).max(50).optional() })
     .optional(),
+  /**
+   * `events_per_user`: distinct values of this column per user, not events ("how many distinct
+   * features did they use on average").
+   */
+  distinctOf: ZColumnRef.optional(),
   /** `property_avg`: the numeric event property averaged (search_performed.results_count). */
   measure: ZColumnRef.optional(),
   /** `experiment_conversion`: the difference of two variants' rates, the first minus the second. */
@@ -288,7 +293,7 @@ const baseAlias = (plan: AskPlan): string => {
     case 'funnel':
       return plan.funnel === 'conversion' ? (plan.percent ? 'percent' : 'conversion') : 'users';
     case 'events_per_user':
-      return 'per_user';
+      return plan.distinctOf ? `avg_distinct_${columnName(plan.distinctOf)}` : 'per_user';
     case 'time_between':
       return `avg_${plan.unit ?? 'hours'}`;
     case 'churn_rate':
@@ -455,6 +460,13 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
         what: `the churn rate (share of users with dim_users.is_churned${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
       };
     case 'events_per_user':
+      if (plan.distinctOf) {
+        const col = columnSql(plan.distinctOf);
+        return {
+          expr: `count(distinct e.user_id || chr(31) || cast(${col} as varchar))::double / count(distinct e.user_id)`,
+          what: `the average number of distinct ${columnName(plan.distinctOf)} values per user${plan.event ? ` who did ${plan.event}` : ''} (of ${plan.event ?? 'their events'})`,
+        };
+      }
       return {
         expr: 'count(*)::double / count(distinct e.user_id)',
         what: `the average number of ${plan.event ?? 'events'} per user who did it at least once`,
@@ -818,11 +830,28 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   ];
   const tables = new Set<MartTable>([base]);
   for (const ref of refs) tables.add(ref.table);
+  // Subscriptions of one experiment's exposed users (one exposure row per user and experiment,
+  // so the experiment's key must be a filter: a user in two experiments would count twice).
+  const exposures =
+    base === 'fct_subscriptions' &&
+    tables.has('fct_experiment_exposures') &&
+    plan.filters.some(
+      (f) =>
+        f.column.table === 'fct_experiment_exposures' &&
+        f.column.column === 'experiment_key' &&
+        f.values.length === 1,
+    );
   for (const t of tables)
-    if (t !== base && t !== 'dim_users' && !(t === 'dim_features' && base === 'fact_events'))
+    if (
+      t !== base &&
+      t !== 'dim_users' &&
+      !(t === 'dim_features' && base === 'fact_events') &&
+      !(t === 'fct_experiment_exposures' && exposures)
+    )
       throw new Error(`A ${plan.metric} answer cannot use ${t} columns.`);
   const join =
     (tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '') +
+    (exposures ? ` join fct_experiment_exposures x using (user_id)` : '') +
     // A feature's attributes (category, premium) for feature_used events.
     (tables.has('dim_features') ? ` join dim_features f using (feature_name)` : '');
   // Active users with no event and only user attributes: fct_user_activity_daily has one row per
@@ -1012,6 +1041,10 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     );
   if (plan.metric === 'users' && !plan.event)
     conventions.push('“Active” means did any event in the period.');
+  if (exposures)
+    conventions.push(
+      'The subscriptions are those of the users exposed to the experiment (fct_experiment_exposures, joined by user_id), each with the variant the user saw.',
+    );
   return {
     sql,
     explanation: `${explain.join(', ')}.${conventions.length ? ` ${conventions.join(' ')}` : ''}`,

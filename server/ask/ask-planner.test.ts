@@ -1285,6 +1285,44 @@ describe('planQuestion', () => {
     });
   });
 
+  it('gives the billing of an experiment’s exposed users’ subscriptions, by variant', () => {
+    const p = plan(
+      'In the annual_plan_default test, what fraction of the subscriptions started by exposed users were annual, per variant?',
+    );
+    expect(p).toMatchObject({
+      metric: 'subscriptions',
+      part: { column: col('fct_subscriptions', 'billing_period'), values: ['annual'] },
+      filters: [
+        {
+          column: col('fct_experiment_exposures', 'experiment_key'),
+          values: ['annual_plan_default'],
+        },
+      ],
+      breakdown: col('fct_experiment_exposures', 'variant'),
+    });
+    const { sql } = compileAskPlan(p);
+    expect(sql).toContain(
+      'from fct_subscriptions b join fct_experiment_exposures x using (user_id)',
+    );
+    // Without one experiment's key, a user in two experiments would count twice: refused.
+    expect(() => compileAskPlan({ ...p, filters: [] })).toThrow(
+      /cannot use fct_experiment_exposures/,
+    );
+  });
+
+  it('averages distinct values per user ("how many distinct features on average")', () => {
+    const p = plan(
+      'Among users who used at least one feature in October, how many distinct features did they use on average during October?',
+    );
+    expect(p).toMatchObject({
+      metric: 'events_per_user',
+      event: 'feature_used',
+      distinctOf: col('fact_events', 'feature_name'),
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(compileAskPlan(p).sql).toMatch(/^select count\(distinct e\.user_id \|\| chr\(31\)/);
+  });
+
   it.each([
     ['What is our net promoter score?', /net promoter/],
     ['Which sales rep owns the most enterprise accounts?', /CRM/],

@@ -275,6 +275,16 @@ function daysAfter(text: string): AskPlan['thenDays'] {
   return undefined;
 }
 
+/** The dimension named right after "distinct", "different" or "unique" ("distinct features"). */
+function distinctDimension(text: string, lexicon: Lexicon): Dimension | undefined {
+  const m = /\b(?:distinct|different|unique|separate) ((?:[a-z_]+ )?[a-z_]+)\b/.exec(text);
+  if (!m) return undefined;
+  const words = m[1]!.split(' ');
+  for (const w of [m[1]!, words.at(-1)!, words[0]!])
+    for (const d of lexicon.dimensions) if (d.words.includes(w)) return d;
+  return undefined;
+}
+
 /** Words that ask for a part of a whole. */
 const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
 /** Words that ask for a part of a whole ("what share of logins used Google"). */
@@ -914,6 +924,9 @@ export function planQuestion(
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
   let thenDays: AskPlan['thenDays'];
+  let distinctDim: Dimension | undefined;
+  /** Subscriptions of the users exposed to an experiment (its variant and key as columns). */
+  let viaExposures = false;
   if (events.length >= 2 && (/\bfunnel\b/.test(raw) || /->|→/.test(raw))) {
     // "the signup → onboarding → project funnel": the steps in the order they are named.
     metric = 'funnel';
@@ -943,6 +956,18 @@ export function planQuestion(
         : /\b(how many|number of|count)\b/.test(raw)
           ? 'completed'
           : 'steps';
+  } else if (
+    experimentValue?.length === 1 &&
+    byDimension.has('billing_period') &&
+    PART_WORDS.test(raw) &&
+    /\b(subscri\w*|billing|paid|paying)\b/.test(raw)
+  ) {
+    // "In the annual_plan_default test, what fraction of the subscriptions started by exposed
+    // users were annual, per variant": the exposed users' subscriptions, the billing as the
+    // part, by variant.
+    metric = 'subscriptions';
+    viaExposures = true;
+    if (!breakdownDim) breakdownDim = lexicon.dimensions.find((d) => d.id === 'variant');
   } else if (experimentValue || /\b(experiment|a\/b test|variant)s?\b/.test(raw)) {
     // "How many users were exposed to each variant": a count, not the conversion.
     metric =
@@ -1054,6 +1079,10 @@ export function planQuestion(
     metric = 'session_avg';
   } else if (/\bsessions?\b/.test(text)) {
     metric = 'sessions';
+  } else if (AVERAGE.test(raw) && (distinctDim = distinctDimension(text, lexicon))) {
+    // "How many distinct features did they use on average", "average number of different
+    // features used per user": distinct values per user, averaged over the users.
+    metric = 'events_per_user';
   } else if (AVERAGE.test(raw) && (measure = findMeasure(text, events, implied, lexicon))) {
     // "The average number of results per search": a numeric property of the event, averaged.
     metric = 'property_avg';
@@ -1263,7 +1292,9 @@ export function planQuestion(
   const columnOf = (dim: string, columns: ColumnRef[], people: boolean) =>
     planAtEvent && dim === 'plan'
       ? { table: 'fact_events' as const, column: 'plan_at_event' }
-      : resolveColumn(columns, table, people);
+      : viaExposures && columns[0]?.table === 'fct_experiment_exposures'
+        ? columns[0]
+        : resolveColumn(columns, table, people);
 
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
@@ -1424,6 +1455,13 @@ export function planQuestion(
     };
   }
 
+  // The column whose distinct values are counted per user.
+  const distinctOf =
+    metric === 'events_per_user' && distinctDim
+      ? resolveColumn(distinctDim.columns, 'fact_events')
+      : undefined;
+  if (distinctOf && !event) event = distinctDim?.impliesEvent;
+
   // The breakdown column.
   let breakdown: ColumnRef | undefined;
   if (rankUsers && (metric === 'users' || metric === 'events')) {
@@ -1542,6 +1580,7 @@ export function planQuestion(
     ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
+    ...(distinctOf ? { distinctOf } : {}),
     ...(metric === 'share' && thenDays ? { thenDays } : {}),
     ...(thenFilters.length ? { thenFilters } : {}),
     filters,

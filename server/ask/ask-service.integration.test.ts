@@ -478,6 +478,24 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('averages the distinct features each user used', async () => {
+      await check(
+        'How many distinct features did users use on average in September?',
+        `select avg(n) from (select user_id, count(distinct feature_name) as n from fact_events
+           where event_name = 'feature_used' and user_id is not null
+             and event_date between date '2026-09-01' and date '2026-09-30' group by 1)`,
+      );
+    });
+
+    it('gives the billing of an experiment’s exposed users’ subscriptions by variant', async () => {
+      await check(
+        'In the annual_plan_default test, what fraction of the subscriptions of exposed users were annual, per variant?',
+        `select x.variant, avg(case when s.billing_period = 'annual' then 1.0 else 0.0 end)
+         from fct_experiment_exposures x join fct_subscriptions s on s.user_id = x.user_id
+         where x.experiment_key = 'annual_plan_default' group by 1`,
+      );
+    });
+
     it('averages daily active users on weekdays and at weekends', async () => {
       await check(
         'Average daily active users on weekdays vs weekends',
