@@ -83,6 +83,7 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   user_avg: 'An average of a user attribute is not a trends insight',
   avg_mrr: 'Average MRR comes from subscriptions, not events, so it is not a trends insight',
   time_between: 'The time between two events per user is not a trends insight',
+  stickiness: 'Stickiness (DAU/MAU) is a ratio for one day, not a trends insight',
 };
 
 const isEventColumn = (c: string): c is (typeof EVENT_COLUMNS)[number] =>

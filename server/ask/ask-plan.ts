@@ -27,6 +27,7 @@ export const METRICS = [
   'avg_mrr',
   'user_avg',
   'time_between',
+  'stickiness',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -181,6 +182,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   session_avg: 'fct_sessions',
   user_avg: 'dim_users',
   time_between: 'fact_events',
+  stickiness: 'fact_events',
   avg_mrr: 'fct_subscriptions',
   sessions: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
@@ -296,6 +298,8 @@ const baseAlias = (plan: AskPlan): string => {
       return plan.distinctOf ? `avg_distinct_${columnName(plan.distinctOf)}` : 'per_user';
     case 'time_between':
       return `avg_${plan.unit ?? 'hours'}`;
+    case 'stickiness':
+      return 'dau_mau';
     case 'churn_rate':
       return plan.percent ? 'churn_percent' : 'churn_rate';
     case 'user_count':
@@ -474,6 +478,7 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     case 'share':
     case 'funnel':
     case 'time_between':
+    case 'stickiness':
       return { expr: '', what: '' };
   }
 }
@@ -667,6 +672,36 @@ function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>)
   return {
     sql,
     explanation: `${explain.join(', ')}. Times are UTC timestamps.`,
+    tables: [...tables],
+  };
+}
+
+/**
+ * Stickiness (DAU/MAU): the users active on a day over the users active in the 30 days ending
+ * that day (the period's last day; without a period, today), with the plan's filters.
+ */
+function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  if (plan.grain || plan.part || plan.average || plan.breakdown || plan.event || plan.list)
+    throw new Error('Stickiness is one ratio for one day, with filters only.');
+  const day = plan.period?.to ?? plan.period?.from;
+  if (!day) throw new Error('Stickiness needs its day.');
+  const from = addDays(day, -29);
+  const where = [
+    'e.user_id is not null',
+    `e.event_date between date ${sqlString(from)} and date ${sqlString(day)}`,
+  ];
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const scale = plan.percent ? '100.0 * ' : '';
+  const sql =
+    `select ${scale}count(distinct e.user_id) filter (where e.event_date = date ${sqlString(day)})::double / nullif(count(distinct e.user_id), 0) as ${plan.percent ? 'dau_mau_percent' : 'dau_mau'}\n` +
+    `from fact_events e${join}\nwhere ${where.join('\n  and ')}`;
+  const explain = [
+    `Computed stickiness (DAU/MAU): the distinct users active on ${day} over the distinct users active in the 30 days ending that day (${from} – ${day})${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}. “Active” means did any event (UTC dates).`,
     tables: [...tables],
   };
 }
@@ -866,6 +901,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
 
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
   if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
+  if (plan.metric === 'stickiness') return compileStickiness(plan, join, tables);
 
   if (plan.metric === 'share') {
     if (!plan.event || (!plan.thenEvent && !plan.thenPeriod && !plan.thenDays))

@@ -1323,6 +1323,25 @@ describe('planQuestion', () => {
     expect(compileAskPlan(p).sql).toMatch(/^select count\(distinct e\.user_id \|\| chr\(31\)/);
   });
 
+  it('gives stickiness (DAU/MAU) of one day', () => {
+    const p = plan(
+      'Stickiness check for yesterday: DAU divided by the number of users active in the 30 days ending yesterday.',
+    );
+    expect(p).toMatchObject({
+      metric: 'stickiness',
+      period: { from: '2026-10-31', to: '2026-10-31' },
+    });
+    expect(p.grain).toBeUndefined();
+    expect(compileAskPlan(p).sql).toContain(
+      "e.event_date between date '2026-10-02' and date '2026-10-31'",
+    );
+    expect(plan('what is our DAU/MAU ratio for enterprise users')).toMatchObject({
+      metric: 'stickiness',
+      period: { from: '2026-11-01', to: '2026-11-01' },
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+  });
+
   it.each([
     ['What is our net promoter score?', /net promoter/],
     ['Which sales rep owns the most enterprise accounts?', /CRM/],

@@ -986,6 +986,16 @@ export function planQuestion(
     // event) on the days after their first day of it.
     metric = 'share';
     event = events[0]!.event;
+  } else if (
+    !events.length &&
+    (/\b(stickiness|sticky|dau ?\/ ?mau|dau (over|to|divided by|vs) mau)\b/.test(raw) ||
+      (/\b(dau|daily active users?)\b/.test(raw) &&
+        /\b(divided by|over|ratio|as a share of|relative to)\b/.test(raw) &&
+        /\b(mau|monthly active|30 days?)\b/.test(raw)))
+  ) {
+    // "Stickiness for yesterday", "DAU divided by the users active in the 30 days ending
+    // yesterday": DAU/MAU of one day.
+    metric = 'stickiness';
   } else if (events.length >= 2 && TIME_BETWEEN.test(text)) {
     // "Median time from signup to completing onboarding", "how long after signing up do users
     // create a project": from the event the question starts the clock at (after/since/from…, or
@@ -1508,6 +1518,7 @@ export function planQuestion(
     notes.push('A share is one number for the period; no trend.');
     grain = undefined;
   }
+  if (metric === 'stickiness') grain = undefined;
   // (Churned users have a churn date: "churned each month", "churned last month".)
   if (metric === 'mrr' || metric === 'user_count' || metric === 'churn_rate') {
     if (grain) notes.push(`${metric} is a current figure; no trend.`);
@@ -1586,16 +1597,22 @@ export function planQuestion(
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
     ...(cohort ? { cohort } : {}),
-    ...(twoPeriods && metric === 'share'
-      ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
-      : cohort
-        ? { period: twoPeriods!.then }
-        : time.period &&
-            (!CURRENT_FIGURES.has(metric) ||
-              (metric === 'mrr' && time.period.to) ||
-              metric === 'churned_users')
-          ? { period: time.period }
-          : {}),
+    ...(metric === 'stickiness'
+      ? {
+          period: time.period?.to
+            ? { from: time.period.to, to: time.period.to, label: time.period.to }
+            : { from: today, to: today, label: `today (${today})` },
+        }
+      : twoPeriods && metric === 'share'
+        ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
+        : cohort
+          ? { period: twoPeriods!.then }
+          : time.period &&
+              (!CURRENT_FIGURES.has(metric) ||
+                (metric === 'mrr' && time.period.to) ||
+                metric === 'churned_users')
+            ? { period: time.period }
+            : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
     ...(order && (breakdown || grain) ? { order } : {}),

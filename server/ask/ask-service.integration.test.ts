@@ -496,6 +496,16 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives stickiness: DAU over the users active in the 30 days ending that day', async () => {
+      await check(
+        'What was our stickiness (DAU/MAU) on October 10?',
+        `select count(distinct user_id) filter (where event_date = date '2026-10-10')::double
+                / count(distinct user_id)
+         from fact_events where user_id is not null
+           and event_date between date '2026-09-11' and date '2026-10-10'`,
+      );
+    });
+
     it('averages daily active users on weekdays and at weekends', async () => {
       await check(
         'Average daily active users on weekdays vs weekends',

@@ -203,6 +203,8 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   session_avg: 'average events, page views or errors per session',
   user_avg: 'average of dim_users.lifetime_events per user (measure: dim_users.lifetime_events)',
   avg_mrr: 'average MRR per active subscription',
+  stickiness:
+    'DAU/MAU: users active on the period’s last day over users active in the 30 days ending then',
   time_between:
     'average (or median) time per user from their first event to their first thenEvent after it',
 };
