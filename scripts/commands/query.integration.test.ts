@@ -24,7 +24,9 @@ function runTl(args: string[], env: Record<string, string> = {}): Promise<CliRun
       {
         cwd: root,
         env: { ...process.env, TL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-        timeout: 30_000,
+        // A CLI run starts tsx, DuckDB and (for import) the Python lake writer: 30 s was not
+        // enough once on a machine busy with other work (the import was killed, code -1).
+        timeout: 90_000,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -84,7 +86,7 @@ describe('tl query --json', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect((jsonLine(run.stdout) as { rows: unknown[] }).rows).toEqual([['signed_up', 'u_1']]);
-  }, 60_000);
+  }, 200_000);
 
   it('applies the row cap', async () => {
     const run = await runTl(['query', '--json', '--max-rows', '3', 'select * from range(10)']);

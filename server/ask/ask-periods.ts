@@ -247,6 +247,23 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "Oct 1-15", "October 16 to 31": days of one month; "the first/second half of October".
+    re: new RegExp(
+      `\\b(?:(?:in|during|for|over) )?(?:the )?(?:${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)? ?(?:-|–|to|through|thru|until) ?(\\d{1,2})(?:st|nd|rd|th)?|(first|second) half of ${MONTH_RE})(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const name = (m[1] ?? m[5])!;
+      const month = MONTH_ALIASES[name]!;
+      const y = m[6] ? +m[6] : recentMonth(today, month).y;
+      const last = +monthEnd(y, month).slice(8);
+      const [a, b] = m[4] ? (m[4] === 'first' ? [1, 15] : [16, last]) : [+m[2]!, +m[3]!];
+      if (a < 1 || b > last || a > b) return undefined;
+      const day = (d: number) =>
+        `${y}-${String(month + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      return { from: day(a), to: day(b), label: span(day(a), day(b)) };
+    },
+  },
+  {
     // "Q3", "in q3 2026": the calendar quarter (the most recent one with that number).
     re: /\b(?:in |during |for |of )?q([1-4])(?: (\d{4}))?\b/,
     period: (m, today) => {

@@ -1342,8 +1342,23 @@ describe('planQuestion', () => {
     });
   });
 
+  it('reads days of one month ("Oct 1-15", "the second half of September")', () => {
+    expect(
+      plan('Break down signups by acquisition channel for the first half of October (Oct 1-15).'),
+    ).toMatchObject({ period: { from: '2026-10-01', to: '2026-10-15' } });
+    expect(plan('active users in the second half of September')).toMatchObject({
+      period: { from: '2026-09-16', to: '2026-09-30' },
+    });
+    // A dimension named by its column ("per company_size bucket").
+    expect(plan('total MRR of active subs per company_size bucket')).toMatchObject({
+      metric: 'mrr',
+      breakdown: col('dim_users', 'company_size'),
+    });
+  });
+
   it.each([
     ['What is our net promoter score?', /net promoter/],
+    ["Which customers' credit card payments failed last month?", /payment records/],
     ['Which sales rep owns the most enterprise accounts?', /CRM/],
     ['What is the customer lifetime value by plan?', /lifetime value/],
     ['How many employees does the company have?', /employee/],

@@ -201,6 +201,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'personal data about users',
   ],
   [
+    /\b(credit cards?|card payments?|failed payments?|payment failures?|payments? (failed|declined|bounced)|dunning)\b/,
+    'payment records (only subscriptions and their MRR)',
+  ],
+  [
     /\b(refunds?|invoices?|chargebacks?|taxes?)\b/,
     'billing documents (only subscriptions and their MRR)',
   ],
@@ -703,7 +707,7 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w)}\\b(?! (?:count|counts|volume|totals?)\\b)`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
     // ("by total event count" ranks by a measure.)
     if (re.test(text)) {
@@ -1638,7 +1642,7 @@ const KNOWN_VERBS = new Set(
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams'.split(
+  'date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams'.split(
     ' ',
   ),
 );
