@@ -556,7 +556,8 @@ export function planQuestion(
     );
   // "Quick one for the onboarding review: how many…": a leading clause that asks nothing is
   // context, so what it mentions ("review") is not what the question asks for.
-  const asked = fixTypos(normalise(withoutPreamble(question)), lexicon);
+  const preamble = withoutPreamble(question);
+  const asked = preamble === question ? raw : fixTypos(normalise(preamble), lexicon);
   for (const [re, what] of UNKNOWN_MEASURES)
     if (re.test(asked))
       return refuse(
@@ -569,7 +570,7 @@ export function planQuestion(
   const askingTime =
     askingText.trim() !== raw.trim() ? readTime(askingText.trim(), today) : undefined;
   const time = askingTime?.period
-    ? { ...readTime(raw.trim(), today), ...askingTime, rest: withoutTimes(raw, today) }
+    ? { ...askingTime, rest: withoutTimes(raw, today) }
     : readTime(raw.trim(), today);
   // Two periods in a share ("of the users who signed up in August, what share were active in
   // October"): the first named is the users', the other the second event's — unless the first
@@ -885,7 +886,7 @@ export function planQuestion(
   // Who is counted is read in the sentence that asks ("Some accounts complained… How many errors
   // were logged?"), without what it says is not counted ("logins, not people").
   // Nor a clause that says whose rows count ("…, only counting users who were on pro").
-  const asking = fixTypos(normalise(askingSentence(question)), lexicon)
+  const asking = askingText
     .replace(
       /\b(not|rather than|instead of|as opposed to) (by )?(people|users|persons|customers|accounts|unique users|distinct users)\b/g,
       ' ',
