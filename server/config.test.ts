@@ -49,6 +49,22 @@ describe('loadConfig', () => {
     expect(e.details?.variables).toEqual(['TRINO_URL']);
   });
 
+  // KAFKA_BROKERS switches intake to Kafka; a malformed list is refused by name, not at connect.
+  it('reads the Kafka settings from KAFKA_BROKERS', () => {
+    expect(loadConfig({}, '/').ingest.kafka).toBeUndefined();
+    const c = loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9093', KAFKA_PARTITIONS: '12' }, '/');
+    expect(c.ingest.kafka).toMatchObject({
+      brokers: ['k1:9092', 'k2:9093'],
+      topic: 'tl.events',
+      partitions: 12,
+      groupId: 'tl-lake-writer',
+      retentionMs: 168 * 3_600_000,
+    });
+    const e = error({ KAFKA_BROKERS: 'http://k1', KAFKA_TOPIC: 'a topic' });
+    expect(e.message).toMatch(/KAFKA_BROKERS must be host:port/);
+    expect(e.details?.variables).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'KAFKA_TOPIC']));
+  });
+
   it('derives the base URL from HOST and PORT unless TL_BASE_URL is set', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }, '/').baseUrl).toBe('http://0.0.0.0:8080');
     expect(loadConfig({ TL_BASE_URL: 'https://analytics.example.com/' }, '/').baseUrl).toBe(

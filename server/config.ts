@@ -5,12 +5,13 @@ import { createEnv } from '@t3-oss/env-core';
 import { z } from 'zod';
 import type { LlmConfig } from './ask/llm/plan-generators';
 import { AppError } from './errors';
+import type { KafkaSettings } from './ingest/kafka/kafka-log';
 
 const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
 /** Variables of the distributed mode that later releases implement. Setting one now is an error, never a silent fallback. */
-const NOT_YET_SUPPORTED = ['KAFKA_BROKERS', 'TRINO_URL', 'SPARK_MASTER'] as const;
+const NOT_YET_SUPPORTED = ['TRINO_URL', 'SPARK_MASTER'] as const;
 
 export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
@@ -86,7 +87,25 @@ export function parseEnv(source: Record<string, string | undefined>) {
       LOG_LEVEL: z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
-      KAFKA_BROKERS: z.string().optional(),
+      KAFKA_BROKERS: z
+        .string()
+        .regex(
+          /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+          'KAFKA_BROKERS must be host:port[,host:port…] (e.g. 127.0.0.1:9092)',
+        )
+        .optional()
+        .describe(
+          'Kafka brokers: the collector produces to Kafka and a consumer group writes the lake',
+        ),
+      KAFKA_TOPIC: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,200}$/, 'KAFKA_TOPIC: letters, digits, ".", "_" and "-" only')
+        .default('tl.events'),
+      KAFKA_PARTITIONS: intFrom(6, 1, 1000).describe('Partitions of a newly created events topic'),
+      KAFKA_RETENTION_HOURS: intFrom(168, 1, 100_000).describe(
+        'Retention of a newly created events topic (the lake is the system of record)',
+      ),
+      KAFKA_GROUP_ID: z.string().min(1).max(200).default('tl-lake-writer'),
       TRINO_URL: z.string().optional(),
       QDRANT_URL: z
         .url()
@@ -155,6 +174,8 @@ export interface Config {
     walDir: string;
     maxPendingBytes: number;
     rateLimitPerSecond: number;
+    /** Set by KAFKA_BROKERS: intake goes to Kafka and a consumer group writes the lake. */
+    kafka: KafkaSettings | undefined;
   };
   /** dbt runs (server/pipelines). */
   dbt: { keepRuns: number; spare: boolean };
@@ -225,6 +246,16 @@ export function loadConfig(
       walDir: path.join(dataDir, 'wal'),
       maxPendingBytes: env.TL_WAL_MAX_PENDING_BYTES,
       rateLimitPerSecond: env.TL_INGEST_RATE_LIMIT,
+      kafka: env.KAFKA_BROKERS
+        ? {
+            brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+            topic: env.KAFKA_TOPIC,
+            partitions: env.KAFKA_PARTITIONS,
+            retentionMs: env.KAFKA_RETENTION_HOURS * 3_600_000,
+            groupId: env.KAFKA_GROUP_ID,
+            clientId: 'telemetry-lakehouse',
+          }
+        : undefined,
     },
     dbt: { keepRuns: env.TL_DBT_KEEP_RUNS, spare: env.TL_DBT_SPARE },
     compaction: {

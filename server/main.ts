@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Telemetry Lakehouse is running at ${config.baseUrl}`,
-    `  metadata: ${runtime.mode.metadata === 'pglite' ? `embedded PGlite (${config.pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}  ·  query engine: DuckDB  ·  data: ${config.dataDir}`,
+    `  metadata: ${runtime.mode.metadata === 'pglite' ? `embedded PGlite (${config.pgliteDir})` : 'PostgreSQL (DATABASE_URL)'}  ·  query engine: DuckDB  ·  intake: ${config.ingest.kafka ? `Kafka (${config.ingest.kafka.brokers.join(',')}, topic ${config.ingest.kafka.topic})` : 'write-ahead log'}  ·  data: ${config.dataDir}`,
   ];
   if (runtime.seed.generatedPassword) {
     lines.push(

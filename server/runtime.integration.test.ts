@@ -22,7 +22,7 @@ describe('startRuntime', () => {
     const { config, cleanup } = await testConfig(undefined, { TL_ADMIN_PASSWORD: '' });
     try {
       const first = await startRuntime(config);
-      expect(first.mode).toEqual({ metadata: 'pglite', queryEngine: 'duckdb' });
+      expect(first.mode).toEqual({ metadata: 'pglite', queryEngine: 'duckdb', intake: 'wal' });
       expect(first.seed.created).toBe(true);
       expect(first.seed.generatedPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
       await first.close();

@@ -42,6 +42,9 @@ import { hasNewLakeTable, lakeTables, refreshBronzeViews, type LakeTables } from
 import { Compactor } from './lake/compactor';
 import { WriteAheadLog } from './ingest/wal/write-ahead-log';
 import { Flusher } from './ingest/flusher';
+import type { IntakeLog, IntakeMode, LakeSink } from './ingest/intake';
+import { KafkaEventLog } from './ingest/kafka/kafka-log';
+import { KafkaLakeWriter } from './ingest/kafka/kafka-lake-writer';
 import { IngestBus } from './ingest/ingest-bus';
 import { startDemoData } from './ingest/demo-data';
 import { SegmentAggregator } from './catalog/schema-registry/aggregate-segment';
@@ -61,8 +64,12 @@ export interface Runtime {
   auth: Auth;
   engine: DuckDbEngine;
   lake: LakeTables;
-  wal: WriteAheadLog;
-  flusher: Flusher;
+  /** The intake log: the write-ahead log, or the Kafka events topic (KAFKA_BROKERS). */
+  wal: IntakeLog;
+  /** Moves the intake log into the lake: the flusher, or the Kafka lake writer. */
+  flusher: LakeSink;
+  /** Set in the Kafka mode (lag and health for Admin → System). */
+  kafka: KafkaLakeWriter | undefined;
   /** Merges small lake files (jobs); `lastRun()` / `lastRunWithChanges()` say what it did. */
   compactor: Compactor;
   /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
@@ -86,7 +93,7 @@ export interface Runtime {
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
-  mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' };
+  mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb'; intake: IntakeMode };
   migrations: MigrateResult;
   seed: SeedResult;
   startedAt: Date;
@@ -218,21 +225,56 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
 
     const lake = lakeTables(config.lakeDir);
     const viewed = new Set(views);
-    const wal = await WriteAheadLog.open({
-      dir: config.ingest.walDir,
-      segmentBytes: config.ingest.flushBytes * 2,
-      maxPendingBytes: config.ingest.maxPendingBytes,
-    });
     const writer = new DeltaWriter({ root: config.projectRoot, logger });
-    const flusher = new Flusher({
-      wal,
-      writer,
-      eventsTable: lake.events,
-      identifiesTable: lake.identifies,
-      intervalMs: config.ingest.flushIntervalMs,
-      flushBytes: config.ingest.flushBytes,
-      logger,
-    });
+    const kafkaSettings = config.ingest.kafka;
+    let wal: IntakeLog;
+    let flusher: LakeSink;
+    let kafka: KafkaLakeWriter | undefined;
+    let walPathOf: (segment: number) => string;
+    let closeIntake: () => Promise<void>;
+    let startIntake: () => void | Promise<void>;
+    let deadLetterLog: KafkaEventLog | undefined;
+    if (kafkaSettings) {
+      const log = await KafkaEventLog.open(kafkaSettings, logger);
+      kafka = new KafkaLakeWriter({
+        settings: kafkaSettings,
+        writer,
+        eventsTable: lake.events,
+        identifiesTable: lake.identifies,
+        spoolDir: path.join(config.dataDir, 'kafka-spool'),
+        maxWaitMs: config.ingest.flushIntervalMs,
+        logger,
+      });
+      wal = log;
+      flusher = kafka;
+      walPathOf = () => {
+        throw new Error('the Kafka lake writer passes the committed rows as a path');
+      };
+      closeIntake = () => log.close();
+      deadLetterLog = log;
+      const writerOfKafka = kafka;
+      startIntake = () => writerOfKafka.start();
+    } else {
+      const log = await WriteAheadLog.open({
+        dir: config.ingest.walDir,
+        segmentBytes: config.ingest.flushBytes * 2,
+        maxPendingBytes: config.ingest.maxPendingBytes,
+      });
+      const local = new Flusher({
+        wal: log,
+        writer,
+        eventsTable: lake.events,
+        identifiesTable: lake.identifies,
+        intervalMs: config.ingest.flushIntervalMs,
+        flushBytes: config.ingest.flushBytes,
+        logger,
+      });
+      wal = log;
+      flusher = local;
+      walPathOf = (segment) => log.pathOf(segment);
+      closeIntake = () => log.close();
+      startIntake = () => local.start();
+    }
     // A bronze table appears with its first commit; it gets its view before the flush returns.
     flusher.afterCommit('bronze-views', async () => {
       // Only when a table without a view now exists: re-creating views binds every Delta
@@ -246,7 +288,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       updateRegistryFromSegment(
         db.prisma,
         registryAggregator,
-        { wal, eventsTable: lake.events },
+        { wal: { pathOf: walPathOf }, eventsTable: lake.events },
         s,
       ),
     );
@@ -258,14 +300,31 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     const liveHub = new LiveHub();
     liveHub.attach(ingestBus);
     storeDeadLetters(ingestBus, db.prisma, logger);
+    if (deadLetterLog) {
+      // Kafka mode: rejected payloads also go to the dead-letter topic (they are in Postgres for
+      // the admin view either way); best effort, off the request path.
+      const log = deadLetterLog;
+      ingestBus.on('rejected', (batch) => {
+        const items = batch.items.map((item) => ({
+          key: batch.workspaceId,
+          value: JSON.stringify({ ...batch, items: undefined, item }),
+        }));
+        log
+          .deadLetter(items)
+          .catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not write to the dead-letter topic'),
+          );
+      });
+    }
     cleanups.unshift(async () => {
       await flusher.stop();
-      // Best effort: what stays in the log is replayed at the next start.
+      // Best effort: what stays in the log is replayed at the next start (the WAL), or stays
+      // on the topic uncommitted (Kafka).
       await flusher.flush().catch(() => undefined);
       await writer.close();
-      await wal.close();
+      await closeIntake();
     });
-    flusher.start();
+    await startIntake();
     // Shares the flusher's writer (one sidecar, one request at a time); stops before it closes.
     const compactor = await Compactor.start({
       prisma: db.prisma,
@@ -403,6 +462,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       lake,
       wal,
       flusher,
+      kafka,
       compactor,
       ingestBus,
       ingestStats,
@@ -421,7 +481,11 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       cohorts,
       jobs,
       deltaAvailable,
-      mode: { metadata: embedded ? 'pglite' : 'postgres', queryEngine: 'duckdb' },
+      mode: {
+        metadata: embedded ? 'pglite' : 'postgres',
+        queryEngine: 'duckdb',
+        intake: kafka ? 'kafka' : 'wal',
+      },
       migrations,
       seed,
       startedAt: new Date(),

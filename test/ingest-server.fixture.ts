@@ -8,6 +8,7 @@
 //                      the Delta transaction id makes safe, hit every time rather than by chance.
 //   no-demo-data       skip the first-start demo dataset, so the client's batches are the only data.
 // GET /stats flushes and counts bronze rows and distinct ids; GET /event-ids lists the ids.
+// KAFKA_BROKERS, KAFKA_TOPIC and KAFKA_GROUP_ID in the environment switch it to the Kafka mode.
 import { writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadConfig } from '@/server/config';
@@ -24,6 +25,11 @@ const config = loadConfig({
   TL_FLUSH_INTERVAL_MS: '200',
   TL_QUERY_POOL_SIZE: '1',
   ...(flags.has('no-demo-data') ? { TL_DEMO_DATA: '0' } : {}),
+  ...Object.fromEntries(
+    ['KAFKA_BROKERS', 'KAFKA_TOPIC', 'KAFKA_GROUP_ID', 'KAFKA_PARTITIONS']
+      .filter((k) => process.env[k])
+      .map((k) => [k, process.env[k]]),
+  ),
 });
 const runtime = await startRuntime(config);
 if (flags.has('kill-after-commit')) {
@@ -31,6 +37,7 @@ if (flags.has('kill-after-commit')) {
   // the first commit of acknowledged events is the one that dies. writeSync: the line must be
   // out before the signal.
   runtime.flusher.afterCommit('kill-after-commit', async (flushed) => {
+    if (flushed.events === 0) return; // Kafka: wait for a batch with rows
     writeSync(1, `${JSON.stringify({ killing: flushed })}\n`);
     process.kill(process.pid, 'SIGKILL');
   });
@@ -61,6 +68,7 @@ const server = createServer(async (req, res) => {
         rows: result.rows[0]?.[0] ?? 0,
         ids: result.rows[0]?.[1] ?? 0,
         wal: runtime.wal.stats,
+        kafka: runtime.kafka?.stats ?? null,
       }),
     );
     return;

@@ -5,7 +5,9 @@ stdin; it answers one JSON line per request on stdout. It turns a sealed write-a
 into one Delta commit per table (bronze.events partitioned by event_date, bronze.identifies),
 with delta-rs. Each commit carries a Delta transaction identifier (app_id, version = segment
 number), and a segment whose version is already committed is skipped: replaying a segment after
-a crash never writes its rows twice. The answer names the Parquet files the events commit added,
+a crash never writes its rows twice. The Kafka lake writer passes its own "app_id" per topic
+partition (version = the offset after the batch), so each partition's progress is recorded in the
+table it wrote. The answer names the Parquet files the events commit added,
 so the schema registry can read the segment's events back as columns instead of JSON.
 
 Requests:
@@ -15,6 +17,7 @@ Requests:
   {"id": 3, "op": "compact", "table": "/lake/bronze/events", "partitions": [{"event_date": "2026-10-30"}]}
   {"id": 4, "op": "vacuum", "table": "/lake/bronze/events"}
   {"id": 5, "op": "ping"}
+  {"id": 6, "op": "committed_version", "table": "/lake/bronze/events", "app_id": "tl-kafka:tl.events:0"}
 
 Requests are handled one at a time, in arrival order, so a compaction or vacuum never overlaps an
 append of the same server (server/lake/compactor.ts relies on this). Compaction is delta-rs's own
@@ -128,13 +131,13 @@ def read_segment(path: str) -> tuple[pa.Table, pa.Table]:
     return _flatten(records, "events", EVENTS_SCHEMA), _flatten(records, "identifies", IDENTIFIES_SCHEMA)
 
 
-def committed_version(path: str) -> int | None:
+def committed_version(path: str, app_id: str = APP_ID) -> int | None:
     if not os.path.exists(os.path.join(path, "_delta_log")):
         return None
-    return DeltaTable(path).transaction_version(APP_ID)
+    return DeltaTable(path).transaction_version(app_id)
 
 
-def committed_files(path: str, table_version: int, version: int) -> list[str]:
+def committed_files(path: str, table_version: int, version: int, app_id: str = APP_ID) -> list[str]:
     """The data files (paths relative to the table) that Delta commit `table_version` added,
     read from its commit file, after checking that the commit is this segment's (our
     transaction identifier with `version`)."""
@@ -145,7 +148,7 @@ def committed_files(path: str, table_version: int, version: int) -> list[str]:
         for line in fh:
             action = json.loads(line)
             txn = action.get("txn")
-            if txn and txn.get("appId") == APP_ID and int(txn.get("version")) == version:
+            if txn and txn.get("appId") == app_id and int(txn.get("version")) == version:
                 ours = True
             add = action.get("add")
             if add and add.get("dataChange", True):
@@ -155,7 +158,9 @@ def committed_files(path: str, table_version: int, version: int) -> list[str]:
     return files
 
 
-def append(path: str, table: pa.Table, version: int, partition_by: list[str] | None) -> tuple[str, list[str]]:
+def append(
+    path: str, table: pa.Table, version: int, partition_by: list[str] | None, app_id: str = APP_ID
+) -> tuple[str, list[str]]:
     """Appends with the transaction id: ("written", the files added) or ("skipped", []) when this
     version is already committed."""
     exists = os.path.exists(os.path.join(path, "_delta_log"))
@@ -163,7 +168,7 @@ def append(path: str, table: pa.Table, version: int, partition_by: list[str] | N
     before = -1
     if exists:
         dt = DeltaTable(path)
-        current = dt.transaction_version(APP_ID)
+        current = dt.transaction_version(app_id)
         if current is not None and current >= version:
             return "skipped", []
         target = dt  # the checked snapshot: a concurrent commit of the same app id then conflicts
@@ -173,26 +178,27 @@ def append(path: str, table: pa.Table, version: int, partition_by: list[str] | N
         table,
         mode="append",
         partition_by=partition_by,
-        commit_properties=CommitProperties(app_transactions=[Transaction(app_id=APP_ID, version=version)]),
+        commit_properties=CommitProperties(app_transactions=[Transaction(app_id=app_id, version=version)]),
     )
     # This process is the table's only writer (compaction runs on the same request loop), so the
     # commit just made is the next version.
-    return "written", committed_files(path, before + 1, version)
+    return "written", committed_files(path, before + 1, version, app_id)
 
 
 def append_segment(req: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     events, identifies = read_segment(req["segment"])
     version = int(req["version"])
+    app_id = str(req.get("app_id") or APP_ID)
     result: dict[str, Any] = {"events": events.num_rows, "identifies": identifies.num_rows}
     # Tables are created on their first non-empty segment; an empty part still records the
     # version when the table exists, so a replay is recognised.
     if events.num_rows or os.path.exists(os.path.join(req["events_table"], "_delta_log")):
         result["events_status"], result["events_files"] = append(
-            req["events_table"], events, version, ["event_date"]
+            req["events_table"], events, version, ["event_date"], app_id
         )
     if identifies.num_rows or os.path.exists(os.path.join(req["identifies_table"], "_delta_log")):
-        result["identifies_status"], _ = append(req["identifies_table"], identifies, version, None)
+        result["identifies_status"], _ = append(req["identifies_table"], identifies, version, None, app_id)
     result["seconds"] = round(time.perf_counter() - started, 4)
     return result
 
@@ -303,7 +309,7 @@ def handle(req: dict[str, Any]) -> dict[str, Any]:
     if op == "vacuum":
         return vacuum(req)
     if op == "committed_version":
-        return {"version": committed_version(req["table"])}
+        return {"version": committed_version(req["table"], str(req.get("app_id") or APP_ID))}
     raise ValueError(f"unknown op {op!r}")
 
 

@@ -20,6 +20,9 @@ export const ZHealthResponseSchema = z.object({
   ok: z.boolean(),
   metadata: z.enum(['pglite', 'postgres']).describe('Which metadata store runs'),
   queryEngine: z.enum(['duckdb']).describe('Which query engine runs'),
+  intake: z
+    .enum(['wal', 'kafka'])
+    .describe('Where acknowledged events wait for the lake: the write-ahead log or Kafka'),
   engine: z.object({ ok: z.boolean(), detail: z.string() }),
   startedAt: z.date(),
 });

@@ -26,6 +26,8 @@ export type CommitHook = (segment: FlushedSegment) => Promise<void>;
 
 export interface FlushedSegment extends AppendSegmentResult {
   segment: number;
+  /** The committed rows as a WAL-format file, when it is not `wal.pathOf(segment)` (Kafka). */
+  path?: string;
 }
 
 export class Flusher extends EventEmitter<{

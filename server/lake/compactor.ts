@@ -31,7 +31,7 @@ import { AppError } from '../errors';
 import { stopWorkers, type Worker } from '../jobs/job-queue';
 import { waitForEvent } from '../jobs/wait-event';
 import type { Logger } from '../logger';
-import type { Flusher } from '../ingest/flusher';
+import type { LakeSink } from '../ingest/intake';
 import type { DeltaWriter } from './delta-writer';
 import {
   DEFAULT_COMPACTION_THRESHOLDS,
@@ -99,7 +99,7 @@ export interface CompactorOptions {
   intervalMs: number;
   /** Also run once the flusher has written this many segments since the last run; 0 = off. */
   afterSegments: number;
-  flusher?: Pick<Flusher, 'on' | 'off'>;
+  flusher?: Pick<LakeSink, 'on' | 'off'>;
   logger: Logger;
   thresholds?: Partial<CompactionThresholds>;
   /** Vacuum files removed longer ago than the retention after each run (default true). */

@@ -147,11 +147,14 @@ export class DeltaWriter {
     version: number;
     eventsTable: string;
     identifiesTable: string;
+    /** Transaction identifier (default: the WAL's); the Kafka writer has one per partition. */
+    appId?: string;
   }): Promise<AppendSegmentResult> {
     return this.request({
       op: 'append_segment',
       segment: args.segment,
       version: args.version,
+      app_id: args.appId,
       events_table: args.eventsTable,
       identifies_table: args.identifiesTable,
     });
@@ -199,8 +202,8 @@ export class DeltaWriter {
     return this.request({ op: 'vacuum', table });
   }
 
-  committedVersion(table: string): Promise<{ version: number | null }> {
-    return this.request({ op: 'committed_version', table });
+  committedVersion(table: string, appId?: string): Promise<{ version: number | null }> {
+    return this.request({ op: 'committed_version', table, app_id: appId });
   }
 
   async close(): Promise<void> {

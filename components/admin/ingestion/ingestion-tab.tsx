@@ -100,13 +100,29 @@ function Overview() {
                 <Timer className="size-4" /> Lake writer
               </CardDescription>
               <CardTitle className="text-2xl tabular-nums">
-                {o.lag.pendingSegments === 0
-                  ? 'Up to date'
-                  : `${o.lag.pendingSegments} segment${o.lag.pendingSegments > 1 ? 's' : ''} waiting`}
+                {o.kafka
+                  ? o.kafka.lag === null
+                    ? 'Kafka unreachable'
+                    : o.kafka.lag === 0
+                      ? 'Up to date'
+                      : `${formatCount(o.kafka.lag)} message${o.kafka.lag > 1 ? 's' : ''} behind`
+                  : o.lag.pendingSegments === 0
+                    ? 'Up to date'
+                    : `${o.lag.pendingSegments} segment${o.lag.pendingSegments > 1 ? 's' : ''} waiting`}
               </CardTitle>
             </CardHeader>
             <CardContent className="grid gap-1 text-sm text-muted-foreground">
-              <span>{formatBytes(o.lag.pendingBytes)} in the write-ahead log</span>
+              {o.kafka ? (
+                <span data-testid="ingestion-kafka">
+                  Kafka topic {o.kafka.topic} ({o.kafka.partitions.length} partitions) on{' '}
+                  {o.kafka.brokers.join(', ')} · consumer group {o.kafka.groupId}
+                  {o.kafka.error ? (
+                    <span className="block text-destructive">{o.kafka.error}</span>
+                  ) : null}
+                </span>
+              ) : (
+                <span>{formatBytes(o.lag.pendingBytes)} in the write-ahead log</span>
+              )}
               <span>
                 Last commit {ago(o.lag.lastFlushAt)} · every {o.lag.flushIntervalMs / 1000} s
               </span>

@@ -8,6 +8,7 @@ export const systemRouter = createTRPCRouter({
       ok: engine.ok,
       metadata: ctx.runtime.mode.metadata,
       queryEngine: ctx.runtime.mode.queryEngine,
+      intake: ctx.runtime.mode.intake,
       engine,
       startedAt: ctx.runtime.startedAt,
     };

@@ -31,13 +31,13 @@ export async function updateRegistryFromSegment(
   prisma: PrismaClient,
   aggregator: SegmentAggregator,
   where: { wal: Pick<WriteAheadLog, 'pathOf'>; eventsTable: string },
-  flushed: Pick<FlushedSegment, 'segment' | 'events' | 'events_status' | 'events_files'>,
+  flushed: Pick<FlushedSegment, 'segment' | 'path' | 'events' | 'events_status' | 'events_files'>,
 ): Promise<void> {
   if (flushed.events === 0) return;
   const source: SegmentSource =
     flushed.events_status === 'written' && flushed.events_files
       ? { kind: 'parquet', files: flushed.events_files.map((f) => path.join(where.eventsTable, f)) }
-      : { kind: 'wal', segment: where.wal.pathOf(flushed.segment) };
+      : { kind: 'wal', segment: flushed.path ?? where.wal.pathOf(flushed.segment) };
   await upsertRegistry(prisma, await aggregator.aggregate(source));
 }
 

@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { IntakeRecord } from '../kafka/kafka-log';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
@@ -212,7 +213,7 @@ describe('importFiles under backpressure', () => {
     const wal = fx.runtime.wal;
     const append = wal.append.bind(wal);
     let refused = 0;
-    wal.append = (record: unknown) =>
+    wal.append = (record: IntakeRecord) =>
       append(record).catch((error: unknown) => {
         refused++;
         throw error;

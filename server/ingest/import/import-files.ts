@@ -11,6 +11,7 @@
 //   skipBatchIds with the batches already in bronze.
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../../errors';
+import type { IntakeRecord } from '../kafka/kafka-log';
 import type { Runtime } from '../../runtime';
 import { LIMITS } from '../collector/envelope';
 import { normalizeBatch } from '../collector/normalize';
@@ -254,7 +255,7 @@ export async function importFiles(runtime: Runtime, opts: ImportOptions): Promis
     };
   }
 
-  async function appendWithBackpressure(rt: Runtime, record: unknown): Promise<void> {
+  async function appendWithBackpressure(rt: Runtime, record: IntakeRecord): Promise<void> {
     let flushFailures = 0;
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw cancelled();

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger';
 import { AppError } from '../../errors';
 import { recordAudit } from '../../audit/audit-log';
 import type { IngestBus } from '../ingest-bus';
-import type { WriteAheadLog } from '../wal/write-ahead-log';
+import type { IntakeLog } from '../intake';
 import { normalizeBatch } from '../collector/normalize';
 
 const MAX_PAYLOAD_CHARS = 32 * 1024;
@@ -66,7 +66,7 @@ export async function listDeadLetters(
  * appended to the write-ahead log like any accepted event and marked replayed.
  */
 export async function replayDeadLetter(
-  deps: { db: PrismaClient; wal: WriteAheadLog; bus: IngestBus },
+  deps: { db: PrismaClient; wal: IntakeLog; bus: IngestBus },
   workspaceId: string,
   actor: { id: string; email: string; ip: string | null },
   input: { id: string; payload?: unknown },

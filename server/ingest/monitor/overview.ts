@@ -20,9 +20,10 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
     }
   }
   // From compaction_runs, so they survive restarts.
-  const [lastCompaction, lastMerge] = await Promise.all([
+  const [lastCompaction, lastMerge, kafka] = await Promise.all([
     runtime.compactor.lastRun(),
     runtime.compactor.lastRunWithChanges(),
+    kafkaState(runtime),
   ]);
   return {
     sources: runtime.ingestStats.snapshot(workspaceId),
@@ -50,6 +51,8 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
       events: lakeEvents,
       lastReceivedAt: lastEventInLake,
     },
+    /** Kafka mode only: the topic, the lake writer's consumer group and its lag per partition. */
+    kafka,
     liveSubscribers: runtime.liveHub.subscriberCount,
     /** The first-start demo load, for the demo workspace only. */
     demoData:
@@ -57,4 +60,28 @@ export async function ingestionOverview(runtime: Runtime, workspace: { id: strin
         ? getDemoDataStatus()
         : null,
   };
+}
+
+async function kafkaState(runtime: Runtime) {
+  const settings = runtime.config.ingest.kafka;
+  if (!settings || !runtime.kafka) return null;
+  const base = { brokers: settings.brokers, topic: settings.topic, groupId: settings.groupId };
+  try {
+    const partitions = await runtime.kafka.lag();
+    return {
+      ...base,
+      ok: true as const,
+      lag: partitions.reduce((sum, p) => sum + p.lag, 0),
+      partitions,
+      error: null,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      ok: false as const,
+      lag: null,
+      partitions: [],
+      error: (error as Error).message,
+    };
+  }
 }

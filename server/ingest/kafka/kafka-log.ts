@@ -1,0 +1,191 @@
+// The distributed mode's intake log: the collector's acknowledged rows go to a Kafka topic
+// instead of the local write-ahead log. The producer is idempotent with acks=all, and a request
+// is answered 200 only after the broker acknowledged every message of it, so the promise is the
+// embedded one: an acknowledged event is never lost (the lake writer consumes it later, see
+// kafka-lake-writer.ts). Rows are partitioned by user (user_id, else anonymous_id), so one
+// user's events stay in one partition, in order; one message carries a request's rows of one
+// partition.
+import { Kafka, logLevel, Partitioners, type Admin, type Producer, type logCreator } from 'kafkajs';
+import { AppError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { BronzeEvent, BronzeIdentify } from '../collector/normalize';
+
+export interface KafkaSettings {
+  brokers: string[];
+  /** The events topic; dead letters go to `<topic>.dead-letters`. */
+  topic: string;
+  partitions: number;
+  retentionMs: number;
+  groupId: string;
+  clientId: string;
+}
+
+/** One request's accepted rows: the write-ahead log's record, and a Kafka message's value. */
+export interface IntakeRecord {
+  id: string;
+  events: BronzeEvent[];
+  identifies: BronzeIdentify[];
+}
+
+export const deadLetterTopic = (s: Pick<KafkaSettings, 'topic'>) => `${s.topic}.dead-letters`;
+
+/** kafkajs logs through pino, at warn and above (its info lines are per connection). */
+export function kafkaLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ level, log }) => {
+      const { message, ...rest } = log;
+      const fields = { kafka: rest };
+      // Said once per producer: a send that gives up (after ~30 s of retries) is answered 503
+      // and resent by the client, and the marts keep one row per event_id.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      if (level <= logLevel.ERROR) logger.error(fields, `kafka: ${message}`);
+      else if (level === logLevel.WARN) logger.warn(fields, `kafka: ${message}`);
+    };
+}
+
+export function kafkaClient(settings: KafkaSettings, logger: Logger, suffix = ''): Kafka {
+  return new Kafka({
+    clientId: `${settings.clientId}${suffix}`,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    connectionTimeout: 3000,
+    // A broker restart takes seconds: retry for up to ~30 s before a call fails.
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
+  });
+}
+
+/** Creates the events and dead-letter topics when missing (idempotent; safe at every start). */
+export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = [
+    { topic: settings.topic, numPartitions: settings.partitions },
+    { topic: deadLetterTopic(settings), numPartitions: 1 },
+  ].filter((t) => !existing.has(t.topic));
+  if (wanted.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: wanted.map((t) => ({
+      ...t,
+      replicationFactor: -1, // the broker's default.replication.factor
+      configEntries: [
+        { name: 'retention.ms', value: String(settings.retentionMs) },
+        { name: 'cleanup.policy', value: 'delete' },
+      ],
+    })),
+  });
+}
+
+function keyOf(row: { user_id: string | null; anonymous_id: string | null }, id: string): string {
+  return row.user_id ?? row.anonymous_id ?? id;
+}
+
+/** FNV-1a (32 bit): a stable, fast hash of a user key onto a partition. */
+export function partitionOf(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}
+
+/**
+ * One message per partition a request touches: each row goes to the partition of its user
+ * (user_id, else anonymous_id), so one user's rows are always in one partition, in order — what
+ * keying each message by user would give, with a handful of messages per request instead of
+ * one per user (the producer's cost is per message).
+ */
+export function messagesOf(
+  record: IntakeRecord,
+  partitions: number,
+): { partition: number; value: string }[] {
+  const byPartition = new Map<number, IntakeRecord>();
+  const at = (key: string) => {
+    const partition = partitionOf(key, partitions);
+    let m = byPartition.get(partition);
+    if (!m) byPartition.set(partition, (m = { id: record.id, events: [], identifies: [] }));
+    return m;
+  };
+  for (const e of record.events) at(keyOf(e, e.event_id)).events.push(e);
+  for (const i of record.identifies) at(keyOf(i, record.id)).identifies.push(i);
+  return [...byPartition].map(([partition, value]) => ({
+    partition,
+    value: JSON.stringify(value),
+  }));
+}
+
+export class KafkaEventLog {
+  acknowledged = 0;
+  lastError: string | undefined;
+
+  private constructor(
+    readonly settings: KafkaSettings,
+    private readonly admin: Admin,
+    private readonly producer: Producer,
+    /** The topic's partition count (it may predate KAFKA_PARTITIONS). */
+    private readonly partitions: number,
+  ) {}
+
+  static async open(settings: KafkaSettings, logger: Logger): Promise<KafkaEventLog> {
+    const kafka = kafkaClient(settings, logger, '-producer');
+    const admin = kafka.admin();
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // Messages name their partition (messagesOf); this only silences kafkajs's v2 warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
+    });
+    let partitions: number;
+    try {
+      await admin.connect();
+      await ensureTopics(admin, settings);
+      const metadata = await admin.fetchTopicMetadata({ topics: [settings.topic] });
+      partitions = metadata.topics[0]?.partitions.length ?? settings.partitions;
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      throw unavailable(settings, error);
+    }
+    return new KafkaEventLog(settings, admin, producer, partitions);
+  }
+
+  /** Resolves once the broker acknowledged every row (acks=all); rejects with 503 otherwise. */
+  async append(record: IntakeRecord): Promise<void> {
+    const messages = messagesOf(record, this.partitions);
+    if (messages.length === 0) return;
+    try {
+      await this.producer.send({ topic: this.settings.topic, acks: -1, messages });
+      this.acknowledged += record.events.length + record.identifies.length;
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      throw unavailable(this.settings, error);
+    }
+  }
+
+  /** Rejected payloads, for the dead-letter topic (best effort: they are in Postgres too). */
+  async deadLetter(items: { key: string; value: string }[]): Promise<void> {
+    if (items.length === 0) return;
+    await this.producer.send({ topic: deadLetterTopic(this.settings), acks: -1, messages: items });
+  }
+
+  get stats() {
+    return { activeBytes: 0, sealed: 0, pendingBytes: 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}
+
+function unavailable(settings: KafkaSettings, error: unknown): AppError {
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    `Kafka (${settings.brokers.join(', ')}) did not acknowledge the events. Retry later: a resent event is counted once (the marts keep one row per event_id). (${(error as Error).message})`,
+  );
+}
