@@ -20,6 +20,8 @@ export interface IngestBenchOptions {
   log: (line: string) => void;
   /** Write a V8 CPU profile of the server to this directory (node --cpu-prof). */
   cpuProfDir?: string;
+  /** Extra environment for the server (e.g. KAFKA_BROKERS for the Kafka mode). */
+  env?: Record<string, string>;
 }
 
 /** Issue #3's targets on one laptop-class machine. */
@@ -142,7 +144,10 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
       lines.slice(i * 1000, i * 1000 + 1000).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
     );
 
-    opts.log(`starting the server on ${base} (embedded mode, data in ${work}/data)…`);
+    const mode = opts.env?.KAFKA_BROKERS
+      ? `Kafka mode, ${opts.env.KAFKA_BROKERS}`
+      : 'embedded mode';
+    opts.log(`starting the server on ${base} (${mode}, data in ${work}/data)…`);
     const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
     server = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -156,6 +161,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
         TL_DEMO_DATA: '0',
         LOG_LEVEL: 'warn',
         TL_INGEST_RATE_LIMIT: '100000000',
+        ...opts.env,
       },
     });
     await waitFor(

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ASK_TARGET_P95_MS, benchAsk } from '../../bench/ask';
 import { benchDbt, DBT_TARGET_SECONDS } from '../../bench/dbt';
+import { benchDistributed } from '../../bench/distributed';
 import { benchInsights, insightTargets } from '../../bench/insights';
 import { resultFileName, sizeLabel } from '../../bench/stats';
 import { benchSql, SQL_TARGETS } from '../../bench/sql';
@@ -84,6 +85,53 @@ export async function record(
 
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('Run a benchmark (see bench/README.md)');
+  bench
+    .command('distributed')
+    .description(
+      'Distributed vs embedded parts in one run: capture API events/s with Kafka vs the write-ahead log',
+    )
+    .option('--seconds <n>', 'length of each sustained phase', '15')
+    .option('--connections <n>', 'concurrent HTTP connections', '16')
+    .option('--json', 'print one JSON line')
+    .option('--record', 'also write bench/results/<date>-distributed.json')
+    .action(
+      async (options: {
+        seconds: string;
+        connections: string;
+        json?: boolean;
+        record?: boolean;
+      }) => {
+        try {
+          const seconds = positiveInt('seconds', options.seconds, 600);
+          const connections = positiveInt('connections', options.connections, 1024);
+          const result = await benchDistributed({
+            seconds,
+            connections,
+            log: (line) => process.stderr.write(`bench distributed: ${line}\n`),
+          });
+          if (options.record) {
+            const command = `npm run tl -- bench distributed --seconds ${seconds} --connections ${connections}${options.json ? ' --json' : ''} --record`;
+            const file = await record('distributed', command, result);
+            process.stderr.write(`bench distributed: recorded in ${file}\n`);
+          }
+          const { details: _details, ...headline } = result;
+          await writeStdout(
+            options.json
+              ? `${JSON.stringify(headline)}\n`
+              : `${[
+                  `capture API, events/s until in bronze: Kafka ${result.kafka_events_per_s} vs embedded ${result.embedded_events_per_s} (${(result.kafka_events_per_s / result.embedded_events_per_s).toFixed(2)}×)`,
+                  `p99 ack at 20k events/s: Kafka ${result.details.kafka.p99_ack_ms_at_20k} ms vs embedded ${result.details.embedded.p99_ack_ms_at_20k} ms`,
+                  ...result.not_measured.map((m) => `not measured: ${m}`),
+                ].join('\n')}\n`,
+          );
+        } catch (error) {
+          const body = toCliError(error);
+          if (options.json) await writeStdout(`${JSON.stringify({ error: body })}\n`);
+          else process.stderr.write(`Error (${body.code}): ${body.message}\n`);
+          process.exitCode = 1;
+        }
+      },
+    );
   bench
     .command('ingest')
     .description(
