@@ -2,7 +2,8 @@
 // in one run. Now: the capture API's sustained events/s with the write-ahead log (embedded) and
 // with Kafka (a broker of the benchmark's own, started by infra/local/kafka.sh), each until every
 // acknowledged event is in bronze. The Trino half of the issue (insights on Trino vs DuckDB,
-// equal results) is not built yet: those keys are null and `not_measured` says why.
+// equal results) needs the marts in Trino, not built yet: those keys are null and
+// `not_measured` says why.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +42,7 @@ export async function benchDistributed(opts: {
       trino_vs_duckdb_ratio: null,
       equal_results: null,
       not_measured: [
-        'trino_vs_duckdb_ratio and equal_results: the Trino engine is not built yet (issue #8)',
+        'trino_vs_duckdb_ratio and equal_results: the Trino engine exists (server/query/trino-engine.ts) but the marts are not in Trino yet (dbt-trino), so insights cannot run there (issue #8)',
       ],
       details: { embedded, kafka, kafka_brokers: broker.brokers },
     };

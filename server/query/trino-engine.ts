@@ -1,0 +1,333 @@
+// The distributed mode's query engine: Trino over its REST protocol (trino-client), behind the
+// same QueryEngine interface as DuckDB. Guardrails, as in the embedded engine:
+//   - read-only: the statement is checked by Trino's own analyser (EXPLAIN (TYPE IO, FORMAT
+//     JSON)): one statement, a query that writes no table; anything Trino cannot explain as
+//     such is refused. The server side is read-only too (infra/local/trino.sh installs the
+//     `read-only` system access control), so a statement that slipped past cannot write.
+//   - timeout: the session's query_max_execution_time and a client timer that kills the query
+//     (its DELETE on the query's URI), whichever comes first; an abort signal does the same.
+//   - row cap: reading stops after maxRows rows and the query is cancelled (truncated = true).
+// Parameters are positional (`?`) and bound by Trino itself (EXECUTE IMMEDIATE … USING), with
+// each value written as a typed literal.
+import { BasicAuth, Trino, type QueryResult as TrinoPage } from 'trino-client';
+import { AppError } from '../errors';
+import type {
+  ColumnType,
+  EngineHealth,
+  ExecuteOptions,
+  QueryColumn,
+  QueryEngine,
+  QueryResult,
+  QueryStreamEvent,
+} from './query-engine';
+import { sqlString } from './sql-quote';
+
+export interface TrinoEngineOptions {
+  url: string;
+  catalog: string;
+  schema: string;
+  /** The user queries run as (read-only on the server). */
+  user: string;
+  /** The user that registers the lake's Delta tables in the catalog (may write metadata). */
+  adminUser?: string;
+  timeoutMs: number;
+  maxRows: number;
+}
+
+/** Trino's type name → the portable column type. */
+export function trinoColumnType(type: string): ColumnType {
+  const t = type.toLowerCase();
+  if (/^(varchar|char)/.test(t)) return 'string';
+  if (/^(tinyint|smallint|integer|bigint)$/.test(t)) return 'integer';
+  if (/^(real|double)$/.test(t)) return 'float';
+  if (t.startsWith('decimal')) return 'decimal';
+  if (t === 'boolean') return 'boolean';
+  if (t === 'date') return 'date';
+  if (t.startsWith('timestamp')) return 'timestamp';
+  if (t.startsWith('time')) return 'time';
+  if (t.startsWith('interval')) return 'interval';
+  if (t === 'json') return 'json';
+  if (t.startsWith('array')) return 'list';
+  if (t.startsWith('row') || t.startsWith('map')) return 'struct';
+  if (t === 'varbinary') return 'binary';
+  if (t === 'uuid') return 'uuid';
+  return 'other';
+}
+
+/** A bound value as a Trino literal for EXECUTE IMMEDIATE … USING (never spliced into the query). */
+export function trinoLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return `BIGINT ${sqlString(String(value))}`;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new AppError('BAD_REQUEST', `A query parameter is not a finite number (${value}).`);
+    return Number.isInteger(value) && Math.abs(value) <= 2 ** 53
+      ? `BIGINT ${sqlString(String(value))}`
+      : `DOUBLE ${sqlString(String(value))}`;
+  }
+  if (value instanceof Date) return `from_iso8601_timestamp(${sqlString(value.toISOString())})`;
+  if (typeof value === 'string') return sqlString(value);
+  if (Array.isArray(value)) return `ARRAY[${value.map(trinoLiteral).join(', ')}]`;
+  throw new AppError('BAD_REQUEST', `A query parameter of type ${typeof value} cannot be bound.`);
+}
+
+/** The statement Trino runs: the query itself, or EXECUTE IMMEDIATE with its parameters. */
+export function boundStatement(sql: string, params: ExecuteOptions['params']): string {
+  if (params === undefined) return sql;
+  if (!Array.isArray(params))
+    throw new AppError(
+      'BAD_REQUEST',
+      'Trino takes positional parameters (?) only; named parameters ($name) are DuckDB’s.',
+    );
+  if (params.length === 0) return sql;
+  return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${params.map(trinoLiteral).join(', ')}`;
+}
+
+/** A plain JSON value: Trino sends numbers, strings, arrays and objects already. */
+function plain(value: unknown): unknown {
+  return value;
+}
+
+export class TrinoEngine implements QueryEngine {
+  readonly dialect = 'trino' as const;
+  private readonly client: Trino;
+
+  constructor(private readonly opts: TrinoEngineOptions) {
+    this.client = Trino.create({
+      server: opts.url,
+      catalog: opts.catalog,
+      schema: opts.schema,
+      auth: new BasicAuth(opts.user),
+      source: 'telemetry-lakehouse',
+    });
+  }
+
+  private unavailable(error: unknown): AppError {
+    const message = (error as Error).message ?? String(error);
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      `Trino at ${this.opts.url} is not reachable: ${message}. Queries fail until it is back.`,
+    );
+  }
+
+  /** Runs a statement to its end (no guardrails): the engine's own checks use it. */
+  private async run(
+    statement: string,
+    schema: string,
+    session: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<AsyncIterator<TrinoPage> & { queryId?: string }> {
+    try {
+      const iterator = await this.client.query({
+        query: statement,
+        catalog: this.opts.catalog,
+        schema,
+        session,
+      });
+      return iterator;
+    } catch (error) {
+      if (signal?.aborted) throw new AppError('CANCELLED', 'The query was cancelled.');
+      throw this.unavailable(error);
+    }
+  }
+
+  private failure(page: TrinoPage): AppError {
+    const e = page.error!;
+    if (e.errorName === 'EXCEEDED_TIME_LIMIT')
+      return new AppError('TIMEOUT', `The query ran longer than allowed and was stopped.`);
+    if (e.errorName === 'USER_CANCELED')
+      return new AppError('CANCELLED', 'The query was cancelled.');
+    return new AppError('QUERY_FAILED', e.message, {
+      engine: 'trino',
+      errorName: e.errorName,
+      errorType: e.errorType,
+    });
+  }
+
+  /**
+   * Makes Delta tables of the lake visible as `<catalog>.<schema>.<table>` (the file metastore
+   * records their location; the data stays where delta-rs wrote it). Idempotent.
+   * `location` is relative to the catalog's `local.location` (the lake folder).
+   */
+  async registerDeltaTables(
+    tables: { schema: string; table: string; location: string }[],
+  ): Promise<void> {
+    const admin = Trino.create({
+      server: this.opts.url,
+      catalog: this.opts.catalog,
+      auth: new BasicAuth(this.opts.adminUser ?? 'tl-admin'),
+      source: 'telemetry-lakehouse',
+    });
+    const run = async (statement: string, ignore?: RegExp) => {
+      let pages;
+      try {
+        pages = await admin.query(statement);
+      } catch (error) {
+        throw this.unavailable(error);
+      }
+      for await (const page of pages) {
+        if (page.error && !ignore?.test(page.error.message)) throw this.failure(page);
+      }
+    };
+    const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    for (const schema of new Set(tables.map((t) => t.schema)))
+      await run(`CREATE SCHEMA IF NOT EXISTS ${ident(this.opts.catalog)}.${ident(schema)}`);
+    for (const t of tables)
+      await run(
+        `CALL ${ident(this.opts.catalog)}.system.register_table(schema_name => ${sqlString(t.schema)}, table_name => ${sqlString(t.table)}, table_location => ${sqlString(`local:///${t.location.replace(/^\/+/, '')}`)})`,
+        /already exists/i,
+      );
+  }
+
+  async checkReadOnly(
+    sql: string,
+    schema = this.opts.schema,
+    params?: ExecuteOptions['params'],
+  ): Promise<void> {
+    const text = sql.trim().replace(/;\s*$/, '');
+    if (!text) throw new AppError('QUERY_REJECTED', 'The query is empty.');
+    // EXPLAIN (TYPE IO) answers a query with JSON naming what it reads (and `outputTable` when it
+    // writes); DDL, SET, CALL, GRANT… come back as their own text, not JSON: refused.
+    // With parameters: EXPLAIN … EXECUTE IMMEDIATE '<query>' USING <values> (a query with `?`
+    // cannot be analysed without values).
+    const pages = await this.run(
+      `EXPLAIN (TYPE IO, FORMAT JSON) ${boundStatement(text, params)}`,
+      schema,
+    );
+    let plan = '';
+    for (;;) {
+      const { value: page, done } = await pages.next();
+      if (done || !page) break;
+      if (page.error) {
+        const failure = this.failure(page);
+        throw new AppError(
+          'QUERY_REJECTED',
+          `Only a single read-only query can run here. Trino says: ${failure.message}`,
+          { engine: 'trino' },
+        );
+      }
+      for (const row of page.data ?? []) plan += String(row[0] ?? '');
+    }
+    let io: { outputTable?: unknown } = {};
+    try {
+      io = JSON.parse(plan) as { outputTable?: unknown };
+    } catch {
+      throw new AppError('QUERY_REJECTED', 'Only a single read-only query can run here.');
+    }
+    if (io.outputTable)
+      throw new AppError(
+        'QUERY_REJECTED',
+        'Only read-only queries can run here: this statement writes a table.',
+      );
+  }
+
+  async *stream(
+    sql: string,
+    options: ExecuteOptions = {},
+  ): AsyncGenerator<QueryStreamEvent, void, undefined> {
+    const schema = options.schema ?? this.opts.schema;
+    const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs;
+    const maxRows = options.maxRows ?? this.opts.maxRows;
+    if (options.signal?.aborted) throw new AppError('CANCELLED', 'The query was cancelled.');
+    const started = performance.now();
+    await this.checkReadOnly(sql, schema, options.params);
+    const statement = boundStatement(sql.trim().replace(/;\s*$/, ''), options.params);
+    const pages = await this.run(
+      statement,
+      schema,
+      { query_max_execution_time: `${Math.max(1, Math.ceil(timeoutMs / 1000))}s` },
+      options.signal,
+    );
+    let queryId: string | undefined;
+    let stopped: AppError | undefined;
+    const kill = (reason: AppError) => {
+      stopped ??= reason;
+      if (queryId) void this.client.cancel(queryId).catch(() => undefined);
+    };
+    const timer = setTimeout(
+      () =>
+        kill(new AppError('TIMEOUT', `The query ran longer than ${timeoutMs} ms and was stopped.`)),
+      timeoutMs,
+    );
+    const onAbort = () => kill(new AppError('CANCELLED', 'The query was cancelled.'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let columns: QueryColumn[] | undefined;
+    let rowCount = 0;
+    let truncated = false;
+    try {
+      for (;;) {
+        const { value: page, done } = await pages.next();
+        if (stopped) throw stopped;
+        if (done || !page) break;
+        queryId ??= page.id;
+        if (page.error) throw this.failure(page);
+        if (!columns && page.columns) {
+          columns = page.columns.map((c) => ({
+            name: c.name,
+            type: trinoColumnType(c.type),
+            engineType: c.type,
+          }));
+          yield { type: 'columns', columns, statementType: 'SELECT' };
+        }
+        const data = page.data ?? [];
+        if (data.length) {
+          const room = maxRows - rowCount;
+          const rows = data.slice(0, Math.max(0, room)).map((r) => r.map(plain));
+          rowCount += rows.length;
+          if (rows.length) yield { type: 'rows', rows };
+          if (data.length > room) {
+            truncated = true;
+            if (queryId) await this.client.cancel(queryId).catch(() => undefined);
+            break;
+          }
+        }
+      }
+      if (!columns) yield { type: 'columns', columns: [], statementType: 'SELECT' };
+      yield {
+        type: 'end',
+        rowCount,
+        truncated,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // A consumer that stops early (or an error) must not leave the query running.
+      if (queryId && !truncated) void this.client.cancel(queryId).catch(() => undefined);
+    }
+  }
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    const result: QueryResult = {
+      columns: [],
+      rows: [],
+      rowCount: 0,
+      truncated: false,
+      durationMs: 0,
+      statementType: 'SELECT',
+    };
+    for await (const event of this.stream(sql, options)) {
+      if (event.type === 'columns') result.columns = event.columns;
+      else if (event.type === 'rows') for (const r of event.rows) result.rows.push(r);
+      else Object.assign(result, event);
+    }
+    return result;
+  }
+
+  async health(): Promise<EngineHealth> {
+    try {
+      const info = await this.client.query({ query: 'SELECT count(*) FROM system.runtime.nodes' });
+      let nodes = 0;
+      for await (const page of info) {
+        if (page.error) return { ok: false, detail: page.error.message };
+        for (const row of page.data ?? []) nodes = Number(row[0]);
+      }
+      return { ok: true, detail: `Trino at ${this.opts.url}: ${nodes} node(s)` };
+    } catch (error) {
+      return { ok: false, detail: this.unavailable(error).message };
+    }
+  }
+
+  async close(): Promise<void> {}
+}
