@@ -15,6 +15,7 @@ import { loadConfig } from '@/server/config';
 import { startRuntime } from '@/server/runtime';
 import { collect } from '@/server/ingest/collector/collect';
 import { createApiKey } from '@/server/auth/api-keys';
+import { systemParts } from '@/server/system/parts';
 
 const dataDir = process.argv[2]!;
 const flags = new Set(process.argv.slice(3));
@@ -71,6 +72,11 @@ const server = createServer(async (req, res) => {
         kafka: runtime.kafka?.stats ?? null,
       }),
     );
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/parts') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(await systemParts(runtime, workspace.id)));
     return;
   }
   if (req.method === 'GET' && req.url === '/event-ids') {

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { IngestionTab } from './ingestion/ingestion-tab';
 import { PipelinesTab } from './pipelines/pipelines-tab';
+import { SystemTab } from './system/system-tab';
 import { useMutation, useQuery, useQueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import {
   Activity,
@@ -13,6 +14,7 @@ import {
   Loader2,
   MailPlus,
   ScrollText,
+  Server,
   Trash2,
   Users,
   Workflow,
@@ -521,7 +523,15 @@ function AuditTab() {
   );
 }
 
-const TABS = ['ingestion', 'pipelines', 'members', 'invitations', 'keys', 'audit'] as const;
+const TABS = [
+  'ingestion',
+  'pipelines',
+  'system',
+  'members',
+  'invitations',
+  'keys',
+  'audit',
+] as const;
 type Tab = (typeof TABS)[number];
 
 export function AdminConsole({
@@ -543,7 +553,7 @@ export function AdminConsole({
     <div className="mx-auto grid w-full max-w-6xl gap-6 p-6" data-testid="section-admin">
       <PageHeader
         title="Admin"
-        description={`Ingestion, dbt pipelines, members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
+        description={`Ingestion, dbt pipelines, the system's parts, members, invitations, ingestion keys and the audit log of ${workspaceName}.`}
       />
       <Tabs
         value={tab}
@@ -555,6 +565,9 @@ export function AdminConsole({
           </TabsTrigger>
           <TabsTrigger value="pipelines">
             <Workflow className="size-4" /> Pipelines
+          </TabsTrigger>
+          <TabsTrigger value="system">
+            <Server className="size-4" /> System
           </TabsTrigger>
           <TabsTrigger value="members">
             <Users className="size-4" /> Members
@@ -574,6 +587,9 @@ export function AdminConsole({
         </TabsContent>
         <TabsContent value="pipelines" className="mt-4">
           <PipelinesTab workspaceSlug={workspaceSlug} />
+        </TabsContent>
+        <TabsContent value="system" className="mt-4">
+          <SystemTab />
         </TabsContent>
         <TabsContent value="members" className="mt-4">
           <MembersTab currentUserId={currentUserId} />

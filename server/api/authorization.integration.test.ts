@@ -12,6 +12,7 @@ type Access = NonNullable<Meta['access']>;
 
 const ACCESS: Record<string, Access> = {
   'system.health': 'public',
+  'system.parts': 'admin',
   'me.get': 'authenticated',
   'me.workspace': 'viewer',
   'me.createWorkspace': 'authenticated',

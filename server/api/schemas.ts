@@ -27,6 +27,17 @@ export const ZHealthResponseSchema = z.object({
   startedAt: z.date(),
 });
 
+export const ZSystemPartsResponseSchema = z.array(
+  z.object({
+    part: z.string(),
+    implementation: z.string(),
+    mode: z.enum(['embedded', 'distributed', 'not available']),
+    state: z.enum(['ok', 'degraded', 'down', 'off']),
+    detail: z.string(),
+    switch: z.string().nullable().describe('The environment variable that switches this part'),
+  }),
+);
+
 export const ZUserIdRequestSchema = z.object({
   userId: z.string().min(1).max(100).describe('Id of the member'),
 });

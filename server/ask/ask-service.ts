@@ -347,6 +347,11 @@ export class AskService {
     };
   }
 
+  /** The retrieval index's state as it is now (no refresh): Admin → System. */
+  retrievalStatus(workspaceId: string): RetrievalStatus | null {
+    return this.deps.retriever ? this.deps.retriever.status(workspaceId) : null;
+  }
+
   /** Which planner answers and what retrieval runs on (the UI says so). */
   async status(workspaceId: string): Promise<AskStatus> {
     const retriever = this.deps.retriever;

@@ -1,5 +1,6 @@
-import { createTRPCRouter, publicProcedure } from '../trpc';
-import { ZHealthResponseSchema } from '../schemas';
+import { createTRPCRouter, publicProcedure, workspaceProcedure } from '../trpc';
+import { ZHealthResponseSchema, ZSystemPartsResponseSchema } from '../schemas';
+import { systemParts } from '../../system/parts';
 
 export const systemRouter = createTRPCRouter({
   health: publicProcedure.output(ZHealthResponseSchema).query(async ({ ctx }) => {
@@ -13,4 +14,8 @@ export const systemRouter = createTRPCRouter({
       startedAt: ctx.runtime.startedAt,
     };
   }),
+  /** Admin → System: each part's implementation and health. */
+  parts: workspaceProcedure('admin')
+    .output(ZSystemPartsResponseSchema)
+    .query(({ ctx }) => systemParts(ctx.runtime, ctx.workspace.id)),
 });

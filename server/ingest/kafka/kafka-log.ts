@@ -38,6 +38,11 @@ export function kafkaLogCreator(logger: Logger): logCreator {
       // Said once per producer: a send that gives up (after ~30 s of retries) is answered 503
       // and resent by the client, and the marts keep one row per event_id.
       if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      // Right after a broker (re)start its coordinators load; kafkajs retries these by itself.
+      if (/coordinator is (loading|not available)/i.test(String(rest.error ?? ''))) {
+        logger.debug(fields, `kafka: ${message}`);
+        return;
+      }
       if (level <= logLevel.ERROR) logger.error(fields, `kafka: ${message}`);
       else if (level === logLevel.WARN) logger.warn(fields, `kafka: ${message}`);
     };

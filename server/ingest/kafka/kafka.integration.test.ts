@@ -145,6 +145,19 @@ describe.skipIf(!available.ok)('Kafka mode', () => {
       expect([...acked].filter((id) => !present.has(id))).toEqual([]);
       expect(stats.batches).toBeGreaterThan(0);
       expect(stats.redelivered, 'messages fetched again after their commit').toBe(0);
+      // Admin → System names the Kafka parts and their live state.
+      const parts = (await (await fetch(`http://127.0.0.1:${server.port}/parts`)).json()) as {
+        part: string;
+        mode: string;
+        state: string;
+        implementation: string;
+        detail: string;
+      }[];
+      const intake = parts.find((p) => p.part === 'Event intake')!;
+      expect(intake).toMatchObject({ mode: 'distributed', state: 'ok' });
+      expect(intake.implementation).toContain(kafka.topic);
+      expect(intake.detail).toMatch(/up to date/);
+      expect(parts.find((p) => p.part === 'Lake writer')!.implementation).toMatch(/Kafka/);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
