@@ -44,9 +44,22 @@ describe('loadConfig', () => {
 
   // A distributed setting must never silently fall back to the embedded part.
   it('refuses distributed settings this release does not implement', () => {
-    const e = error({ TRINO_URL: 'http://trino:8080' });
-    expect(e.message).toMatch(/TRINO_URL is set/);
-    expect(e.details?.variables).toEqual(['TRINO_URL']);
+    const e = error({ SPARK_MASTER: 'spark://spark:7077' });
+    expect(e.message).toMatch(/SPARK_MASTER is set/);
+    expect(e.details?.variables).toEqual(['SPARK_MASTER']);
+  });
+
+  // TRINO_URL switches queries and dbt builds to Trino; the users default to the ones
+  // infra/local/trino.sh's access rules know (tl-app read-only, tl-admin writes the marts).
+  it('reads the Trino settings from TRINO_URL', () => {
+    expect(loadConfig({}, '/').trino).toBeUndefined();
+    expect(loadConfig({ TRINO_URL: 'http://trino:8080/' }, '/').trino).toEqual({
+      url: 'http://trino:8080',
+      catalog: 'lake',
+      user: 'tl-app',
+      adminUser: 'tl-admin',
+    });
+    expect(error({ TRINO_URL: 'trino:8080' }).message).toMatch(/TRINO_URL/);
   });
 
   // KAFKA_BROKERS switches intake to Kafka; a malformed list is refused by name, not at connect.

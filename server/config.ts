@@ -11,7 +11,7 @@ const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
 /** Variables of the distributed mode that later releases implement. Setting one now is an error, never a silent fallback. */
-const NOT_YET_SUPPORTED = ['TRINO_URL', 'SPARK_MASTER'] as const;
+const NOT_YET_SUPPORTED = ['SPARK_MASTER'] as const;
 
 export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
@@ -106,7 +106,19 @@ export function parseEnv(source: Record<string, string | undefined>) {
         'Retention of a newly created events topic (the lake is the system of record)',
       ),
       KAFKA_GROUP_ID: z.string().min(1).max(200).default('tl-lake-writer'),
-      TRINO_URL: z.string().optional(),
+      TRINO_URL: z
+        .url({
+          protocol: /^https?$/,
+          error: 'TRINO_URL must be an http(s) URL, e.g. http://127.0.0.1:8080',
+        })
+        .optional()
+        .describe('Trino coordinator: queries and dbt builds run there; unset = embedded DuckDB'),
+      TRINO_CATALOG: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,62}$/, 'TRINO_CATALOG: lower-case letters, digits and "_"')
+        .default('lake'),
+      TRINO_USER: z.string().min(1).max(100).default('tl-app'),
+      TRINO_ADMIN_USER: z.string().min(1).max(100).default('tl-admin'),
       QDRANT_URL: z
         .url()
         .optional()
@@ -164,6 +176,11 @@ export interface Config {
   llm: LlmConfig | undefined;
   /** Qdrant for Ask's retrieval (QDRANT_URL); undefined = the embedded store under dataDir. */
   qdrant: { url: string; apiKey: string | undefined } | undefined;
+  /**
+   * Trino (TRINO_URL): insights, the SQL editor and Ask query it and dbt builds the marts there;
+   * undefined = the embedded DuckDB. `user` is read-only on the server, `adminUser` writes marts.
+   */
+  trino: { url: string; catalog: string; user: string; adminUser: string } | undefined;
   query: { timeoutMs: number; maxRows: number; poolSize: number; queueMax: number };
   duckdb: { threads: number; memoryLimit: string; tempDir: string };
   loginRateLimitPerMinute: number;
@@ -216,6 +233,14 @@ export function loadConfig(
     demoData: env.TL_DEMO_DATA,
     now: env.TL_NOW,
     qdrant: env.QDRANT_URL ? { url: env.QDRANT_URL, apiKey: env.QDRANT_API_KEY } : undefined,
+    trino: env.TRINO_URL
+      ? {
+          url: env.TRINO_URL.replace(/\/+$/, ''),
+          catalog: env.TRINO_CATALOG,
+          user: env.TRINO_USER,
+          adminUser: env.TRINO_ADMIN_USER,
+        }
+      : undefined,
     llm:
       env.TL_LLM === 'off'
         ? undefined

@@ -19,6 +19,9 @@ import { createAuth, type Auth } from './auth/auth';
 import { generateToken, readOrCreateSecretFile } from './auth/secrets';
 import { seedFirstStart, type SeedResult } from './auth/seed';
 import type { DuckDbEngine } from './query/duckdb-engine';
+import type { QueryEngine } from './query/query-engine';
+import { TrinoEngine } from './query/trino-engine';
+import { DuckDbMarts, TrinoMarts, type MartsStore } from './pipelines/marts-store';
 import { openLakeEngine } from './lake/lake-engine';
 import { DeltaWriter } from './lake/delta-writer';
 import { PipelineService } from './pipelines/pipeline-service';
@@ -62,7 +65,15 @@ export interface Runtime {
   prisma: PrismaClient;
   db: DatabaseHandle;
   auth: Auth;
+  /** The embedded DuckDB over the lake: bronze views, lake maintenance, admin reads. */
   engine: DuckDbEngine;
+  /**
+   * The engine insights, the SQL editor, cohorts and Ask query the marts on: Trino when
+   * TRINO_URL is set, else `engine`.
+   */
+  queryEngine: QueryEngine;
+  /** Set in the Trino mode (health for Admin → System). */
+  trino: TrinoEngine | undefined;
   lake: LakeTables;
   /** The intake log: the write-ahead log, or the Kafka events topic (KAFKA_BROKERS). */
   wal: IntakeLog;
@@ -93,7 +104,7 @@ export interface Runtime {
   /** The one pg-boss of this server: the queue and scheduler of dbt runs, compaction, imports. */
   jobs: JobQueue;
   deltaAvailable: boolean;
-  mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb'; intake: IntakeMode };
+  mode: { metadata: 'pglite' | 'postgres'; queryEngine: 'duckdb' | 'trino'; intake: IntakeMode };
   migrations: MigrateResult;
   seed: SeedResult;
   startedAt: Date;
@@ -222,6 +233,23 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       queueMax: config.query.queueMax,
     });
     cleanups.unshift(() => engine.close());
+    // The distributed query engine: marts are built and queried there (bronze stays readable by
+    // the embedded DuckDB for the lake's own maintenance and admin views).
+    const trino = config.trino
+      ? new TrinoEngine({
+          url: config.trino.url,
+          catalog: config.trino.catalog,
+          schema: 'default',
+          user: config.trino.user,
+          adminUser: config.trino.adminUser,
+          timeoutMs: config.query.timeoutMs,
+          maxRows: config.query.maxRows,
+        })
+      : undefined;
+    const queryEngine: QueryEngine = trino ?? engine;
+    const marts: MartsStore = trino
+      ? new TrinoMarts(trino, { lakeDir: config.lakeDir, dataDir: config.dataDir })
+      : new DuckDbMarts(engine);
 
     const lake = lakeTables(config.lakeDir);
     const viewed = new Set(views);
@@ -350,7 +378,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     cleanups.unshift(() => importJobs.close());
     const pipelines = await PipelineService.start({
       prisma: db.prisma,
-      engine,
+      marts,
       logger,
       boss: jobs.boss,
       projectRoot: config.projectRoot,
@@ -387,7 +415,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
         logger.error({ err }, 'demo data: could not create the Product overview dashboard'),
       );
 
-    const cohorts = new CohortService({ prisma: db.prisma, engine, pipelines });
+    const cohorts = new CohortService({ prisma: db.prisma, engine: queryEngine, pipelines });
     let closed = false;
     const askHistory = new AskHistory(db.prisma);
     // Ask: retrieval over the catalog (Qdrant when QDRANT_URL is set, else embedded under the
@@ -422,7 +450,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
             .lexiconFor(workspaceId)
             .catch(() => ({ lexicon: { events: [], values: [], dimensions: [], measures: [] } })),
           loadMetadataSources(db.prisma, workspaceId),
-          loadCatalog(db.prisma, engine, config.dataDir, workspaceId).catch(() => undefined),
+          loadCatalog(db.prisma, queryEngine, config.dataDir, workspaceId).catch(() => undefined),
         ]);
         const columns = (catalog?.nodes ?? [])
           .filter((n) => n.queryable)
@@ -436,7 +464,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       logger,
     });
     const ask: AskService = new AskService({
-      engine,
+      engine: queryEngine,
       martsOf,
       today: () => todayUtc(config.now),
       history: askHistory,
@@ -459,6 +487,8 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       db,
       auth,
       engine,
+      queryEngine,
+      trino,
       lake,
       wal,
       flusher,
@@ -469,10 +499,10 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       liveHub,
       importJobs,
       pipelines,
-      insights: new InsightService({ prisma: db.prisma, engine, pipelines, cohorts }),
+      insights: new InsightService({ prisma: db.prisma, engine: queryEngine, pipelines, cohorts }),
       sql: new SqlService({
         prisma: db.prisma,
-        engine,
+        engine: queryEngine,
         schemaFor: (workspaceId) => pipelines.ensureSchema(workspaceId),
         maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
       }),
@@ -483,7 +513,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       deltaAvailable,
       mode: {
         metadata: embedded ? 'pglite' : 'postgres',
-        queryEngine: 'duckdb',
+        queryEngine: queryEngine.dialect,
         intake: kafka ? 'kafka' : 'wal',
       },
       migrations,

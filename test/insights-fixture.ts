@@ -22,14 +22,20 @@ export interface InsightsFixture {
   dispose(): Promise<void>;
 }
 
-export async function startInsightsFixture(): Promise<InsightsFixture> {
+/**
+ * `env` is added to the runtime's environment: e.g. TL_DATA_DIR and TRINO_URL for the same data
+ * built and queried on Trino (server/insights/trino-equivalence.integration.test.ts).
+ */
+export async function startInsightsFixture(
+  env: Record<string, string> = {},
+): Promise<InsightsFixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tl-insights-'));
   const gen = path.join(dir, 'gen');
   await generateDataset({ events: 20_000, seed: 5, days: 45, endDate: '2026-10-17', outDir: gen });
   const truth: unknown = JSON.parse(await readFile(path.join(gen, 'ground_truth.json'), 'utf8'));
   // Insights read DuckDB marts; the metadata database only holds runs and the registry, so the
   // embedded one (always first) is enough here.
-  const fx = await startFixture(testDatabases()[0]!);
+  const fx = await startFixture(testDatabases()[0]!, env);
   try {
     await importFiles(fx.runtime, { workspaceId: fx.workspace.id, paths: [gen] });
     await fx.runtime.flusher.flush();
@@ -54,7 +60,7 @@ export async function startInsightsFixture(): Promise<InsightsFixture> {
       viewer,
       sql: async (text, params = []) =>
         (
-          await fx.runtime.engine.execute(text, {
+          await fx.runtime.queryEngine.execute(text, {
             params,
             schema: fx.runtime.pipelines.schemaOf(fx.workspace.id),
           })

@@ -58,6 +58,11 @@ export class TestTrino {
     return trino;
   }
 
+  /** Starts the stopped server again on the same port, data and lake. */
+  async restart(): Promise<void> {
+    await run(SCRIPT, ['start'], { env: this.env, timeout: 600_000 });
+  }
+
   async stop(): Promise<void> {
     await run(SCRIPT, ['stop'], { env: this.env, timeout: 60_000 }).catch(() => undefined);
   }

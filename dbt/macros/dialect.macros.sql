@@ -21,9 +21,10 @@
 
 {#- seconds_between(a, b): b - a in seconds (double, millisecond precision). Epoch arithmetic,
     not date_diff: DuckDB's date_diff on TIMESTAMPTZ goes through the ICU calendar (~0.6 µs a
-    value — 6 s for 10M), epoch_ms is an integer division. -#}
+    value — 6 s for 10M), epoch_ms is an integer division. A DOUBLE on both engines (on Trino
+    `/ 1000.0` would be a DECIMAL, whose averages keep its one decimal). -#}
 {% macro seconds_between(a, b) -%}
-  (({{ epoch_ms(b) }} - {{ epoch_ms(a) }}) / 1000.0)
+  (({{ epoch_ms(b) }} - {{ epoch_ms(a) }}) / {{ '1000.0' if target.type == 'duckdb' else '1000e0' }})
 {%- endmacro %}
 
 {#- add_days(d, n): date d plus n days (n may be negative). -#}

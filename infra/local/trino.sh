@@ -77,6 +77,9 @@ discovery.uri=http://127.0.0.1:$PORT
 query.max-memory=1GB
 query.max-memory-per-node=1GB
 task.concurrency=2
+# Insight statements reuse CTEs, which Trino plans once per reference: a time-to-convert funnel
+# is ~160 stages, above the default limit of 150.
+query.max-stage-count=1000
 PROPS
   # Read-only for everyone but the admin user that registers the lake's tables: the server's own
   # guardrail behind the app's statement check.
@@ -106,6 +109,8 @@ hive.metastore.catalog.dir=local:///_trino_metastore
 fs.native-local.enabled=true
 local.location=$LAKE
 delta.register-table-procedure.enabled=true
+# dbt-trino writes the marts (one writer per run schema; bronze is written by delta-rs, never by Trino).
+delta.enable-non-concurrent-writes=true
 PROPS
 }
 

@@ -88,29 +88,46 @@ export function registerBenchCommand(program: Command): void {
   bench
     .command('distributed')
     .description(
-      'Distributed vs embedded parts in one run: capture API events/s with Kafka vs the write-ahead log',
+      'Distributed vs embedded parts in one run: capture API events/s with Kafka vs the write-ahead log; every insight type on Trino vs DuckDB',
     )
     .option('--seconds <n>', 'length of each sustained phase', '15')
     .option('--connections <n>', 'concurrent HTTP connections', '16')
+    .option(
+      '--events <n>',
+      'generated events of the insight half (shares the dbt bench data; 0 skips it)',
+      '10000000',
+    )
+    .option('--seed <n>', 'generator seed', '7')
+    .option('--repeat <n>', 'warm runs of each insight per engine', '5')
     .option('--json', 'print one JSON line')
     .option('--record', 'also write bench/results/<date>-distributed.json')
     .action(
       async (options: {
         seconds: string;
         connections: string;
+        events: string;
+        seed: string;
+        repeat: string;
         json?: boolean;
         record?: boolean;
       }) => {
         try {
           const seconds = positiveInt('seconds', options.seconds, 600);
           const connections = positiveInt('connections', options.connections, 1024);
+          const events =
+            options.events === '0' ? 0 : positiveInt('events', options.events, 1_000_000_000);
+          const seed = positiveInt('seed', options.seed, 1_000_000);
+          const repeat = positiveInt('repeat', options.repeat, 100);
           const result = await benchDistributed({
             seconds,
             connections,
+            events,
+            seed,
+            repeat,
             log: (line) => process.stderr.write(`bench distributed: ${line}\n`),
           });
           if (options.record) {
-            const command = `npm run tl -- bench distributed --seconds ${seconds} --connections ${connections}${options.json ? ' --json' : ''} --record`;
+            const command = `npm run tl -- bench distributed --seconds ${seconds} --connections ${connections} --events ${events} --seed ${seed} --repeat ${repeat}${options.json ? ' --json' : ''} --record`;
             const file = await record('distributed', command, result);
             process.stderr.write(`bench distributed: recorded in ${file}\n`);
           }
@@ -121,6 +138,16 @@ export function registerBenchCommand(program: Command): void {
               : `${[
                   `capture API, events/s until in bronze: Kafka ${result.kafka_events_per_s} vs embedded ${result.embedded_events_per_s} (${(result.kafka_events_per_s / result.embedded_events_per_s).toFixed(2)}×)`,
                   `p99 ack at 20k events/s: Kafka ${result.details.kafka.p99_ack_ms_at_20k} ms vs embedded ${result.details.embedded.p99_ack_ms_at_20k} ms`,
+                  ...(result.details.engines
+                    ? [
+                        `insights at ${result.details.engines.events} events, Trino p50 / DuckDB p50 (worst): ${result.trino_vs_duckdb_ratio}×; equal results: ${result.equal_results}`,
+                        ...Object.entries(result.details.engines.insights).map(
+                          ([name, i]) =>
+                            `  ${name}: DuckDB ${i.duckdb.p50_ms} ms, Trino ${i.trino.p50_ms} ms (${i.ratio}×)${i.equal ? '' : ' — results differ'}`,
+                        ),
+                        `dbt build: DuckDB ${result.details.engines.dbt_build_s.duckdb ?? '?'} s, Trino ${result.details.engines.dbt_build_s.trino} s`,
+                      ]
+                    : []),
                   ...result.not_measured.map((m) => `not measured: ${m}`),
                 ].join('\n')}\n`,
           );

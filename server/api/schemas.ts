@@ -19,7 +19,7 @@ export const ZMeResponseSchema = z.object({
 export const ZHealthResponseSchema = z.object({
   ok: z.boolean(),
   metadata: z.enum(['pglite', 'postgres']).describe('Which metadata store runs'),
-  queryEngine: z.enum(['duckdb']).describe('Which query engine runs'),
+  queryEngine: z.enum(['duckdb', 'trino']).describe('Which query engine runs the marts queries'),
   intake: z
     .enum(['wal', 'kafka'])
     .describe('Where acknowledged events wait for the lake: the write-ahead log or Kafka'),

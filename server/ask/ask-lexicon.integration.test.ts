@@ -8,7 +8,17 @@ import { typedPropertyColumns } from './ask-lexicon';
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;
 
-const run = async (sql: string) => ({ rows: (await conn.runAndReadAll(sql)).getRows() });
+const run = async (sql: string) => {
+  const reader = await conn.runAndReadAll(sql);
+  return {
+    rows: reader.getRows(),
+    columns: reader.columnNames().map((name, i) => ({
+      name,
+      type: 'other' as const,
+      engineType: reader.columnType(i).toString(),
+    })),
+  };
+};
 
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');

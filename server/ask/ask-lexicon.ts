@@ -3,7 +3,7 @@
 // the values of its categorical columns and event properties, read from the data. Built by
 // `buildLexicon` (pure) from what `loadLexiconData` reads; the planner (ask-planner.ts) only
 // matches against it, so a workspace with other events and values gets other answers.
-import type { QueryEngine } from '../query/query-engine';
+import type { QueryColumn, QueryDialect, QueryEngine } from '../query/query-engine';
 import { sqlIdent, sqlString } from '../query/sql-quote';
 import { EMPTY_VOCABULARY, type Vocabulary } from './ask-synonyms';
 
@@ -607,17 +607,29 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
   // Property keys from a sample of each event's rows, in one pass: a key whose values are all
   // numbers is a measure ("results_count"); one with few other values is recognised by value.
   const num = `'^-?[0-9]+(\\.[0-9]+)?$'`;
-  const props = await run(`
-    with s as (
+  const trino = engine.dialect === 'trino';
+  // DuckDB: a reservoir sample; Trino (no row-count sample): the first rows it reads.
+  const pairs = trino
+    ? `s as (
+      select event_name, properties from fact_events where properties is not null limit 100000
+    ), kv as (
+      select s.event_name, k, json_extract_scalar(s.properties, '$.' || k) as v
+      from s cross join unnest(map_keys(cast(json_parse(s.properties) as map(varchar, json)))) as u(k)
+    ), t as (
+      select event_name, k, v, regexp_like(v, ${num}) as numeric from kv where v is not null
+    )`
+    : `s as (
       select event_name, properties from fact_events using sample 100000 rows
     ), kv as (
       select event_name, k, json_extract_string(properties, '$.' || k) as v
       from (select event_name, properties, unnest(json_keys(properties)) as k from s)
     ), t as (
       select event_name, k, v, regexp_matches(v, ${num}) as numeric from kv where v is not null
-    )
+    )`;
+  const props = await run(`
+    with ${pairs}
     select event_name, k, bool_and(numeric) as numeric,
-           list(distinct v) filter (where not numeric) as vals,
+           ${trino ? 'array_agg(distinct v)' : 'list(distinct v)'} filter (where not numeric) as vals,
            count(distinct v) filter (where not numeric) as n
     from t group by 1, 2
     having bool_and(numeric) or count(distinct v) filter (where not numeric) between 1 and ${MAX_PROPERTY_VALUES}
@@ -632,7 +644,7 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
   const measures = props.rows
     .filter((r) => r[2] === true)
     .map((r) => ({ event: String(r[0]), key: String(r[1]) }));
-  const typed = await typedPropertyColumns(run, properties);
+  const typed = await typedPropertyColumns(run, properties, engine.dialect);
   return {
     events,
     columnValues,
@@ -653,12 +665,14 @@ export async function loadLexiconData(engine: QueryEngine, schema: string): Prom
  * differ keeps the JSON path. Keyed `event.key`.
  */
 export async function typedPropertyColumns(
-  run: (sql: string) => Promise<{ rows: unknown[][] }>,
+  run: (sql: string) => Promise<{ rows: unknown[][]; columns?: QueryColumn[] }>,
   properties: { event: string; key: string }[],
+  dialect: QueryDialect = 'duckdb',
 ): Promise<Map<string, string>> {
-  const described = await run('describe fact_events');
-  const textColumns = described.rows
-    .map((r) => ({ name: String(r[0]), type: String(r[1]).toUpperCase() }))
+  // The columns and their engine types, from an empty result (DESCRIBE is DuckDB's).
+  const described = await run('select * from fact_events limit 0');
+  const textColumns = (described.columns ?? [])
+    .map((c) => ({ name: c.name, type: c.engineType.toUpperCase() }))
     // Plans name columns as plain identifiers (ZAskPlan).
     .filter(
       (c) => c.type === 'VARCHAR' && c.name !== 'properties' && /^[a-z_][a-z0-9_]*$/.test(c.name),
@@ -698,7 +712,7 @@ export async function typedPropertyColumns(
     const equal = await run(`
       select ${own
         .map((c) => {
-          const value = `json_extract_string(properties, ${sqlString(`$.${c.key}`)})`;
+          const value = `${dialect === 'trino' ? 'json_extract_scalar' : 'json_extract_string'}(properties, ${sqlString(`$.${c.key}`)})`;
           return `count(*) filter (where ${sqlIdent(c.column)} is distinct from ${value}), count(${value})`;
         })
         .join(', ')}

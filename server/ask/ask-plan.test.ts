@@ -132,6 +132,6 @@ describe('compileAskPlan', () => {
       /^with a as \(select distinct e\.user_id from fact_events e where e\.event_name = 'signed_up'/,
     );
     expect(sql).toContain("t.event_name = 'onboarding_completed'");
-    expect(sql).toContain('100.0 * count(distinct t.user_id)');
+    expect(sql).toContain('100.0 * cast(count(distinct t.user_id) as double)');
   });
 });

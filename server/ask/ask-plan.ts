@@ -4,6 +4,8 @@
 // answer's SQL is written here from validated parts: names from the lexicon, values quoted.
 import { z } from 'zod';
 import { sqlString } from '../query/sql-quote';
+import type { QueryDialect } from '../query/query-engine';
+import { duckdbDialect, trinoDialect, type SqlDialect } from '../insights/dialect';
 import { addDays } from './ask-periods';
 import type { ColumnRef, MartTable } from './ask-lexicon';
 
@@ -229,14 +231,17 @@ const NONZERO_COLUMNS = new Set(['errors']);
 export function columnSql(ref: ColumnRef, aliasOf: string = ALIAS[ref.table]): string {
   const alias = aliasOf;
   if (ref.property && ref.column === 'properties')
-    return `json_extract_string(${alias}.properties, ${sqlString(`$.${ref.property.key}`)})`;
-  // Derived from the event's time (UTC).
+    return dialect.jsonText(`${alias}.properties`, sqlString(`$.${ref.property.key}`));
+  // Derived from the event's time (UTC; Trino's timestamps from the lake are in UTC).
+  const trino = dialect.name === 'trino';
   if (ref.table === 'fact_events' && ref.column === 'hour_of_day')
-    return `extract(hour from timezone('UTC', ${alias}.ts))`;
+    return trino ? `hour(${alias}.ts)` : `extract(hour from timezone('UTC', ${alias}.ts))`;
   if (ref.table === 'fact_events' && ref.column === 'day_of_week')
-    return `dayname(${alias}.event_date)`;
+    return trino
+      ? `format_datetime(cast(${alias}.event_date as timestamp), 'EEEE')`
+      : `dayname(${alias}.event_date)`;
   if (ref.table === 'fact_events' && ref.column === 'day_type')
-    return `(case when isodow(${alias}.event_date) in (6, 7) then 'weekend' else 'weekday' end)`;
+    return `(case when ${trino ? 'day_of_week' : 'isodow'}(${alias}.event_date) in (6, 7) then 'weekend' else 'weekday' end)`;
   return `${alias}.${ref.column}`;
 }
 
@@ -320,7 +325,7 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
     const part = filterCondition(plan.part);
     const counted = whole.replace(/\)$/, ') filter (where ' + part + ')');
     return {
-      expr: `${plan.percent ? '100.0 * ' : ''}${counted}::double / nullif(${whole}, 0)`,
+      expr: `${plan.percent ? '100.0 * ' : ''}cast(${counted} as double) / nullif(${whole}, 0)`,
       what: `the share of ${countedWhat(plan)} where ${describeFilter(plan.part)}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
     };
   }
@@ -328,7 +333,7 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
   if (!plan.median || !MEDIAN_METRICS.has(plan.metric)) return plain;
   // The same value per row, its median: avg( → median( (each of these metrics is one avg).
   return {
-    expr: plain.expr.replace(/^avg\(/, 'median('),
+    expr: medianOf(plain.expr),
     what: plain.what.replace(/^the average /, 'the median '),
   };
 }
@@ -369,7 +374,7 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     case 'sessions':
       return { expr: 'count(*)', what: 'the number of sessions (30-minute inactivity rule)' };
     case 'avg_session_duration': {
-      const div = plan.unit === 'minutes' ? ' / 60.0' : plan.unit === 'hours' ? ' / 3600.0' : '';
+      const div = plan.unit === 'minutes' ? ' / 60e0' : plan.unit === 'hours' ? ' / 3600e0' : '';
       return {
         expr: `avg(s.session_duration)${div}`,
         what: `the average session duration in ${plan.unit ?? 'seconds'}`,
@@ -398,14 +403,14 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       if (plan.lift) {
         const [a, b] = plan.lift;
         const rate = (v: string) =>
-          `avg(case when x.converted then 1.0 else 0.0 end) filter (where x.variant = ${sqlString(v)})`;
+          `avg(case when x.converted then 1e0 else 0e0 end) filter (where x.variant = ${sqlString(v)})`;
         return {
           expr: `(${rate(a)} - ${rate(b)})${pct}`,
           what: `the difference in conversion rate, ${a} minus ${b}${plan.percent ? ', in percentage points' : ' (fractions from 0 to 1)'}`,
         };
       }
       return {
-        expr: `avg(case when x.converted then 1.0 else 0.0 end)${pct}`,
+        expr: `avg(case when x.converted then 1e0 else 0e0 end)${pct}`,
         what: `the conversion rate (share of exposed users who converted${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
       };
     case 'user_count':
@@ -418,11 +423,11 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       const ms = m.property.key.endsWith('_ms');
       const div =
         ms && plan.unit === 'seconds'
-          ? ' / 1000.0'
+          ? ' / 1000e0'
           : ms && plan.unit === 'minutes'
-            ? ' / 60000.0'
+            ? ' / 60000e0'
             : ms && plan.unit === 'hours'
-              ? ' / 3600000.0'
+              ? ' / 3600000e0'
               : '';
       return {
         expr: `avg(cast(${columnSql(m)} as double))${div}`,
@@ -460,19 +465,19 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       return { expr: 'count(*)', what: 'the number of churned users (dim_users.is_churned)' };
     case 'churn_rate':
       return {
-        expr: `avg(case when u.is_churned then 1.0 else 0.0 end)${pct}`,
+        expr: `avg(case when u.is_churned then 1e0 else 0e0 end)${pct}`,
         what: `the churn rate (share of users with dim_users.is_churned${plan.percent ? ', in percent' : ', a fraction from 0 to 1'})`,
       };
     case 'events_per_user':
       if (plan.distinctOf) {
         const col = columnSql(plan.distinctOf);
         return {
-          expr: `count(distinct e.user_id || chr(31) || cast(${col} as varchar))::double / count(distinct e.user_id)`,
+          expr: `cast(count(distinct e.user_id || chr(31) || cast(${col} as varchar)) as double) / count(distinct e.user_id)`,
           what: `the average number of distinct ${columnName(plan.distinctOf)} values per user${plan.event ? ` who did ${plan.event}` : ''} (of ${plan.event ?? 'their events'})`,
         };
       }
       return {
-        expr: 'count(*)::double / count(distinct e.user_id)',
+        expr: 'cast(count(*) as double) / count(distinct e.user_id)',
         what: `the average number of ${plan.event ?? 'events'} per user who did it at least once`,
       };
     case 'share':
@@ -521,8 +526,8 @@ function periodCondition(
         ? `${col} = date ${sqlString(period.from)}`
         : `${col} between date ${sqlString(period.from)} and date ${sqlString(period.to)}`
       : `${col} >= date ${sqlString(period.from)}`;
-  const upper = period.to ? ` and ${col} < timestamp ${sqlString(addDays(period.to, 1))}` : '';
-  return `${col} >= timestamp ${sqlString(period.from)}${upper}`;
+  const upper = period.to ? ` and ${col} < ${timestampSql(addDays(period.to, 1))}` : '';
+  return `${col} >= ${timestampSql(period.from)}${upper}`;
 }
 
 function filterCondition(
@@ -604,7 +609,7 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
       '\n) f\norder by n';
   else if (output === 'completed') select = `select count(*) as users from ${last}`;
   else
-    select = `select ${plan.percent ? '100.0 * ' : ''}(select count(*) from ${last})::double / nullif((select count(*) from s1), 0) as ${metricAlias(plan)}`;
+    select = `select ${plan.percent ? '100.0 * ' : ''}cast((select count(*) from ${last}) as double) / nullif((select count(*) from s1), 0) as ${metricAlias(plan)}`;
   const sql = `with ${ctes.join(',\n')}\n${select}`;
   const gave =
     output === 'steps'
@@ -647,18 +652,20 @@ function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>)
   for (const f of plan.filters) where.push(filterCondition(f));
   const name = plan.breakdown ? columnName(plan.breakdown) : undefined;
   // The breakdown's value on the user's first event (a user attribute is the same on every row).
-  const key = plan.breakdown ? `, arg_min(${columnSql(plan.breakdown)}, e.ts) as ${name}` : '';
-  const fn = plan.median ? 'median' : 'avg';
+  const key = plan.breakdown ? `, min_by(${columnSql(plan.breakdown)}, e.ts) as ${name}` : '';
+  const fn = plan.median ? (x: string) => dialect.median(x) : (x: string) => `avg(${x})`;
   const alias = `${plan.median ? 'median' : 'avg'}_${unit}`;
-  const divisor = SECONDS_IN[unit] === 1 ? '' : ` / ${SECONDS_IN[unit]}.0`;
+  const divisor = SECONDS_IN[unit] === 1 ? '' : ` / ${SECONDS_IN[unit]}e0`;
   const calendar = plan.calendarDays && unit === 'days';
   const between = calendar
-    ? `date_diff('day', cast(timezone('UTC', a.t) as date), cast(timezone('UTC', b.t) as date))`
-    : `epoch(b.t - a.t)${divisor}`;
+    ? dialect.name === 'trino'
+      ? `date_diff('day', cast(a.t as date), cast(b.t as date))`
+      : `date_diff('day', cast(timezone('UTC', a.t) as date), cast(timezone('UTC', b.t) as date))`
+    : `${dialect.name === 'trino' ? '(to_unixtime(b.t) - to_unixtime(a.t))' : 'epoch(b.t - a.t)'}${divisor}`;
   let sql =
     `with a as (select e.user_id, min(e.ts) as t${key}\n  from fact_events e${join}\n  where ${where.join(' and ')}\n  group by 1),\n` +
     `b as (select a.user_id, min(e.ts) as t\n  from a join fact_events e on e.user_id = a.user_id and e.event_name = ${sqlString(plan.thenEvent)} and e.ts >= a.t\n  group by 1)\n` +
-    `select ${name ? `a.${name}, ` : ''}${fn}(${between}) as ${alias}\nfrom a join b using (user_id)`;
+    `select ${name ? `a.${name}, ` : ''}${fn(between)} as ${alias}\nfrom a join b using (user_id)`;
   if (name) {
     sql += '\ngroup by 1';
     sql += plan.order ? `\norder by ${alias} ${plan.order}, 1` : '\norder by 1';
@@ -693,7 +700,7 @@ function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>):
   for (const f of plan.filters) where.push(filterCondition(f));
   const scale = plan.percent ? '100.0 * ' : '';
   const sql =
-    `select ${scale}count(distinct e.user_id) filter (where e.event_date = date ${sqlString(day)})::double / nullif(count(distinct e.user_id), 0) as ${plan.percent ? 'dau_mau_percent' : 'dau_mau'}\n` +
+    `select ${scale}cast(count(distinct e.user_id) filter (where e.event_date = date ${sqlString(day)}) as double) / nullif(count(distinct e.user_id), 0) as ${plan.percent ? 'dau_mau_percent' : 'dau_mau'}\n` +
     `from fact_events e${join}\nwhere ${where.join('\n  and ')}`;
   const explain = [
     `Computed stickiness (DAU/MAU): the distinct users active on ${day} over the distinct users active in the 30 days ending that day (${from} – ${day})${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
@@ -758,7 +765,7 @@ function compileAllUsersAverage(plan: AskPlan): CompiledAsk {
   const name = plan.breakdown ? columnName(plan.breakdown) : undefined;
   const alias = metricAlias(plan);
   let sql =
-    `select ${name ? `${columnSql(plan.breakdown!)} as ${name}, ` : ''}count(e.user_id)::double / count(distinct u.user_id) as ${alias}\n` +
+    `select ${name ? `${columnSql(plan.breakdown!)} as ${name}, ` : ''}cast(count(e.user_id) as double) / count(distinct u.user_id) as ${alias}\n` +
     `from dim_users u left join fact_events e on ${on.join(' and ')}`;
   if (where.length) sql += `\nwhere ${where.join('\n  and ')}`;
   if (name) sql += '\ngroup by 1';
@@ -837,8 +844,45 @@ function compileEveryValue(plan: AskPlan, join: string, tables: Set<MartTable>):
   return { sql, explanation: `${explain.join(', ')}.`, tables: [...tables] };
 }
 
-/** The SQL and explanation of a plan. */
-export function compileAskPlan(input: AskPlan): CompiledAsk {
+/**
+ * The dialect the plan being compiled is written in. Set by compileAskPlan for the (synchronous)
+ * length of one compilation, so the helpers need not pass it along.
+ */
+let dialect: SqlDialect = duckdbDialect;
+
+/** `avg(x)` → the dialect's median of x (each median metric is one avg over the whole expr). */
+function medianOf(expr: string): string {
+  let depth = 0;
+  for (let i = 'avg'.length; i < expr.length; i++) {
+    if (expr[i] === '(') depth++;
+    else if (expr[i] === ')' && --depth === 0) {
+      if (expr.startsWith('avg(') && i === expr.length - 1)
+        return dialect.median(expr.slice('avg('.length, -1));
+      break;
+    }
+  }
+  throw new Error(`A median needs a metric that is one average, not ${expr}.`);
+}
+
+/** A UTC midnight as a literal comparable with the marts' TIMESTAMP WITH TIME ZONE columns. */
+function timestampSql(day: string): string {
+  return dialect.name === 'trino'
+    ? `timestamp ${sqlString(`${day} 00:00:00 UTC`)}`
+    : `timestamp ${sqlString(day)}`;
+}
+
+/** The SQL and explanation of a plan, for DuckDB (default) or Trino. */
+export function compileAskPlan(input: AskPlan, engine: QueryDialect = 'duckdb'): CompiledAsk {
+  const previous = dialect;
+  dialect = engine === 'trino' ? trinoDialect : duckdbDialect;
+  try {
+    return compilePlan(input);
+  } finally {
+    dialect = previous;
+  }
+}
+
+function compilePlan(input: AskPlan): CompiledAsk {
   const plan = ZAskPlan.parse(input);
   const base = METRIC_TABLE[plan.metric];
   const b = ALIAS[base];
@@ -946,7 +990,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
       const name = columnName(plan.breakdown);
       const sql =
         `with a as (select ${distinct}e.user_id, ${columnSql(plan.breakdown)} as ${name}${firstDay} from fact_events e${join} where ${conds.join(' and ')}${grouped(2)})\n` +
-        `select a.${name}, ${scale}count(distinct t.user_id)::double / count(distinct a.user_id) as ${metricAlias(plan)}\n` +
+        `select a.${name}, ${scale}cast(count(distinct t.user_id) as double) / count(distinct a.user_id) as ${metricAlias(plan)}\n` +
         `from a left join fact_events t on t.user_id = a.user_id${second}` +
         `\ngroup by 1\norder by 2 ${plan.order === 'asc' ? 'asc' : 'desc'}` +
         (plan.limit ? `\nlimit ${plan.limit}` : '');
@@ -955,7 +999,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
     }
     const sql =
       `with a as (select ${distinct}e.user_id${firstDay} from fact_events e${join} where ${conds.join(' and ')}${grouped(1)})\n` +
-      `select ${scale}count(distinct t.user_id)::double / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
+      `select ${scale}cast(count(distinct t.user_id) as double) / nullif((select count(*) from a), 0) as ${metricAlias(plan)}\n` +
       `from a join fact_events t on t.user_id = a.user_id${second}`;
     explain.push(
       `${first[0]!.toUpperCase()}${first.slice(1)}, the share who ${did} ${when}${unit}.`,
@@ -972,9 +1016,10 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
   const select: string[] = [];
   const group: string[] = [];
   if (plan.grain) {
-    const { column, timestamp } = timeColumn(plan, base);
+    const { column } = timeColumn(plan, base);
+    // A date on both engines (date_trunc of a DATE is a TIMESTAMP on DuckDB, a DATE on Trino).
     const expr = `date_trunc(${sqlString(BUCKET[plan.grain]!)}, ${b}.${column})`;
-    select.push(`${timestamp ? `cast(${expr} as date)` : expr} as ${plan.grain}`);
+    select.push(`cast(${expr} as date) as ${plan.grain}`);
     group.push(plan.grain);
   }
   if (plan.breakdown) {
@@ -1030,7 +1075,7 @@ export function compileAskPlan(input: AskPlan): CompiledAsk {
         ? `(select count(distinct e.user_id) ${from}${whereSql})`
         : `sum(${count}) over ()`;
     select[select.length - 1] =
-      `${plan.percent ? '100.0 * ' : ''}${count}::double / nullif(${whole}, 0) as ${alias}`;
+      `${plan.percent ? '100.0 * ' : ''}cast(${count} as double) / nullif(${whole}, 0) as ${alias}`;
   }
   let sql = `select ${select.join(', ')}\n${from}${whereSql}`;
   if (group.length) sql += `\ngroup by ${group.map((_, i) => i + 1).join(', ')}`;

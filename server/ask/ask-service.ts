@@ -323,7 +323,7 @@ export class AskService {
       const suggestions = [...new Set([...past, ...outcome.suggestions])].slice(0, 6);
       return { refused: true, question: text, reason: outcome.reason, suggestions };
     }
-    const compiled = compileAskPlan(outcome.plan);
+    const compiled = compileAskPlan(outcome.plan, this.deps.engine.dialect);
     // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
     // workspace's marts only, timeout, row cap. Related items (retrieval) are asked for apart
     // (related()): embedding the question beside the query cost ~25 ms of the answer on 2 cores.
@@ -459,7 +459,7 @@ export class AskService {
         repair = check.reason;
         continue;
       }
-      const compiled = compileAskPlan(check.plan);
+      const compiled = compileAskPlan(check.plan, this.deps.engine.dialect);
       try {
         const result = await this.run(ctx.schema, compiled.sql, ctx.signal);
         return {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '../db/client';
 import { AppError } from '../errors';
-import type { DuckDbEngine } from '../query/duckdb-engine';
+import type { QueryEngine } from '../query/query-engine';
 import { workspaceSchema } from '../pipelines/marts';
 import { sqlString } from '../query/sql-quote';
 import type { NodeResult } from '../pipelines/run-results';
@@ -170,7 +170,7 @@ const cache = new Map<string, Promise<Catalog>>();
 /** The catalog of the workspace's current run; NOT_FOUND before the first successful run. */
 export async function loadCatalog(
   prisma: PrismaClient,
-  engine: DuckDbEngine,
+  engine: QueryEngine,
   dataDir: string,
   workspaceId: string,
 ): Promise<Catalog> {
@@ -205,16 +205,16 @@ export async function loadCatalog(
 }
 
 async function martColumnTypes(
-  engine: DuckDbEngine,
+  engine: QueryEngine,
   schema: string,
 ): Promise<Record<string, Record<string, string>>> {
-  return engine.admin(async (conn) => {
-    const reader = await conn.runAndReadAll(
-      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ${sqlString(schema)} ORDER BY table_name, column_index`,
-    );
-    const out: Record<string, Record<string, string>> = {};
-    for (const [table, column, type] of reader.getRows() as [string, string, string][])
-      (out[table] ??= {})[column] = type;
-    return out;
-  });
+  // information_schema: DuckDB and Trino both have it (Trino's spells types in lower case).
+  const result = await engine.execute(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ${sqlString(schema)} ORDER BY table_name, ordinal_position`,
+    { schema, maxRows: 100_000 },
+  );
+  const out: Record<string, Record<string, string>> = {};
+  for (const [table, column, type] of result.rows as [string, string, string][])
+    (out[table] ??= {})[column] = engine.dialect === 'trino' ? type.toUpperCase() : type;
+  return out;
 }

@@ -20,7 +20,10 @@ export interface SqlDialect {
   placeholder(index: number): string;
   /** A bound parameter used as a TIMESTAMP WITH TIME ZONE (its value is an ISO string). */
   timestampParam(placeholder: string): string;
-  /** The median of a numeric `expr` (Trino's is approximate). */
+  /**
+   * The exact median of a numeric `expr` (the mean of the two middle values for an even count),
+   * so both engines give the same number.
+   */
   median(expr: string): string;
   /**
    * The UTC `unit` containing `expr` (a TIMESTAMP WITH TIME ZONE or a DATE) as an integer: days,
@@ -122,7 +125,13 @@ export const trinoDialect: SqlDialect = {
   countDistinct: (expr) => `count(distinct ${expr})`,
   placeholder: () => '?',
   timestampParam: (placeholder) => `from_iso8601_timestamp(${placeholder})`,
-  median: (expr) => `approx_percentile(${expr}, 0.5)`,
+  // Trino has only an approximate percentile: the sorted values' middle element(s) instead (the
+  // optimiser computes the repeated aggregates once).
+  median: (expr) => {
+    const sorted = `array_sort(array_agg(${expr}) filter (where ${expr} is not null))`;
+    const n = `count(${expr})`;
+    return `(element_at(${sorted}, cast((${n} + 1) / 2 as integer)) + element_at(${sorted}, cast(${n} / 2 + 1 as integer))) / 2e0`;
+  },
   // 1969-12-29 is the Monday of week 0; a timestamp's date is taken in its own zone (UTC here).
   periodNumber: (unit, expr) =>
     `date_diff('${unit}', DATE '${unit === 'week' ? '1969-12-29' : '1970-01-01'}', cast(${expr} as date))`,

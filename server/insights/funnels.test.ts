@@ -127,7 +127,9 @@ describe('compileFunnels', () => {
     expect(placeholders(sql)).toBe(params.length);
     expect(sql).toContain("date_add('millisecond', 1209600000, p.t0)");
     expect(sql).not.toContain('materialized');
-    expect(sql).toContain('approx_percentile(');
+    // The exact median (Trino's approx_percentile would differ from DuckDB's median).
+    expect(sql).not.toContain('approx_percentile(');
+    expect(sql).toContain('element_at(array_sort(array_agg(rc.secs)');
     expect(params.slice(0, 7)).toEqual([
       'signed_up',
       'feature_used',

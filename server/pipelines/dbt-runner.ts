@@ -18,6 +18,7 @@ import readline from 'node:readline';
 import { childProcessEnv } from '../config';
 import { AppError } from '../errors';
 import { dbtBuildArgs } from './dbt-args';
+import type { DbtTarget } from './marts-store';
 import { parseDbtLogLine, type DbtLogEntry } from './dbt-log';
 import { summariseRunResults, type NodeResult } from './run-results';
 
@@ -54,6 +55,8 @@ export interface DbtBuildOptions {
   paths: DbtRunPaths;
   signal?: AbortSignal;
   onLog?: (entry: DbtLogEntry) => void;
+  /** The profile target (default duckdb) and the environment it reads (marts-store.ts). */
+  target?: DbtTarget;
   /** Where the dbt process comes from (a spare launcher); a new launcher when absent. */
   processes?: DbtProcesses;
 }
@@ -188,7 +191,7 @@ export async function runDbtBuild(o: DbtBuildOptions): Promise<DbtBuildOutcome> 
     projectDir: path.join(o.projectRoot, 'dbt'),
     targetPath: path.join(workDir, 'target'),
     logPath: path.join(workDir, 'logs'),
-    target: 'duckdb',
+    target: o.target?.name ?? 'duckdb',
     select: o.select,
   });
   const child = (o.processes ?? new DbtProcesses(o.projectRoot, false)).take();
@@ -209,6 +212,7 @@ export async function runDbtBuild(o: DbtBuildOptions): Promise<DbtBuildOutcome> 
         TL_DBT_OUTPUT_DIR: MARTS_LINK,
         TL_DBT_SNAPSHOT_DATABASE: path.relative(workDir, snapshotDatabase),
         TL_DUCKDB_EXTENSION_DIR: path.join(o.projectRoot, '.venv', 'duckdb-extensions'),
+        ...o.target?.env,
       },
     })}\n`,
   );

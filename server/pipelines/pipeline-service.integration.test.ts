@@ -481,9 +481,10 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     await import('node:fs/promises').then((fs) => fs.mkdir(half, { recursive: true }));
     await writeFile(path.join(half, 'fact_events.parquet'), 'partial');
     const { PipelineService } = await import('./pipeline-service');
+    const { DuckDbMarts } = await import('./marts-store');
     const restarted = await PipelineService.start({
       prisma: fx.runtime.prisma,
-      engine: fx.runtime.engine,
+      marts: new DuckDbMarts(fx.runtime.engine),
       logger: fx.runtime.logger,
       boss: fx.runtime.jobs.boss,
       projectRoot: fx.runtime.config.projectRoot,

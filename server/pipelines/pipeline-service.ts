@@ -17,21 +17,17 @@ import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import { stopWorkers, type Worker } from '../jobs/job-queue';
 import type { Logger } from '../logger';
-import type { DuckDbEngine } from '../query/duckdb-engine';
 import { parseSelector } from './dbt-args';
 import { RunProgress, type DbtLogEntry } from './dbt-log';
 import { DbtProcesses, dbtRunPaths, runDbtBuild, type DbtRunPaths } from './dbt-runner';
 import {
-  activateRun,
   deleteRunOutputs,
-  dropRunSchemas,
-  openRunMarts,
-  outputRowCounts,
   readCurrentPointer,
   runOutputs,
   workspaceSchema,
   writeCurrentPointer,
 } from './marts';
+import type { MartsStore } from './marts-store';
 import { isFailedStatus, type NodeResult } from './run-results';
 import { buildAccelerators, removeAccelerators, type AcceleratorBuildLimits } from './accelerators';
 import { waitForEvent } from '../jobs/wait-event';
@@ -44,7 +40,8 @@ export type RunTrigger = 'manual' | 'schedule' | 'startup' | 'cli';
 
 export interface PipelineServiceOptions {
   prisma: PrismaClient;
-  engine: DuckDbEngine;
+  /** Where runs write their marts and how queries are switched to them (DuckDB or Trino). */
+  marts: MartsStore;
   logger: Logger;
   /** The runtime's job queue (one pg-boss per server); the service never stops it. */
   boss: PgBoss;
@@ -153,9 +150,11 @@ export class PipelineService {
     const current = await this.o.prisma.pipelineRun.findMany({ where: { isCurrent: true } });
     for (const run of current) {
       const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
-      await activateRun(this.o.engine, run.workspaceId, paths.outputDir).catch((error: unknown) =>
-        this.o.logger.error({ err: error, runId: run.id }, 'could not re-open the current marts'),
-      );
+      await this.o.marts
+        .activate(run.workspaceId, run.id, paths.outputDir)
+        .catch((error: unknown) =>
+          this.o.logger.error({ err: error, runId: run.id }, 'could not re-open the current marts'),
+        );
       // A server stopped before it built them (or a lake from before they existed).
       this.accelerate(run.workspaceId, run.id);
     }
@@ -177,6 +176,7 @@ export class PipelineService {
    * workspace's current one, re-points the workspace's views so queries see them.
    */
   private accelerate(workspaceId: string, runId: string): void {
+    if (!this.o.marts.accelerates) return;
     const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
     void this.serialized(workspaceId, async () => {
       if (this.closed) return;
@@ -186,7 +186,7 @@ export class PipelineService {
       // The pointer, not is_current: a switch writes it inside this queue, its database update
       // comes after.
       if ((await readCurrentPointer(this.o.lakeDir, workspaceId)) === runId)
-        await activateRun(this.o.engine, workspaceId, paths.outputDir);
+        await this.o.marts.activate(workspaceId, runId, paths.outputDir);
       this.o.logger.info(
         { workspaceId, runId, built, ms: Math.round(performance.now() - started) },
         'built accelerators',
@@ -334,9 +334,11 @@ export class PipelineService {
     try {
       const run = await prisma.pipelineRun.findUniqueOrThrow({ where: { id: runId } });
       const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, run.workspaceId, run.id);
-      if (run.selector) await this.startFromCurrent(run.workspaceId, paths);
+      await this.o.marts.prepareRun(run.workspaceId, run.id, paths.outputDir);
+      if (run.selector) await this.startFromCurrent(run.workspaceId, run.id, paths);
       await this.o.beforeBuild?.();
       const outcome = await runDbtBuild({
+        target: this.o.marts.dbtTarget(run.workspaceId, run.id),
         projectRoot: this.o.projectRoot,
         lakeDir: this.o.lakeDir,
         workspaceId: run.workspaceId,
@@ -366,7 +368,7 @@ export class PipelineService {
       const ok = outcome.exitCode === 0 && failed.length === 0 && !outcome.cancelled;
       let nodes: NodeResult[] = outcome.nodes;
       if (ok) {
-        const rows = await outputRowCounts(this.o.engine, paths.outputDir);
+        const rows = await this.o.marts.rowCounts(run.workspaceId, run.id, paths.outputDir);
         nodes = nodes.map((n) =>
           n.resourceType === 'model' || n.resourceType === 'snapshot'
             ? { ...n, rows: rows[n.name] ?? null }
@@ -376,7 +378,7 @@ export class PipelineService {
         // fact_events; they are built again for this run once it is in use.
         await removeAccelerators(paths.outputDir);
         await this.serialized(run.workspaceId, async () => {
-          await activateRun(this.o.engine, run.workspaceId, paths.outputDir);
+          await this.o.marts.activate(run.workspaceId, run.id, paths.outputDir);
           await writeCurrentPointer(this.o.lakeDir, run.workspaceId, run.id);
         });
         // Queued before the run is marked succeeded, so that whoever sees it succeeded (waitFor
@@ -424,7 +426,12 @@ export class PipelineService {
         });
         // Half-written outputs are never read; remove them.
         const keep = await this.keptRunIds(run.workspaceId);
-        await deleteRunOutputs(this.o.lakeDir, run.workspaceId, keep);
+        const removed = await deleteRunOutputs(this.o.lakeDir, run.workspaceId, keep);
+        await this.o.marts
+          .dropRuns(run.workspaceId, removed)
+          .catch((err: unknown) =>
+            logger.error({ err, runId }, 'could not drop the failed run’s tables'),
+          );
         await this.deleteRunDatabases(run.workspaceId, keep);
         if (status === 'failed') {
           // The admin notice: an audit entry the admin area surfaces.
@@ -467,7 +474,11 @@ export class PipelineService {
    * marts (so the new run's folder again holds every mart). Copies, not links: dbt rewrites the
    * selected marts' files, and the current run's files must not change under running queries.
    */
-  private async startFromCurrent(workspaceId: string, paths: DbtRunPaths): Promise<void> {
+  private async startFromCurrent(
+    workspaceId: string,
+    runId: string,
+    paths: DbtRunPaths,
+  ): Promise<void> {
     const current = await this.o.prisma.pipelineRun.findFirst({
       where: { workspaceId, isCurrent: true },
       select: { id: true },
@@ -480,6 +491,7 @@ export class PipelineService {
     if (existsSync(database)) await copyFile(database, path.join(paths.workDir, 'dbt.duckdb'));
     for (const file of (await runOutputs(from.outputDir)).values())
       await copyFile(file, path.join(paths.outputDir, path.basename(file)));
+    await this.o.marts.copyRun(workspaceId, current.id, runId);
   }
 
   /** Succeeded runs whose outputs are kept: the newest `keepRuns`, and the current one. */
@@ -524,7 +536,7 @@ export class PipelineService {
     const keep = await this.keptRunIds(workspaceId);
     await this.deleteRunDatabases(workspaceId, keep);
     const deleted = await deleteRunOutputs(this.o.lakeDir, workspaceId, keep);
-    await dropRunSchemas(this.o.engine, workspaceId, deleted);
+    await this.o.marts.dropRuns(workspaceId, deleted);
     for (const runId of deleted) this.runSchemas.delete(runId);
     if (deleted.length)
       await this.o.prisma.pipelineRun.updateMany({
@@ -538,7 +550,7 @@ export class PipelineService {
     await this.keptRun(workspaceId, runId);
     const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
     await this.serialized(workspaceId, async () => {
-      await activateRun(this.o.engine, workspaceId, paths.outputDir);
+      await this.o.marts.activate(workspaceId, runId, paths.outputDir);
       await writeCurrentPointer(this.o.lakeDir, workspaceId, runId);
     });
     await this.o.prisma.$transaction([
@@ -592,7 +604,7 @@ export class PipelineService {
   async ensureSchema(workspaceId: string): Promise<string> {
     const schema = workspaceSchema(workspaceId);
     if (!this.ensured.has(schema)) {
-      await this.o.engine.admin((conn) => conn.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+      await this.o.marts.ensureSchema(schema);
       this.ensured.add(schema);
     }
     return schema;
@@ -629,7 +641,7 @@ export class PipelineService {
     let schema = this.runSchemas.get(runId);
     if (!schema) {
       const paths = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
-      schema = await openRunMarts(this.o.engine, workspaceId, runId, paths.outputDir);
+      schema = await this.o.marts.openRun(workspaceId, runId, paths.outputDir);
       this.runSchemas.set(runId, schema);
     }
     return schema;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundStatement, trinoColumnType, trinoLiteral } from './trino-engine';
+import { boundStatement, inScope, trinoColumnType, trinoLiteral, trinoValue } from './trino-engine';
 
 describe('trinoLiteral', () => {
   // Values reach Trino as typed literals in EXECUTE IMMEDIATE … USING, never inside the query
@@ -32,9 +32,19 @@ describe('boundStatement', () => {
     expect(boundStatement('select 1', [])).toBe('select 1');
   });
 
-  // Named parameters are DuckDB's; silently ignoring them would run a different query.
-  it('refuses named parameters', () => {
-    expect(() => boundStatement('select $a', { a: 1 })).toThrow(/positional/);
+  // The SQL editor's templates bind named parameters ($tl_from…); Trino's are positional, so
+  // each named one becomes a ? in the order it appears (repeats bind the value again), and only
+  // the names given are touched — a "$" inside a metadata table's name stays.
+  it('turns named parameters into positional ones', () => {
+    expect(boundStatement('select 1', {})).toBe('select 1');
+    expect(
+      boundStatement('select * from "t$history" where d between $tl_a and $tl_ab or x = $tl_a', {
+        tl_a: '2026-10-01',
+        tl_ab: 3,
+      }),
+    ).toBe(
+      `EXECUTE IMMEDIATE 'select * from "t$history" where d between ? and ? or x = ?' USING '2026-10-01', BIGINT '3', '2026-10-01'`,
+    );
   });
 });
 
@@ -50,5 +60,56 @@ describe('trinoColumnType', () => {
     expect(trinoColumnType('array(varchar)')).toBe('list');
     expect(trinoColumnType('map(varchar, varchar)')).toBe('struct');
     expect(trinoColumnType('ipaddress')).toBe('other');
+  });
+});
+
+// User SQL on Trino may read only its workspace's marts: the workspace schema's views resolve
+// to the run schemas behind them (ws_<id>__r_<run>), which are the same workspace's data.
+describe('inScope', () => {
+  const ws = 'ws_0194d3c2_7a3b_7000_8000_000000000001';
+  const t = (schema: string, table = 'fact_events', catalog = 'lake') => ({
+    catalog,
+    schemaTable: { schema, table },
+  });
+  it('accepts the schema and its run schemas', () => {
+    expect(inScope(t(ws), 'lake', ws)).toBe(true);
+    expect(inScope(t(`${ws}__r_0123456789abcdef`), 'lake', ws)).toBe(true);
+  });
+  it('refuses bronze, other workspaces, metadata schemas and other catalogs', () => {
+    expect(inScope(t('bronze', 'events'), 'lake', ws)).toBe(false);
+    expect(inScope(t('ws_0194d3c2_7a3b_7000_8000_000000000002'), 'lake', ws)).toBe(false);
+    expect(inScope(t('ws_0194d3c2_7a3b_7000_8000_000000000002__r_01'), 'lake', ws)).toBe(false);
+    expect(inScope(t('information_schema', 'tables'), 'lake', ws)).toBe(false);
+    expect(inScope(t('tl_snapshots', 'users_plan_scd__x'), 'lake', ws)).toBe(false);
+    expect(inScope(t(ws, 'fact_events', 'system'), 'lake', ws)).toBe(false);
+    expect(inScope(t(`${ws}_evil`), 'lake', ws)).toBe(false);
+  });
+});
+
+// A result must read the same from either engine: DuckDB's shapes (duckdb-values.ts) are the
+// reference — decimals as numbers, timestamps as ISO 8601 UTC with milliseconds.
+describe('trinoValue', () => {
+  it('turns decimals (sent as text) into numbers', () => {
+    expect(trinoValue('decimal(12,3)', '4.570')).toBe(4.57);
+    expect(trinoValue('decimal(38,0)', null)).toBeNull();
+  });
+  it('writes timestamps as DuckDB does', () => {
+    expect(trinoValue('timestamp(6) with time zone', '2026-10-01 12:34:56.123456 UTC')).toBe(
+      '2026-10-01T12:34:56.123Z',
+    );
+    expect(trinoValue('timestamp(3)', '2026-10-01 00:00:00.000')).toBe('2026-10-01T00:00:00.000Z');
+    expect(trinoValue('timestamp(0)', '2026-10-01 00:00:00')).toBe('2026-10-01T00:00:00.000Z');
+    expect(trinoValue('timestamp(3) with time zone', '2026-10-01 02:00:00.000 +02:00')).toBe(
+      '2026-10-01T00:00:00.000Z',
+    );
+    // A named zone is left as Trino wrote it rather than guessed.
+    expect(trinoValue('timestamp(3) with time zone', '2026-10-01 02:00:00.000 Europe/Berlin')).toBe(
+      '2026-10-01 02:00:00.000 Europe/Berlin',
+    );
+  });
+  it('passes other values through', () => {
+    expect(trinoValue('date', '2026-10-01')).toBe('2026-10-01');
+    expect(trinoValue('double', 1.5)).toBe(1.5);
+    expect(trinoValue('varchar', 'x')).toBe('x');
   });
 });

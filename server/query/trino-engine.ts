@@ -72,26 +72,78 @@ export function trinoLiteral(value: unknown): string {
   throw new AppError('BAD_REQUEST', `A query parameter of type ${typeof value} cannot be bound.`);
 }
 
-/** The statement Trino runs: the query itself, or EXECUTE IMMEDIATE with its parameters. */
+/**
+ * The statement Trino runs: the query itself, or EXECUTE IMMEDIATE with its parameters. Trino's
+ * parameters are positional (`?`); named ones (`$name`, what the SQL editor's templates bind) are
+ * turned into `?` in the order they appear — only the names given, so `"events$history"` stays.
+ */
 export function boundStatement(sql: string, params: ExecuteOptions['params']): string {
   if (params === undefined) return sql;
-  if (!Array.isArray(params))
-    throw new AppError(
-      'BAD_REQUEST',
-      'Trino takes positional parameters (?) only; named parameters ($name) are DuckDB’s.',
-    );
+  if (!Array.isArray(params)) {
+    const names = Object.keys(params).sort((a, b) => b.length - a.length);
+    if (names.length === 0) return sql;
+    const values: unknown[] = [];
+    const pattern = new RegExp(`\\$(${names.map((n) => n.replace(/\W/g, '')).join('|')})\\b`, 'g');
+    const positional = sql.replace(pattern, (_, name: string) => {
+      values.push(params[name]);
+      return '?';
+    });
+    return boundStatement(positional, values);
+  }
   if (params.length === 0) return sql;
   return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${params.map(trinoLiteral).join(', ')}`;
 }
 
-/** A plain JSON value: Trino sends numbers, strings, arrays and objects already. */
-function plain(value: unknown): unknown {
+/**
+ * A Trino value in the JSON shapes DuckDB's results have (server/query/duckdb-values.ts), so a
+ * result reads the same from either engine: DECIMAL (sent as text) → number; TIMESTAMP [WITH TIME
+ * ZONE] (`2026-10-01 12:00:00.000000 UTC`) → ISO 8601 in UTC with milliseconds; the rest (numbers,
+ * strings, `YYYY-MM-DD` dates, arrays, rows) as sent.
+ */
+export function trinoValue(type: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  const t = type.toLowerCase();
+  if (t.startsWith('decimal') && typeof value === 'string') return Number(value);
+  if (t.startsWith('timestamp') && typeof value === 'string') {
+    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?(?: (.+))?$/.exec(value);
+    if (!m) return value;
+    const [, day, time, fraction = '', zone] = m;
+    const ms = fraction ? `${fraction}000`.slice(0, 4) : '.000';
+    const offset =
+      !zone || zone === 'UTC' || zone === 'Z' ? 'Z' : /^[+-]\d{2}:\d{2}$/.test(zone) ? zone : null;
+    if (!offset) return value;
+    const date = new Date(`${day}T${time}${ms}${offset}`);
+    return Number.isNaN(date.getTime()) ? value : date.toISOString();
+  }
   return value;
+}
+
+interface IoTable {
+  catalog: string;
+  schemaTable: { schema: string; table: string };
+}
+
+/** What `EXPLAIN (TYPE IO, FORMAT JSON)` answers (the parts read here). */
+interface ExplainIo {
+  outputTable?: unknown;
+  inputTableColumnInfos?: { table: IoTable }[];
+}
+
+/**
+ * Whether a table a scoped query reads belongs to `schema`: the schema itself, or a run schema
+ * of the same workspace (server/pipelines/marts.ts runSchema: the workspace schema's first 43
+ * characters, then `__r_`), which the workspace schema's views read.
+ */
+export function inScope(table: IoTable, catalog: string, schema: string): boolean {
+  const s = table.schemaTable.schema;
+  return table.catalog === catalog && (s === schema || s.startsWith(`${schema.slice(0, 43)}__r_`));
 }
 
 export class TrinoEngine implements QueryEngine {
   readonly dialect = 'trino' as const;
   private readonly client: Trino;
+
+  private readonly adminClient: Trino;
 
   constructor(private readonly opts: TrinoEngineOptions) {
     this.client = Trino.create({
@@ -101,6 +153,24 @@ export class TrinoEngine implements QueryEngine {
       auth: new BasicAuth(opts.user),
       source: 'telemetry-lakehouse',
     });
+    this.adminClient = Trino.create({
+      server: opts.url,
+      catalog: opts.catalog,
+      auth: new BasicAuth(opts.adminUser ?? 'tl-admin'),
+      source: 'telemetry-lakehouse',
+    });
+  }
+
+  get url(): string {
+    return this.opts.url;
+  }
+
+  get catalog(): string {
+    return this.opts.catalog;
+  }
+
+  get adminUser(): string {
+    return this.opts.adminUser ?? 'tl-admin';
   }
 
   private unavailable(error: unknown): AppError {
@@ -153,16 +223,10 @@ export class TrinoEngine implements QueryEngine {
   async registerDeltaTables(
     tables: { schema: string; table: string; location: string }[],
   ): Promise<void> {
-    const admin = Trino.create({
-      server: this.opts.url,
-      catalog: this.opts.catalog,
-      auth: new BasicAuth(this.opts.adminUser ?? 'tl-admin'),
-      source: 'telemetry-lakehouse',
-    });
     const run = async (statement: string, ignore?: RegExp) => {
       let pages;
       try {
-        pages = await admin.query(statement);
+        pages = await this.adminClient.query(statement);
       } catch (error) {
         throw this.unavailable(error);
       }
@@ -184,6 +248,7 @@ export class TrinoEngine implements QueryEngine {
     sql: string,
     schema = this.opts.schema,
     params?: ExecuteOptions['params'],
+    scoped = false,
   ): Promise<void> {
     const text = sql.trim().replace(/;\s*$/, '');
     if (!text) throw new AppError('QUERY_REJECTED', 'The query is empty.');
@@ -209,9 +274,9 @@ export class TrinoEngine implements QueryEngine {
       }
       for (const row of page.data ?? []) plan += String(row[0] ?? '');
     }
-    let io: { outputTable?: unknown } = {};
+    let io: ExplainIo = {};
     try {
-      io = JSON.parse(plan) as { outputTable?: unknown };
+      io = JSON.parse(plan) as ExplainIo;
     } catch {
       throw new AppError('QUERY_REJECTED', 'Only a single read-only query can run here.');
     }
@@ -220,6 +285,70 @@ export class TrinoEngine implements QueryEngine {
         'QUERY_REJECTED',
         'Only read-only queries can run here: this statement writes a table.',
       );
+    if (scoped) {
+      // Trino's analyser has resolved every name (views to their tables): each table the query
+      // reads must be one of this schema's (or, through its views, of the run schemas behind it).
+      const outside = (io.inputTableColumnInfos ?? [])
+        .map((i) => i.table)
+        .filter((t) => !inScope(t, this.opts.catalog, schema));
+      if (outside.length)
+        throw new AppError(
+          'QUERY_REJECTED',
+          `This query may read only this workspace's marts; it reads ${[
+            ...new Set(outside.map((t) => `${t.schemaTable.schema}.${t.schemaTable.table}`)),
+          ]
+            .slice(0, 3)
+            .join(', ')}.`,
+        );
+    }
+  }
+
+  /**
+   * The functions queries may call, one row per name as the SQL editor's FUNCTIONS_SQL gives
+   * them for DuckDB: name, kind, description, the parameters of the overload with the fewest.
+   */
+  async functions(): Promise<unknown[][]> {
+    const pages = await this.run('SHOW FUNCTIONS', 'default');
+    const byName = new Map<string, { kind: string; description: string; parameters: string }>();
+    for (;;) {
+      const { value: page, done } = await pages.next();
+      if (done || !page) break;
+      if (page.error) throw this.failure(page);
+      // Function, Return Type, Argument Types, Function Type, Deterministic, Description
+      for (const [name, , args, type, , description] of page.data ?? []) {
+        const n = String(name);
+        if (!/^[a-z_][a-z0-9_]*$/.test(n) || n.startsWith('$')) continue;
+        const kind = String(type) === 'aggregate' ? 'aggregate' : 'scalar';
+        if (kind === 'scalar' && String(type) !== 'scalar') continue; // window, table functions
+        const parameters = String(args ?? '');
+        const seen = byName.get(n);
+        if (!seen || parameters.split(',').length < seen.parameters.split(',').length)
+          byName.set(n, {
+            kind,
+            parameters,
+            description: seen?.description || String(description ?? ''),
+          });
+      }
+    }
+    return [...byName]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, f]) => [name, f.kind, f.description, f.parameters]);
+  }
+
+  /** Runs one statement as the admin user (DDL of the marts); returns its rows. */
+  async admin(statement: string): Promise<unknown[][]> {
+    let pages;
+    try {
+      pages = await this.adminClient.query(statement);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    const rows: unknown[][] = [];
+    for await (const page of pages) {
+      if (page.error) throw this.failure(page);
+      for (const row of page.data ?? []) rows.push(row);
+    }
+    return rows;
   }
 
   async *stream(
@@ -231,7 +360,7 @@ export class TrinoEngine implements QueryEngine {
     const maxRows = options.maxRows ?? this.opts.maxRows;
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The query was cancelled.');
     const started = performance.now();
-    await this.checkReadOnly(sql, schema, options.params);
+    await this.checkReadOnly(sql, schema, options.params, options.scoped ?? false);
     const statement = boundStatement(sql.trim().replace(/;\s*$/, ''), options.params);
     const pages = await this.run(
       statement,
@@ -273,7 +402,10 @@ export class TrinoEngine implements QueryEngine {
         const data = page.data ?? [];
         if (data.length) {
           const room = maxRows - rowCount;
-          const rows = data.slice(0, Math.max(0, room)).map((r) => r.map(plain));
+          const types = columns?.map((c) => c.engineType) ?? [];
+          const rows = data
+            .slice(0, Math.max(0, room))
+            .map((r) => r.map((v, i) => trinoValue(types[i] ?? '', v)));
           rowCount += rows.length;
           if (rows.length) yield { type: 'rows', rows };
           if (data.length > room) {
@@ -317,13 +449,20 @@ export class TrinoEngine implements QueryEngine {
 
   async health(): Promise<EngineHealth> {
     try {
-      const info = await this.client.query({ query: 'SELECT count(*) FROM system.runtime.nodes' });
+      const info = await this.client.query({
+        query: `SELECT (SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'),
+                       (SELECT count(*) FROM system.runtime.queries WHERE state = 'RUNNING') - 1`,
+      });
       let nodes = 0;
+      let running = 0;
       for await (const page of info) {
         if (page.error) return { ok: false, detail: page.error.message };
-        for (const row of page.data ?? []) nodes = Number(row[0]);
+        for (const row of page.data ?? []) [nodes, running] = [Number(row[0]), Number(row[1])];
       }
-      return { ok: true, detail: `Trino at ${this.opts.url}: ${nodes} node(s)` };
+      return {
+        ok: nodes > 0,
+        detail: `Trino at ${this.opts.url}: ${nodes} active node(s) · ${running} other quer${running === 1 ? 'y' : 'ies'} running`,
+      };
     } catch (error) {
       return { ok: false, detail: this.unavailable(error).message };
     }

@@ -7,6 +7,8 @@ import type { PrismaClient } from '../db/client';
 import { loadCatalog } from '../catalog/dbt-catalog';
 import { isAppError } from '../errors';
 import type { DuckDbEngine } from '../query/duckdb-engine';
+import type { QueryEngine } from '../query/query-engine';
+import { TrinoEngine } from '../query/trino-engine';
 import { DENIED_FUNCTIONS } from '../query/scope';
 
 export interface SqlSchemaTable {
@@ -58,27 +60,29 @@ export function toSqlFunctions(rows: unknown[][]): SqlFunction[] {
 }
 
 /** The engine's functions never change while it runs: read once per engine. */
-const functionsOf = new WeakMap<DuckDbEngine, Promise<SqlFunction[]>>();
+const functionsOf = new WeakMap<QueryEngine, Promise<SqlFunction[]>>();
 
-function engineFunctions(engine: DuckDbEngine): Promise<SqlFunction[]> {
+function engineFunctions(engine: QueryEngine): Promise<SqlFunction[]> {
   let found = functionsOf.get(engine);
   if (!found) {
-    found = engine
-      .admin(async (conn) => {
-        const reader = await conn.runAndReadAll(FUNCTIONS_SQL);
-        return toSqlFunctions(reader.getRows());
-      })
-      .catch((error: unknown) => {
-        functionsOf.delete(engine);
-        throw error;
-      });
+    found = (
+      engine instanceof TrinoEngine
+        ? engine.functions().then(toSqlFunctions)
+        : (engine as DuckDbEngine).admin(async (conn) => {
+            const reader = await conn.runAndReadAll(FUNCTIONS_SQL);
+            return toSqlFunctions(reader.getRows());
+          })
+    ).catch((error: unknown) => {
+      functionsOf.delete(engine);
+      throw error;
+    });
     functionsOf.set(engine, found);
   }
   return found;
 }
 
 export async function loadSqlSchema(
-  deps: { prisma: PrismaClient; engine: DuckDbEngine; dataDir: string },
+  deps: { prisma: PrismaClient; engine: QueryEngine; dataDir: string },
   workspaceId: string,
 ): Promise<SqlSchema> {
   const [catalog, events, properties, functions] = await Promise.all([

@@ -37,7 +37,7 @@ export async function systemParts(runtime: Runtime, workspaceId: string): Promis
     () => ({ state: 'ok' as const, detail: 'answers' }),
     (error: unknown) => ({ state: 'down' as const, detail: message(error) }),
   );
-  const engine = bounded(runtime.engine.health()).then(
+  const engine = bounded(runtime.queryEngine.health()).then(
     (h) => ({ state: h.ok ? ('ok' as const) : ('down' as const), detail: h.detail }),
     (error: unknown) => ({ state: 'down' as const, detail: message(error) }),
   );
@@ -70,8 +70,10 @@ export async function systemParts(runtime: Runtime, workspaceId: string): Promis
     },
     {
       part: 'Query engine',
-      implementation: 'DuckDB (in-process, locked to the lake)',
-      mode: 'embedded',
+      implementation: config.trino
+        ? `Trino, catalog ${config.trino.catalog} (Delta Lake connector over the lake; dbt-trino builds the marts)`
+        : 'DuckDB (in-process, locked to the lake)',
+      mode: config.trino ? 'distributed' : 'embedded',
       switch: 'TRINO_URL',
       ...eng,
     },

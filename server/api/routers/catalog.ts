@@ -22,12 +22,12 @@ export const ZCatalogPreviewRequestSchema = z.object({
 
 export const catalogRouter = createTRPCRouter({
   get: viewerProcedure.query(async ({ ctx }) => {
-    const { prisma, engine, config } = ctx.runtime;
-    return loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
+    const { prisma, queryEngine, config } = ctx.runtime;
+    return loadCatalog(prisma, queryEngine, config.dataDir, ctx.workspace.id);
   }),
   versions: viewerProcedure.query(({ ctx }) => ctx.runtime.pipelines.versions(ctx.workspace.id)),
   preview: viewerProcedure.input(ZCatalogPreviewRequestSchema).query(async ({ ctx, input }) => {
-    const { prisma, engine, config, pipelines } = ctx.runtime;
+    const { prisma, queryEngine: engine, config, pipelines } = ctx.runtime;
     const catalog = await loadCatalog(prisma, engine, config.dataDir, ctx.workspace.id);
     const node = catalog.nodes.find((n) => n.name === input.name && n.queryable);
     if (!node)

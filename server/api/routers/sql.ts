@@ -70,7 +70,7 @@ export const sqlRouter = createTRPCRouter({
     loadSqlSchema(
       {
         prisma: ctx.runtime.prisma,
-        engine: ctx.runtime.engine,
+        engine: ctx.runtime.queryEngine,
         dataDir: ctx.runtime.config.dataDir,
       },
       ctx.workspace.id,

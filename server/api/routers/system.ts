@@ -4,7 +4,7 @@ import { systemParts } from '../../system/parts';
 
 export const systemRouter = createTRPCRouter({
   health: publicProcedure.output(ZHealthResponseSchema).query(async ({ ctx }) => {
-    const engine = await ctx.runtime.engine.health();
+    const engine = await ctx.runtime.queryEngine.health();
     return {
       ok: engine.ok,
       metadata: ctx.runtime.mode.metadata,

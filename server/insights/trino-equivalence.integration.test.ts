@@ -1,0 +1,440 @@
+// The same insight on DuckDB and on Trino returns the same result (issue: distributed mode).
+// Two runtimes, one after the other (a process holds one runtime), over the same generated data
+// (20k Orbit events, seed 5): one embedded (dbt-duckdb marts, DuckDB queries, the accelerators),
+// one with TRINO_URL set (dbt-trino builds the marts as Delta tables in a real Trino server
+// started by infra/local/trino.sh over that runtime's lake; insights compile with the Trino
+// dialect and run there). Every insight type, with the options whose SQL differs most between
+// the dialects, must give equal chart-ready results.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaller } from '@/server/api/root';
+import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
+import { TestTrino, trinoAvailable } from '@/test/trino-server';
+import { ACCELERATOR_NAMES } from '../pipelines/accelerators';
+import type { InsightQuery } from './insight-service';
+import { normalise } from '@/test/normalise';
+
+const available = trinoAvailable();
+if (!available.ok) {
+  if (process.env.REQUIRE_SERVICES === '1')
+    throw new Error(`REQUIRE_SERVICES=1 but Trino cannot start here: ${available.reason}`);
+  console.warn(`\n⚠ Trino equivalence suite skipped: ${available.reason}. CI runs it.\n`);
+}
+
+const window = { from: '2026-09-03', to: '2026-10-17' };
+const ONBOARDING = ['signed_up', 'onboarding_completed', 'project_created'].map((event) => ({
+  event,
+}));
+
+type Input = Record<string, unknown> & { kind: InsightQuery['kind'] };
+
+/**
+ * One case per option whose compiled SQL differs between the dialects. Not here yet: a funnel
+ * with exclusion steps, whose statement references its CTEs so often that Trino (which inlines
+ * every reference) plans ~350 stages and does not finish within the 30 s limit even at 20k
+ * events — see docs/deployment.md.
+ */
+const CASES: [string, Input][] = [
+  [
+    'trends: total per day',
+    { kind: 'trends', series: [{ event: 'signed_up' }], dateRange: window },
+  ],
+  [
+    'trends: unique users per week, two series, formula, previous period',
+    {
+      kind: 'trends',
+      series: [
+        { event: 'feature_used', math: 'unique_users' },
+        { event: 'logged_in', math: 'unique_users' },
+      ],
+      interval: 'week',
+      formulas: [{ expression: 'A / B * 100' }],
+      compare: true,
+      dateRange: { from: '2026-09-21', to: '2026-10-17' },
+    },
+  ],
+  [
+    'trends: per month, event-property breakdown, user-property filter',
+    {
+      kind: 'trends',
+      series: [{ event: 'page_viewed' }],
+      interval: 'month',
+      breakdown: { property: { source: 'event', name: 'platform' }, limit: 3 },
+      filters: [{ property: { source: 'user', name: 'plan' }, op: 'eq', value: 'pro' }],
+      dateRange: window,
+    },
+  ],
+  [
+    'trends: per hour',
+    {
+      kind: 'trends',
+      series: [{ event: 'error_occurred' }],
+      interval: 'hour',
+      dateRange: { from: '2026-10-10', to: '2026-10-12' },
+    },
+  ],
+  [
+    'funnels: sequential, 14-day window',
+    {
+      kind: 'funnels',
+      steps: ONBOARDING,
+      conversionWindow: { value: 14, unit: 'day' },
+      dateRange: window,
+    },
+  ],
+  [
+    'funnels: strict order, breakdown by plan',
+    {
+      kind: 'funnels',
+      steps: ONBOARDING,
+      order: 'strict',
+      breakdown: { property: { source: 'user', name: 'plan' } },
+      dateRange: window,
+    },
+  ],
+  ['funnels: any order', { kind: 'funnels', steps: ONBOARDING, order: 'any', dateRange: window }],
+  [
+    'funnels: time to convert',
+    { kind: 'funnels', steps: ONBOARDING, view: 'time_to_convert', dateRange: window },
+  ],
+  [
+    'funnels: conversion over time (weekly)',
+    {
+      kind: 'funnels',
+      steps: ONBOARDING,
+      view: 'trends',
+      trendsInterval: 'week',
+      dateRange: window,
+    },
+  ],
+  [
+    'retention: first time, weekly',
+    {
+      kind: 'retention',
+      startEvent: { event: 'signed_up' },
+      returnEvent: { event: null },
+      period: 'week',
+      periods: 5,
+      dateRange: window,
+    },
+  ],
+  [
+    'retention: recurring, on or after, daily, breakdown',
+    {
+      kind: 'retention',
+      startEvent: { event: 'logged_in' },
+      returnEvent: { event: 'feature_used' },
+      cohortType: 'recurring',
+      returnCounting: 'on_or_after',
+      period: 'day',
+      periods: 7,
+      breakdown: { property: { source: 'user', name: 'plan' } },
+      dateRange: { from: '2026-10-01', to: '2026-10-17' },
+    },
+  ],
+  [
+    'paths: after an event',
+    { kind: 'paths', start: { event: 'signed_up' }, depth: 4, minUsers: 2, dateRange: window },
+  ],
+  [
+    'paths: before an event, repeats kept',
+    {
+      kind: 'paths',
+      end: { event: 'project_created' },
+      depth: 3,
+      collapseRepeats: false,
+      dateRange: window,
+    },
+  ],
+  ['feature adoption: by plan', { kind: 'feature_adoption', segment: 'plan', dateRange: window }],
+  [
+    'feature adoption: by cohort month, all segment users',
+    {
+      kind: 'feature_adoption',
+      segment: 'cohort_month',
+      denominator: 'segment_users',
+      dateRange: window,
+    },
+  ],
+  [
+    'lifecycle: daily',
+    {
+      kind: 'lifecycle',
+      event: { event: 'logged_in' },
+      interval: 'day',
+      dateRange: { from: '2026-09-20', to: '2026-10-17' },
+    },
+  ],
+  [
+    'lifecycle: weekly, any event',
+    { kind: 'lifecycle', event: { event: null }, interval: 'week', dateRange: window },
+  ],
+  [
+    'stickiness: daily',
+    {
+      kind: 'stickiness',
+      event: { event: 'feature_used' },
+      interval: 'day',
+      dateRange: { from: '2026-10-01', to: '2026-10-14' },
+    },
+  ],
+  [
+    'stickiness: weekly, any event',
+    { kind: 'stickiness', event: { event: null }, interval: 'week', dateRange: window },
+  ],
+];
+
+/**
+ * Ask on both engines: questions whose compiled SQL differs most between the dialects (medians,
+ * shares, times between events, hour / weekday breakdowns, JSON properties, DAU/MAU, user lists,
+ * funnels, experiment variants). "Today" is the data's last day on both.
+ */
+const QUESTIONS = [
+  'How many users signed up in October 2026?',
+  'Which 5 features were used by the most users last month?',
+  'What share of users who signed up in September completed onboarding?',
+  'What is the average session duration in minutes by platform?',
+  'median session duration in seconds for web sessions since October 1',
+  'What share of logins last month used Google sign-in?',
+  'What was the average DAU across September?',
+  'What was our stickiness (DAU/MAU) on October 10?',
+  'How many users churned in each month?',
+  'For the signup -> onboarding -> project created funnel, how many users who signed up in September reached the last step?',
+  'In September, what fraction of sessions had at least one error?',
+  'What was the average number of results returned per search in September?',
+  'How many distinct features did users use on average in September?',
+  'Conversion rate to subscription by variant in the annual_plan_default experiment',
+  'Which 3 users exported the most reports?',
+  'List the users who cancelled their subscription',
+  'How many sessions lasted longer than 5 minutes?',
+  'Number of logins by method in the last 30 days',
+  'page views by day of week last month',
+  'logins by hour of day last week',
+  'page views on weekends vs weekdays in September',
+  'How long does it take from signing up to creating a project, in hours?',
+  'median number of days from sign up to first project',
+];
+
+/** What one runtime answers: each case's result and SQL, and a few facts about its marts. */
+interface Answers {
+  engine: string;
+  facts: { marts: string[]; events: number };
+  results: Map<string, { sql?: string; result?: unknown; error?: string }>;
+  /** The SQL editor: a mart query's rows, what reading bronze gives, the schema browser. */
+  editor: { rows: unknown; bronze: string; tables: string[]; functions: number };
+  /** Admin → System's query engine row. */
+  engineRow: { implementation: string; mode: string; state: string; detail: string } | undefined;
+  /** Per question: the answer's plan and rows (sorted), or the refusal. */
+  answers: Map<
+    string,
+    { plan?: unknown; rows?: string[]; sql?: string; refused?: string; error?: string }
+  >;
+}
+
+const COHORT = {
+  match: 'any' as const,
+  groups: [
+    {
+      match: 'all' as const,
+      conditions: [
+        {
+          type: 'performed' as const,
+          event: 'feature_used',
+          operator: 'at_least' as const,
+          count: 3,
+          window: { last: 14, unit: 'day' as const },
+        },
+      ],
+    },
+  ],
+};
+
+async function collect(ctx: InsightsFixture): Promise<Answers> {
+  const results: Answers['results'] = new Map();
+  for (const [name, query] of CASES) {
+    try {
+      const res = await ctx.viewer.insights.run(query as never);
+      results.set(name, { sql: res.sql, result: normalise(res.result) });
+    } catch (error) {
+      results.set(name, { error: (error as Error).message });
+    }
+  }
+  // A saved cohort as a filter and as a breakdown.
+  const analyst = createCaller(
+    await ctx.fx.context({
+      cookie: await ctx.fx.cookieFor(ctx.fx.users.analyst.email),
+      workspace: ctx.fx.workspace.slug,
+    }),
+  );
+  const { id } = await analyst.cohorts.create({ name: 'Engaged', definition: COHORT });
+  const query = {
+    kind: 'trends' as const,
+    series: [{ event: 'logged_in', math: 'unique_users' as const }],
+    dateRange: { from: '2026-10-01', to: '2026-10-17' },
+  };
+  for (const [name, q] of [
+    ['cohort filter', { ...query, filters: [{ cohort: { id } }] }],
+    ['cohort breakdown', { ...query, breakdown: { cohort: { id } } }],
+  ] as const) {
+    try {
+      const res = await ctx.viewer.insights.run(q as never);
+      results.set(name, { sql: res.sql, result: normalise(res.result) });
+    } catch (error) {
+      results.set(name, { error: (error as Error).message });
+    }
+  }
+  const answers: Answers['answers'] = new Map();
+  for (const question of QUESTIONS) {
+    try {
+      const res = await ctx.viewer.ask.ask({ question });
+      answers.set(
+        question,
+        res.refused
+          ? { refused: res.reason }
+          : {
+              plan: res.plan,
+              sql: res.sql,
+              rows: res.rows.map((r) => JSON.stringify(normalise(r))).sort(),
+            },
+      );
+    } catch (error) {
+      answers.set(question, { error: (error as Error).message });
+    }
+  }
+  // The SQL editor, as an analyst: user SQL scoped to the workspace's marts.
+  const editorSql = (sql: string) =>
+    analyst.sql.run({ sql, runId: randomUUID() }).then(async (events) => {
+      const rows: unknown[] = [];
+      for await (const e of events) if (e.type === 'rows') rows.push(...JSON.parse(e.rowsJson));
+      return rows;
+    });
+  const rows = normalise(
+    await editorSql(
+      'select event_name, count(*) as n, count(distinct user_id) as users from fact_events group by 1 order by 2 desc, 1 limit 5',
+    ),
+  );
+  const bronze = await editorSql('select count(*) from bronze.events').then(
+    () => 'read',
+    (error: Error) => error.message,
+  );
+  const browser = await analyst.sql.schema();
+  const editor = {
+    rows,
+    bronze,
+    tables: browser.tables.map((t) => t.name).sort(),
+    functions: browser.functions.length,
+  };
+  const admin = createCaller(
+    await ctx.fx.context({
+      cookie: await ctx.fx.cookieFor(ctx.fx.users.admin.email),
+      workspace: ctx.fx.workspace.slug,
+    }),
+  );
+  const engineRow = (await admin.system.parts()).find((p) => p.part === 'Query engine');
+  const schema = ctx.fx.runtime.pipelines.schemaOf(ctx.fx.workspace.id);
+  const marts = await ctx.sql(
+    `select table_name from information_schema.tables where table_schema = '${schema}' order by 1`,
+  );
+  const [[events]] = (await ctx.sql('select count(*) from fact_events')) as [[unknown]];
+  return {
+    engine: ctx.fx.runtime.mode.queryEngine,
+    facts: { marts: marts.map((r) => String(r[0])), events: Number(events) },
+    results,
+    answers,
+    editor,
+    engineRow,
+  };
+}
+
+describe.runIf(available.ok)('every insight type: DuckDB and Trino agree', () => {
+  let duck: Answers;
+  let trino: Answers;
+  let server: TestTrino | undefined;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    // The Trino runtime's data directory exists first: the server's catalog points at its lake.
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tl-trino-eq-'));
+    const trinoDir = await mkdtemp(path.join(os.tmpdir(), 'tl-trino-server-'));
+    dirs.push(dataDir, trinoDir);
+    const starting = TestTrino.start(trinoDir, path.join(dataDir, 'lake'));
+    starting.catch(() => undefined);
+    const embedded = await startInsightsFixture({ TL_NOW: '2026-10-17' });
+    try {
+      duck = await collect(embedded);
+    } finally {
+      await embedded.dispose();
+    }
+    server = await starting;
+    const distributed = await startInsightsFixture({
+      TL_DATA_DIR: dataDir,
+      TRINO_URL: server.url,
+      TL_NOW: '2026-10-17',
+      // Correctness here, not speed: a funnel on Trino plans ~100 stages (its CTEs are inlined
+      // per reference) and takes ~30 s on a loaded 2-core machine (bench distributed measures it).
+      TL_QUERY_TIMEOUT_MS: '240000',
+    });
+    try {
+      trino = await collect(distributed);
+    } finally {
+      await distributed.dispose();
+    }
+  }, 900_000);
+  afterAll(async () => {
+    await server?.stop();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('built the marts with dbt-trino and queried them on Trino', () => {
+    expect(duck.engine).toBe('duckdb');
+    expect(trino.engine).toBe('trino');
+    // The workspace schema's views over the run's tables: every mart of the DuckDB build.
+    // (The accelerators are DuckDB-only tables the app derives from a run's Parquet files.)
+    expect(trino.facts.marts).toEqual(duck.facts.marts.filter((m) => !ACCELERATOR_NAMES.has(m)));
+    expect(trino.facts.events).toBe(duck.facts.events);
+    expect(duck.facts.events).toBeGreaterThan(15_000);
+  });
+
+  it.each([...CASES.map(([name]) => name), 'cohort filter', 'cohort breakdown'])('%s', (name) => {
+    const a = duck.results.get(name)!;
+    const b = trino.results.get(name)!;
+    expect(a.error).toBeUndefined();
+    expect(b.error).toBeUndefined();
+    expect(b.sql).not.toBe(a.sql); // compiled for each dialect
+    expect(b.result).toEqual(a.result);
+  });
+
+  it('shows Trino as the query engine in Admin → System, with its live state', () => {
+    expect(duck.engineRow).toMatchObject({ mode: 'embedded', state: 'ok' });
+    expect(trino.engineRow).toMatchObject({ mode: 'distributed', state: 'ok' });
+    expect(trino.engineRow!.implementation).toMatch(/^Trino, catalog lake/);
+    expect(trino.engineRow!.detail).toMatch(/1 active node\(s\) · \d+ other quer(y|ies) running/);
+  });
+
+  it('runs the SQL editor on Trino, scoped to the workspace', () => {
+    expect(trino.editor.rows).toEqual(duck.editor.rows);
+    expect((duck.editor.rows as unknown[]).length).toBe(5);
+    expect(duck.editor.bronze).toMatch(/only|workspace|scope/i);
+    expect(trino.editor.bronze).toMatch(/may read only this workspace's marts/);
+    expect(trino.editor.tables).toEqual(duck.editor.tables);
+    expect(trino.editor.functions).toBeGreaterThan(100);
+  });
+
+  it.each(QUESTIONS)('Ask: %s', (question) => {
+    const a = duck.answers.get(question)!;
+    const b = trino.answers.get(question)!;
+    expect(a.error).toBeUndefined();
+    expect(b.error).toBeUndefined();
+    expect(b.refused).toBe(a.refused);
+    expect(b.plan).toEqual(a.plan);
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  it('answered most questions (not only refusals)', () => {
+    const answered = [...duck.answers.values()].filter((a) => a.rows).length;
+    expect(answered).toBeGreaterThanOrEqual(QUESTIONS.length - 4);
+  });
+});
