@@ -32,16 +32,27 @@ export interface EngineTiming {
   p50_ms: number;
 }
 
+/** One insight on one engine: its timing and result, or why it failed. */
+type Measurement = { timing: EngineTiming; result: string } | { error: string };
+
 export interface EnginesBenchResult {
   events: number;
-  /** Trino p50 / DuckDB p50, the worst insight. */
-  trino_vs_duckdb_ratio: number;
+  /** Trino p50 / DuckDB p50, the worst insight that ran on both (null: none did). */
+  trino_vs_duckdb_ratio: number | null;
+  /** True only when every insight ran on both engines and gave the same result. */
   equal_results: boolean;
+  /** Insights that failed on an engine, with the error. */
+  failed: { insight: string; engine: 'duckdb' | 'trino'; error: string }[];
   /** Wall-clock seconds of the full dbt build (models, snapshot, tests) on each engine. */
   dbt_build_s: { duckdb: number | null; trino: number };
   insights: Record<
     string,
-    { duckdb: EngineTiming; trino: EngineTiming; ratio: number; equal: boolean }
+    {
+      duckdb: EngineTiming | null;
+      trino: EngineTiming | null;
+      ratio: number | null;
+      equal: boolean;
+    }
   >;
 }
 
@@ -102,7 +113,7 @@ async function measure(
   all: Record<string, InsightQuery>,
   repeat: number,
   log: (line: string) => void,
-): Promise<Record<string, { timing: EngineTiming; result: string }>> {
+): Promise<Record<string, Measurement>> {
   const fresh = () =>
     new InsightService({
       prisma: runtime.prisma,
@@ -110,23 +121,28 @@ async function measure(
       pipelines: runtime.pipelines,
       cohorts: runtime.cohorts,
     });
-  const out: Record<string, { timing: EngineTiming; result: string }> = {};
+  const out: Record<string, Measurement> = {};
   for (const [name, query] of Object.entries(all)) {
     const once = async () => {
       const started = performance.now();
       const res = await fresh().run(workspaceId, query);
       return { ms: performance.now() - started, result: res.result };
     };
-    const cold = await once();
-    const warm: number[] = [];
-    for (let i = 0; i < repeat; i++) warm.push((await once()).ms);
-    out[name] = {
-      timing: { cold_ms: Math.round(cold.ms), p50_ms: Math.round(median(warm)) },
-      result: JSON.stringify(normalise(cold.result)),
-    };
-    log(
-      `${runtime.mode.queryEngine} ${name}: cold ${out[name].timing.cold_ms} ms, p50 ${out[name].timing.p50_ms} ms`,
-    );
+    try {
+      const cold = await once();
+      const warm: number[] = [];
+      for (let i = 0; i < repeat; i++) warm.push((await once()).ms);
+      const timing = { cold_ms: Math.round(cold.ms), p50_ms: Math.round(median(warm)) };
+      out[name] = { timing, result: JSON.stringify(normalise(cold.result)) };
+      log(
+        `${runtime.mode.queryEngine} ${name}: cold ${timing.cold_ms} ms, p50 ${timing.p50_ms} ms`,
+      );
+    } catch (error) {
+      // Recorded, not fatal: the other insights are still measured.
+      const message = error instanceof Error ? error.message : String(error);
+      out[name] = { error: message };
+      log(`${runtime.mode.queryEngine} ${name}: failed: ${message.slice(0, 300)}`);
+    }
   }
   return out;
 }
@@ -178,7 +194,8 @@ export async function benchEngines(opts: {
       TL_ADMIN_PASSWORD: 'bench-admin-password',
       TL_DEMO_DATA: '0',
       LOG_LEVEL: 'warn',
-      TL_QUERY_TIMEOUT_MS: '3600000',
+      // A statement Trino cannot finish in 3 minutes is recorded as failed (`failed`), not waited on.
+      TL_QUERY_TIMEOUT_MS: '180000',
       TL_NOW: BENCH_END_DATE,
       TL_COMPACT_INTERVAL_MS: '0',
       TRINO_URL: server.url,
@@ -200,20 +217,28 @@ export async function benchEngines(opts: {
       opts.log(`dbt-trino build: ${trinoBuild.toFixed(1)} s`);
       const trino = await measure(runtime, lake.workspace.id, all, opts.repeat, opts.log);
       const insights: EnginesBenchResult['insights'] = {};
+      const failed: EnginesBenchResult['failed'] = [];
       for (const name of Object.keys(all)) {
         const d = duck[name]!;
         const t = trino[name]!;
+        if ('error' in d) failed.push({ insight: name, engine: 'duckdb', error: d.error });
+        if ('error' in t) failed.push({ insight: name, engine: 'trino', error: t.error });
         insights[name] = {
-          duckdb: d.timing,
-          trino: t.timing,
-          ratio: Number((t.timing.p50_ms / Math.max(1, d.timing.p50_ms)).toFixed(2)),
-          equal: d.result === t.result,
+          duckdb: 'timing' in d ? d.timing : null,
+          trino: 'timing' in t ? t.timing : null,
+          ratio:
+            'timing' in d && 'timing' in t
+              ? Number((t.timing.p50_ms / Math.max(1, d.timing.p50_ms)).toFixed(2))
+              : null,
+          equal: 'result' in d && 'result' in t && d.result === t.result,
         };
       }
+      const ratios = Object.values(insights).flatMap((i) => (i.ratio === null ? [] : [i.ratio]));
       return {
         events: opts.events,
-        trino_vs_duckdb_ratio: Math.max(...Object.values(insights).map((i) => i.ratio)),
+        trino_vs_duckdb_ratio: ratios.length ? Math.max(...ratios) : null,
         equal_results: Object.values(insights).every((i) => i.equal),
+        failed,
         dbt_build_s: {
           duckdb: duckBuild === null ? null : Number(duckBuild.toFixed(1)),
           trino: Number(trinoBuild.toFixed(1)),

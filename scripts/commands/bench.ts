@@ -143,7 +143,7 @@ export function registerBenchCommand(program: Command): void {
                         `insights at ${result.details.engines.events} events, Trino p50 / DuckDB p50 (worst): ${result.trino_vs_duckdb_ratio}×; equal results: ${result.equal_results}`,
                         ...Object.entries(result.details.engines.insights).map(
                           ([name, i]) =>
-                            `  ${name}: DuckDB ${i.duckdb.p50_ms} ms, Trino ${i.trino.p50_ms} ms (${i.ratio}×)${i.equal ? '' : ' — results differ'}`,
+                            `  ${name}: DuckDB ${i.duckdb ? `${i.duckdb.p50_ms} ms` : 'failed'}, Trino ${i.trino ? `${i.trino.p50_ms} ms` : 'failed'}${i.ratio === null ? '' : ` (${i.ratio}×)`}${i.equal ? '' : ' — not equal'}`,
                         ),
                         `dbt build: DuckDB ${result.details.engines.dbt_build_s.duckdb ?? '?'} s, Trino ${result.details.engines.dbt_build_s.trino} s`,
                       ]
