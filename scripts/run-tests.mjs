@@ -20,7 +20,7 @@ function step(name, cmd, args, opts = {}) {
   const started = Date.now();
   process.stdout.write(`\n━━ ${name} ━━\n`);
   const r = spawnSync(cmd, args, {
-    cwd: root,
+    cwd: opts.cwd ?? root,
     stdio: 'inherit',
     env: { ...process.env, ...opts.env },
   });
@@ -56,6 +56,16 @@ function vitestReport(file) {
   };
 }
 
+function junitReport(file) {
+  return () => {
+    if (!existsSync(file)) return undefined;
+    const head = /<testsuite\b[^>]*>/.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
+    const n = (k) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(head)?.[1] ?? 0);
+    const bad = n('failures') + n('errors');
+    return { passed: n('tests') - bad - n('skipped'), failed: bad };
+  };
+}
+
 function playwrightReport(file) {
   return () => {
     if (!existsSync(file)) return undefined;
@@ -80,6 +90,17 @@ for (const tier of ['unit', 'integration']) {
     },
   );
 }
+
+// Python: the Spark Structured Streaming job (pipelines/spark) on a real local Spark and a real
+// Kafka broker of its own; it installs PySpark and the jars on first use (infra/local/spark.sh).
+const pytestOut = path.join(results, 'pytest.xml');
+rmSync(pytestOut, { force: true });
+step(
+  'python tests',
+  path.join(root, '.venv', 'bin', 'python'),
+  ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${pytestOut}`],
+  { cwd: path.join(root, 'pipelines', 'spark'), report: junitReport(pytestOut) },
+);
 
 const e2eOut = path.join(results, 'playwright.json');
 rmSync(e2eOut, { force: true });
