@@ -42,11 +42,25 @@ describe('loadConfig', () => {
     ).toBeUndefined();
   });
 
-  // A distributed setting must never silently fall back to the embedded part.
-  it('refuses distributed settings this release does not implement', () => {
+  // SPARK_MASTER runs the Spark job as the lake writer; it streams the Kafka topic, so it means
+  // nothing without KAFKA_BROKERS and must not be silently ignored.
+  it('reads SPARK_MASTER, and refuses it without Kafka or when it is not a master URL', () => {
     const e = error({ SPARK_MASTER: 'spark://spark:7077' });
-    expect(e.message).toMatch(/SPARK_MASTER is set/);
-    expect(e.details?.variables).toEqual(['SPARK_MASTER']);
+    expect(e.message).toMatch(/SPARK_MASTER is set without KAFKA_BROKERS/);
+    expect(e.details?.variables).toEqual(['SPARK_MASTER', 'KAFKA_BROKERS']);
+    expect(error({ SPARK_MASTER: 'mesos://x', KAFKA_BROKERS: 'k:9092' }).message).toMatch(
+      /SPARK_MASTER must be a Spark master URL/,
+    );
+    expect(loadConfig({}, '/').ingest.spark).toEqual({
+      master: 'local[2]',
+      atStart: false,
+      trigger: '5s',
+    });
+    expect(
+      loadConfig({ SPARK_MASTER: 'spark://a:7077,b:7077', KAFKA_BROKERS: 'k:9092' }, '/').ingest
+        .spark,
+    ).toEqual({ master: 'spark://a:7077,b:7077', atStart: true, trigger: '5s' });
+    expect(error({ TL_SPARK_TRIGGER: 'often' }).message).toMatch(/TL_SPARK_TRIGGER must be/);
   });
 
   // TRINO_URL switches queries and dbt builds to Trino; the users default to the ones

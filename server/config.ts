@@ -11,8 +11,6 @@ const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
 
 /** Variables of the distributed mode that later releases implement. Setting one now is an error, never a silent fallback. */
-const NOT_YET_SUPPORTED = ['SPARK_MASTER'] as const;
-
 export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
     server: {
@@ -133,7 +131,21 @@ export function parseEnv(source: Record<string, string | undefined>) {
       TL_LLM_API_KEY: z.string().min(1).optional(),
       TL_LLM_TIMEOUT_MS: intFrom(30_000, 1_000, 600_000),
       TL_LLM_MAX_TOKENS: intFrom(512, 16, 4_096),
-      SPARK_MASTER: z.string().optional(),
+      SPARK_MASTER: z
+        .string()
+        .regex(
+          /^(local(\[([1-9][0-9]{0,2}|\*)\])?|spark:\/\/[^\s,]+(,[^\s,]+)*|k8s:\/\/\S+|yarn)$/,
+          'SPARK_MASTER must be a Spark master URL: local[N], spark://host:7077, k8s://… or yarn',
+        )
+        .optional()
+        .describe(
+          'Runs the Spark Structured Streaming job as the lake writer (needs KAFKA_BROKERS)',
+        ),
+      TL_SPARK_TRIGGER: z
+        .string()
+        .regex(/^[0-9]+(ms|s|m)$/, 'TL_SPARK_TRIGGER must be an interval like 5s, 1m or 500ms')
+        .default('5s')
+        .describe('The Spark job’s micro-batch interval'),
     },
     runtimeEnv: source,
     emptyStringAsUndefined: true,
@@ -193,6 +205,12 @@ export interface Config {
     rateLimitPerSecond: number;
     /** Set by KAFKA_BROKERS: intake goes to Kafka and a consumer group writes the lake. */
     kafka: KafkaSettings | undefined;
+    /**
+     * The Spark Structured Streaming lake writer (Kafka mode only): `atStart` when SPARK_MASTER
+     * is set (it replaces the app's own consumer); otherwise Admin → Pipelines can start it in
+     * local mode.
+     */
+    spark: { master: string; atStart: boolean; trigger: string };
   };
   /** dbt runs (server/pipelines). */
   dbt: { keepRuns: number; spare: boolean };
@@ -206,15 +224,12 @@ export function loadConfig(
   cwd = process.cwd(),
 ): Config {
   const env = parseEnv(source);
-  for (const name of NOT_YET_SUPPORTED) {
-    if (env[name]) {
-      throw new AppError(
-        'CONFIG_INVALID',
-        `${name} is set, but this version runs the embedded parts only (distributed mode lands in a later release). Unset ${name} to start.`,
-        { variables: [name] },
-      );
-    }
-  }
+  if (env.SPARK_MASTER && !env.KAFKA_BROKERS)
+    throw new AppError(
+      'CONFIG_INVALID',
+      'SPARK_MASTER is set without KAFKA_BROKERS: the Spark job streams the Kafka events topic into the lake. Set KAFKA_BROKERS too, or unset SPARK_MASTER.',
+      { variables: ['SPARK_MASTER', 'KAFKA_BROKERS'] },
+    );
   const dataDir = path.resolve(cwd, env.TL_DATA_DIR);
   const baseUrl = (env.TL_BASE_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/$/, '');
   return {
@@ -281,6 +296,11 @@ export function loadConfig(
             clientId: 'telemetry-lakehouse',
           }
         : undefined,
+      spark: {
+        master: env.SPARK_MASTER ?? 'local[2]',
+        atStart: env.SPARK_MASTER !== undefined,
+        trigger: env.TL_SPARK_TRIGGER,
+      },
     },
     dbt: { keepRuns: env.TL_DBT_KEEP_RUNS, spare: env.TL_DBT_SPARE },
     compaction: {
@@ -299,7 +319,7 @@ export function loadConfig(
 export function childProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const pick = (name: string) => process.env[name];
   const base: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ']) {
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'JAVA_HOME']) {
     const value = pick(name);
     if (value !== undefined) base[name] = value;
   }

@@ -48,6 +48,8 @@ import { Flusher } from './ingest/flusher';
 import type { IntakeLog, IntakeMode, LakeSink } from './ingest/intake';
 import { KafkaEventLog } from './ingest/kafka/kafka-log';
 import { KafkaLakeWriter } from './ingest/kafka/kafka-lake-writer';
+import { SparkStreamJob } from './ingest/kafka/spark-stream';
+import { LakeWriterHandover } from './ingest/kafka/writer-handover';
 import { IngestBus } from './ingest/ingest-bus';
 import { startDemoData } from './ingest/demo-data';
 import { SegmentAggregator } from './catalog/schema-registry/aggregate-segment';
@@ -81,6 +83,11 @@ export interface Runtime {
   flusher: LakeSink;
   /** Set in the Kafka mode (lag and health for Admin → System). */
   kafka: KafkaLakeWriter | undefined;
+  /**
+   * Kafka mode: the Spark Structured Streaming job as the alternative lake writer (started at
+   * start when SPARK_MASTER is set, or from Admin → Pipelines), handed the topic by the app's.
+   */
+  streamWriters: LakeWriterHandover | undefined;
   /** Merges small lake files (jobs); `lastRun()` / `lastRunWithChanges()` say what it did. */
   compactor: Compactor;
   /** What the collector and imports accepted or rejected, for live views, stats and dead letters. */
@@ -262,6 +269,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
     let closeIntake: () => Promise<void>;
     let startIntake: () => void | Promise<void>;
     let deadLetterLog: KafkaEventLog | undefined;
+    let streamWriters: LakeWriterHandover | undefined;
     if (kafkaSettings) {
       const log = await KafkaEventLog.open(kafkaSettings, logger);
       kafka = new KafkaLakeWriter({
@@ -280,8 +288,21 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       };
       closeIntake = () => log.close();
       deadLetterLog = log;
-      const writerOfKafka = kafka;
-      startIntake = () => writerOfKafka.start();
+      const handover = new LakeWriterHandover(
+        kafka,
+        new SparkStreamJob({
+          settings: kafkaSettings,
+          projectRoot: config.projectRoot,
+          lakeDir: config.lakeDir,
+          dataDir: config.dataDir,
+          master: config.ingest.spark.master,
+          trigger: config.ingest.spark.trigger,
+          logger,
+        }),
+        logger,
+      );
+      streamWriters = handover;
+      startIntake = () => handover.start(config.ingest.spark.atStart);
     } else {
       const log = await WriteAheadLog.open({
         dir: config.ingest.walDir,
@@ -345,6 +366,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       });
     }
     cleanups.unshift(async () => {
+      await streamWriters?.close();
       await flusher.stop();
       // Best effort: what stays in the log is replayed at the next start (the WAL), or stays
       // on the topic uncommitted (Kafka).
@@ -493,6 +515,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       wal,
       flusher,
       kafka,
+      streamWriters,
       compactor,
       ingestBus,
       ingestStats,

@@ -52,6 +52,9 @@ const ACCESS: Record<string, Access> = {
   'pipelines.runs.activate': 'admin',
   'pipelines.schedule.get': 'admin',
   'pipelines.schedule.set': 'admin',
+  'pipelines.stream.status': 'admin',
+  'pipelines.stream.start': 'admin',
+  'pipelines.stream.stop': 'admin',
   // catalog.* (Data → Catalog)
   'catalog.get': 'viewer',
   'catalog.preview': 'viewer',

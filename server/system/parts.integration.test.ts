@@ -1,6 +1,7 @@
 // Admin → System on a real embedded runtime: every part is named with its implementation, the
-// running ones are healthy, and a distributed part not in this release says so. (The Kafka mode's
-// rows are checked in server/ingest/kafka/kafka.integration.test.ts against a real broker.)
+// running ones are healthy, and the Spark stream writer says it needs Kafka. (The Kafka mode's
+// rows are checked against a real broker in server/ingest/kafka/kafka.integration.test.ts, the
+// Spark job's in spark-stream.integration.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '@/test/databases';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';

@@ -53,7 +53,13 @@ export async function systemParts(runtime: Runtime, workspaceId: string): Promis
         (error: unknown) => ({ state: 'down' as const, detail: message(error) }),
       )
     : undefined;
-  const [meta, eng, k] = await Promise.all([metadata, engine, kafka]);
+  const stream = runtime.streamWriters
+    ? bounded(runtime.streamWriters.status()).then(
+        (s) => ({ ok: true as const, s }),
+        (error: unknown) => ({ ok: false as const, error: message(error) }),
+      )
+    : undefined;
+  const [meta, eng, k, st] = await Promise.all([metadata, engine, kafka, stream]);
   const retrieval = runtime.ask.retrievalStatus(workspaceId);
 
   const wal = runtime.wal.stats;
@@ -129,14 +135,56 @@ export async function systemParts(runtime: Runtime, workspaceId: string): Promis
         ? `${retrieval.state}${retrieval.documents === null ? '' : ` · ${retrieval.documents} documents`}${retrieval.error ? ` · ${retrieval.error}` : ''}`
         : 'not configured',
     },
-    {
-      part: 'Stream writer',
-      implementation: 'Spark Structured Streaming',
-      mode: 'not available',
-      switch: 'SPARK_MASTER',
-      state: 'off',
-      detail: 'not in this release',
-    },
+    streamWriterPart(config.ingest.kafka !== undefined, config.ingest.spark.master, st),
   ];
   return parts;
+}
+
+type StreamStatus =
+  | { ok: true; s: Awaited<ReturnType<NonNullable<Runtime['streamWriters']>['status']>> }
+  | { ok: false; error: string }
+  | undefined;
+
+/** The Spark Structured Streaming job: off, installed and idle, running, or failed. */
+function streamWriterPart(kafka: boolean, master: string, st: StreamStatus): SystemPart {
+  const base = {
+    part: 'Stream writer',
+    implementation: `Spark Structured Streaming (${master}) → Delta`,
+    switch: 'SPARK_MASTER',
+  };
+  if (!kafka || !st)
+    return {
+      ...base,
+      mode: 'not available',
+      state: 'off',
+      detail:
+        'streams the Kafka events topic: set KAFKA_BROKERS (and SPARK_MASTER to run it at start)',
+    };
+  if (!st.ok) return { ...base, mode: 'distributed', state: 'down', detail: st.error };
+  const { s } = st;
+  const last = s.lastBatch
+    ? `last micro-batch #${s.lastBatch.batch_id} at ${s.lastBatch.at}: ${s.lastBatch.events} events in ${s.lastBatch.duration_ms} ms${s.lastBatch.dead_letters ? `, ${s.lastBatch.dead_letters} dead letters` : ''}`
+    : 'no micro-batch yet';
+  if (s.running)
+    return {
+      ...base,
+      mode: 'distributed',
+      state: 'ok',
+      detail: `running (pid ${s.pid}) · ${last} · ${s.events} events since start`,
+    };
+  if (s.state?.state === 'failed')
+    return {
+      ...base,
+      mode: 'distributed',
+      state: 'degraded',
+      detail: `failed: ${s.state.error ?? 'see the job log'} · the app's consumer writes the lake`,
+    };
+  return {
+    ...base,
+    mode: s.installed ? 'distributed' : 'not available',
+    state: 'off',
+    detail: s.installed
+      ? `not running (start it in Admin → Pipelines); the app's consumer writes the lake${s.lastBatch ? ` · ${last}` : ''}`
+      : 'not installed here: infra/local/spark.sh install',
+  };
 }

@@ -36,6 +36,7 @@ import {
   useNow,
 } from './run-format';
 import { ScheduleCard } from './schedule-card';
+import { StreamWriterCard } from './stream-card';
 
 export function PipelinesTab({ workspaceSlug }: { workspaceSlug: string }) {
   const trpc = useTRPC();
@@ -89,6 +90,7 @@ export function PipelinesTab({ workspaceSlug }: { workspaceSlug: string }) {
         </>
       )}
       <ScheduleCard />
+      <StreamWriterCard />
     </div>
   );
 }

@@ -189,6 +189,9 @@ def test_the_job_moves_the_topic_into_bronze_exactly_once(broker, lake: Path, tm
     assert event_ids(lake) == sorted(embedded + first + ["ev-900"])
     assert sum(b["events"] for b in batches) == 301
     assert sum(b["dead_letters"] for b in batches) == 2
+    # The files each commit added (the app's schema registry reads them), all in the table.
+    files = {f for b in batches for f in b["events_files"]}
+    assert files and files <= set(bronze(lake).files())
 
     # Same table, same schema and partitioning as the embedded writer's (which made it).
     table = bronze(lake)

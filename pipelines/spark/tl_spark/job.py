@@ -123,6 +123,22 @@ def processing_time(trigger: str) -> str:
     return f"{m.group(1)} {unit}"
 
 
+def added_files(path: Path, version: int | None) -> list[str]:
+    """The data files (relative to the table) Delta commit `version` added: the app reads them for
+    the schema registry, as it reads those of the embedded writer's commits."""
+    from urllib.parse import unquote
+
+    if version is None:
+        return []
+    files = []
+    with (path / "_delta_log" / f"{version:020d}.json").open(encoding="utf-8") as fh:
+        for line in fh:
+            add = json.loads(line).get("add")
+            if add and add.get("dataChange", True):
+                files.append(unquote(add["path"]))
+    return files
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="tl_spark.job", description=__doc__.splitlines()[0])
     p.add_argument("--brokers", required=True, help="Kafka bootstrap servers, host:port[,host:port]")
@@ -237,6 +253,7 @@ def run(args: argparse.Namespace) -> int:
             )
             events.unpersist()
             identifies.unpersist()
+            version = delta_version(events_path)
             offsets = {p: int(r["last"]) + 1 for p, r in per_partition.items()}
             group.commit(offsets)
             seconds = time.perf_counter() - started
@@ -251,7 +268,8 @@ def run(args: argparse.Namespace) -> int:
                 identifies=written_identifies,
                 dead_letters=dead_count,
                 offsets={str(p): o for p, o in sorted(offsets.items())},
-                delta_version=delta_version(events_path),
+                delta_version=version,
+                events_files=[] if replayed or not written_events else added_files(events_path, version),
                 duration_ms=round(seconds * 1000),
                 events_per_s=round(written_events / seconds) if seconds > 0 else None,
             )

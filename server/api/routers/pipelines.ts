@@ -7,6 +7,17 @@ import { nextRun } from '../../pipelines/pipeline-service';
 import { readRunLog } from '../../pipelines/run-log';
 import type { NodeResult } from '../../pipelines/run-results';
 import { AppError } from '../../errors';
+import { recordAudit } from '../../audit/audit-log';
+import type { Runtime } from '../../runtime';
+
+function streamWriters(runtime: Runtime) {
+  if (!runtime.streamWriters)
+    throw new AppError(
+      'BAD_REQUEST',
+      'The Spark job streams the Kafka events topic: this server runs the embedded intake (set KAFKA_BROKERS to use Kafka).',
+    );
+  return runtime.streamWriters;
+}
 
 const adminProcedure = workspaceProcedure('admin');
 
@@ -101,6 +112,35 @@ export const pipelinesRouter = createTRPCRouter({
     activate: adminProcedure
       .input(ZRunRequestSchema)
       .mutation(({ ctx, input }) => ctx.runtime.pipelines.activate(ctx.workspace.id, input.id)),
+  }),
+  /** The Spark Structured Streaming lake writer (Kafka mode): its state, start and stop. */
+  stream: createTRPCRouter({
+    status: adminProcedure.query(async ({ ctx }) => {
+      const writers = ctx.runtime.streamWriters;
+      if (!writers) return { kafka: false as const };
+      return { kafka: true as const, ...(await writers.status()) };
+    }),
+    start: adminProcedure.mutation(async ({ ctx }) => {
+      await streamWriters(ctx.runtime).startSpark();
+      await recordAudit(ctx.runtime.prisma, {
+        action: 'spark_job.started',
+        workspaceId: ctx.workspace.id,
+        actorId: ctx.user.id,
+        actorEmail: ctx.user.email,
+        details: { master: ctx.runtime.config.ingest.spark.master },
+      });
+      return { started: true };
+    }),
+    stop: adminProcedure.mutation(async ({ ctx }) => {
+      await streamWriters(ctx.runtime).stopSpark();
+      await recordAudit(ctx.runtime.prisma, {
+        action: 'spark_job.stopped',
+        workspaceId: ctx.workspace.id,
+        actorId: ctx.user.id,
+        actorEmail: ctx.user.email,
+      });
+      return { stopped: true };
+    }),
   }),
   schedule: createTRPCRouter({
     get: adminProcedure.query(async ({ ctx }) => {

@@ -92,13 +92,36 @@ export class KafkaLakeWriter extends EventEmitter<{
     this.hooks.push({ name, fn });
   }
 
-  async start(): Promise<void> {
+  async start(opts: { consume?: boolean } = {}): Promise<void> {
     const { settings, logger } = this.opts;
     await mkdir(this.opts.spoolDir, { recursive: true });
-    const kafka = kafkaClient(settings, logger, '-lake-writer');
-    this.admin = kafka.admin();
+    this.admin = kafkaClient(settings, logger, '-lake-writer').admin();
     await this.admin.connect();
     await ensureTopics(this.admin, settings);
+    if (opts.consume !== false) await this.resume();
+  }
+
+  /** Whether this writer's consumer is running (false while the Spark job writes the lake). */
+  get consuming(): boolean {
+    return this.consumer !== undefined;
+  }
+
+  /**
+   * Stops consuming and leaves the consumer group (its committed offsets stay), so another
+   * writer — the Spark job — can take the topic over; the admin client stays for lag().
+   */
+  async suspend(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect();
+    this.progress.clear();
+  }
+
+  /** Joins the consumer group and consumes from its committed offsets. */
+  async resume(): Promise<void> {
+    if (this.consumer) return;
+    const { settings, logger } = this.opts;
+    const kafka = kafkaClient(settings, logger, '-lake-writer');
     const consumer = kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: 30_000,
@@ -111,6 +134,7 @@ export class KafkaLakeWriter extends EventEmitter<{
       retry: { initialRetryTime: 200, retries: 1_000_000, maxRetryTime: 5000 },
     });
     this.consumer = consumer;
+    this.progress.clear();
     consumer.on(consumer.events.GROUP_JOIN, () => this.progress.clear());
     await consumer.connect();
     await consumer.subscribe({ topic: settings.topic, fromBeginning: true });
@@ -118,8 +142,29 @@ export class KafkaLakeWriter extends EventEmitter<{
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: (payload) => this.onBatch(payload, consumer),
     });
+  }
+
+  /**
+   * A commit another writer (the Spark job) made to the lake: the same commit hooks run for it
+   * (schema registry, bronze views) and it counts as this lake writer's last flush.
+   */
+  async committedElsewhere(flushed: FlushedSegment): Promise<void> {
+    await this.runHooks(flushed);
+    this.lastFlushAt = new Date();
+    this.lastError = undefined;
+    this.emit('flushed', flushed);
+  }
+
+  private async runHooks(flushed: FlushedSegment, partition?: number): Promise<void> {
+    for (const hook of this.hooks) {
+      await hook
+        .fn(flushed)
+        .catch((error: unknown) =>
+          this.opts.logger.error({ err: error, hook: hook.name, partition }, 'commit hook failed'),
+        );
+    }
   }
 
   private async committed(partition: number): Promise<Progress> {
@@ -135,12 +180,10 @@ export class KafkaLakeWriter extends EventEmitter<{
     return progress;
   }
 
-  private async onBatch({
-    batch,
-    heartbeat,
-    isStale,
-    resolveOffset,
-  }: EachBatchPayload): Promise<void> {
+  private async onBatch(
+    { batch, heartbeat, isStale, resolveOffset }: EachBatchPayload,
+    consumer: Consumer,
+  ): Promise<void> {
     if (batch.messages.length === 0 || isStale()) return;
     const { topic, partition } = batch;
     const started = performance.now();
@@ -170,20 +213,11 @@ export class KafkaLakeWriter extends EventEmitter<{
       });
       this.progress.set(partition, { events: version, identifies: version });
       const flushed: FlushedSegment = { segment: ++this.batches, path: segment, ...result };
-      for (const hook of this.hooks) {
-        await hook
-          .fn(flushed)
-          .catch((error: unknown) =>
-            this.opts.logger.error(
-              { err: error, hook: hook.name, partition },
-              'commit hook failed',
-            ),
-          );
-      }
+      await this.runHooks(flushed, partition);
       await heartbeat();
       // After the Delta commit, never before: a crash in between redelivers the batch, and the
       // committed version above makes the redelivery a no-op.
-      await this.consumer!.commitOffsets([{ topic, partition, offset: String(version) }]);
+      await consumer.commitOffsets([{ topic, partition, offset: String(version) }]);
       // The fetch position: without it kafkajs fetches this batch again (and more) next time.
       resolveOffset(batch.lastOffset());
       await rm(segment, { force: true });
@@ -276,7 +310,7 @@ export class KafkaLakeWriter extends EventEmitter<{
   nudge(): void {}
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.suspend().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     this.consumer = undefined;
     this.admin = undefined;
