@@ -102,7 +102,9 @@ export async function systemParts(runtime: Runtime, workspaceId: string): Promis
     {
       part: 'Lake writer',
       implementation: config.ingest.kafka
-        ? 'Kafka consumer group → Delta (delta-rs)'
+        ? st?.ok && st.s.writer === 'spark'
+          ? 'the Spark job (see Stream writer); the app’s consumer steps back'
+          : 'Kafka consumer group → Delta (delta-rs)'
         : 'Flusher → Delta (delta-rs)',
       mode: config.ingest.kafka ? 'distributed' : 'embedded',
       switch: 'KAFKA_BROKERS',

@@ -92,3 +92,44 @@ def broker(tmp_path_factory: pytest.TempPathFactory):
     b.start()
     yield b
     b.stop()
+
+
+@pytest.fixture(scope="session")
+def standalone(tmp_path_factory: pytest.TempPathFactory):
+    """A Spark standalone cluster (a master and one worker, from PySpark's own spark-class) on
+    loopback: what SPARK_MASTER=spark://… points the job at."""
+    ensure_spark()
+    import time
+
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_LOCAL_IP": "127.0.0.1"}
+    work = tmp_path_factory.mktemp("spark-standalone")
+    port = free_port_pair()
+    master_log = (work / "master.log").open("w")
+    master = subprocess.Popen(
+        [str(home / "bin" / "spark-class"), "org.apache.spark.deploy.master.Master",
+         "--host", "127.0.0.1", "--port", str(port), "--webui-port", "0"],
+        env=env, stdout=master_log, stderr=subprocess.STDOUT,
+    )
+    url = f"spark://127.0.0.1:{port}"
+    worker = subprocess.Popen(
+        [str(home / "bin" / "spark-class"), "org.apache.spark.deploy.worker.Worker",
+         "--cores", "1", "--memory", "1g", "--webui-port", "0", "--work-dir", str(work / "work"), url],
+        env=env, stdout=(work / "worker.log").open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while "Registering worker" not in (work / "master.log").read_text():
+            if time.monotonic() > deadline or master.poll() is not None or worker.poll() is not None:
+                unavailable(f"the Spark standalone cluster did not start: {(work / 'master.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        for p in (worker, master):
+            p.terminate()
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()

@@ -243,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
                     .save()
                 )
             dead.unpersist()
-            events = parts.events.persist()
+            # One file per day per batch rather than one per Kafka partition and day.
+            events = parts.events.repartition("event_date").persist()
             identifies = parts.identifies.persist()
             written_events, replayed = write_delta(
                 events, events_path, table_schema(EVENT_COLUMNS), EVENTS_PARTITION_BY, batch_id

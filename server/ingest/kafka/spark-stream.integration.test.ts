@@ -142,6 +142,7 @@ describe.skipIf(!available.ok)('the Spark job as the lake writer', () => {
     expect(events.map((e) => e.name)).toContain('spark_written');
     // Admin → System: the stream writer's part tells its last micro-batch.
     const parts = await admin.system.parts();
+    expect(parts.find((p) => p.part === 'Lake writer')?.implementation).toMatch(/Spark job/);
     const writer = parts.find((p) => p.part === 'Stream writer');
     expect(writer).toMatchObject({ mode: 'distributed', state: 'ok' });
     expect(writer!.detail).toMatch(/last micro-batch #\d+/);
