@@ -9,10 +9,15 @@ import path from 'node:path';
 import { TestBroker } from '../test/kafka-broker';
 import { benchEngines, type EnginesBenchResult } from './engines';
 import { benchIngest, type IngestBenchResult } from './ingest';
+import { benchSparkDrain, type SparkDrainResult } from './spark-drain';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface DistributedBenchResult {
   kafka_events_per_s: number;
   embedded_events_per_s: number;
+  /** The Spark job draining the Kafka phase's topic into bronze (null: Spark not installed). */
+  spark_events_per_s: number | null;
   trino_vs_duckdb_ratio: number | null;
   equal_results: boolean | null;
   not_measured: string[];
@@ -20,6 +25,7 @@ export interface DistributedBenchResult {
     embedded: IngestBenchResult;
     kafka: IngestBenchResult;
     kafka_brokers: string;
+    spark: SparkDrainResult | null;
     engines: EnginesBenchResult | null;
   };
 }
@@ -45,6 +51,22 @@ export async function benchDistributed(opts: {
       log: (l) => opts.log(`kafka: ${l}`),
       env: { KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC: 'tl.bench' },
     });
+    let spark: SparkDrainResult | null = null;
+    let sparkMissing: string | undefined;
+    try {
+      await promisify(execFile)(path.resolve('infra/local/spark.sh'), ['install'], {
+        timeout: 900_000,
+      });
+    } catch (error) {
+      sparkMissing = `the Spark drain (infra/local/spark.sh install failed: ${(error as Error).message.split('\n')[0]})`;
+    }
+    if (!sparkMissing)
+      spark = await benchSparkDrain({
+        brokers: broker.brokers,
+        topic: 'tl.bench',
+        root: path.resolve('.'),
+        log: (l) => opts.log(`spark: ${l}`),
+      });
     await broker.stop();
     const engines = opts.events
       ? await benchEngines({
@@ -58,10 +80,14 @@ export async function benchDistributed(opts: {
     return {
       kafka_events_per_s: kafka.events_per_s,
       embedded_events_per_s: embedded.events_per_s,
+      spark_events_per_s: spark?.spark.events_per_s ?? null,
       trino_vs_duckdb_ratio: engines?.trino_vs_duckdb_ratio ?? null,
       equal_results: engines?.equal_results ?? null,
-      not_measured: engines ? [] : ['the insight half (--events 0)'],
-      details: { embedded, kafka, kafka_brokers: broker.brokers, engines },
+      not_measured: [
+        ...(engines ? [] : ['the insight half (--events 0)']),
+        ...(sparkMissing ? [sparkMissing] : []),
+      ],
+      details: { embedded, kafka, kafka_brokers: broker.brokers, spark, engines },
     };
   } finally {
     await broker.stop();

@@ -138,6 +138,11 @@ export function registerBenchCommand(program: Command): void {
               : `${[
                   `capture API, events/s until in bronze: Kafka ${result.kafka_events_per_s} vs embedded ${result.embedded_events_per_s} (${(result.kafka_events_per_s / result.embedded_events_per_s).toFixed(2)}×)`,
                   `p99 ack at 20k events/s: Kafka ${result.details.kafka.p99_ack_ms_at_20k} ms vs embedded ${result.details.embedded.p99_ack_ms_at_20k} ms`,
+                  ...(result.details.spark
+                    ? [
+                        `lake writers draining the same topic (${result.details.spark.events} events): Spark job ${result.details.spark.spark.events_per_s} events/s (${result.details.spark.spark.wall_seconds} s with its start) vs the app's writer ${result.details.spark.app_writer.events_per_s} events/s (${result.details.spark.spark_vs_app_writer}×)`,
+                      ]
+                    : []),
                   ...(result.details.engines
                     ? [
                         `insights at ${result.details.engines.events} events, Trino p50 / DuckDB p50 (worst): ${result.trino_vs_duckdb_ratio}×; equal results: ${result.equal_results}`,

@@ -148,9 +148,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--checkpoint", type=Path, help="default: <lake>/_spark/checkpoint")
     p.add_argument("--master", default=os.environ.get("SPARK_MASTER") or "local[2]")
     p.add_argument("--trigger", default="10s", help="availableNow, or a processing-time interval (10s, 1m)")
-    p.add_argument("--max-offsets-per-trigger", type=int, default=2_000_000)
+    # Messages, not events: the collector puts up to 1,000 events in one (a request's rows of one
+    # partition), typically ~100–200.
+    p.add_argument("--max-offsets-per-trigger", type=int, default=5_000)
     p.add_argument("--jars-dir", type=Path, default=Path(os.environ.get("TL_SPARK_JARS", DEFAULT_JARS)))
-    p.add_argument("--driver-memory", default=os.environ.get("TL_SPARK_DRIVER_MEMORY", "1g"))
+    p.add_argument("--driver-memory", default=os.environ.get("TL_SPARK_DRIVER_MEMORY", "2g"))
     p.add_argument("--shuffle-partitions", type=int, default=4)
     args = p.parse_args(argv)
     args.lake = args.lake.resolve()
@@ -159,12 +161,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pyspark import StorageLevel
     from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
     from .offsets import GroupOffsets, starting_offsets
     from .schema import EVENT_COLUMNS, EVENTS_PARTITION_BY, IDENTIFY_COLUMNS, table_schema
-    from .validate import split
+    from .validate import Checked, check, parse, split_checked
 
     events_path = args.lake / "bronze" / "events"
     identifies_path = args.lake / "bronze" / "identifies"
@@ -183,10 +186,11 @@ def run(args: argparse.Namespace) -> int:
         conds = [(F.col("partition") == p) & (F.col("offset") < o) for p, o in floor.items() if o > 0]
         return reduce(lambda a, b: a | b, conds) if conds else F.lit(False)
 
-    def write_delta(df: DataFrame, path: Path, schema: Any, partition_by: list[str], batch_id: int) -> tuple[int, bool]:
-        """Appends the batch under its transaction id: (rows, replayed). Replayed: Delta already
-        holds this batch (a run after a crash redid it) and skipped it."""
-        rows = df.count()
+    def write_delta(
+        df: DataFrame, rows: int, path: Path, schema: Any, partition_by: list[str], batch_id: int
+    ) -> tuple[int, bool]:
+        """Appends the batch (`rows` rows) under its transaction id: (rows, replayed). Replayed:
+        Delta already holds this batch (a run after a crash redid it) and skipped it."""
         # An empty batch still records its transaction when the table exists (a replay is known).
         if rows == 0 and not delta_exists(path):
             return 0, False
@@ -207,17 +211,26 @@ def run(args: argparse.Namespace) -> int:
 
     def on_batch(messages: DataFrame, batch_id: int) -> None:
         started = time.perf_counter()
-        messages = messages.persist()
+        # Parsed once and kept (serialised, spilling to disk) for the passes below: the offsets,
+        # the dead letters, the events and the identifies; otherwise each would fetch the batch
+        # from Kafka and parse its JSON again.
+        parsed = parse(messages).withColumn("skip", below_floor()).persist(StorageLevel.MEMORY_AND_DISK)
+        checked = None
         try:
-            stats = messages.groupBy("partition").agg(
+            stats = parsed.groupBy("partition").agg(
                 F.count("*").alias("messages"),
                 F.max("offset").alias("last"),
-                F.sum(below_floor().cast("int")).alias("skipped"),
+                F.sum(F.col("skip").cast("int")).alias("skipped"),
             )
             per_partition = {r["partition"]: r for r in stats.collect()}
-            fresh = messages.where(~below_floor())
-            parts = split(fresh)
-            dead = parts.dead_letters.persist()
+            checked = check(parsed.where(~F.col("skip")))
+            checked = Checked(
+                unreadable=checked.unreadable,
+                events=checked.events.persist(StorageLevel.MEMORY_AND_DISK),
+                identifies=checked.identifies.persist(StorageLevel.MEMORY_AND_DISK),
+            )
+            parts = split_checked(checked)
+            dead = parts.dead_letters
             dead_count = dead.count()
             if dead_count:
                 (
@@ -242,18 +255,17 @@ def run(args: argparse.Namespace) -> int:
                     .option("topic", dead_topic)
                     .save()
                 )
-            dead.unpersist()
             # One file per day per batch rather than one per Kafka partition and day.
-            events = parts.events.repartition("event_date").persist()
-            identifies = parts.identifies.persist()
             written_events, replayed = write_delta(
-                events, events_path, table_schema(EVENT_COLUMNS), EVENTS_PARTITION_BY, batch_id
+                parts.events.repartition("event_date"),
+                parts.events.count(),
+                events_path, table_schema(EVENT_COLUMNS), EVENTS_PARTITION_BY, batch_id
             )
             written_identifies, _ = write_delta(
-                identifies, identifies_path, table_schema(IDENTIFY_COLUMNS), [], batch_id
+                parts.identifies,
+                parts.identifies.count(),
+                identifies_path, table_schema(IDENTIFY_COLUMNS), [], batch_id
             )
-            events.unpersist()
-            identifies.unpersist()
             version = delta_version(events_path)
             offsets = {p: int(r["last"]) + 1 for p, r in per_partition.items()}
             group.commit(offsets)
@@ -275,7 +287,8 @@ def run(args: argparse.Namespace) -> int:
                 events_per_s=round(written_events / seconds) if seconds > 0 else None,
             )
         finally:
-            messages.unpersist()
+            for cached in ([checked.events, checked.identifies] if checked else []) + [parsed]:
+                cached.unpersist()
 
     reader = (
         spark.readStream.format("kafka")

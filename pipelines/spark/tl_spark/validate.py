@@ -128,7 +128,7 @@ def identify_reason(i: Column) -> Column:
 def _batch_id() -> Column:
     """The row's ingest batch: the record's id (the collector's request id), else the message."""
     return F.coalesce(
-        F.col("record.id"),
+        F.col("record_id"),
         F.concat_ws(":", F.col("topic"), F.col("partition").cast("string"), F.col("offset").cast("string")),
     )
 
@@ -158,18 +158,27 @@ def _identify_row(i: Column) -> list[Column]:
     return [values.get(name, i[name]).cast(kind).alias(name) for name, kind in IDENTIFY_COLUMNS]
 
 
-def split(messages: DataFrame) -> Split:
-    """One micro-batch of the Kafka source (key, value, topic, partition, offset, timestamp) →
-    bronze rows and dead letters."""
-    parsed = messages.select(
-        "key",
-        "value",
-        "topic",
-        "partition",
-        "offset",
-        "timestamp",
-        F.from_json(F.col("value").cast("string"), INTAKE_RECORD, {"mode": "PERMISSIVE"}).alias("record"),
-    )
+def parse(messages: DataFrame) -> DataFrame:
+    """A micro-batch of the Kafka source (key, value, topic, partition, offset, timestamp) with
+    each value parsed as an intake record (`record`; all-null fields when it is not JSON). The raw
+    value is kept only where it could not be read (for its dead letter), which halves what a
+    cached batch holds."""
+    record = F.from_json(F.col("value").cast("string"), INTAKE_RECORD, {"mode": "PERMISSIVE"})
+    parsed = messages.select("key", "value", "topic", "partition", "offset", "timestamp", record.alias("record"))
+    readable = F.col("record.events").isNotNull() & F.col("record.identifies").isNotNull()
+    return parsed.withColumn("value", F.when(~readable, F.col("value")))
+
+
+@dataclass
+class Checked:
+    """Each row of a parsed batch with the reason it cannot be written (null when it can)."""
+
+    unreadable: DataFrame
+    events: DataFrame
+    identifies: DataFrame
+
+
+def check(parsed: DataFrame) -> Checked:
     readable = F.col("record.events").isNotNull() & F.col("record.identifies").isNotNull()
     unreadable = parsed.where(~readable | F.col("record").isNull()).select(
         "key",
@@ -179,21 +188,33 @@ def split(messages: DataFrame) -> Split:
         "offset",
     )
     records = parsed.where(readable)
-
-    events = records.select("*", F.explode("record.events").alias("row")).select(
+    # Only the message's own columns beside each exploded row: carrying the whole record along
+    # would copy every message once per row it holds.
+    head = ["key", "topic", "partition", "offset", "timestamp", F.col("record.id").alias("record_id")]
+    events = records.select(*head, F.explode("record.events").alias("row")).select(
         "*", event_reason(F.col("row")).alias("reason")
     )
-    identifies = records.select("*", F.explode("record.identifies").alias("row")).select(
+    identifies = records.select(*head, F.explode("record.identifies").alias("row")).select(
         "*", identify_reason(F.col("row")).alias("reason")
     )
+    return Checked(unreadable=unreadable, events=events, identifies=identifies)
 
+
+def split_checked(checked: Checked) -> Split:
     def dead(rows: DataFrame) -> DataFrame:
         return rows.where(F.col("reason").isNotNull()).select(
             "key", F.to_json("row").cast("binary").alias("value"), "reason", "partition", "offset"
         )
 
     return Split(
-        events=events.where(F.col("reason").isNull()).select(*_event_row(F.col("row"))),
-        identifies=identifies.where(F.col("reason").isNull()).select(*_identify_row(F.col("row"))),
-        dead_letters=reduce(DataFrame.unionByName, [unreadable, dead(events), dead(identifies)]),
+        events=checked.events.where(F.col("reason").isNull()).select(*_event_row(F.col("row"))),
+        identifies=checked.identifies.where(F.col("reason").isNull()).select(*_identify_row(F.col("row"))),
+        dead_letters=reduce(
+            DataFrame.unionByName, [checked.unreadable, dead(checked.events), dead(checked.identifies)]
+        ),
     )
+
+
+def split(messages: DataFrame) -> Split:
+    """One micro-batch of the Kafka source → bronze rows and dead letters (parse, check, split)."""
+    return split_checked(check(parse(messages)))
