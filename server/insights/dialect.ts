@@ -14,6 +14,8 @@ export interface SqlDialect {
   truncate(unit: TimeUnit, expr: string): string;
   /** The text of a JSON property of `column`; `path` is a placeholder bound to a JSON path. */
   jsonText(column: string, path: string): string;
+  /** The JSON path (a value to bind) of the top-level property `key`, any key being one member. */
+  jsonPath(key: string): string;
   /** Exact distinct count of `expr`. */
   countDistinct(expr: string): string;
   /** Placeholder for the `index`th bound parameter (1-based). */
@@ -62,6 +64,25 @@ export interface SqlDialect {
   listAt(list: string, index: string): string;
   /** How many elements of `list` satisfy `cond(x)`. */
   listCount(list: string, cond: (x: string) => string): string;
+  /**
+   * Whether the engine plans (and runs) a CTE again at every reference — Trino, which has no
+   * materialization. A statement there must read its input once rather than chain CTEs that
+   * later ones, and the result, refer back to (funnels take funnel-walk.ts's one-pass form).
+   */
+  inlinesCtes: boolean;
+  /** The bigint list [from, from + 1, …, to] (from ≤ to). */
+  listRange(from: string, to: string): string;
+  /** An empty list of bigint. */
+  emptyBigintList(): string;
+  /** `list` with `value` appended. */
+  listAppend(list: string, value: string): string;
+  /**
+   * `list` (bigints) folded in order from `init` (a bigint list): `step(acc, x)` gives the next
+   * accumulator from the current one and the element.
+   */
+  listFold(list: string, init: string, step: (acc: string, x: string) => string): string;
+  /** Whether bit `bit` (0-based; an integer expression) of the integer `expr` is set. */
+  bitSet(expr: string, bit: string): string;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -83,6 +104,7 @@ export const duckdbDialect: SqlDialect = {
     }
   },
   jsonText: (column, path) => `json_extract_string(${column}, ${path})`,
+  jsonPath: jsonPathOf,
   countDistinct: (expr) => `count(distinct ${expr})`,
   placeholder: (index) => `$${index}`,
   timestampParam: (placeholder) => `cast(${placeholder} as timestamp with time zone)`,
@@ -116,12 +138,25 @@ export const duckdbDialect: SqlDialect = {
   // pushed into the Parquet scan.
   oneOf: (expr, placeholders) => `list_contains([${placeholders.join(', ')}], ${expr})`,
   materializedCte: (name, body) => `${name} as materialized (\n${body}\n)`,
+  inlinesCtes: false,
+  listRange: (from, to) => `generate_series(${from}, ${to})`,
+  emptyBigintList: () => 'cast([] as bigint[])',
+  listAppend: (list, value) => `list_append(${list}, ${value})`,
+  // list_reduce's accumulator has the elements' type: each element is wrapped in a list, and
+  // `init` leads the list instead of being list_reduce's initial value, with which a lambda can
+  // read a column of another row when the lists' lengths differ (duckdb/duckdb#25816).
+  listFold: (list, init, step) =>
+    `list_reduce(list_prepend(${init}, list_transform(${list}, lambda x: [x])), lambda acc, x: ${step('acc', 'x[1]')})`,
+  bitSet: (expr, bit) => `((${expr} >> ${bit}) & 1) = 1`,
 };
 
 export const trinoDialect: SqlDialect = {
   name: 'trino',
   truncate: (unit, expr) => `date_trunc('${unit}', ${expr})`,
   jsonText: (column, path) => `json_extract_scalar(${column}, ${path})`,
+  // Trino's JSON paths refuse a quoted member after a dot (`$."key"`: "Invalid JSON path") but
+  // take the same quoted name, escapes included, in brackets.
+  jsonPath: (key) => `$[${JSON.stringify(key)}]`,
   countDistinct: (expr) => `count(distinct ${expr})`,
   placeholder: () => '?',
   timestampParam: (placeholder) => `from_iso8601_timestamp(${placeholder})`,
@@ -136,7 +171,12 @@ export const trinoDialect: SqlDialect = {
   periodNumber: (unit, expr) =>
     `date_diff('${unit}', DATE '${unit === 'week' ? '1969-12-29' : '1970-01-01'}', cast(${expr} as date))`,
   timeKey: (expr) => expr,
-  timeKeyPlus: (key, ms) => `date_add('millisecond', ${ms}, ${key})`,
+  // date_add's amount is an integer: past ±2^31 ms (~24.8 days) it fails ("integer overflow"),
+  // so longer spans go in seconds (every window is whole seconds).
+  timeKeyPlus: (key, ms) =>
+    Math.abs(ms) < 2 ** 31 || ms % 1000 !== 0
+      ? `date_add('millisecond', ${ms}, ${key})`
+      : `date_add('second', ${ms / 1000}, ${key})`,
   timeKeyDiffMs: (a, b) => `date_diff('millisecond', ${a}, ${b})`,
   timeKeyToTimestamp: (key) => key,
   firstWhere: (list, cond) => `element_at(filter(${list}, x -> ${cond('x')}), 1)`,
@@ -149,6 +189,15 @@ export const trinoDialect: SqlDialect = {
   listCount: (list, cond) => `cardinality(filter(${list}, x -> ${cond('x')}))`,
   oneOf: (expr, placeholders) => `${expr} in (${placeholders.join(', ')})`,
   materializedCte: (name, body) => `${name} as (\n${body}\n)`,
+  inlinesCtes: true,
+  listRange: (from, to) => `sequence(${from}, ${to})`,
+  emptyBigintList: () => 'cast(array[] as array(bigint))',
+  listAppend: (list, value) => `${list} || ${value}`,
+  listFold: (list, init, step) =>
+    `reduce(${list}, ${init}, (acc, x) -> ${step('acc', 'x')}, acc -> acc)`,
+  // The shift must be an integer (cardinality() and the like are bigints).
+  bitSet: (expr, bit) =>
+    `bitwise_and(bitwise_right_shift(${expr}, ${/^\d+$/.test(bit) ? bit : `cast(${bit} as integer)`}), 1) = 1`,
 };
 
 /** Collects bound values while a compiler writes SQL; `bind` returns the placeholder. */
@@ -161,7 +210,7 @@ export class Params {
   }
 }
 
-/** The JSON path of a top-level property key, quoted so any key is one member name. */
+/** The JSON path of a top-level property key, quoted so any key is one member name (DuckDB). */
 export function jsonPathOf(key: string): string {
   return `$.${JSON.stringify(key)}`;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { duckdbDialect, trinoDialect } from './dialect';
 import {
   compileFunnels,
+  compileFunnelUsers,
   shapeFunnels,
   USER_EVENT_TIMES,
   ZFunnelsQuery,
@@ -87,18 +88,21 @@ describe('compileFunnels', () => {
       'project_created',
       'project_created',
     ]);
+    // Trino never has the table (accelerators are DuckDB's): it walks fact_events whatever.
     const trino = compileFunnels(q, trinoDialect, marts);
-    expect(trino.sql).toMatchSnapshot();
-    expect(trino.sql).toContain('element_at(filter(a.times, x -> x > p.t and x <= ');
-    expect(placeholders(trino.sql)).toBe(trino.params.length);
+    expect(trino.sql).not.toContain(USER_EVENT_TIMES);
+    expect(trino.sql).toContain('from fact_events as e');
     // Without the table (a run from before it, or not yet built), the general path.
     expect(compileFunnels(q, duckdbDialect).sql).not.toContain(USER_EVENT_TIMES);
   });
 
-  // Protects the Trino boundary: positional `?` bound in text order (a filter's JSON path before
-  // its value, step filters before global filters before the breakdown), Trino's median and
-  // JSON access, time keys as the timestamps themselves (the window added in milliseconds), no
-  // materialization hint.
+  // Protects the Trino boundary and its one-pass shape (funnel-walk.ts): positional `?` bound in
+  // text order (the range end of the "starts an attempt" flag first, then a filter's JSON path
+  // before its value, step filters before global filters before the breakdown), Trino's JSON
+  // path (bracketed) and median, time keys as the timestamps themselves (the window added in
+  // milliseconds), fact_events read once into per-user lists in (ts, event_id) order, one fold
+  // per user, the top-N breakdown by window functions and grouping sets (the walk is referenced
+  // once: Trino would plan it again at every reference).
   it('compiles for Trino with parameters in textual order', () => {
     const { sql, params } = compileFunnels(
       parse({
@@ -125,38 +129,60 @@ describe('compileFunnels', () => {
     expect(sql).toMatchSnapshot();
     expect(sql).not.toMatch(/\$\d/);
     expect(placeholders(sql)).toBe(params.length);
-    expect(sql).toContain("date_add('millisecond', 1209600000, p.t0)");
+    expect(sql).toContain(
+      "element_at(ts, x) <= date_add('millisecond', 1209600000, element_at(ts, element_at(acc, 1)))",
+    );
     expect(sql).not.toContain('materialized');
+    expect(sql.match(/fact_events/g)).toHaveLength(1);
+    expect(sql.match(/\bwalks\b/g)).toHaveLength(2);
+    expect(sql).toContain('array_agg(t order by t, event_id) as ts');
+    expect(sql).toContain('array_agg(breakdown order by t, event_id) as bds');
+    expect(sql).toContain('group by grouping sets ((rc.breakdown, rc.step), (rc.step))');
+    expect(sql).toContain("case when w.br <= 5 then w.breakdown else '$other' end");
     // The exact median (Trino's approx_percentile would differ from DuckDB's median).
     expect(sql).not.toContain('approx_percentile(');
     expect(sql).toContain('element_at(array_sort(array_agg(rc.secs)');
-    expect(params.slice(0, 7)).toEqual([
+    expect(params).toEqual([
+      '2026-10-12T00:00:00.000Z',
       'signed_up',
       'feature_used',
-      '$."feature_name"',
+      '$["feature_name"]',
       'x',
       'web',
-      '$."utm"',
+      '$["utm"]',
       '2026-10-05T00:00:00.000Z',
+      '2026-10-26T00:00:00.000Z',
+      'signed_up',
+      'feature_used',
     ]);
   });
 
-  // Protects strict order: every event of the user is numbered (no event-name prefilter) and a
-  // step must be the very next event; exclusions become an anti-join between the two steps.
+  // Protects strict order and exclusions on both paths. Every event of the user counts (no
+  // event-name prefilter). DuckDB's chain: a step must be the very next event by number, an
+  // exclusion is an anti-join between the two steps. Trino's walk: the fold fills a step only
+  // with the event right after the previous step's (list indexes), and an exclusion event
+  // (its own mask bit, 20 + j) strictly between the fromStep and toStep events caps the user at
+  // toStep − 1 — after the fold, without another read.
   it('compiles strict order and exclusions', () => {
-    const { sql, params } = compileFunnels(
-      parse({
-        steps: onboarding,
-        order: 'strict',
-        exclusions: [{ event: 'error_occurred', fromStep: 0, toStep: 2 }],
-        dateRange: week,
-      }),
-      trinoDialect,
-    );
+    const q = parse({
+      steps: onboarding,
+      order: 'strict',
+      exclusions: [{ event: 'error_occurred', fromStep: 0, toStep: 2 }],
+      dateRange: week,
+    });
+    const duck = compileFunnels(q, duckdbDialect).sql;
+    expect(duck).toContain('e.seq = p.seq + 1');
+    expect(duck).not.toContain('list_contains([');
+    expect(duck).toContain('not exists');
+    const { sql, params } = compileFunnels(q, trinoDialect);
     expect(sql).toMatchSnapshot();
-    expect(sql).toContain('e.seq = p.seq + 1');
+    expect(sql).toContain('x = element_at(acc, -1) + 1');
     expect(sql).not.toContain('e.event_name in (');
-    expect(sql).toContain('not exists');
+    expect(sql).not.toContain('where mask <> 0');
+    expect(sql).toContain('+ case when rx0 and g then 1048576 else 0 end');
+    expect(sql).toContain(
+      'case when cardinality(idx) > 2 and cardinality(filter(sequence(1, cardinality(ts)), x -> x > element_at(idx, 1) and x < element_at(idx, 3) and bitwise_and(bitwise_right_shift(element_at(masks, x), 20), 1) = 1)) > 0 then 2 else 3 end',
+    );
     expect(placeholders(sql)).toBe(params.length);
   });
 
@@ -178,18 +204,55 @@ describe('compileFunnels', () => {
     expect(params).toHaveLength(10);
   });
 
-  // Protects linearity: a 20-step funnel is one CTE per step, not an N-way join.
+  // Protects 'any' order on Trino: the attempt starts at the first listed event with the start
+  // bit (any step, in range); per step whether an event from there within the window has its
+  // bit, summed and capped by the number of those events — passes over the user's lists, no join.
+  it("compiles 'any' order for Trino as passes over each user's lists", () => {
+    const { sql, params } = compileFunnels(
+      parse({
+        steps: onboarding,
+        order: 'any',
+        conversionWindow: { value: 90, unit: 'minute' },
+        dateRange: week,
+      }),
+      trinoDialect,
+    );
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain(
+      'element_at(filter(sequence(1, cardinality(ts)), x -> bitwise_and(bitwise_right_shift(element_at(masks, x), 30), 1) = 1), 1) as i0',
+    );
+    expect(sql).toContain(
+      "cardinality(filter(sequence(i0, cardinality(ts)), x -> element_at(ts, x) <= date_add('millisecond', 5400000, element_at(ts, i0))))\n    ) as reached",
+    );
+    expect(sql).toContain('case when (r0 or r1 or r2) and g and in_range then 1073741824');
+    expect(sql).toContain('select s.step, cast(null as double) as secs');
+    expect(placeholders(sql)).toBe(params.length);
+  });
+
+  // Protects linearity: on DuckDB a 20-step funnel is one CTE per step, not an N-way join; on
+  // Trino one read of fact_events and one walk whatever the steps (they only lengthen the mask
+  // and the steps' values), for every order.
   it('grows linearly with the number of steps', () => {
-    const q = (n: number) =>
+    const q = (n: number, order: 'sequential' | 'strict' | 'any' = 'sequential') =>
       parse({
         steps: Array.from({ length: n }, () => ({ event: 'page_viewed' })),
+        order,
         dateRange: week,
       });
-    const two = compileFunnels(q(2), trinoDialect);
-    const twenty = compileFunnels(q(20), trinoDialect);
+    const two = compileFunnels(q(2), duckdbDialect);
+    const twenty = compileFunnels(q(20), duckdbDialect);
     expect(twenty.sql.length).toBeLessThan(12 * two.sql.length);
     expect(twenty.sql.match(/ join ev as e /g)).toHaveLength(19);
-    expect(placeholders(twenty.sql)).toBe(twenty.params.length);
+    for (const order of ['sequential', 'strict', 'any'] as const) {
+      const short = compileFunnels(q(2, order), trinoDialect);
+      const long = compileFunnels(q(20, order), trinoDialect);
+      expect(long.sql.length).toBeLessThan(
+        order === 'any' ? 6 * short.sql.length : 2 * short.sql.length,
+      );
+      expect(long.sql.match(/fact_events/g)).toHaveLength(1);
+      expect(long.sql.match(/ join /g)).toHaveLength(1); // the steps' values
+      expect(placeholders(long.sql)).toBe(long.params.length);
+    }
   });
 
   it('is pure: the same query compiles to the same SQL and parameters', () => {
@@ -318,10 +381,12 @@ describe('cohort filters', () => {
     });
     const { sql, params } = compileFunnels(q, trinoDialect);
     expect(sql).toContain(
-      'coalesce(e.user_id in (select u.user_id from dim_users as u\n  where u.first_seen < from_iso8601_timestamp(?)\n    and coalesce(cast(u.plan as varchar) in (?, ?), false)), false) as g',
+      // (indented: the candidates are nested in the walk's subqueries)
+      'coalesce(e.user_id in (select u.user_id from dim_users as u\n          where u.first_seen < from_iso8601_timestamp(?)\n            and coalesce(cast(u.plan as varchar) in (?, ?), false)), false) as g',
     );
     expect(placeholders(sql)).toBe(params.length);
-    expect(params.slice(3, 6)).toEqual(['2026-10-12T00:00:00.000Z', 'pro', 'enterprise']);
+    // After the range end (the start flag's) and the three step names.
+    expect(params.slice(4, 7)).toEqual(['2026-10-12T00:00:00.000Z', 'pro', 'enterprise']);
   });
 });
 
@@ -343,23 +408,63 @@ describe('funnel views', () => {
       /least\(cast\(floor\(\(c\.secs - s\.lo\) \/ \(\(s\.hi - s\.lo\) \/ 10\)\) as integer\), 9\)/,
     );
     expect(sql).toMatchSnapshot();
+    // Trino: the converters' seconds (the two steps' list entries) aggregated once — their list
+    // and statistics — then unnested into the bins (no second read of the walk).
+    const trino = compileFunnels(
+      parse({
+        steps: onboarding,
+        dateRange: week,
+        view: 'time_to_convert',
+        timeToConvert: { fromStep: 1, bins: 10 },
+      }),
+      trinoDialect,
+    );
+    expect(trino.sql).toMatchSnapshot();
+    expect(trino.sql).toContain(
+      "select cast(date_diff('millisecond', element_at(ts, element_at(idx, 2)), element_at(ts, element_at(idx, 3))) as double) / 1000 as secs from walks where reached > 2",
+    );
+    expect(trino.sql).toContain('cross join unnest(s.all_secs) as c(secs)');
+    expect(trino.sql.match(/\bwalks\b/g)).toHaveLength(2);
   });
 
   // Protects conversion over time: attempts bucketed by their first step, the last step's users
-  // (or, for 'any', users with every step) as converted.
+  // (or, for 'any', users with every step) as converted — on Trino one aggregation of the walk.
   it('compiles conversion over time for ordered and any-order funnels', () => {
-    const ordered = compileFunnels(
-      parse({ steps: onboarding, dateRange: week, view: 'trends', trendsInterval: 'week' }),
-      trinoDialect,
+    const q = parse({ steps: onboarding, dateRange: week, view: 'trends', trendsInterval: 'week' });
+    expect(compileFunnels(q, duckdbDialect).sql).toContain(
+      'left join f2 as fl on fl.user_id = f0.user_id',
     );
-    expect(ordered.sql).toContain("date_trunc('week', f0.t0) as bucket");
-    expect(ordered.sql).toContain('left join f2 as fl on fl.user_id = f0.user_id');
+    const ordered = compileFunnels(q, trinoDialect);
+    expect(ordered.sql).toMatchSnapshot();
+    expect(ordered.sql).toContain(
+      "select date_trunc('week', w.t0) as bucket, count(*) as entered, count(case when w.reached >= 3 then 1 end) as converted\nfrom walks as w",
+    );
     expect(placeholders(ordered.sql)).toBe(ordered.params.length);
     const any = compileFunnels(
       parse({ steps: onboarding, dateRange: week, view: 'trends', order: 'any' }),
       duckdbDialect,
     );
     expect(any.sql).toContain('left join (select user_id from fa where n >= 3) as fl');
+  });
+
+  // Protects the users behind a step on Trino: the walk filtered on how many steps each user
+  // reached (dropping at step k: reached exactly k), then their properties and the total.
+  it('compiles the dropped-off users for Trino from the walk', () => {
+    const q = parse({ steps: onboarding, dateRange: week });
+    const { sql, params } = compileFunnelUsers(q, trinoDialect, {
+      step: 2,
+      outcome: 'dropped',
+      limit: 100,
+    });
+    expect(sql).toMatchSnapshot();
+    expect(sql).toContain('where w.reached = 2\norder by w.user_id\nlimit 100');
+    expect(placeholders(sql)).toBe(params.length);
+    const converted = compileFunnelUsers(q, trinoDialect, {
+      step: 2,
+      outcome: 'converted',
+      limit: 5,
+    });
+    expect(converted.sql).toContain('where w.reached > 2\n');
   });
 
   it('refuses a breakdown outside the steps view and time to convert without order', () => {

@@ -3,6 +3,9 @@
 // one SQL statement for a dialect (pure), linear in the number of steps: one flag column and one
 // CTE per step (two for sequential funnels: the fast chain and its exact fallback), each joining
 // the previous step's users to the events of its own step only (never an N-way self-join); shapeFunnels turns the rows into per-step counts and conversions.
+// A dialect that plans a CTE again at every reference (Trino) gets the same semantics and rows
+// as one walk over each user's events instead (funnel-walk.ts): the chain would be hundreds of
+// stages there.
 //
 // Semantics (what a count means):
 // - Attempt: one per user. It starts at the user's FIRST event matching step 1 whose time is in
@@ -48,6 +51,7 @@ import {
   type PropertyFilter,
   type PropertyRef,
 } from './properties';
+import { compileFunnelWalk } from './funnel-walk';
 import type { CompiledQuery, CompileContext, InsightKind } from './kind';
 import { bucketStarts, NONE, OTHER, rangeBounds } from './trends';
 
@@ -159,13 +163,15 @@ const all = (exprs: string[]) => (exprs.length ? exprs.join(' and ') : 'true');
  * (user, step, seconds since the previous step). Sequential funnels compare times only and fall
  * back to the (ts, event_id) numbering for users whose events tie (sequentialCtes); strict and
  * 'any' number events (orderedCtes). Rows are (breakdown, step, users, median_seconds), plus
- * rows with a null breakdown for the whole funnel when there is a breakdown.
+ * rows with a null breakdown for the whole funnel when there is a breakdown. On a dialect that
+ * inlines CTEs, the same rows from walkFunnels.
  */
 export function compileFunnels(
   q: FunnelsQuery,
   dialect: SqlDialect,
   ctx: CompileContext = {},
 ): CompiledQuery {
+  if (dialect.inlinesCtes) return walkFunnels(q, dialect);
   const { params, ctes } = funnelCtes(q, dialect, ctx);
   const n = q.steps.length;
   const last = q.order === 'any' ? `(select user_id from fa where n >= ${n})` : `f${n - 1}`;
@@ -197,6 +203,13 @@ export function compileFunnels(
   return { sql, params: params.values };
 }
 
+/** Which users compileFunnelUsers lists. */
+export interface FunnelUsersPick {
+  step: number;
+  outcome: 'converted' | 'dropped';
+  limit: number;
+}
+
 /**
  * The users who reached `step` (outcome 'converted') or reached the step before it and not
  * `step` ('dropped'), with their current properties: at most `limit` rows of (user_id, plan,
@@ -205,9 +218,10 @@ export function compileFunnels(
 export function compileFunnelUsers(
   q: FunnelsQuery,
   dialect: SqlDialect,
-  who: { step: number; outcome: 'converted' | 'dropped'; limit: number },
+  who: FunnelUsersPick,
   ctx: CompileContext = {},
 ): CompiledQuery {
+  if (dialect.inlinesCtes) return walkFunnels(q, dialect, who);
   const { params, ctes } = funnelCtes(q, dialect, ctx);
   const at = (k: number) =>
     q.order === 'any' ? `(select user_id from fa where n >= ${k + 1})` : `f${k}`;
@@ -218,6 +232,29 @@ export function compileFunnelUsers(
   ctes.push(`picked as (\n  ${picked}\n)`);
   const sql = `with ${ctes.join(',\n')}\nselect p.user_id, u.plan, u.country, u.company_size, u.signup_date, count(*) over () as total\nfrom picked as p\nleft join dim_users as u on u.user_id = p.user_id\norder by p.user_id\nlimit ${who.limit}`;
   return { sql, params: params.values };
+}
+
+/**
+ * compileFunnels' statement (no `who`) or compileFunnelUsers' as one walk over each user's events
+ * (funnel-walk.ts): what dialects that inline CTEs get. Exported so tests can run it on DuckDB
+ * against the chain below.
+ */
+export function walkFunnels(
+  q: FunnelsQuery,
+  dialect: SqlDialect,
+  who?: FunnelUsersPick,
+): CompiledQuery {
+  const scan = scanOf(q);
+  return compileFunnelWalk(
+    q,
+    dialect,
+    {
+      windowMs: q.conversionWindow.value * UNIT_MS[q.conversionWindow.unit],
+      end: rangeBounds(q.dateRange).end,
+      select: (params, head) => candidateSelect(q, dialect, params, scan, head, []),
+    },
+    who,
+  );
 }
 
 /**

@@ -347,7 +347,8 @@ describe('compilePaths', () => {
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
       'free',
-      '$."k"',
+      // Trino's JSON path for the property (it refuses `$."k"`).
+      '$["k"]',
     ];
     expect(params).toEqual([
       'subscription_started',

@@ -5,7 +5,7 @@
 // parameters. Compiled expressions read `e` (fact_events) and `u` (dim_users, joined only when a
 // user property is used).
 import { z } from 'zod';
-import { jsonPathOf, type Params, type SqlDialect } from './dialect';
+import type { Params, SqlDialect } from './dialect';
 
 /** fact_events columns that describe an event (telemetry-model.md, the marts). */
 export const EVENT_COLUMNS = [
@@ -85,7 +85,7 @@ export function propertyExpr(ref: PropertyRef, params: Params, dialect: SqlDiale
     case 'user':
       return `u.${ref.name}`;
     case 'event_property':
-      return dialect.jsonText('e.properties', params.bind(jsonPathOf(ref.name)));
+      return dialect.jsonText('e.properties', params.bind(dialect.jsonPath(ref.name)));
   }
 }
 
