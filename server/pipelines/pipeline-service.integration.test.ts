@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '@/server/ingest/collector/collect';
+import { postBatch } from '@/test/post-batch';
 import { generateDataset } from '@/server/ingest/generator/generate';
 import { importFiles } from '@/server/ingest/import/import-files';
 import { AppError } from '@/server/errors';
@@ -52,15 +52,7 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     return fx.runtime.pipelines.waitFor(run.id);
   };
   const post = async (batch: unknown[]) => {
-    const res = await collect(
-      fx.runtime,
-      new Request('http://x/api/v1/batch', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ batch }),
-      }),
-      'batch',
-    );
+    const res = await postBatch(fx.runtime, key, { batch });
     expect(res.status).toBe(200);
   };
 

@@ -3,7 +3,7 @@
 // with real sessions, on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '@/server/api/root';
-import { collect } from '@/server/ingest/collector/collect';
+import { postBatch } from '@/test/post-batch';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
 
@@ -14,15 +14,7 @@ describe.each(testDatabases())('schema registry on $kind', (kind) => {
   let viewer: ReturnType<typeof createCaller>;
 
   const post = async (batch: unknown[]) => {
-    const res = await collect(
-      fx.runtime,
-      new Request('http://x/api/v1/batch', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ batch }),
-      }),
-      'batch',
-    );
+    const res = await postBatch(fx.runtime, key, { batch });
     expect(res.status).toBe(200);
   };
   const at = (minute: number) => `2026-11-01T10:${String(minute).padStart(2, '0')}:00.000Z`;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '@/server/api/root';
-import { collect } from '@/server/ingest/collector/collect';
+import { postBatch } from '@/test/post-batch';
 import { kafkaAvailable, TestBroker } from '@/test/kafka-broker';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
@@ -54,15 +54,7 @@ async function post(n: number, event = 'feature_used'): Promise<string[]> {
     timestamp: new Date(Date.UTC(2026, 10, 1 + (i % 20), 10)).toISOString(),
     properties: { feature_name: 'kanban_board', step: i },
   }));
-  const res = await collect(
-    fx.runtime,
-    new Request('http://x/api/v1/batch', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ batch }),
-    }),
-    'batch',
-  );
+  const res = await postBatch(fx.runtime, key, { batch });
   expect(res.status).toBe(200);
   return batch.map((e) => e.event_id);
 }

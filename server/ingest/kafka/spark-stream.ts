@@ -242,7 +242,12 @@ export class SparkStreamJob extends EventEmitter<{
     if (states.length) this.lastState = states[states.length - 1]!;
     for (const b of batches) {
       this.lastBatch = b;
-      this.recent.push({ batch_id: b.batch_id, at: b.at, events: b.events, duration_ms: b.duration_ms });
+      this.recent.push({
+        batch_id: b.batch_id,
+        at: b.at,
+        events: b.events,
+        duration_ms: b.duration_ms,
+      });
       if (this.recent.length > 30) this.recent.shift();
       this.totals.batches++;
       this.totals.events += b.replayed ? 0 : b.events;

@@ -4,23 +4,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCaller } from '@/server/api/root';
 import { startFixture, type Fixture } from '@/test/runtime-fixture';
 import { testDatabases } from '@/test/databases';
-import { collect } from '../collector/collect';
+import { postBatch } from '@/test/post-batch';
 import type { LiveEvent } from './live-hub';
 
 let fx: Fixture;
 let key: string;
 let admin: ReturnType<typeof createCaller>;
 
-const post = (body: unknown) =>
-  collect(
-    fx.runtime,
-    new Request('http://x/api/v1/batch', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-    'batch',
-  );
+const post = (body: unknown) => postBatch(fx.runtime, key, body);
 
 beforeAll(async () => {
   fx = await startFixture(testDatabases()[0]!);
