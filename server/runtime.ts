@@ -50,6 +50,7 @@ import { KafkaEventLog } from './ingest/kafka/kafka-log';
 import { KafkaLakeWriter } from './ingest/kafka/kafka-lake-writer';
 import { SparkStreamJob } from './ingest/kafka/spark-stream';
 import { LakeWriterHandover } from './ingest/kafka/writer-handover';
+import { DeadLetterSink } from './ingest/kafka/dead-letter-sink';
 import { IngestBus } from './ingest/ingest-bus';
 import { startDemoData } from './ingest/demo-data';
 import { SegmentAggregator } from './catalog/schema-registry/aggregate-segment';
@@ -302,7 +303,13 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
         logger,
       );
       streamWriters = handover;
-      startIntake = () => handover.start(config.ingest.spark.atStart);
+      // What the lake writers dead-letter reaches Admin → Ingestion's list (dead-letter-sink.ts).
+      const sink = new DeadLetterSink({ settings: kafkaSettings, prisma: db.prisma, logger });
+      cleanups.unshift(() => sink.stop());
+      startIntake = async () => {
+        await handover.start(config.ingest.spark.atStart);
+        await sink.start();
+      };
     } else {
       const log = await WriteAheadLog.open({
         dir: config.ingest.walDir,

@@ -4,12 +4,14 @@
 //   Admin → Pipelines starts the job: the app's own consumer steps back, the job writes what
 //   clients send (the schema registry learns its events through the same commit hook), Admin →
 //   System shows its last micro-batch; stopping it hands the topic back to the app's writer,
-//   which goes on from where the job stopped: every acknowledged event in bronze exactly once.
+//   which goes on from where the job stopped: every acknowledged event in bronze exactly once. A
+//   row the job refuses reaches Admin → Ingestion's dead letters and, corrected, replays.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '@/server/api/root';
 import { postBatch } from '@/test/post-batch';
@@ -119,15 +121,46 @@ describe.skipIf(!available.ok)('the Spark job as the lake writer', () => {
     expect(spark).toMatchObject({ running: true, writer: 'spark' });
 
     const during = [...(await post(300, 'spark_written')), ...(await post(100, 'spark_written'))];
-    // The job's micro-batches reach the app: status, the commit hooks, lag.
-    const status = await until('the Spark job to write 400 events', async () => {
-      const s = await admin.pipelines.stream.status();
-      return s.kafka && s.events >= 400 ? s : undefined;
+    // Another producer writes the topic directly: one good row, one the job must refuse.
+    const badId = randomUUID();
+    const goodId = randomUUID();
+    const row = (event_id: string, ts: string) => ({
+      event_id,
+      workspace_id: fx.workspace.id,
+      event: 'spark_written',
+      user_id: 'u_direct',
+      ts,
+      properties: '{"feature_name":"kanban_board"}',
     });
-    expect(status).toMatchObject({ running: true, writer: 'spark', deadLetters: 0 });
+    const producer = new Kafka({
+      brokers: [broker.brokers],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: fx.runtime.config.ingest.kafka!.topic,
+      messages: [
+        {
+          key: 'u_direct',
+          value: JSON.stringify({
+            id: 'direct',
+            events: [row(goodId, '2026-11-03T10:00:00Z'), row(badId, 'tomorrow')],
+            identifies: [],
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    during.push(goodId);
+    // The job's micro-batches reach the app: status, the commit hooks, lag.
+    const status = await until('the Spark job to write 401 events', async () => {
+      const s = await admin.pipelines.stream.status();
+      return s.kafka && s.events >= 401 && s.deadLetters >= 1 ? s : undefined;
+    });
+    expect(status).toMatchObject({ running: true, writer: 'spark', deadLetters: 1 });
     expect(status.kafka && status.lastBatch?.events_files.length).toBeGreaterThan(0);
     const ids = await bronzeIds();
-    expect(ids.length).toBe(600);
+    expect(ids.length).toBe(601);
     expect(new Set(ids)).toEqual(new Set([...before, ...during]));
     // The schema registry learnt the event only the Spark job wrote (the app's commit hook).
     const events = await admin.data.events.list({});
@@ -138,6 +171,21 @@ describe.skipIf(!available.ok)('the Spark job as the lake writer', () => {
     const writer = parts.find((p) => p.part === 'Stream writer');
     expect(writer).toMatchObject({ mode: 'distributed', state: 'ok' });
     expect(writer!.detail).toMatch(/last micro-batch #\d+/);
+
+    // The refused row reaches Admin → Ingestion's dead letters (dead-letter-sink.ts) with the
+    // job's reason, as an envelope; corrected, it replays into the lake.
+    const letter = await until('the dead letter in Admin → Ingestion', async () => {
+      const list = await admin.ingestion.deadLetters.list({});
+      return list.entries.find((e) => e.source === 'kafka');
+    });
+    expect(letter.reason).toMatch(/^ts must be an ISO 8601 date-time/);
+    expect(letter.payload).toMatchObject({ event_id: badId, timestamp: 'tomorrow' });
+    const replay = await admin.ingestion.deadLetters.replay({
+      id: letter.id,
+      payload: { ...(letter.payload as object), timestamp: '2026-11-03T11:00:00Z' },
+    });
+    expect(replay).toEqual({ replayed: true });
+    during.push(badId);
 
     await admin.pipelines.stream.stop();
     const stopped = await admin.pipelines.stream.status();
@@ -151,7 +199,7 @@ describe.skipIf(!available.ok)('the Spark job as the lake writer', () => {
 
     const after = await post(150, 'app_written_again');
     const all = await bronzeIds();
-    expect(all.length).toBe(750);
+    expect(all.length).toBe(752);
     expect(new Set(all)).toEqual(new Set([...before, ...during, ...after]));
   }, 600_000);
 });
