@@ -260,3 +260,56 @@ def test_the_job_runs_on_a_spark_cluster(broker, standalone: str, lake: Path, tm
     # One file per day per batch (the batch is repartitioned by event_date before the write).
     assert len(batches[0]["events_files"]) == 5
     assert committed(topic) == topic.end_offsets()
+
+
+def test_the_job_stops_when_the_app_that_started_it_dies(broker, tmp_path: Path):
+    """The app starts the job with TL_SPARK_DIE_WITH_PARENT=1: killed with kill -9, it must not
+    leave the job running (an orphan would consume the topic beside the restarted app's writer)."""
+    import signal
+    import time
+
+    topic = Topic(broker.brokers)
+    topic.send_events(20)
+    checkpoint = tmp_path / "ckpt"
+    progress = checkpoint / "tl-progress.jsonl"
+    job = (
+        f"{sys.executable} -m tl_spark.job --brokers {topic.brokers} --topic {topic.name} "
+        f"--group {topic.group} --lake {tmp_path / 'lake'} --checkpoint {checkpoint} --trigger 1s"
+    )
+    # `; true`: the shell stays the job's parent instead of exec-ing it.
+    app = subprocess.Popen(
+        ["sh", "-c", f"{job}; true"],
+        cwd=ROOT / "pipelines" / "spark",
+        env={**os.environ, "PYTHONPATH": str(ROOT / "pipelines" / "spark"), "TL_SPARK_DIE_WITH_PARENT": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def states() -> list[dict]:
+        if not progress.exists():
+            return []
+        return [json.loads(line) for line in progress.read_text().splitlines() if '"type": "state"' in line]
+
+    def batches() -> int:
+        return progress.read_text().count('"type": "batch"') if progress.exists() else 0
+
+    deadline = time.monotonic() + 300
+    while batches() == 0:
+        assert time.monotonic() < deadline and app.poll() is None, states()
+        time.sleep(0.5)
+    pid = next(s["pid"] for s in states() if s["state"] == "running")
+    app.send_signal(signal.SIGKILL)
+    app.wait(30)
+    deadline = time.monotonic() + 120
+    while states()[-1]["state"] not in ("stopped", "failed"):
+        assert time.monotonic() < deadline, f"the job {pid} goes on after its parent died"
+        time.sleep(0.5)
+    assert states()[-1]["state"] == "stopped"
+    for _ in range(60):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"the job's process {pid} is still alive")

@@ -332,7 +332,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def die_with_parent() -> None:
+    """When the app that started this job dies (even by kill -9), the job gets SIGTERM and stops:
+    an orphaned job would go on consuming the topic beside the restarted app's own writer.
+    Linux only (prctl PR_SET_PDEATHSIG); the app sets TL_SPARK_DIE_WITH_PARENT."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(1, signal.SIGTERM, 0, 0, 0) != 0:  # 1 = PR_SET_PDEATHSIG
+        print(f"prctl(PR_SET_PDEATHSIG) failed: errno {ctypes.get_errno()}", file=sys.stderr)
+    elif os.getppid() == 1:  # the parent died before the call
+        raise SystemExit("the app that started this job has exited")
+
+
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get("TL_SPARK_DIE_WITH_PARENT") == "1" and sys.platform.startswith("linux"):
+        die_with_parent()
     args = parse_args(argv)
     progress = Progress(args.checkpoint / "tl-progress.jsonl")
     try:

@@ -178,7 +178,11 @@ export class SparkStreamJob extends EventEmitter<{
       {
         cwd: path.join(projectRoot, 'pipelines', 'spark'),
         // Only PATH, HOME, JAVA_HOME and the like: no secret of the server's reaches the job.
-        env: childProcessEnv({ PYTHONPATH: path.join(projectRoot, 'pipelines', 'spark') }),
+        env: childProcessEnv({
+          PYTHONPATH: path.join(projectRoot, 'pipelines', 'spark'),
+          // The job stops when this process dies, even by kill -9 (job.py: die_with_parent).
+          TL_SPARK_DIE_WITH_PARENT: '1',
+        }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
