@@ -55,6 +55,10 @@ configure() {
 node.environment=local
 node.id=tl-local-trino
 node.data-dir=$DATA/var
+# Loopback only: the HTTP server binds to node.bind-ip (0.0.0.0 by default), and the server
+# announces itself at node.internal-address.
+node.bind-ip=127.0.0.1
+node.internal-address=127.0.0.1
 PROPS
   cat >"$DATA/etc/jvm.config" <<PROPS
 -server
@@ -77,8 +81,8 @@ discovery.uri=http://127.0.0.1:$PORT
 query.max-memory=1GB
 query.max-memory-per-node=1GB
 task.concurrency=2
-# Insight statements reuse CTEs, which Trino plans once per reference: a time-to-convert funnel
-# is ~160 stages, above the default limit of 150.
+# Insight statements reuse CTEs, which Trino plans once per reference; funnels take a one-pass
+# statement on Trino, the other insights stay within ~160 stages, above the default limit of 150.
 query.max-stage-count=1000
 PROPS
   # Read-only for everyone but the admin user that registers the lake's tables: the server's own
