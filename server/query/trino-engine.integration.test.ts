@@ -154,6 +154,21 @@ describe.skipIf(!available.ok)('TrinoEngine', () => {
     expect(Number(still.rows[0]![0])).toBe(5000);
   });
 
+  // A typo is not an attempt to write: the analyst gets Trino's words and the place to fix, as on
+  // DuckDB (the SQL editor underlines details.position).
+  it('reports an analyst’s mistake as a query error at its place', async () => {
+    const column = await failure(trino.execute('select nope from bronze.events'));
+    expect(column.code).toBe('QUERY_FAILED');
+    expect(column.message).toMatch(/^Column 'nope' cannot be resolved/);
+    expect(column.details).toMatchObject({ position: 7, line: 1, column: 8 });
+    const table = await failure(trino.execute('select 1\nfrom  bronze.nope'));
+    expect(table.code).toBe('QUERY_FAILED');
+    expect(table.details).toMatchObject({ line: 2, column: 7 });
+    const syntax = await failure(trino.execute('select from where'));
+    expect(syntax.code).toBe('QUERY_FAILED');
+    expect(syntax.details).toHaveProperty('position');
+  });
+
   // Defence in depth: a statement that got past the engine's check still cannot write, because
   // the server grants the app's user read-only access.
   it('is read-only on the server for the app user', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { boundStatement, inScope, trinoColumnType, trinoLiteral, trinoValue } from './trino-engine';
+import {
+  analyserMistake,
+  boundStatement,
+  inScope,
+  trinoColumnType,
+  trinoLiteral,
+  trinoValue,
+} from './trino-engine';
 
 describe('trinoLiteral', () => {
   // Values reach Trino as typed literals in EXECUTE IMMEDIATE … USING, never inside the query
@@ -111,5 +118,55 @@ describe('trinoValue', () => {
     expect(trinoValue('date', '2026-10-01')).toBe('2026-10-01');
     expect(trinoValue('double', 1.5)).toBe(1.5);
     expect(trinoValue('varchar', 'x')).toBe('x');
+  });
+});
+
+// The SQL editor underlines an error where the analyst wrote it: Trino's "line L:C" is in the
+// statement it saw (`EXPLAIN (TYPE IO, FORMAT JSON) <query>`), so the prefix comes off line 1.
+describe('analyserMistake', () => {
+  const error = (errorName: string, message: string, errorType = 'USER_ERROR') => ({
+    errorName,
+    errorType,
+    message,
+  });
+
+  it('places an unknown column where the analyst wrote it, on line 1 and below', () => {
+    const one = analyserMistake(
+      error('COLUMN_NOT_FOUND', "line 1:39: Column 'nope' cannot be resolved"),
+      '  select nope from t',
+      false,
+    );
+    expect(one?.code).toBe('QUERY_FAILED');
+    expect(one?.message).toBe("Column 'nope' cannot be resolved");
+    expect(one?.details).toMatchObject({ position: 9, line: 1, column: 10 });
+    const two = analyserMistake(
+      error('TABLE_NOT_FOUND', "line 2:6: Table 'lake.x.nope' does not exist"),
+      'select 1\nfrom nope',
+      false,
+    );
+    expect(two?.details).toMatchObject({ position: 14, line: 2, column: 6 });
+  });
+
+  it('gives no position when parameters were bound (Trino saw EXECUTE IMMEDIATE)', () => {
+    const e = analyserMistake(error('COLUMN_NOT_FOUND', 'line 1:1: x'), 'select x', true);
+    expect(e?.details).not.toHaveProperty('position');
+  });
+
+  // These stay refusals of the read-only check (QUERY_REJECTED), not mistakes to fix.
+  it('leaves permissions, unsupported statements and a second statement to the check', () => {
+    expect(
+      analyserMistake(error('PERMISSION_DENIED', 'Access Denied'), 'x', false),
+    ).toBeUndefined();
+    expect(analyserMistake(error('NOT_SUPPORTED', 'no'), 'x', false)).toBeUndefined();
+    expect(
+      analyserMistake(
+        error('SYNTAX_ERROR', "line 1:40: mismatched input ';'"),
+        'select 1; drop table t',
+        false,
+      ),
+    ).toBeUndefined();
+    expect(
+      analyserMistake(error('GENERIC_INTERNAL_ERROR', 'boom', 'INTERNAL_ERROR'), 'x', false),
+    ).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ import type {
   QueryStreamEvent,
 } from './query-engine';
 import { sqlString } from './sql-quote';
+import { lineAndColumn } from './duckdb-errors';
 
 export interface TrinoEngineOptions {
   url: string;
@@ -92,6 +93,46 @@ export function boundStatement(sql: string, params: ExecuteOptions['params']): s
   }
   if (params.length === 0) return sql;
   return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${params.map(trinoLiteral).join(', ')}`;
+}
+
+const EXPLAIN_IO = 'EXPLAIN (TYPE IO, FORMAT JSON) ';
+
+/**
+ * A mistake Trino's analyser found in a query (an unknown column or table, a syntax error, a type
+ * mismatch…), not an attempt to do more than read: a plain QUERY_FAILED with Trino's words and,
+ * when the query ran as written (no bound parameters), the position in `sql` the SQL editor
+ * underlines — what DuckDB's errors carry. Undefined for what the read-only check refuses
+ * (permissions, unsupported statements, a second statement after `;`). Pure; exported for tests.
+ */
+export function analyserMistake(
+  error: { errorName: string; errorType: string; message: string },
+  sql: string,
+  bound: boolean,
+): AppError | undefined {
+  if (error.errorType !== 'USER_ERROR') return undefined;
+  if (error.errorName === 'PERMISSION_DENIED' || error.errorName === 'NOT_SUPPORTED')
+    return undefined;
+  if (error.errorName === 'SYNTAX_ERROR' && /input ';'/.test(error.message)) return undefined;
+  const at = /^line (\d+):(\d+): /.exec(error.message);
+  const message = at ? error.message.slice(at[0].length) : error.message;
+  const details: Record<string, unknown> = { engine: 'trino', errorName: error.errorName };
+  if (at && !bound) {
+    // Trino saw `EXPLAIN (TYPE IO, FORMAT JSON) <the query, trimmed>`.
+    const lead = sql.length - sql.trimStart().length;
+    const text = sql.trimStart();
+    const [line, column] = [Number(at[1]), Number(at[2])];
+    let offset = line === 1 ? column - 1 - EXPLAIN_IO.length : -1;
+    if (line > 1) {
+      const lines = text.split('\n');
+      if (line - 1 < lines.length)
+        offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+    }
+    if (offset >= 0 && offset <= text.length) {
+      const position = lead + offset;
+      Object.assign(details, { position }, lineAndColumn(sql, position));
+    }
+  }
+  return new AppError('QUERY_FAILED', message, details);
 }
 
 /**
@@ -256,15 +297,15 @@ export class TrinoEngine implements QueryEngine {
     // writes); DDL, SET, CALL, GRANT… come back as their own text, not JSON: refused.
     // With parameters: EXPLAIN … EXECUTE IMMEDIATE '<query>' USING <values> (a query with `?`
     // cannot be analysed without values).
-    const pages = await this.run(
-      `EXPLAIN (TYPE IO, FORMAT JSON) ${boundStatement(text, params)}`,
-      schema,
-    );
+    const statement = boundStatement(text, params);
+    const pages = await this.run(`${EXPLAIN_IO}${statement}`, schema);
     let plan = '';
     for (;;) {
       const { value: page, done } = await pages.next();
       if (done || !page) break;
       if (page.error) {
+        const mistake = analyserMistake(page.error, sql.replace(/;\s*$/, ''), statement !== text);
+        if (mistake) throw mistake;
         const failure = this.failure(page);
         throw new AppError(
           'QUERY_REJECTED',
