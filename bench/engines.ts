@@ -43,6 +43,8 @@ export interface EnginesBenchResult {
   equal_results: boolean;
   /** Insights that failed on an engine, with the error. */
   failed: { insight: string; engine: 'duckdb' | 'trino'; error: string }[];
+  /** Trino's JVM heap and per-query memory in this run (TL_BENCH_TRINO_HEAP / _QUERY_MEMORY). */
+  trino_size: { heap: string; queryMemory: string };
   /** Wall-clock seconds of the full dbt build (models, snapshot, tests) on each engine. */
   dbt_build_s: { duckdb: number | null; trino: number };
   insights: Record<
@@ -155,6 +157,12 @@ export async function benchEngines(opts: {
   log: (line: string) => void;
 }): Promise<EnginesBenchResult> {
   const all = queries(opts.days);
+  // The test servers' 1.5 GB heap is too small for dbt-trino at 10M events (int_sessions ran
+  // the JVM out of heap); a larger data set wants a larger Trino.
+  const trinoSize = {
+    heap: process.env.TL_BENCH_TRINO_HEAP ?? '1536M',
+    queryMemory: process.env.TL_BENCH_TRINO_QUERY_MEMORY ?? '1GB',
+  };
   // DuckDB: the bench lake as the embedded mode serves it (accelerators included).
   const lake = await openBenchLake(opts);
   let duck: Awaited<ReturnType<typeof measure>>;
@@ -187,7 +195,7 @@ export async function benchEngines(opts: {
         () => undefined,
       );
     }
-    server = await TestTrino.start(trinoDir, path.join(clone, 'lake'));
+    server = await TestTrino.start(trinoDir, path.join(clone, 'lake'), trinoSize);
     const config = loadConfig({
       NODE_ENV: 'production',
       TL_DATA_DIR: clone,
@@ -239,6 +247,7 @@ export async function benchEngines(opts: {
         trino_vs_duckdb_ratio: ratios.length ? Math.max(...ratios) : null,
         equal_results: Object.values(insights).every((i) => i.equal),
         failed,
+        trino_size: trinoSize,
         dbt_build_s: {
           duckdb: duckBuild === null ? null : Number(duckBuild.toFixed(1)),
           trino: Number(trinoBuild.toFixed(1)),

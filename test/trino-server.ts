@@ -44,14 +44,20 @@ export class TestTrino {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(dataDir: string, lakeDir: string): Promise<TestTrino> {
+  /** `heap` / `queryMemory`: the JVM heap and a query's memory (1536M / 1GB: enough for tests). */
+  static async start(
+    dataDir: string,
+    lakeDir: string,
+    size: { heap?: string; queryMemory?: string } = {},
+  ): Promise<TestTrino> {
     const port = await freePort();
     const trino = new TestTrino(port, {
       ...process.env,
       TRINO_PORT: String(port),
       TRINO_DATA_DIR: dataDir,
       TRINO_LAKE_DIR: lakeDir,
-      TRINO_HEAP: '1536M',
+      TRINO_HEAP: size.heap ?? '1536M',
+      TRINO_QUERY_MEMORY: size.queryMemory ?? '1GB',
       TRINO_JAVA_HOME: JAVA_HOME,
     });
     await run(SCRIPT, ['start'], { env: trino.env, timeout: 600_000 });

@@ -9,7 +9,8 @@
 #   infra/local/trino.sh status    exit 0 when the server answers
 #
 # Environment: TRINO_PORT (8080), TRINO_DATA_DIR (.tools/trino/data), TRINO_LAKE_DIR (the lake
-# folder the `lake` catalog reads; default .data/lake), TRINO_HEAP (2G), TRINO_JAVA_HOME (a Java
+# folder the `lake` catalog reads; default .data/lake), TRINO_HEAP (2G), TRINO_QUERY_MEMORY (1GB, a
+# query's memory; with the 30% heap headroom it must fit TRINO_HEAP), TRINO_JAVA_HOME (a Java
 # that Trino accepts: 24+; default /usr/lib/jvm/temurin-25-jdk-amd64). On success `start` prints
 # the TRINO_URL to use.
 set -euo pipefail
@@ -78,8 +79,8 @@ coordinator=true
 node-scheduler.include-coordinator=true
 http-server.http.port=$PORT
 discovery.uri=http://127.0.0.1:$PORT
-query.max-memory=1GB
-query.max-memory-per-node=1GB
+query.max-memory=${TRINO_QUERY_MEMORY:-1GB}
+query.max-memory-per-node=${TRINO_QUERY_MEMORY:-1GB}
 task.concurrency=2
 # Insight statements reuse CTEs, which Trino plans once per reference; funnels take a one-pass
 # statement on Trino, the other insights stay within ~160 stages, above the default limit of 150.
