@@ -9,6 +9,7 @@ import type { Consumer, EachBatchPayload, IHeaders } from 'kafkajs';
 import type { PrismaClient } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
 import type { Logger } from '../../logger';
+import { CONTEXT_FIELDS } from '../collector/envelope';
 import { deadLetterTopic, kafkaClient, type KafkaSettings } from './kafka-log';
 
 export interface LakeDeadLetter {
@@ -26,17 +27,6 @@ const header = (headers: IHeaders | undefined, name: string): string | undefined
   const one = Array.isArray(v) ? v[0] : v;
   return one === undefined ? undefined : one.toString();
 };
-
-const CONTEXT = [
-  'app_version',
-  'platform',
-  'os',
-  'browser',
-  'device_type',
-  'country',
-  'locale',
-  'page_path',
-] as const;
 
 function jsonObjectOr(text: unknown): unknown {
   if (typeof text !== 'string') return text ?? undefined;
@@ -60,7 +50,7 @@ export function envelopeOf(row: Record<string, unknown>): Record<string, unknown
       timestamp: row.ts,
       traits: jsonObjectOr(row.traits),
     });
-  const context = keep(Object.fromEntries(CONTEXT.map((k) => [k, row[k]])));
+  const context = keep(Object.fromEntries(CONTEXT_FIELDS.map((k) => [k, row[k]])));
   return keep({
     event_id: row.event_id,
     event: row.event,

@@ -9,8 +9,7 @@
 // <lake>/_spark/checkpoint/tl-progress.jsonl; this class tails it for Admin → Pipelines and
 // Admin → System and hands each batch's commit to the same commit hooks (schema registry,
 // bronze views) the app's writers run.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
