@@ -96,6 +96,8 @@ export function boundStatement(sql: string, params: ExecuteOptions['params']): s
 }
 
 const EXPLAIN_IO = 'EXPLAIN (TYPE IO, FORMAT JSON) ';
+/** How long a query that found no node for its catalog is started again (see stream()). */
+const NO_NODES_RETRY_MS = 15_000;
 
 /**
  * A mistake Trino's analyser found in a query (an unknown column or table, a syntax error, a type
@@ -403,12 +405,14 @@ export class TrinoEngine implements QueryEngine {
     const started = performance.now();
     await this.checkReadOnly(sql, schema, options.params, options.scoped ?? false);
     const statement = boundStatement(sql.trim().replace(/;\s*$/, ''), options.params);
-    const pages = await this.run(
-      statement,
-      schema,
-      { query_max_execution_time: `${Math.max(1, Math.ceil(timeoutMs / 1000))}s` },
-      options.signal,
-    );
+    const start = () =>
+      this.run(
+        statement,
+        schema,
+        { query_max_execution_time: `${Math.max(1, Math.ceil(timeoutMs / 1000))}s` },
+        options.signal,
+      );
+    let pages = await start();
     let queryId: string | undefined;
     let stopped: AppError | undefined;
     const kill = (reason: AppError) => {
@@ -431,6 +435,19 @@ export class TrinoEngine implements QueryEngine {
         if (stopped) throw stopped;
         if (done || !page) break;
         queryId ??= page.id;
+        // Just after Trino (or a worker) starts, the coordinator knows no node for the catalog
+        // for a few seconds (its node list refreshes every 5 s): such a query ran nothing, so it
+        // is started again, for up to NO_NODES_RETRY_MS.
+        if (
+          page.error?.errorName === 'NO_NODES_AVAILABLE' &&
+          !columns &&
+          performance.now() - started < NO_NODES_RETRY_MS
+        ) {
+          await new Promise((r) => setTimeout(r, 500));
+          queryId = undefined;
+          pages = await start();
+          continue;
+        }
         if (page.error) throw this.failure(page);
         if (!columns && page.columns) {
           columns = page.columns.map((c) => ({
