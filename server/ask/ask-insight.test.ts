@@ -452,3 +452,11 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
     );
   });
 });
+
+describe('askPlanToInsight: two figures', () => {
+  it('does not open events beside users as one trends series', () => {
+    const plan: AskPlan = { metric: 'events', also: ['users'], event: 'signed_up', filters: [] };
+    expect(() => compileAskPlan(plan)).not.toThrow();
+    expect(reasonOf(convert(plan))).toMatch(/Two figures/);
+  });
+});

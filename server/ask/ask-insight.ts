@@ -195,6 +195,8 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   if (!parsed.success) return no('This answer’s plan is not valid');
   const plan = parsed.data;
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
+  if (plan.also?.length)
+    return no('Two figures of the same rows side by side are not one trends insight');
   if (plan.list) return no('A list of users is not a trends insight');
   if (plan.cohort)
     return no(

@@ -169,8 +169,32 @@ export const ZAskPlan = z.object({
   /** `time_between` in days: whole calendar days between the two dates (UTC), not 24-hour spans. */
   calendarDays: z.boolean().optional(),
   percent: z.boolean().optional(),
+  /**
+   * Other metrics of the same rows, side by side after the metric ("sessions per day, with the
+   * average length"; "users per variant and the share who converted"): one of COMPANIONS' groups.
+   */
+  also: z.array(z.enum(METRICS)).min(1).max(3).optional(),
 });
 export type AskPlan = z.infer<typeof ZAskPlan>;
+
+/**
+ * Metrics one statement computes together: each group reads the same table under the same
+ * conditions (no metric of a group adds a row condition of its own), so they share a query.
+ */
+export const COMPANIONS: readonly (readonly Metric[])[] = [
+  ['sessions', 'avg_session_duration', 'session_avg'],
+  ['exposed_users', 'experiment_conversion'],
+  ['user_count', 'churn_rate'],
+  // (Distinct users ignore the events without a user; the events count them.)
+  ['events', 'users'],
+];
+
+/** "a", "a and b", "a; b and c" (the parts may hold commas of their own). */
+const listed = (parts: string[]): string =>
+  parts.length > 2 ? `${parts.slice(0, -1).join('; ')} and ${parts.at(-1)}` : parts.join(' and ');
+
+const companionsOf = (m: Metric): readonly Metric[] =>
+  COMPANIONS.find((group) => group.includes(m)) ?? [];
 
 /** The table each metric is computed from. */
 export const METRIC_TABLE: Record<Metric, MartTable> = {
@@ -850,14 +874,18 @@ function compileEveryValue(plan: AskPlan, join: string, tables: Set<MartTable>):
  */
 let dialect: SqlDialect = duckdbDialect;
 
-/** `avg(x)` → the dialect's median of x (each median metric is one avg over the whole expr). */
+/**
+ * `avg(x)` → the dialect's median of x; `avg(x) / 60e0` (a unit change, e.g. seconds to minutes)
+ * → the median of x over the same constant, since scaling by a constant commutes with the median.
+ */
 function medianOf(expr: string): string {
   let depth = 0;
   for (let i = 'avg'.length; i < expr.length; i++) {
     if (expr[i] === '(') depth++;
     else if (expr[i] === ')' && --depth === 0) {
-      if (expr.startsWith('avg(') && i === expr.length - 1)
-        return dialect.median(expr.slice('avg('.length, -1));
+      const scale = expr.slice(i + 1);
+      if (expr.startsWith('avg(') && /^(\s*[*/]\s*\d+(\.\d+)?(e\d+)?)?$/.test(scale))
+        return dialect.median(expr.slice('avg('.length, i)) + scale;
       break;
     }
   }
@@ -1007,6 +1035,25 @@ function compilePlan(input: AskPlan): CompiledAsk {
     return { sql, explanation: explain.join(' '), tables: [...tables] };
   }
 
+  const also = plan.also ?? [];
+  if (
+    also.length &&
+    (also.some((m) => m === plan.metric || !companionsOf(plan.metric).includes(m)) ||
+      new Set(also).size !== also.length ||
+      plan.part ||
+      plan.shareOfTotal ||
+      plan.average ||
+      plan.lift ||
+      plan.perUser ||
+      plan.allUsers ||
+      plan.list ||
+      plan.every ||
+      plan.cohort)
+  )
+    throw new Error(
+      `${also.join(', ')} cannot be computed alongside ${plan.metric}: only plain metrics of the same rows go side by side.`,
+    );
+
   if (plan.perUser) return compilePerUser(plan, join, tables);
   if (plan.allUsers) return compileAllUsersAverage(plan);
   if (plan.list) return compileUserList(plan, join, tables, source);
@@ -1030,6 +1077,17 @@ function compilePlan(input: AskPlan): CompiledAsk {
   const alias = metricAlias(plan);
   const inner = plan.average ? baseAlias(plan) : alias;
   select.push(`${metric.expr} as ${inner}`);
+  const companions = also.map((m) => {
+    const other: AskPlan = {
+      ...plan,
+      metric: m,
+      also: undefined,
+      measure: m === 'session_avg' ? plan.measure : undefined,
+    };
+    const { expr, what } = metricSql(other);
+    select.push(`${expr} as ${metricAlias(other)}`);
+    return what;
+  });
 
   const where: string[] = [];
   if (
@@ -1040,7 +1098,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     throw new Error('An average reads its property on its own event.');
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
   if (
-    plan.metric === 'users' ||
+    (plan.metric === 'users' && !also.includes('events')) ||
     plan.metric === 'events_per_user' ||
     (base === 'fact_events' && plan.breakdown?.column === 'user_id')
   )
@@ -1098,7 +1156,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
       ? `Computed the average per ${plan.grain} of ${metric.what}`
       : plan.shareOfTotal
         ? `Computed each ${columnName(plan.breakdown!)}’s share of ${metric.what.replace(/^the number of /, 'all ')}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}${keep ? `, showing ${keep.join(', ')}` : ''}`
-        : `Computed ${metric.what}`,
+        : `Computed ${listed([metric.what, ...companions])}`,
   );
   if (plan.period && !mrrEnd)
     explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);

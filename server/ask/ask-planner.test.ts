@@ -688,6 +688,14 @@ describe('planQuestion', () => {
     expect(compileAskPlan(p).explanation).toContain('the median session duration');
   });
 
+  it('takes the median in minutes by device type (the unit change stays outside the median)', () => {
+    const p = plan(
+      'median session length in minutes by device type, for sessions that started in October',
+    );
+    expect(p).toMatchObject({ median: true, unit: 'minutes' });
+    expect(compileAskPlan(p).sql).toContain('median(s.session_duration) / 60e0');
+  });
+
   it('reads the plan at the time of the event: "while they were on", subscription events', () => {
     const atEvent = col('fact_events', 'plan_at_event');
     expect(
@@ -1382,5 +1390,81 @@ describe('planQuestion', () => {
     const p = plan("How many users signed up in October 2026'); drop table dim_users; --");
     const { sql } = compileAskPlan(p);
     expect(sql).not.toMatch(/drop/i);
+  });
+});
+
+describe('planQuestion: two figures, unknown marketing data, more verbs', () => {
+  const outcome = (q: string) => planQuestion(q, lexicon, TODAY);
+
+  it('puts the count and the average of the same sessions side by side', () => {
+    const p = plan(
+      'Show me the number of sessions for each day last week, with the average session length in minutes',
+    );
+    expect(p).toMatchObject({
+      metric: 'sessions',
+      also: ['avg_session_duration'],
+      grain: 'day',
+      unit: 'minutes',
+    });
+    const { sql, explanation } = compileAskPlan(p);
+    expect(sql).toContain('count(*) as sessions, avg(s.session_duration) / 60e0 as avg_minutes');
+    expect(explanation).toContain('the number of sessions');
+    expect(explanation).toContain('and the average session duration in minutes');
+  });
+
+  it('counts the users of each variant beside their conversion rate', () => {
+    const p = plan(
+      'onboarding_checklist_v2: how many users landed in each variant, and what % of them converted?',
+    );
+    expect(p).toMatchObject({
+      metric: 'exposed_users',
+      also: ['experiment_conversion'],
+      breakdown: col('fct_experiment_exposures', 'variant'),
+      percent: true,
+    });
+    expect(compileAskPlan(p).sql).toMatch(
+      /count\(distinct x\.user_id\) as users, avg\(case when x\.converted then 1e0 else 0e0 end\) \* 100 as conversion_rate/,
+    );
+    // The rate alone stays one figure.
+    expect(plan('Conversion rate by variant in the annual_plan_default experiment').also).toBe(
+      undefined,
+    );
+  });
+
+  it('counts every event beside the distinct users among them (anonymous events too)', () => {
+    const p = plan('daily events and unique users last week');
+    expect(p).toMatchObject({ metric: 'events', also: ['users'], grain: 'day' });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain('count(*) as events, count(distinct e.user_id) as users');
+    expect(sql).not.toContain('user_id is not null');
+  });
+
+  it('refuses a companion the same rows cannot give', () => {
+    expect(() =>
+      compileAskPlan({ metric: 'users', also: ['mrr'], filters: [] } as AskPlan),
+    ).toThrow(/cannot be computed alongside users/);
+  });
+
+  it('refuses ads, campaigns and email data, and writing verse', () => {
+    for (const q of [
+      'revenue per ad click by campaign over the last 30 days',
+      "What's the open rate of our onboarding email drip campaign?",
+      'How many impressions did we get last week?',
+      'Write a short haiku about our kanban board.',
+    ])
+      expect(outcome(q).kind, q).toBe('refusal');
+  });
+
+  it('reads "tried" as used and "currently" as a word, not a value', () => {
+    expect(
+      plan('How many users have tried ai_summaries, split by their current plan?'),
+    ).toMatchObject({
+      metric: 'users',
+      event: 'feature_used',
+      breakdown: col('dim_users', 'plan'),
+    });
+    expect(
+      plan("What's the total MRR from currently active annual-billing subscriptions?"),
+    ).toMatchObject({ metric: 'mrr' });
   });
 });

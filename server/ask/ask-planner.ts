@@ -213,6 +213,14 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'support tickets or reviews',
   ],
   [
+    /\b(ad clicks?|clicks? on (our |the )?ads?|impressions?|ctr|cpc|cpm|roas|ad campaigns?|(marketing|ad|ads|advertising|paid|google|facebook|email) campaigns?|campaigns?|utm\w*)\b/,
+    'marketing or advertising data (ads, clicks, impressions, campaigns)',
+  ],
+  [
+    /\b(open rates?|click ?through rates?|e-?mail (opens?|clicks?|drips?|sequences?|blasts?|sends?|deliverability)|newsletters?|drips?|unsubscribes?|unsubscribed|mailing lists?)\b/,
+    'email or newsletter data',
+  ],
+  [
     /\b(sales ?(reps?|representatives?|people|persons?|team|managers?)|account (managers?|executives?|owners?)|customer success managers?|csms?|deals?|opportunit(y|ies)|quotas?|sales leads?|crm)\b/,
     'CRM records (sales reps, account owners, deals)',
   ],
@@ -220,7 +228,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -1561,8 +1569,45 @@ export function planQuestion(
 
   if (lift) breakdown = undefined;
 
+  // Two figures of the same rows asked together ("sessions per day, with the average length";
+  // "how many users landed in each variant, and what percent converted"): the count first, the
+  // other beside it.
+  const also: Metric[] = [];
+  if (!part && !shareOfTotal && !average && !list && !every && !perUser && !cohort && !lift) {
+    const countOf = (nouns: string) =>
+      new RegExp(
+        `\\b(how many|number of|count of|counts? of|total|totals) (the |distinct |unique |different )?(${nouns})\\b|\\b(${nouns}) (count|counts|volume|numbers?)\\b`,
+      ).test(raw);
+    const rateWords = /\b(rate|share|percent|percentage|proportion|fraction)\b/.test(raw);
+    if (metric === 'avg_session_duration' && countOf('sessions')) {
+      also.push('avg_session_duration');
+      metric = 'sessions';
+    } else if (
+      metric === 'experiment_conversion' &&
+      rateWords &&
+      countOf('users|people|customers|accounts|participants')
+    ) {
+      also.push('experiment_conversion');
+      metric = 'exposed_users';
+    } else if (metric === 'churn_rate' && countOf('users|customers|accounts')) {
+      also.push('churn_rate');
+      metric = 'user_count';
+    } else if (
+      (metric === 'users' || metric === 'events') &&
+      !distinctOf &&
+      /\b(events?|event count|event volume)( counts?)? (and|with|plus|&|as well as) (the )?(number of |count of )?(unique |distinct |active )?(users|people)\b|\b(active |unique |distinct )?(users|people) (and|with|plus|&|as well as) (the )?(number of |count of |total )?(events|event count|event volume)\b/.test(
+        raw,
+      )
+    ) {
+      // "Daily events and unique users": every event counted, and the distinct users among them.
+      also.push('users');
+      metric = 'events';
+    }
+  }
+
   const plan: AskPlan = {
     metric,
+    ...(also.length ? { also } : {}),
     ...(lift ? { lift } : {}),
     ...(measure ? { measure: measure.column } : {}),
     ...(sessionMeasure
@@ -1636,14 +1681,14 @@ const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', '
 
 /** Verbs after "how many users" that are not actions an event must record. */
 const KNOWN_VERBS = new Set(
-  'used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active got get use visit open opened see saw landed placed put fell ended reached reach reaching made make completed complete progressed dropped passed went'.split(
+  'tried adopted tested touched explored accessed interacted used churned converted joined registered visited returned engaged exposed based located retained activated onboarded assigned enrolled bucketed included counted active got get use visit open opened see saw landed placed put fell ended reached reach reaching made make completed complete progressed dropped passed went'.split(
     ' ',
   ),
 );
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams'.split(
+  'date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
     ' ',
   ),
 );
