@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTime, trustedLabel } from './ask-periods';
+import { readTime, splitPair, trustedLabel } from './ask-periods';
 
 // 2026-11-01 is a Sunday: the current week began on Monday 2026-10-26.
 const TODAY = '2026-11-01';
@@ -87,5 +87,43 @@ describe('readTime', () => {
       }),
     ).toBe('2026-10-05 – 2026-10-11');
     expect(trustedLabel({ from: '2026-10-05', label: 'all time' })).toBe('since 2026-10-05');
+  });
+});
+
+describe('splitPair', () => {
+  it('splits two neighbouring units, the later to date', () => {
+    expect(
+      splitPair({ from: '2026-10-19', to: '2026-11-01', label: 'x' }, 'week')?.map((p) => [
+        p.from,
+        p.to,
+      ]),
+    ).toEqual([
+      ['2026-10-19', '2026-10-25'],
+      ['2026-10-26', '2026-11-01'],
+    ]);
+    expect(
+      splitPair({ from: '2026-09-01', to: '2026-10-31', label: 'x' }, 'month')?.[0],
+    ).toMatchObject({
+      from: '2026-09-01',
+      to: '2026-09-30',
+      label: 'September 2026 (2026-09-01 – 2026-09-30)',
+    });
+    // Three weeks are not a pair.
+    expect(splitPair({ from: '2026-10-12', to: '2026-11-01', label: 'x' }, 'week')).toBeUndefined();
+  });
+
+  it('reads "yesterday vs the day before" and "last month vs the previous month"', () => {
+    expect(readTime('errors yesterday vs the day before', '2026-11-01')).toMatchObject({
+      period: { from: '2026-10-30', to: '2026-10-31' },
+      grain: 'day',
+      pair: true,
+    });
+    expect(
+      readTime('signups last month compared to the previous month', '2026-11-01'),
+    ).toMatchObject({
+      period: { from: '2026-09-01', to: '2026-10-31' },
+      grain: 'month',
+      pair: true,
+    });
   });
 });

@@ -29,6 +29,8 @@ export interface TimeReading {
    */
   other?: { period: AskPeriod; first: boolean; phrase: string; opens: boolean };
   grain?: Grain;
+  /** The period is two neighbouring days, weeks or months compared ("October vs September"). */
+  pair?: boolean;
   /** The question with the time phrases blanked out (so "may" is not a value, etc.). */
   rest: string;
 }
@@ -197,6 +199,43 @@ const RULES: Rule[] = [
         to: today,
         grain: 'month',
         label: `last month and this month (${span(from, today)})`,
+      };
+    },
+  },
+  {
+    // "last week vs the week before", "last month compared to the previous month", "yesterday vs
+    // the day before": the two, one row each.
+    re: new RegExp(
+      `\\b(?:(last|this) (week|month)|(yesterday|today)) ${COMPARED} (?:the )?(?:(?:previous|prior|preceding) (week|month|day)|(week|month|day) before(?: that)?)\\b`,
+    ),
+    period: (m, today) => {
+      const unit = m[2] ?? 'day';
+      if ((m[4] ?? m[5]) !== unit) return undefined;
+      if (unit === 'day') {
+        const to = m[3] === 'today' ? today : addDays(today, -1);
+        const from = addDays(to, -1);
+        return { from, to, grain: 'day', label: `${from} and ${to}` };
+      }
+      const t = ymd(today);
+      const current = m[1] === 'this';
+      if (unit === 'week') {
+        const monday = addDays(mondayOf(today), current ? 0 : -7);
+        const from = addDays(monday, -7);
+        const to = current ? today : addDays(monday, 6);
+        return {
+          from,
+          to,
+          grain: 'week',
+          label: `${current ? 'last week and this week' : 'the week before last and last week'} (${span(from, to)})`,
+        };
+      }
+      const from = monthStart(t.y, t.m - (current ? 1 : 2));
+      const to = current ? today : monthEnd(t.y, t.m - 1);
+      return {
+        from,
+        to,
+        grain: 'month',
+        label: `${current ? 'last month and this month' : 'the month before last and last month'} (${span(from, to)})`,
       };
     },
   },
@@ -581,5 +620,35 @@ export function readTime(text: string, today: string): TimeReading {
     break;
   }
   // "DAU" is daily, "WAU" weekly, "MAU" monthly: as a trend only when no period says otherwise.
-  return { period, ...(other ? { other } : {}), grain, rest: rest.replace(/\s+/g, ' ').trim() };
+  return {
+    period,
+    ...(other ? { other } : {}),
+    grain,
+    ...(compared && grain === compared ? { pair: true } : {}),
+    rest: rest.replace(/\s+/g, ' ').trim(),
+  };
+}
+
+/**
+ * A pair period (readTime's `pair`: two neighbouring days, weeks or months) as its two parts,
+ * earlier first; undefined when it is not exactly two of the grain (the later may be to date).
+ */
+export function splitPair(period: AskPeriod, grain: Grain): [AskPeriod, AskPeriod] | undefined {
+  const to = period.to;
+  if (!to) return undefined;
+  const startOf = (d: string) =>
+    grain === 'day' ? d : grain === 'week' ? mondayOf(d) : monthStart(ymd(d).y, ymd(d).m);
+  const laterFrom = startOf(to);
+  const earlierTo = addDays(laterFrom, -1);
+  if (earlierTo < period.from || startOf(earlierTo) !== period.from) return undefined;
+  const name = (from: string, end: string) =>
+    grain === 'month'
+      ? `${monthName(ymd(from).m)} ${ymd(from).y} (${span(from, end)})`
+      : grain === 'week'
+        ? `the week of ${from} (${span(from, end)})`
+        : from;
+  return [
+    { from: period.from, to: earlierTo, label: name(period.from, earlierTo) },
+    { from: laterFrom, to, label: name(laterFrom, to) },
+  ];
 }

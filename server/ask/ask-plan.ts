@@ -174,6 +174,17 @@ export const ZAskPlan = z.object({
    * average length"; "users per variant and the share who converted"): one of COMPANIONS' groups.
    */
   also: z.array(z.enum(METRICS)).min(1).max(3).optional(),
+  /**
+   * Two periods compared: the metric in `period` and in this one, as a row each (earlier
+   * first), the difference (`period`'s minus this one's) or the change from this one to
+   * `period`'s (a fraction, or percent with `percent`).
+   */
+  versus: z
+    .object({
+      period: z.object({ from: ZDate, to: ZDate, label: z.string().max(300) }),
+      as: z.enum(['rows', 'difference', 'change']),
+    })
+    .optional(),
 });
 export type AskPlan = z.infer<typeof ZAskPlan>;
 
@@ -875,6 +886,33 @@ function compileEveryValue(plan: AskPlan, join: string, tables: Set<MartTable>):
 let dialect: SqlDialect = duckdbDialect;
 
 /**
+ * The grouped SELECT of a two-period plan (its first column `p`: 1 for the plan's period, 2 for
+ * the other) as the comparison asked for.
+ */
+function comparePeriods(grouped: string, plan: AskPlan, alias: string): string {
+  const versus = plan.versus!;
+  const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
+  if (versus.as === 'rows') {
+    const label = `case when t.p = 1 then ${sqlString(plan.period!.label)} else ${sqlString(versus.period.label)} end`;
+    const earlierFirst = plan.period!.from > versus.period.from ? 'desc' : 'asc';
+    return `select ${label} as period${by ? `, t.${by}` : ''}, t.${alias}\nfrom (\n${grouped}\n) t\norder by t.p ${earlierFirst}${by ? ', 2' : ''}`;
+  }
+  // A count with no rows in a period is 0 there; an average has none.
+  const zero = PART_METRICS.has(plan.metric);
+  const side = (p: 1 | 2) => {
+    const v = `max(case when t.p = ${p} then t.${alias} end)`;
+    return zero ? `coalesce(${v}, 0)` : v;
+  };
+  const expr =
+    versus.as === 'difference'
+      ? `${side(1)} - ${side(2)}`
+      : `${plan.percent ? '100.0 * ' : ''}cast(${side(1)} - ${side(2)} as double) / nullif(${side(2)}, 0)`;
+  const name =
+    versus.as === 'difference' ? 'difference' : plan.percent ? 'percent_change' : 'change';
+  return `select ${by ? `t.${by}, ` : ''}${expr} as ${name}\nfrom (\n${grouped}\n) t${by ? '\ngroup by 1' : ''}`;
+}
+
+/**
  * `avg(x)` → the dialect's median of x; `avg(x) / 60e0` (a unit change, e.g. seconds to minutes)
  * → the median of x over the same constant, since scaling by a constant commutes with the median.
  */
@@ -1054,6 +1092,28 @@ function compilePlan(input: AskPlan): CompiledAsk {
       `${also.join(', ')} cannot be computed alongside ${plan.metric}: only plain metrics of the same rows go side by side.`,
     );
 
+  const versus = plan.versus;
+  if (
+    versus &&
+    (!plan.period?.to ||
+      plan.grain ||
+      also.length ||
+      plan.part ||
+      plan.shareOfTotal ||
+      plan.average ||
+      plan.lift ||
+      plan.perUser ||
+      plan.allUsers ||
+      plan.list ||
+      plan.every ||
+      plan.cohort ||
+      plan.limit ||
+      ['mrr', 'user_count', 'churned_users', 'churn_rate'].includes(plan.metric))
+  )
+    throw new Error(
+      'Two periods are compared for a plain figure of dated rows, each period with an end.',
+    );
+
   if (plan.perUser) return compilePerUser(plan, join, tables);
   if (plan.allUsers) return compileAllUsersAverage(plan);
   if (plan.list) return compileUserList(plan, join, tables, source);
@@ -1073,6 +1133,12 @@ function compilePlan(input: AskPlan): CompiledAsk {
     const name = columnName(plan.breakdown);
     select.push(`${columnSql(plan.breakdown)} as ${name}`);
     group.push(name);
+  }
+  if (versus) {
+    // Which of the two periods a row is in: 1 for `period`, 2 for the other.
+    const cond = periodCondition(base, plan.period!, timeColumn(plan, base));
+    select.unshift(`case when ${cond} then 1 else 2 end as p`);
+    group.unshift('p');
   }
   const alias = metricAlias(plan);
   const inner = plan.average ? baseAlias(plan) : alias;
@@ -1118,7 +1184,11 @@ function compilePlan(input: AskPlan): CompiledAsk {
       `e.user_id in (select c.user_id from fact_events c where c.event_name = ${sqlString(c.event)}${when})`,
     );
   }
-  if (plan.period && !mrrEnd)
+  if (plan.period && !mrrEnd && versus)
+    where.push(
+      `(${[plan.period, versus.period].map((p) => periodCondition(base, p, timeColumn(plan, base))).join(' or ')})`,
+    );
+  else if (plan.period && !mrrEnd)
     where.push(periodCondition(base, plan.period, timeColumn(plan, base)));
   for (const f of plan.filters) where.push(filterCondition(f));
 
@@ -1150,6 +1220,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
   } else if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
   else if (plan.grain) sql += `\norder by 1${plan.breakdown ? ', 2' : ''}`;
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
+  if (versus) sql = comparePeriods(sql, plan, alias);
 
   explain.push(
     plan.average
@@ -1158,7 +1229,12 @@ function compilePlan(input: AskPlan): CompiledAsk {
         ? `Computed each ${columnName(plan.breakdown!)}’s share of ${metric.what.replace(/^the number of /, 'all ')}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}${keep ? `, showing ${keep.join(', ')}` : ''}`
         : `Computed ${listed([metric.what, ...companions])}`,
   );
-  if (plan.period && !mrrEnd)
+  if (plan.period && !mrrEnd && versus) {
+    const [a, b] = [plan.period.label, versus.period.label];
+    explain.push(
+      `${versus.as === 'rows' ? `in ${b} and in ${a}, one row each` : versus.as === 'difference' ? `in ${a} minus the same in ${b}` : `as the change from ${b} to ${a}${plan.percent ? ', in percent' : ' (a fraction: 0.1 is 10% more)'}`}, by ${timeColumn(plan, base).what} (UTC)`,
+    );
+  } else if (plan.period && !mrrEnd)
     explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);
   else if (!plan.period) explain.push('over all the data');
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);

@@ -1468,3 +1468,68 @@ describe('planQuestion: two figures, unknown marketing data, more verbs', () => 
     ).toMatchObject({ metric: 'mrr' });
   });
 });
+
+describe('planQuestion: two periods compared', () => {
+  it('gives the percent change from last week to this week', () => {
+    const p = plan('percent change in weekly active users, this week vs last week');
+    expect(p).toMatchObject({
+      metric: 'users',
+      period: { from: '2026-10-26', to: '2026-11-01' },
+      versus: { period: { from: '2026-10-19', to: '2026-10-25' }, as: 'change' },
+      percent: true,
+    });
+    expect(p.grain).toBeUndefined();
+    const { sql, explanation } = compileAskPlan(p);
+    expect(sql).toContain('as percent_change');
+    expect(sql).toContain('nullif(coalesce(max(case when t.p = 2 then t.users end), 0), 0)');
+    expect(explanation).toContain('as the change from the week of 2026-10-19');
+  });
+
+  it('gives the later month minus the earlier, with the filters on both', () => {
+    const p = plan(
+      'How did signups from Germany in October compare to September? Give me October minus September.',
+    );
+    expect(p).toMatchObject({
+      metric: 'users',
+      event: 'signed_up',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+      versus: { period: { from: '2026-09-01', to: '2026-09-30' }, as: 'difference' },
+    });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain(
+      "(e.event_date between date '2026-10-01' and date '2026-10-31' or e.event_date between date '2026-09-01' and date '2026-09-30')",
+    );
+    expect(sql).toMatch(
+      / - coalesce\(max\(case when t\.p = 2 then t\.signups end\), 0\) as difference/,
+    );
+  });
+
+  it('gives one row per period, earlier first, for two ranges that are not whole units', () => {
+    const p = plan('Compare active users in Oct 1–15 vs Oct 16–31');
+    expect(p.versus).toMatchObject({
+      period: { from: '2026-10-01', to: '2026-10-15' },
+      as: 'rows',
+    });
+    expect(compileAskPlan(p).sql).toMatch(/as period, t\.users\n[\s\S]*order by t\.p desc$/);
+  });
+
+  it('reads "last week vs the week before" as the two weeks, one row each', () => {
+    expect(
+      plan('PDF report exports last week vs the week before - one row per week'),
+    ).toMatchObject({ grain: 'week', period: { from: '2026-10-12', to: '2026-10-25' } });
+  });
+
+  it('does not compare periods for a current figure', () => {
+    expect(() =>
+      compileAskPlan({
+        metric: 'mrr',
+        filters: [],
+        period: { from: '2026-10-01', to: '2026-10-31', label: 'October' },
+        versus: {
+          period: { from: '2026-09-01', to: '2026-09-30', label: 'September' },
+          as: 'difference',
+        },
+      }),
+    ).toThrow(/Two periods are compared/);
+  });
+});

@@ -6,7 +6,7 @@
 // users who … did …", "MRR"). When the question asks for something the data does not hold, or
 // is not a question about the data, it refuses and says what it can answer: it never guesses a
 // number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
-import { NUMBER_WORDS, readTime, type Grain } from './ask-periods';
+import { NUMBER_WORDS, readTime, splitPair, type AskPeriod, type Grain } from './ask-periods';
 import type {
   ColumnRef,
   Dimension,
@@ -598,8 +598,14 @@ export function planQuestion(
   // Comparisons with a number ("lasted longer than 10 minutes", "on 5 or more days", "zero
   // results") are read first and taken out, their nouns left for the rest to read ("exported
   // more than 3 reports" names report_exported).
+  // Two periods compared ("active users in Oct 1–15 vs Oct 16–31", "signups in October compared
+  // to September: October minus September"): the metric in each.
+  const versusOther =
+    !twoPeriods && time.period?.to && time.other?.period.to && COMPARE_WORDS.test(raw)
+      ? time.other
+      : undefined;
   const compared = readComparisons(
-    ` ${twoPeriods ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
+    ` ${twoPeriods || versusOther ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
   );
   // "exported the most reports" reads "exported reports the most" (same length, so places in
   // the text stay right): the event's name is whole again, the ranking words still there.
@@ -1605,9 +1611,49 @@ export function planQuestion(
     }
   }
 
+  // The two periods: which is which, and what is asked of them (a row each, their difference,
+  // the change from the earlier to the later).
+  let versus: AskPlan['versus'];
+  let period = time.period;
+  if (
+    time.period?.to &&
+    !twoPeriods &&
+    !cohort &&
+    !also.length &&
+    !part &&
+    !shareOfTotal &&
+    !average &&
+    !list &&
+    !every &&
+    !perUser &&
+    !lift &&
+    !limit &&
+    VERSUS_METRICS.has(metric)
+  ) {
+    const as: NonNullable<AskPlan['versus']>['as'] = CHANGE_WORDS.test(raw)
+      ? percent || /\b(growth rate|rate of change)\b/.test(raw)
+        ? 'change'
+        : 'difference'
+      : 'rows';
+    let pair: [AskPeriod, AskPeriod] | undefined;
+    if (versusOther && !grain)
+      pair = [versusOther.period, time.period].sort((a, b) => a.from.localeCompare(b.from)) as [
+        AskPeriod,
+        AskPeriod,
+      ];
+    else if (time.pair && grain && as !== 'rows') pair = splitPair(time.period, grain);
+    if (pair) {
+      const [earlier, later] = pair;
+      versus = { period: { ...earlier, to: earlier.to! }, as };
+      period = later;
+      grain = undefined;
+    }
+  }
+
   const plan: AskPlan = {
     metric,
     ...(also.length ? { also } : {}),
+    ...(versus ? { versus } : {}),
     ...(lift ? { lift } : {}),
     ...(measure ? { measure: measure.column } : {}),
     ...(sessionMeasure
@@ -1657,11 +1703,11 @@ export function planQuestion(
         ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
         : cohort
           ? { period: twoPeriods!.then }
-          : time.period &&
+          : period &&
               (!CURRENT_FIGURES.has(metric) ||
-                (metric === 'mrr' && time.period.to) ||
+                (metric === 'mrr' && period.to) ||
                 metric === 'churned_users')
-            ? { period: time.period }
+            ? { period }
             : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
@@ -1675,6 +1721,26 @@ export function planQuestion(
   };
   return { kind: 'plan', plan, notes, followUp: false };
 }
+
+/** Words that compare two periods. */
+const COMPARE_WORDS =
+  /\b(vs|versus|compared?|comparing|comparison|against|minus|difference|diff|delta|change|changed|grow|grew|growth|increase|increased|decrease|decreased|drop|dropped|decline|declined|up or down)\b/;
+/** Of those, the ones that ask for a difference or a change rather than one row each. */
+const CHANGE_WORDS =
+  /\b(minus|difference|diff|delta|change|changed|grow|grew|growth|increase|increased|decrease|decreased|drop|dropped|decline|declined|up or down|how many more|how many fewer|how much more|how much less)\b/;
+/** Metrics compared between two periods: plain figures of dated rows. */
+const VERSUS_METRICS = new Set<Metric>([
+  'users',
+  'events',
+  'sessions',
+  'avg_session_duration',
+  'subscriptions',
+  'experiment_conversion',
+  'exposed_users',
+  'events_per_user',
+  'property_avg',
+  'session_avg',
+]);
 
 /** Figures of the current state (no period): MRR of active subscriptions, users, churn. */
 const CURRENT_FIGURES = new Set<Metric>(['mrr', 'user_count', 'churned_users', 'churn_rate']);
