@@ -163,6 +163,8 @@ export const ZAskPlan = z.object({
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
   grain: z.enum(['day', 'week', 'month']).optional(),
   breakdown: ZColumnRef.optional(),
+  /** A second breakdown: one row per pair of values ("by app version and platform"). */
+  alsoBy: ZColumnRef.optional(),
   order: z.enum(['desc', 'asc']).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   unit: z.enum(['seconds', 'minutes', 'hours', 'days']).optional(),
@@ -972,6 +974,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     ...plan.filters.map((f) => f.column),
     ...(plan.part ? [plan.part.column] : []),
     ...(plan.breakdown ? [plan.breakdown] : []),
+    ...(plan.alsoBy ? [plan.alsoBy] : []),
   ];
   const tables = new Set<MartTable>([base]);
   for (const ref of refs) tables.add(ref.table);
@@ -1009,6 +1012,8 @@ function compilePlan(input: AskPlan): CompiledAsk {
   const explain: string[] = [];
   const conventions: string[] = [];
 
+  if (plan.alsoBy && ['funnel', 'time_between', 'stickiness', 'share'].includes(plan.metric))
+    throw new Error(`A ${plan.metric} answer has one breakdown at most.`);
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
   if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
   if (plan.metric === 'stickiness') return compileStickiness(plan, join, tables);
@@ -1092,6 +1097,20 @@ function compilePlan(input: AskPlan): CompiledAsk {
       `${also.join(', ')} cannot be computed alongside ${plan.metric}: only plain metrics of the same rows go side by side.`,
     );
 
+  if (
+    plan.alsoBy &&
+    (!plan.breakdown ||
+      columnName(plan.alsoBy) === columnName(plan.breakdown) ||
+      plan.shareOfTotal ||
+      plan.average ||
+      plan.versus ||
+      plan.perUser ||
+      plan.allUsers ||
+      plan.list ||
+      plan.every ||
+      plan.lift)
+  )
+    throw new Error('A second breakdown goes with a first, for a plain figure.');
   const versus = plan.versus;
   if (
     versus &&
@@ -1132,6 +1151,11 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.breakdown) {
     const name = columnName(plan.breakdown);
     select.push(`${columnSql(plan.breakdown)} as ${name}`);
+    group.push(name);
+  }
+  if (plan.alsoBy) {
+    const name = columnName(plan.alsoBy);
+    select.push(`${columnSql(plan.alsoBy)} as ${name}`);
     group.push(name);
   }
   if (versus) {
@@ -1217,8 +1241,9 @@ function compilePlan(input: AskPlan): CompiledAsk {
       `select ${by ? `${by}, ` : ''}avg(${inner}) as ${alias}\nfrom (\n${sql}\n) per_${plan.grain}` +
       (by ? '\ngroup by 1' : '');
     if (plan.order) sql += `\norder by ${alias} ${plan.order}${by ? ', 1' : ''}`;
-  } else if (plan.order) sql += `\norder by ${alias} ${plan.order}${group.length ? ', 1' : ''}`;
-  else if (plan.grain) sql += `\norder by 1${plan.breakdown ? ', 2' : ''}`;
+  } else if (plan.order)
+    sql += `\norder by ${alias} ${plan.order}${group.map((_, i) => `, ${i + 1}`).join('')}`;
+  else if (plan.grain) sql += `\norder by ${group.map((_, i) => i + 1).join(', ')}`;
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
   if (versus) sql = comparePeriods(sql, plan, alias);
 
@@ -1245,7 +1270,10 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.grain && !plan.average)
     explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);
   else if (plan.grain === 'week') conventions.push('Weeks start on Monday.');
-  if (plan.breakdown) explain.push(`broken down by ${columnName(plan.breakdown)}`);
+  if (plan.breakdown)
+    explain.push(
+      `broken down by ${columnName(plan.breakdown)}${plan.alsoBy ? ` and ${columnName(plan.alsoBy)} (one row per pair of values)` : ''}`,
+    );
   if (plan.order)
     explain.push(
       `ranked ${plan.order === 'desc' ? 'highest' : 'lowest'} first${plan.limit ? `, top ${plan.limit}` : ''}`,

@@ -1533,3 +1533,23 @@ describe('planQuestion: two periods compared', () => {
     ).toThrow(/Two periods are compared/);
   });
 });
+
+describe('planQuestion: a second breakdown', () => {
+  it('ranks pairs of values: the app version and platform with the most errors', () => {
+    const p = plan('Which app version + platform combination has thrown the most errors overall?');
+    expect(p).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      breakdown: col('fact_events', 'app_version'),
+      alsoBy: col('fact_events', 'platform'),
+      order: 'desc',
+      limit: 1,
+    });
+    expect(compileAskPlan(p).sql).toContain('group by 1, 2\norder by errors desc, 1, 2\nlimit 1');
+    expect(plan('active users last week by plan and country').alsoBy).toEqual(
+      col('dim_users', 'country'),
+    );
+    // One breakdown when only one is named.
+    expect(plan('active users last week by plan').alsoBy).toBeUndefined();
+  });
+});

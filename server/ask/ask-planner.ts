@@ -740,6 +740,29 @@ export function planQuestion(
       }
     }
 
+  // "By app version and platform", "which version + platform combination": a second breakdown,
+  // one row per pair of values.
+  let alsoByDim: Dimension | undefined;
+  let alsoByWord = '';
+  if (breakdownDim && breakdownWord)
+    for (const { d, w } of dimEntries) {
+      if (d.id === breakdownDim.id) continue;
+      const words = (x: string) => `${escape(x).replace(/ /g, '[ _]')}s?`;
+      const pair = (x: string, y: string) =>
+        `${words(x)} ?(?:\\+|and|&|/|x|by|with)(?: by)? (?:the |each |their )?${words(y)}`;
+      const lead =
+        '\\b(?:by|per|for each|for every|each|across|split by|broken down by|break down by|breakdown by|grouped by|group by|which|what)(?: the| each| their)? ';
+      const either = `(?:${pair(breakdownWord, w)}|${pair(w, breakdownWord)})`;
+      if (
+        new RegExp(`${lead}(?:[a-z]+ ){0,2}${either}\\b`).test(text) ||
+        new RegExp(`\\b${either} (?:combinations?|combos?|pairs?)\\b`).test(text)
+      ) {
+        alsoByDim = d;
+        alsoByWord = w;
+        break;
+      }
+    }
+
   // "Which 5 enterprise users generated the most events", "who are the most active users": the
   // users ranked, one row each (their user_id), rather than how many there are.
   const rankUsers =
@@ -757,7 +780,9 @@ export function planQuestion(
     order &&
     breakdownWord &&
     !breakdownWord.endsWith('s') &&
-    new RegExp(`\\b(which|what) (?:[a-z]+ )?${escape(breakdownWord)} (?!(?:and|or)\\b)`).test(text)
+    new RegExp(`\\b(which|what) (?:[a-z]+ ){0,3}${escape(breakdownWord)} (?!(?:and|or)\\b)`).test(
+      text,
+    )
   )
     limit = 1;
 
@@ -1501,6 +1526,13 @@ export function planQuestion(
     breakdown = columnOf(breakdownDim.id, breakdownDim.columns, COUNTS_PEOPLE.has(metric));
     if (!breakdown) notes.push(`Cannot break ${metric} down by ${breakdownDim.id}.`);
   } else if (churnCompared) breakdown = { table: 'dim_users', column: 'is_churned' };
+  let alsoBy =
+    breakdown && alsoByDim && !['funnel', 'time_between', 'stickiness', 'share'].includes(metric)
+      ? columnOf(alsoByDim.id, alsoByDim.columns, COUNTS_PEOPLE.has(metric))
+      : undefined;
+  // The two in the order the question names them.
+  if (breakdown && alsoBy && text.indexOf(alsoByWord) < text.indexOf(breakdownWord!))
+    [breakdown, alsoBy] = [alsoBy, breakdown];
   // "users" with no period, no event and only user attributes: the users table itself.
   if (
     metric === 'users' &&
@@ -1711,6 +1743,9 @@ export function planQuestion(
             : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
+    ...(breakdown && alsoBy && !shareOfTotal && !average && !versus && !perUser && !list && !every
+      ? { alsoBy }
+      : {}),
     ...(order && (breakdown || grain) ? { order } : {}),
     ...(limit && (breakdown || grain) ? { limit } : {}),
     ...(unit ? { unit } : {}),
