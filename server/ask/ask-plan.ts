@@ -163,6 +163,11 @@ export const ZAskPlan = z.object({
   period: z.object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) }).optional(),
   grain: z.enum(['day', 'week', 'month']).optional(),
   breakdown: ZColumnRef.optional(),
+  /**
+   * `users`: the users of dim_users who did NOT do `event` (any event without one) in the
+   * period ("users with no activity in the last 30 days", "pro users who never exported").
+   */
+  inactive: z.boolean().optional(),
   /** A second breakdown: one row per pair of values ("by app version and platform"). */
   alsoBy: ZColumnRef.optional(),
   order: z.enum(['desc', 'asc']).optional(),
@@ -750,6 +755,66 @@ function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>):
   };
 }
 
+/** "Users with no activity in the last 14 days": users of dim_users without a matching event. */
+function compileInactive(plan: AskPlan, tables: Set<MartTable>): CompiledAsk {
+  if (
+    plan.metric !== 'users' ||
+    plan.grain ||
+    plan.part ||
+    plan.average ||
+    plan.list ||
+    plan.every ||
+    plan.perUser ||
+    plan.cohort ||
+    plan.versus ||
+    plan.shareOfTotal ||
+    plan.also ||
+    (plan.breakdown && plan.breakdown.table !== 'dim_users') ||
+    (plan.alsoBy && plan.alsoBy.table !== 'dim_users') ||
+    plan.filters.some((f) => f.column.table !== 'dim_users' && f.column.table !== 'fact_events')
+  )
+    throw new Error(
+      'Users without activity are counted from dim_users, by user attributes, with filters on the users or their events.',
+    );
+  // What the users did not do: the event (with its own filters) in the period.
+  const did: string[] = ['e.user_id = u.user_id'];
+  if (plan.event) did.push(`e.event_name = ${sqlString(plan.event)}`);
+  if (plan.period) did.push(periodCondition('fact_events', plan.period));
+  const eventFilters = plan.filters.filter((f) => f.column.table === 'fact_events');
+  for (const f of eventFilters) did.push(filterCondition(f));
+  // Any activity is in fct_user_activity_daily (a row per user and active day), many times
+  // smaller than the events.
+  const source = plan.event || eventFilters.length ? 'fact_events' : 'fct_user_activity_daily';
+  const where = plan.filters
+    .filter((f) => f.column.table === 'dim_users')
+    .map((f) => filterCondition(f));
+  where.push(`not exists (select 1 from ${source} e where ${did.join(' and ')})`);
+  const by = [plan.breakdown, plan.alsoBy].filter((c): c is ColumnRef => Boolean(c));
+  const alias = metricAlias(plan);
+  let sql = `select ${by.map((c) => `${columnSql(c)} as ${columnName(c)}, `).join('')}count(*) as ${alias}\nfrom dim_users u\nwhere ${where.join('\n  and ')}`;
+  if (by.length) sql += `\ngroup by ${by.map((_, i) => i + 1).join(', ')}`;
+  if (plan.order && by.length)
+    sql += `\norder by ${alias} ${plan.order}${by.map((_, i) => `, ${i + 1}`).join('')}`;
+  if (plan.limit && by.length) sql += `\nlimit ${plan.limit}`;
+  const users = plan.filters.filter((f) => f.column.table === 'dim_users');
+  const explain = [
+    `Computed the number of users (dim_users, one row per user${users.length ? `, where ${users.map(describeFilter).join(' and ')}` : ''}) who did ${plan.event ? `no ${plan.event}` : 'no event at all'}${eventFilters.length ? ` with ${eventFilters.map(describeFilter).join(' and ')}` : ''}`,
+    plan.period ? periodPhrase(plan.period.label) : 'in all the data',
+  ];
+  if (by.length) explain.push(`broken down by ${by.map(columnName).join(' and ')}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}. User attributes are each user’s current ones.`,
+    tables: [
+      ...new Set<SourceTable>([
+        'dim_users',
+        ...[...tables].filter((t) => t !== 'fact_events'),
+        source,
+      ]),
+    ],
+  };
+}
+
 /** "List the users who upgraded from pro to enterprise": their ids, in order. */
 function compileUserList(
   plan: AskPlan,
@@ -1133,6 +1198,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
       'Two periods are compared for a plain figure of dated rows, each period with an end.',
     );
 
+  if (plan.inactive) return compileInactive(plan, tables);
   if (plan.perUser) return compilePerUser(plan, join, tables);
   if (plan.allUsers) return compileAllUsersAverage(plan);
   if (plan.list) return compileUserList(plan, join, tables, source);

@@ -1553,3 +1553,26 @@ describe('planQuestion: a second breakdown', () => {
     expect(plan('active users last week by plan').alsoBy).toBeUndefined();
   });
 });
+
+describe('planQuestion: users without activity', () => {
+  it('counts the users of dim_users with no event in the period', () => {
+    const p = plan('How many users have not been active at all in the last 30 days?');
+    expect(p).toMatchObject({ metric: 'users', inactive: true, period: { from: '2026-10-03' } });
+    const { sql, explanation } = compileAskPlan(p);
+    expect(sql).toContain('from dim_users u');
+    expect(sql).toContain(
+      "not exists (select 1 from fct_user_activity_daily e where e.user_id = u.user_id and e.event_date between date '2026-10-03' and date '2026-11-01')",
+    );
+    expect(explanation).toContain('who did no event at all');
+  });
+
+  it('narrows by the users’ attributes outside and by the event inside', () => {
+    const p = plan("how many pro users haven't logged in in the past 14 days?");
+    expect(p).toMatchObject({ inactive: true, event: 'logged_in' });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain("where u.plan = 'pro'\n  and not exists (select 1 from fact_events e");
+    expect(sql).toContain("e.event_name = 'logged_in'");
+    // Active users are still active users.
+    expect(plan('How many users were active in the last 30 days?').inactive).toBeUndefined();
+  });
+});

@@ -1643,6 +1643,31 @@ export function planQuestion(
     }
   }
 
+  // "Users with no activity in the last 30 days", "pro users who haven't logged in this month":
+  // the users of dim_users who did not do it.
+  const eventNegated =
+    event !== undefined &&
+    eventHits.some(
+      (h) =>
+        h.item.event === event &&
+        /(\bnot|n't|\bnever|\bno)(?: (?:yet|ever|once|even|been|actually|a|any|single))* ?$/.test(
+          text.slice(Math.max(0, h.start - 40), h.start),
+        ),
+    );
+  const inactive =
+    (metric === 'users' || metric === 'user_count') &&
+    !grain &&
+    !part &&
+    !list &&
+    !every &&
+    !perUser &&
+    !cohort &&
+    !also.length &&
+    !shareOfTotal &&
+    !average &&
+    ((!event && INACTIVE.test(raw)) || eventNegated);
+  if (inactive) metric = 'users';
+
   // The two periods: which is which, and what is asked of them (a row each, their difference,
   // the change from the earlier to the later).
   let versus: AskPlan['versus'];
@@ -1660,6 +1685,7 @@ export function planQuestion(
     !perUser &&
     !lift &&
     !limit &&
+    !inactive &&
     VERSUS_METRICS.has(metric)
   ) {
     const as: NonNullable<AskPlan['versus']>['as'] = CHANGE_WORDS.test(raw)
@@ -1686,6 +1712,7 @@ export function planQuestion(
     metric,
     ...(also.length ? { also } : {}),
     ...(versus ? { versus } : {}),
+    ...(inactive ? { inactive: true } : {}),
     ...(lift ? { lift } : {}),
     ...(measure ? { measure: measure.column } : {}),
     ...(sessionMeasure
@@ -1756,6 +1783,10 @@ export function planQuestion(
   };
   return { kind: 'plan', plan, notes, followUp: false };
 }
+
+/** No activity at all ("inactive", "have not been active", "no events"). */
+const INACTIVE =
+  /\b(inactive|not (been )?active|n't (been )?active|no activity|zero activity|without (any )?activity|not done anything|n't done anything|not do anything|n't do anything|dormant|no events)\b/;
 
 /** Words that compare two periods. */
 const COMPARE_WORDS =
