@@ -99,6 +99,8 @@ export const ZAskPlan = z.object({
   /** `share`: what the second event must have ("used the dashboards feature"): its own columns. */
   thenFilters: z.array(ZFilter).max(5).optional(),
   funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
+  /** `funnel`: the days after the first step every later step must fall in (default 14). */
+  windowDays: z.number().int().min(1).max(366).optional(),
   filters: z.array(ZFilter),
   /**
    * A part of the whole: the share of what the metric counts (users, events, sessions,
@@ -624,7 +626,8 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
   if (!steps) throw new Error('A funnel needs its steps.');
   if (plan.breakdown || plan.grain || plan.part || plan.average)
     throw new Error('A funnel answer has no breakdown, trend or part.');
-  const window = `interval '${FUNNEL_WINDOW_DAYS}' day`;
+  const days = plan.windowDays ?? FUNNEL_WINDOW_DAYS;
+  const window = `interval '${days}' day`;
   const first = [`e.event_name = ${sqlString(steps[0]!)}`, 'e.user_id is not null'];
   if (plan.period) first.push(periodCondition('fact_events', plan.period));
   for (const f of plan.filters) first.push(filterCondition(f));
@@ -662,7 +665,7 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
   const explanation =
     `Funnel ${steps.join(' → ')}: users who did ${steps[0]}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}` +
     `${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, from their first time then, ` +
-    `and each next step after the previous one, within ${FUNNEL_WINDOW_DAYS} days of the first step (UTC timestamps). Gave ${gave}.`;
+    `and each next step after the previous one, within ${days} days of the first step (UTC timestamps). Gave ${gave}.`;
   return { sql, explanation, tables: [...tables] };
 }
 

@@ -1576,3 +1576,35 @@ describe('planQuestion: users without activity', () => {
     expect(plan('How many users were active in the last 30 days?').inactive).toBeUndefined();
   });
 });
+
+describe('planQuestion: funnel windows and ranked users', () => {
+  it('reads "every step within 7 days" as the window, and counts those who completed', () => {
+    const p = plan(
+      'how many of the users who signed up in september went signup → onboarding completed → project created → teammate invited, with every step within 7 days of signing up?',
+    );
+    expect(p).toMatchObject({
+      metric: 'funnel',
+      funnel: 'completed',
+      windowDays: 7,
+      steps: ['signed_up', 'onboarding_completed', 'project_created', 'teammate_invited'],
+    });
+    const { sql, explanation } = compileAskPlan(p);
+    expect(sql).toContain("p.t1 + interval '7' day");
+    expect(explanation).toContain('within 7 days of the first step');
+    expect(plan('signed_up -> onboarding_completed funnel last month').windowDays).toBeUndefined();
+  });
+
+  it('ranks users "by number of events", not the events by name', () => {
+    expect(
+      plan(
+        'CS here: who are our 5 most active enterprise users (current plan) in the last 30 days, by number of events?',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      breakdown: col('fact_events', 'user_id'),
+      order: 'desc',
+      limit: 5,
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+  });
+});

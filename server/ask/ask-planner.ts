@@ -724,8 +724,14 @@ export function planQuestion(
     const re = new RegExp(
       `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
-    // ("by total event count" ranks by a measure.)
-    if (re.test(text)) {
+    // ("by total event count", "by number of events" rank by a measure.)
+    const found = re.exec(text);
+    if (
+      found &&
+      !/^(?:rank|ranking|ranked|by|per) (?:the )?(?:total |overall )?(?:number|count|amount|volume|sum) of\b/.test(
+        found[0],
+      )
+    ) {
       // "per user" is a rate, not a breakdown; "by users" neither.
       breakdownDim = d;
       breakdownWord = w;
@@ -769,7 +775,7 @@ export function planQuestion(
     !breakdownDim &&
     order !== undefined &&
     new RegExp(
-      `\\b(?:which|what|top|bottom|list the|name the|who (?:are|were|is|was) the)(?: ${NUM})?(?: [a-z]+){0,2} (users?|customers?|accounts?|people|members)\\b`,
+      `\\b(?:which|what|top|bottom|list the|name the|who (?:are|were|is|was) (?:the|our|my))(?: ${NUM})?(?: [a-z]+){0,3} (users?|customers?|accounts?|people|members)\\b`,
     ).exec(text);
   if (rankUsers && !limit) limit = /s$|people/.test(rankUsers[rankUsers.length - 1]!) ? 10 : 1;
 
@@ -967,6 +973,7 @@ export function planQuestion(
 
   let steps: string[] | undefined;
   let funnel: AskPlan['funnel'];
+  let windowDays: number | undefined;
   let thenDays: AskPlan['thenDays'];
   let distinctDim: Dimension | undefined;
   /** Subscriptions of the users exposed to an experiment (its variant and key as columns). */
@@ -991,13 +998,20 @@ export function planQuestion(
       .map((h) => h.item)
       .filter((e, i, all) => all.findIndex((x) => x.event === e.event) === i);
     steps = (chain.length >= 2 ? chain : events).slice(0, 10).map((e) => e.event);
-    funnel = /\b(each|every|per|by) step\b|\bsteps\b/.test(raw)
+    // "Every step within 7 days of signing up": the window, not a row per step.
+    const within =
+      /\b(?:with )?(?:each|every|all)(?: the)? (?:later |next |following )?steps? (?:happening |done |completed )?within (\d+) days?\b|\bwithin (\d+) days? (?:of|after|from) (?:the first step|signing up|signup|sign up|their first|the first|step 1|step one)\b|\b(\d+)[ -]day (?:conversion )?window\b/.exec(
+        raw,
+      );
+    if (within) windowDays = Number(within[1] ?? within[2] ?? within[3]);
+    const rest = within ? raw.replace(within[0], ' ') : raw;
+    funnel = /\b(each|every|per|by) step\b|\bsteps\b/.test(rest)
       ? 'steps'
       : /\b(conversion|convert|converted|converts|rate|share|percent|percentage|proportion|fraction)\b/.test(
-            raw,
+            rest,
           )
         ? 'conversion'
-        : /\b(how many|number of|count)\b/.test(raw)
+        : /\b(how many|number of|count)\b/.test(rest)
           ? 'completed'
           : 'steps';
   } else if (
@@ -1730,7 +1744,7 @@ export function planQuestion(
     ...(metric === 'user_avg'
       ? { measure: { table: 'dim_users' as const, column: 'lifetime_events' } }
       : {}),
-    ...(steps ? { steps, funnel } : {}),
+    ...(steps ? { steps, funnel, ...(windowDays ? { windowDays } : {}) } : {}),
     ...(part ? { part } : {}),
     ...(shareOfTotal && breakdown ? { shareOfTotal: keep ? { keep } : {} } : {}),
     ...(average ? { average: true } : {}),
