@@ -65,6 +65,8 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   sessions:
     'Sessions are counted from the sessions table, not from events, so they are not a trends insight',
   avg_session_duration: 'An average session length is not a trends insight',
+  sessions_per_user:
+    'Sessions per user come from the sessions table, so they are not a trends insight',
   mrr: 'Revenue (MRR) comes from subscriptions, not events, so it is not a trends insight',
   subscriptions:
     'Subscriptions are counted from the subscriptions table, not from events, so they are not a trends insight',

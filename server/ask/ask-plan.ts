@@ -30,6 +30,7 @@ export const METRICS = [
   'user_avg',
   'time_between',
   'stickiness',
+  'sessions_per_user',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -202,7 +203,7 @@ export type AskPlan = z.infer<typeof ZAskPlan>;
  * conditions (no metric of a group adds a row condition of its own), so they share a query.
  */
 export const COMPANIONS: readonly (readonly Metric[])[] = [
-  ['sessions', 'avg_session_duration', 'session_avg'],
+  ['sessions', 'avg_session_duration', 'session_avg', 'sessions_per_user'],
   ['exposed_users', 'experiment_conversion'],
   ['user_count', 'churn_rate'],
   // (Distinct users ignore the events without a user; the events count them.)
@@ -231,6 +232,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   stickiness: 'fact_events',
   avg_mrr: 'fct_subscriptions',
   sessions: 'fct_sessions',
+  sessions_per_user: 'fct_sessions',
   avg_session_duration: 'fct_sessions',
   mrr: 'fct_subscriptions',
   subscriptions: 'fct_subscriptions',
@@ -345,6 +347,8 @@ const baseAlias = (plan: AskPlan): string => {
       return plan.funnel === 'conversion' ? (plan.percent ? 'percent' : 'conversion') : 'users';
     case 'events_per_user':
       return plan.distinctOf ? `avg_distinct_${columnName(plan.distinctOf)}` : 'per_user';
+    case 'sessions_per_user':
+      return 'sessions_per_user';
     case 'time_between':
       return `avg_${plan.unit ?? 'hours'}`;
     case 'stickiness':
@@ -417,6 +421,11 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       };
     case 'sessions':
       return { expr: 'count(*)', what: 'the number of sessions (30-minute inactivity rule)' };
+    case 'sessions_per_user':
+      return {
+        expr: 'cast(count(*) as double) / count(distinct s.user_id)',
+        what: 'the average number of sessions per user who had at least one session',
+      };
     case 'avg_session_duration': {
       const div = plan.unit === 'minutes' ? ' / 60e0' : plan.unit === 'hours' ? ' / 3600e0' : '';
       return {

@@ -1608,3 +1608,30 @@ describe('planQuestion: funnel windows and ranked users', () => {
     });
   });
 });
+
+describe('planQuestion: sessions per user, distributions', () => {
+  it('averages sessions per user each week', () => {
+    const p = plan('Average sessions per user for each of the past 4 weeks');
+    expect(p).toMatchObject({ metric: 'sessions_per_user', grain: 'week' });
+    expect(p.average).toBeUndefined();
+    expect(compileAskPlan(p).sql).toContain(
+      'cast(count(*) as double) / count(distinct s.user_id) as sessions_per_user',
+    );
+  });
+
+  it('reads "what percentage came from each browser" as the distribution, the value before it as a filter', () => {
+    const p = plan('For web page views in Q4 so far, what percentage came from each browser?');
+    expect(p).toMatchObject({
+      metric: 'events',
+      event: 'page_viewed',
+      breakdown: col('fact_events', 'browser'),
+      shareOfTotal: {},
+      percent: true,
+      filters: [{ column: col('fact_events', 'platform'), values: ['web'] }],
+    });
+    // A value named after the share is still the part.
+    expect(plan('what share of logins used google, by platform').part).toMatchObject({
+      values: ['google'],
+    });
+  });
+});

@@ -1142,6 +1142,13 @@ export function planQuestion(
   } else if (/\blifetime events\b/.test(raw) && !/\b(how many|number of) users\b/.test(raw)) {
     // "Average lifetime events per user by cohort": dim_users.lifetime_events, averaged.
     metric = 'user_avg';
+  } else if (
+    /\bsessions (?:per|each|a|for each|by each|on average per) (?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
+      raw,
+    )
+  ) {
+    // "Average sessions per user each week": sessions over the users who had one.
+    metric = 'sessions_per_user';
   } else if ((sessionMeasure = SESSION_MEASURE.exec(raw)?.[1])) {
     // "Average number of events per session", "page views per session".
     metric = 'session_avg';
@@ -1269,9 +1276,20 @@ export function planQuestion(
     );
   // "What share of exports were csv vs pdf vs xlsx": each compared value's share of the whole
   // (all values), one row each.
+  // "For web page views, what percentage came from each browser": the distribution over the
+  // breakdown's values (no value named between the share and the breakdown, or after it).
+  const partWord = PART_WORDS.exec(text);
+  const eachOf =
+    breakdownWord && partWord
+      ? new RegExp(
+          `\\b(?:from|on|in|via|using|across|of|for|by|per|to|with) (?:each|every|the different|different|the various|various|the individual|individual) (?:[a-z]+ ){0,2}${escape(breakdownWord).replace(/ /g, '[ _]')}`,
+        ).exec(text.slice(partWord.index))
+      : null;
+  const distribution =
+    eachOf !== null &&
+    !valueHits.some((h) => h.item.dimension !== breakdownDim?.id && h.start > partWord!.index);
   const shareOfTotal =
-    comparedDim !== undefined &&
-    breakdownDim?.id === comparedDim &&
+    ((comparedDim !== undefined && breakdownDim?.id === comparedDim) || distribution) &&
     PART_METRICS.has(metric) &&
     PART_WORDS.test(raw) &&
     !errorsFilter &&
@@ -1811,6 +1829,7 @@ const CHANGE_WORDS =
 /** Metrics compared between two periods: plain figures of dated rows. */
 const VERSUS_METRICS = new Set<Metric>([
   'users',
+  'sessions_per_user',
   'events',
   'sessions',
   'avg_session_duration',

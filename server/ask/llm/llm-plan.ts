@@ -188,6 +188,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   users: 'distinct users who did the event (or any event: active users)',
   events: 'number of events',
   sessions: 'number of sessions',
+  sessions_per_user: 'average sessions per user who had a session',
   avg_session_duration: 'average session duration',
   mrr: 'monthly recurring revenue of active subscriptions',
   subscriptions: 'number of subscriptions',
