@@ -509,7 +509,7 @@ const RULES: Rule[] = [
 
 const GRAINS: [RegExp, Grain][] = [
   [
-    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which day(?! of)|what day(?! of)|(?:which|what) (?=(?:weekday|weekend day|business day|working day|workday)s?\b)|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )days?|days(?= (?:with|that had|ranked by)))\b/,
+    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which (?:single |one |particular |specific )?day(?! of)|what (?:single |one |particular |specific )?day(?! of)|(?:which|what) (?=(?:weekday|weekend day|business day|working day|workday)s?\b)|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )days?|days(?= (?:with|that had|ranked by)))\b/,
     'day',
   ],
   [

@@ -1635,3 +1635,43 @@ describe('planQuestion: sessions per user, distributions', () => {
     });
   });
 });
+
+describe('planQuestion: abbreviations and labels', () => {
+  it('reads "last wk" and "last mo"', () => {
+    expect(plan('how many searches did ppl run last wk?').period).toMatchObject({
+      from: '2026-10-19',
+      to: '2026-10-25',
+    });
+    expect(plan('median iOS session length in minutes last mo?').period).toMatchObject({
+      from: '2026-10-01',
+      to: '2026-10-31',
+    });
+  });
+
+  it('drops a label of who asks ("finance q -"), so its words are not values', () => {
+    const p = plan('finance q - total MRR from active annual-billing subscriptions right now?');
+    expect(p.filters).toEqual([
+      { column: col('fct_subscriptions', 'billing_period'), values: ['annual'] },
+    ]);
+  });
+
+  it('ranks "which single day" and reads "each login method" as the distribution', () => {
+    expect(
+      plan(
+        'Which single day since September 1 had the fewest report exports, and how many were there?',
+      ),
+    ).toMatchObject({ grain: 'day', order: 'asc', limit: 1 });
+    expect(plan('What share of logins in the last 7 days used each login method?')).toMatchObject({
+      breakdown: { table: 'fact_events' },
+      shareOfTotal: {},
+    });
+  });
+
+  it('refuses refunds and job titles', () => {
+    for (const q of [
+      'Total dollar amount we refunded to customers in October?',
+      'Break down our active users by job title',
+    ])
+      expect(planQuestion(q, lexicon, TODAY).kind, q).toBe('refusal');
+  });
+});

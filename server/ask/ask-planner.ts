@@ -47,6 +47,15 @@ export function normalise(question: string): string {
     .replace(/[“”"]/g, ' ')
     .replace(/\bmonthly recurring revenue\b/g, 'mrr')
     .replace(/\b(ppl|peeps|folks)\b/g, 'people')
+    // "last wk", "past 2 wks", "last mo", "per yr": the words.
+    .replace(/\bwks\b/g, 'weeks')
+    .replace(/\bwk\b/g, 'week')
+    .replace(/\b(last|this|past|previous|prior|per|a|each|every|next) mo\b/g, '$1 month')
+    .replace(/\bmos\b/g, 'months')
+    .replace(/\byrs\b/g, 'years')
+    .replace(/\byr\b/g, 'year')
+    .replace(/\bhrs\b/g, 'hours')
+    .replace(/\bhr\b/g, 'hour')
     .replace(/\bannual recurring revenue\b/g, 'arr')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
@@ -197,7 +206,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   ],
   [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
   [
-    /\b(age|gender|birthday|email address|phone number|names? of (the )?users?)\b/,
+    /\b(age|gender|birthday|email address|phone number|names? of (the )?users?|job titles?|job roles?|departments?|seniority)\b/,
     'personal data about users',
   ],
   [
@@ -205,7 +214,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'payment records (only subscriptions and their MRR)',
   ],
   [
-    /\b(refunds?|invoices?|chargebacks?|taxes?)\b/,
+    /\b(refund\w*|invoices?|chargebacks?|taxes?)\b/,
     'billing documents (only subscriptions and their MRR)',
   ],
   [
@@ -556,6 +565,11 @@ export function planQuestion(
   today: string,
   options: PlannerOptions = {},
 ): PlannerOutcome {
+  // "finance q - total MRR…", "CS here: …": a label of who asks is not part of the question.
+  question = question.replace(
+    /^\s*[\w ]{0,30}\b(?:q|qn|question|here|quick one|request|fyi)\s*(?::|\s[—–-]\s)\s*(?=\S)/i,
+    '',
+  );
   const raw = fixTypos(normalise(question), lexicon);
   if (raw.trim().length === 0) return refuse('The question is empty.');
   if (NOT_A_QUESTION.test(raw))
@@ -796,7 +810,7 @@ export function planQuestion(
   if (
     !limit &&
     order &&
-    /\b(which|what) (day|week|month|weekday|weekend day|business day|working day|workday)\b/.test(
+    /\b(which|what) (single |one |particular |specific )?(day|week|month|weekday|weekend day|business day|working day|workday)\b/.test(
       raw,
     )
   )
@@ -1282,7 +1296,7 @@ export function planQuestion(
   const eachOf =
     breakdownWord && partWord
       ? new RegExp(
-          `\\b(?:from|on|in|via|using|across|of|for|by|per|to|with) (?:each|every|the different|different|the various|various|the individual|individual) (?:[a-z]+ ){0,2}${escape(breakdownWord).replace(/ /g, '[ _]')}`,
+          `\\b(?:each|every|the different|different|the various|various|the individual|individual) (?:[a-z]+ ){0,2}${escape(breakdownWord).replace(/ /g, '[ _]')}`,
         ).exec(text.slice(partWord.index))
       : null;
   const distribution =
@@ -1646,7 +1660,7 @@ export function planQuestion(
   if (!part && !shareOfTotal && !average && !list && !every && !perUser && !cohort && !lift) {
     const countOf = (nouns: string) =>
       new RegExp(
-        `\\b(how many|number of|count of|counts? of|total|totals) (the |distinct |unique |different )?(${nouns})\\b|\\b(${nouns}) (count|counts|volume|numbers?)\\b`,
+        `\\b(how many|number of|count of|counts? of|total|totals) (the |distinct |unique |different )?(exposed |enrolled |active |bucketed |assigned )?(${nouns})\\b|\\b(${nouns}) (count|counts|volume|numbers?)\\b`,
       ).test(raw);
     const rateWords = /\b(rate|share|percent|percentage|proportion|fraction)\b/.test(raw);
     if (metric === 'avg_session_duration' && countOf('sessions')) {
