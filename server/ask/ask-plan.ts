@@ -157,6 +157,16 @@ export const ZAskPlan = z.object({
       period: z
         .object({ from: ZDate, to: ZDate.optional(), label: z.string().max(300) })
         .optional(),
+      /**
+       * The counted rows within this many hours after the user's `event` ("completed onboarding
+       * within 24 hours of signing up"), at or after it.
+       */
+      withinHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 366)
+        .optional(),
     })
     .optional(),
   /** `users`: the users themselves (their user_id), not their number ("list the users who…"). */
@@ -1283,7 +1293,9 @@ function compilePlan(input: AskPlan): CompiledAsk {
       ? ` and ${periodCondition('fact_events', c.period).replace(/\be\./g, 'c.')}`
       : '';
     where.push(
-      `e.user_id in (select c.user_id from fact_events c where c.event_name = ${sqlString(c.event)}${when})`,
+      c.withinHours
+        ? `exists (select 1 from fact_events c where c.user_id = e.user_id and c.event_name = ${sqlString(c.event)}${when} and e.ts >= c.ts and e.ts <= c.ts + interval '${c.withinHours}' hour)`
+        : `e.user_id in (select c.user_id from fact_events c where c.event_name = ${sqlString(c.event)}${when})`,
     );
   }
   if (plan.period && !mrrEnd && versus)
@@ -1343,7 +1355,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
   if (plan.cohort)
     explain.push(
-      `counting only users who did ${plan.cohort.event}${plan.cohort.period ? ` ${periodPhrase(plan.cohort.period.label)}` : ''}`,
+      `counting only users who did ${plan.cohort.event}${plan.cohort.period ? ` ${periodPhrase(plan.cohort.period.label)}` : ''}${plan.cohort.withinHours ? `, and only what they did within ${plan.cohort.withinHours} hours after it` : ''}`,
     );
   if (plan.grain && !plan.average)
     explain.push(`per ${plan.grain}${plan.grain === 'week' ? ' (weeks start on Monday)' : ''}`);

@@ -1675,3 +1675,28 @@ describe('planQuestion: abbreviations and labels', () => {
       expect(planQuestion(q, lexicon, TODAY).kind, q).toBe('refusal');
   });
 });
+
+describe('planQuestion: "how many of the users who…"', () => {
+  it('counts the who-clause’s users who did the other, within hours of it', () => {
+    const p = plan(
+      'How many of the users who signed up in September completed onboarding within 24 hours of signing up?',
+    );
+    expect(p).toMatchObject({
+      metric: 'users',
+      event: 'onboarding_completed',
+      cohort: { event: 'signed_up', period: { from: '2026-09-01' }, withinHours: 24 },
+    });
+    expect(p.period).toBeUndefined();
+    expect(compileAskPlan(p).sql).toContain(
+      "exists (select 1 from fact_events c where c.user_id = e.user_id and c.event_name = 'signed_up' and c.event_date between date '2026-09-01' and date '2026-09-30' and e.ts >= c.ts and e.ts <= c.ts + interval '24' hour)",
+    );
+    // Without a window: any time.
+    expect(
+      plan('How many of the users who signed up in September created a project?').cohort,
+    ).toEqual({ event: 'signed_up', period: expect.objectContaining({ from: '2026-09-01' }) });
+    // A share is still a share.
+    expect(
+      plan('What share of the users who signed up in September created a project?').metric,
+    ).toBe('share');
+  });
+});

@@ -1101,7 +1101,7 @@ export function planQuestion(
   } else if (
     events.length >= 2 &&
     !(twoPeriods && twoPeriodCount) &&
-    /\b(share|percent|percentage|proportion|fraction|rate|ratio|how many of|what part)\b/.test(raw)
+    /\b(share|percent|percentage|proportion|fraction|rate|ratio|what part)\b/.test(raw)
   ) {
     metric = 'share';
     event = events[0]!.event;
@@ -1126,7 +1126,7 @@ export function planQuestion(
   } else if (
     events.length === 1 &&
     (impliedPair = impliedShare(eventHits[0]!, valueHits)) &&
-    /\b(share|percent|percentage|proportion|fraction|how many of|what part)\b/.test(raw)
+    /\b(share|percent|percentage|proportion|fraction|what part)\b/.test(raw)
   ) {
     // "Of the users who exported a report, what share also used the dashboards feature" (or
     // "who used the gantt chart … exported a report"): the other event is the one a value
@@ -1319,17 +1319,34 @@ export function planQuestion(
   // Two periods in a count: the users are those who did the who-clause's event in theirs; the
   // count is of the other event (or of any: "active") in the other period.
   let cohort: AskPlan['cohort'];
+  // "How many of the users who signed up in September completed onboarding (within 24 hours of
+  // signing up)": the users of the who-clause's event, counted when they did the other.
+  const ofWho =
+    !twoPeriods &&
+    metric === 'users' &&
+    events.length >= 2 &&
+    /\b(how many|number) of (the |those |all )?(users|people|customers|accounts|members|signups)( who| that)\b/.test(
+      raw,
+    );
+  const withinHours = /\bwithin (\d+|an?|one) (hours?|days?)\b/.exec(raw);
   if (
-    twoPeriods &&
-    twoPeriodCount &&
-    (metric === 'users' || metric === 'events') &&
-    events.length
+    (twoPeriods &&
+      twoPeriodCount &&
+      (metric === 'users' || metric === 'events') &&
+      events.length) ||
+    ofWho
   ) {
     const inClause = eventHits.find((h) =>
       /\b(who|that)( have| had| has)?( also| first| originally)? $/.test(text.slice(0, h.start)),
     );
     const first = inClause?.item ?? events[0]!;
-    cohort = { event: first.event, period: twoPeriods.users };
+    const n = withinHours ? (/^\d+$/.test(withinHours[1]!) ? Number(withinHours[1]) : 1) : 0;
+    const hours = withinHours ? (withinHours[2]!.startsWith('day') ? 24 * n : n) : 0;
+    cohort = {
+      event: first.event,
+      ...(twoPeriods ? { period: twoPeriods.users } : time.period ? { period: time.period } : {}),
+      ...(ofWho && hours ? { withinHours: hours } : {}),
+    };
     events = events.filter((e) => e !== first);
   }
 
@@ -1807,7 +1824,9 @@ export function planQuestion(
       : twoPeriods && metric === 'share'
         ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
         : cohort
-          ? { period: twoPeriods!.then }
+          ? twoPeriods
+            ? { period: twoPeriods.then }
+            : {}
           : period &&
               (!CURRENT_FIGURES.has(metric) ||
                 (metric === 'mrr' && period.to) ||
