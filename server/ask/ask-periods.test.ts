@@ -127,3 +127,27 @@ describe('splitPair', () => {
     });
   });
 });
+
+describe('readTime: weeks of a day, runs of months', () => {
+  it('reads "the week of Mon Sept 7 2026" as that Monday-to-Sunday week', () => {
+    expect(
+      readTime('users who signed up in the week of mon sept 7 2026', TODAY).period,
+    ).toMatchObject({ from: '2026-09-07', to: '2026-09-13' });
+    expect(readTime('signups the week of october 14th', TODAY).period).toMatchObject({
+      from: '2026-10-12',
+      to: '2026-10-18',
+    });
+  });
+
+  it('reads neighbouring months named in a list as one span, month by month', () => {
+    expect(readTime('monthly active users for august, september and october', TODAY)).toMatchObject(
+      {
+        period: { from: '2026-08-01', to: '2026-10-31' },
+        grain: 'month',
+      },
+    );
+    // Not neighbours, or a range: not this rule.
+    expect(readTime('signups in june and october', TODAY).grain).toBeUndefined();
+    expect(readTime('signups between september and october', TODAY).grain).toBeUndefined();
+  });
+});

@@ -144,6 +144,52 @@ const COMPARED = '(?:vs|versus|compared (?:to|with)|against)';
 
 const RULES: Rule[] = [
   {
+    // "the week of Mon Sept 7 2026", "week of October 12th": the Monday-to-Sunday week holding it.
+    re: new RegExp(
+      `\\b(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat|saturday|sun|sunday) )?${DAY_RE}\\b`,
+    ),
+    period: (m, today) => {
+      const g = m.slice(1, 6);
+      const day = dayOf(g, recentMonth(today, MONTH_ALIASES[(g[0] ?? g[3])!]!).y);
+      if (!day) return undefined;
+      const from = mondayOf(day);
+      const to = addDays(from, 6);
+      return { from, to, label: `the week of ${from} (${span(from, to)}, Monday to Sunday)` };
+    },
+  },
+  {
+    // "August, September and October", "for Aug, Sep, Oct": consecutive months, one row each.
+    re: new RegExp(
+      `(?<!\\b(?:between|from|of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&) ${MONTH_RE}(?: (\\d{4}))?\\b`,
+    ),
+    period: (m, today) => {
+      const named = [
+        [m[1], m[2]],
+        [m[3], m[4]],
+        [m[5], m[6]],
+      ].filter(([name]) => name) as [string, string | undefined][];
+      const year = named.map(([, y]) => y).find(Boolean);
+      const months = named.map(([name, y]) => {
+        const month = MONTH_ALIASES[name]!;
+        return { y: y ? +y : year ? +year : recentMonth(today, month).y, m: month };
+      });
+      const index = months.map((x) => x.y * 12 + x.m).sort((a, b) => a - b);
+      // Only a run of neighbouring months (two or three) is one span.
+      if (months.length < 2 || index.some((v, i) => i > 0 && v - index[i - 1]! !== 1))
+        return undefined;
+      const first = { y: Math.floor(index[0]! / 12), m: index[0]! % 12 };
+      const last = { y: Math.floor(index.at(-1)! / 12), m: index.at(-1)! % 12 };
+      const from = monthStart(first.y, first.m);
+      const to = monthEnd(last.y, last.m);
+      return {
+        from,
+        to,
+        grain: 'month',
+        label: `${months.map((x) => monthName(x.m)).join(', ')} ${last.y} (${span(from, to)})`,
+      };
+    },
+  },
+  {
     // "Sept 20 onward", "October 3rd and later": everything from a day on.
     re: new RegExp(`\\b(?:from )?${DAY_RE} (?:onwards?|and later|or later|and after|forward)\\b`),
     period: (m, today) => {
