@@ -99,7 +99,7 @@ export const ZAskPlan = z.object({
     .optional(),
   /** `share`: what the second event must have ("used the dashboards feature"): its own columns. */
   thenFilters: z.array(ZFilter).max(5).optional(),
-  funnel: z.enum(['steps', 'completed', 'conversion']).optional(),
+  funnel: z.enum(['steps', 'completed', 'conversion', 'row']).optional(),
   /** `funnel`: the days after the first step every later step must fall in (default 14). */
   windowDays: z.number().int().min(1).max(366).optional(),
   filters: z.array(ZFilter),
@@ -671,6 +671,9 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
         )
         .join('\n  union all\n') +
       '\n) f\norder by n';
+  else if (output === 'row')
+    // The users at each step as one row, a column per step (named by its event).
+    select = `select ${steps.map((step, i) => `(select count(*) from s${i + 1}) as ${/^[a-z_][a-z0-9_]*$/.test(step) ? step : `step_${i + 1}`}`).join(', ')}`;
   else if (output === 'completed') select = `select count(*) as users from ${last}`;
   else
     select = `select ${plan.percent ? '100.0 * ' : ''}cast((select count(*) from ${last}) as double) / nullif((select count(*) from s1), 0) as ${metricAlias(plan)}`;
@@ -678,9 +681,11 @@ function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): Com
   const gave =
     output === 'steps'
       ? 'the users at each step'
-      : output === 'completed'
-        ? 'the users who completed every step'
-        : `the conversion from the first step to the last${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`;
+      : output === 'row'
+        ? 'the users at each step, as one row'
+        : output === 'completed'
+          ? 'the users who completed every step'
+          : `the conversion from the first step to the last${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`;
   const explanation =
     `Funnel ${steps.join(' → ')}: users who did ${steps[0]}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}` +
     `${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}, from their first time then, ` +

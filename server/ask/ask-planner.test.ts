@@ -1700,3 +1700,21 @@ describe('planQuestion: "how many of the users who…"', () => {
     ).toBe('share');
   });
 });
+
+describe('planQuestion: a funnel as one row', () => {
+  it('puts each step’s users in a column when asked for one row', () => {
+    const p = plan(
+      'Funnel for September signups: signed_up -> onboarding_completed -> project_created. Give the number of users reaching each step, as one row.',
+    );
+    expect(p.funnel).toBe('row');
+    expect(compileAskPlan(p).sql).toContain(
+      'select (select count(*) from s1) as signed_up, (select count(*) from s2) as onboarding_completed, (select count(*) from s3) as project_created',
+    );
+    // "One row per step" is a row for each.
+    expect(
+      plan(
+        'Onboarding funnel for September signups: signed_up -> onboarding_completed -> project_created, one row per step',
+      ).funnel,
+    ).toBe('steps');
+  });
+});

@@ -1019,15 +1019,20 @@ export function planQuestion(
       );
     if (within) windowDays = Number(within[1] ?? within[2] ?? within[3]);
     const rest = within ? raw.replace(within[0], ' ') : raw;
-    funnel = /\b(each|every|per|by) step\b|\bsteps\b/.test(rest)
-      ? 'steps'
-      : /\b(conversion|convert|converted|converts|rate|share|percent|percentage|proportion|fraction)\b/.test(
-            rest,
-          )
-        ? 'conversion'
-        : /\b(how many|number of|count)\b/.test(rest)
-          ? 'completed'
-          : 'steps';
+    funnel =
+      /(\b(as|in) (a single|one|a) row|\bone row|\bsingle row)\b(?! (per|for each|for every|each|a|by) step)|\bside by side\b/.test(
+        rest,
+      )
+        ? 'row'
+        : /\b(each|every|per|by) step\b|\bsteps\b/.test(rest)
+          ? 'steps'
+          : /\b(conversion|convert|converted|converts|rate|share|percent|percentage|proportion|fraction)\b/.test(
+                rest,
+              )
+            ? 'conversion'
+            : /\b(how many|number of|count)\b/.test(rest)
+              ? 'completed'
+              : 'steps';
   } else if (
     experimentValue?.length === 1 &&
     byDimension.has('billing_period') &&
