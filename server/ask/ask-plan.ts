@@ -181,6 +181,11 @@ export const ZAskPlan = z.object({
    * period ("users with no activity in the last 30 days", "pro users who never exported").
    */
   inactive: z.boolean().optional(),
+  /**
+   * `mrr` moved in the period rather than held: `new`, the starting MRR of the subscriptions
+   * started in it; `churned`, the MRR of the subscriptions cancelled (ended) in it.
+   */
+  mrrFlow: z.enum(['new', 'churned']).optional(),
   /** A second breakdown: one row per pair of values ("by app version and platform"). */
   alsoBy: ZColumnRef.optional(),
   order: z.enum(['desc', 'asc']).optional(),
@@ -343,6 +348,8 @@ const baseAlias = (plan: AskPlan): string => {
       return plan.lift ? 'lift' : 'conversion_rate';
     case 'avg_mrr':
       return 'avg_mrr';
+    case 'mrr':
+      return plan.mrrFlow ? `${plan.mrrFlow}_mrr` : 'mrr';
     case 'exposed_users':
       return 'users';
     case 'user_avg':
@@ -444,6 +451,16 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       };
     }
     case 'mrr': {
+      if (plan.mrrFlow === 'new')
+        return {
+          expr: 'sum(b.initial_mrr_usd)',
+          what: 'new MRR (USD): the starting MRR (initial_mrr_usd) of the subscriptions started',
+        };
+      if (plan.mrrFlow === 'churned')
+        return {
+          expr: 'sum(b.mrr_usd)',
+          what: 'churned MRR (USD): the MRR (mrr_usd) of the subscriptions cancelled',
+        };
       const end = mrrAsOf(plan);
       return end
         ? {
@@ -553,7 +570,7 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
 
 /** The instant MRR is read at: the day after a closed period's last day (none: the current MRR). */
 function mrrAsOf(plan: AskPlan): string | undefined {
-  return plan.period?.to ? addDays(plan.period.to, 1) : undefined;
+  return plan.period?.to && !plan.mrrFlow ? addDays(plan.period.to, 1) : undefined;
 }
 
 /** The subscriptions live at an instant, each with the plan and price it had then. */
@@ -573,7 +590,9 @@ function subscriptionsAt(instant: string): string {
 function timeColumn(plan: AskPlan, table: SourceTable): (typeof TIME_COLUMN)[SourceTable] {
   return plan.metric === 'churned_users'
     ? { column: 'churned_at', timestamp: false, what: 'the churn date' }
-    : TIME_COLUMN[table];
+    : plan.mrrFlow === 'churned' && table === 'fct_subscriptions'
+      ? { column: 'ended_at', timestamp: true, what: 'the subscription’s end (its cancellation)' }
+      : TIME_COLUMN[table];
 }
 
 function periodCondition(
@@ -1287,7 +1306,10 @@ function compilePlan(input: AskPlan): CompiledAsk {
   )
     where.push('e.user_id is not null');
   const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
-  if ((plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
+  if (plan.mrrFlow && plan.metric !== 'mrr') throw new Error('New or churned MRR is an MRR.');
+  // (New MRR: every subscription started in the period, whatever it is now.)
+  if (plan.mrrFlow === 'churned') where.push(`b.status = 'cancelled'`);
+  else if (!plan.mrrFlow && (plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
     where.push(`b.status = 'active'`);
   if (plan.metric === 'churned_users') where.push('u.is_churned');
   if (plan.cohort) {

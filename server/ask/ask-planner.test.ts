@@ -1718,3 +1718,29 @@ describe('planQuestion: a funnel as one row', () => {
     ).toBe('steps');
   });
 });
+
+describe('planQuestion: new and churned MRR', () => {
+  it('sums the starting MRR of the subscriptions started in the period', () => {
+    const p = plan(
+      'How much new MRR did subscriptions started in October bring in, counting each at its starting MRR?',
+    );
+    expect(p).toMatchObject({ metric: 'mrr', mrrFlow: 'new', period: { from: '2026-10-01' } });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain('sum(b.initial_mrr_usd) as new_mrr');
+    expect(sql).toContain("b.started_at >= timestamp '2026-10-01'");
+    expect(sql).not.toContain('status');
+  });
+
+  it('sums the MRR of the subscriptions cancelled in the period, by their end', () => {
+    const p = plan('How much MRR did we lose to subscriptions cancelled in October?');
+    expect(p).toMatchObject({ metric: 'mrr', mrrFlow: 'churned' });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toContain('sum(b.mrr_usd) as churned_mrr');
+    expect(sql).toContain("b.status = 'cancelled'");
+    expect(sql).toContain(
+      "b.ended_at >= timestamp '2026-10-01' and b.ended_at < timestamp '2026-11-01'",
+    );
+    // MRR at the end of a month is still a level, not a flow.
+    expect(plan('What was MRR at the end of October?').mrrFlow).toBeUndefined();
+  });
+});

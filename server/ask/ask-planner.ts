@@ -1736,6 +1736,19 @@ export function planQuestion(
     ((!event && INACTIVE.test(raw)) || eventNegated);
   if (inactive) metric = 'users';
 
+  // MRR that moved in the period: "new MRR from subscriptions started in October", "MRR we lost
+  // to cancellations in October".
+  const mrrFlow: AskPlan['mrrFlow'] =
+    metric !== 'mrr' || AVERAGE.test(raw)
+      ? undefined
+      : /\b(lost|lose|losing|churned|churn|cancell?ed|cancell?ations?|contraction)\b/.test(raw)
+        ? 'churned'
+        : /\bnew (mrr|revenue|recurring revenue|subscriptions?|subscribers?)\b|\b(brought|bring|brings|added|add|adds) in\b|\b(started|starting|began|begun) (in|during|last|this)\b|\bsubscriptions? (started|starting|that started|begun|opened)\b|\bstarting mrr\b/.test(
+              raw,
+            )
+          ? 'new'
+          : undefined;
+
   // The two periods: which is which, and what is asked of them (a row each, their difference,
   // the change from the earlier to the later).
   let versus: AskPlan['versus'];
@@ -1781,6 +1794,7 @@ export function planQuestion(
     ...(also.length ? { also } : {}),
     ...(versus ? { versus } : {}),
     ...(inactive ? { inactive: true } : {}),
+    ...(mrrFlow ? { mrrFlow } : {}),
     ...(lift ? { lift } : {}),
     ...(measure ? { measure: measure.column } : {}),
     ...(sessionMeasure
@@ -1834,7 +1848,7 @@ export function planQuestion(
             : {}
           : period &&
               (!CURRENT_FIGURES.has(metric) ||
-                (metric === 'mrr' && period.to) ||
+                (metric === 'mrr' && (period.to || mrrFlow)) ||
                 metric === 'churned_users')
             ? { period }
             : {}),
