@@ -1744,3 +1744,25 @@ describe('planQuestion: new and churned MRR', () => {
     expect(plan('What was MRR at the end of October?').mrrFlow).toBeUndefined();
   });
 });
+
+describe('planQuestion: a cohort’s share active in a period', () => {
+  it('reads the period after "active" as the activity’s, another as the cohort’s', () => {
+    expect(
+      plan('For each monthly signup cohort, what % of the cohort was active in the last 7 days?'),
+    ).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenPeriod: { from: '2026-10-26', to: '2026-11-01' },
+      breakdown: col('dim_users', 'cohort_month'),
+      percent: true,
+    });
+    const p = plan(
+      'For the August and September signup cohorts, what share of each cohort was active in the last 7 days?',
+    );
+    expect(p).toMatchObject({
+      period: { from: '2026-08-01', to: '2026-09-30' },
+      thenPeriod: { from: '2026-10-26' },
+    });
+    expect(p.grain).toBeUndefined();
+  });
+});

@@ -609,6 +609,21 @@ export function planQuestion(
         ? { users: time.other.period, then: time.period! }
         : { users: time.period!, then: time.other.period }
       : undefined;
+  // "For each monthly signup cohort, what % of the cohort was active in the last 7 days", "for
+  // the August and September signup cohorts, what share … was active in the last 7 days": the
+  // period after "active" is the activity's; another one is the cohort's.
+  const activeAt =
+    /\b(active|came back|returned|still around|used the (app|product))\b (?:at any point |at all |again )?(?:in|during|over|within|on|since|this|last|past|yesterday|today)\b/.exec(
+      raw,
+    );
+  const cohortActive =
+    !twoPeriods && twoPeriodShare && activeAt && time.period && /\bcohorts?\b/.test(raw)
+      ? time.other
+        ? raw.indexOf(time.other.phrase) > activeAt.index
+          ? { users: time.period as AskPeriod | undefined, then: time.other.period }
+          : { users: time.other.period as AskPeriod | undefined, then: time.period }
+        : { users: undefined, then: time.period }
+      : undefined;
   // Comparisons with a number ("lasted longer than 10 minutes", "on 5 or more days", "zero
   // results") are read first and taken out, their nouns left for the rest to read ("exported
   // more than 3 reports" names report_exported).
@@ -619,7 +634,7 @@ export function planQuestion(
       ? time.other
       : undefined;
   const compared = readComparisons(
-    ` ${twoPeriods || versusOther ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
+    ` ${twoPeriods || versusOther || cohortActive?.users ? time.rest.replace(time.other!.phrase, ' ') : time.rest} `,
   );
   // "exported the most reports" reads "exported reports the most" (same length, so places in
   // the text stay right): the event's name is whole again, the ranking words still there.
@@ -1093,6 +1108,11 @@ export function planQuestion(
         : /\b(seconds?|secs?)\b/.test(text)
           ? 'seconds'
           : 'hours';
+  } else if (cohortActive && events.length === 1) {
+    // A cohort's share active in a period: of the users who did the event (in the cohort's
+    // period), those with any event in the other.
+    metric = 'share';
+    event = events[0]!.event;
   } else if (
     twoPeriods &&
     twoPeriodShare &&
@@ -1842,16 +1862,21 @@ export function planQuestion(
         }
       : twoPeriods && metric === 'share'
         ? { period: twoPeriods.users, thenPeriod: twoPeriods.then }
-        : cohort
-          ? twoPeriods
-            ? { period: twoPeriods.then }
-            : {}
-          : period &&
-              (!CURRENT_FIGURES.has(metric) ||
-                (metric === 'mrr' && (period.to || mrrFlow)) ||
-                metric === 'churned_users')
-            ? { period }
-            : {}),
+        : cohortActive && metric === 'share'
+          ? {
+              ...(cohortActive.users ? { period: cohortActive.users } : {}),
+              thenPeriod: cohortActive.then,
+            }
+          : cohort
+            ? twoPeriods
+              ? { period: twoPeriods.then }
+              : {}
+            : period &&
+                (!CURRENT_FIGURES.has(metric) ||
+                  (metric === 'mrr' && (period.to || mrrFlow)) ||
+                  metric === 'churned_users')
+              ? { period }
+              : {}),
     ...(grain ? { grain } : {}),
     ...(breakdown ? { breakdown } : {}),
     ...(breakdown && alsoBy && !shareOfTotal && !average && !versus && !perUser && !list && !every
