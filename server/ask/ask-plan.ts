@@ -801,6 +801,13 @@ function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>):
   };
 }
 
+/** A filter on a property of the cohort's event (not the counted one's): the cohort's own. */
+const ownedByCohort = (plan: AskPlan, f: AskPlan['filters'][number]): boolean =>
+  plan.cohort !== undefined &&
+  f.column.property !== undefined &&
+  f.column.property.event === plan.cohort.event &&
+  plan.event !== plan.cohort.event;
+
 /** "Users with no activity in the last 14 days": users of dim_users without a matching event. */
 function compileInactive(plan: AskPlan, tables: Set<MartTable>): CompiledAsk {
   if (
@@ -1316,9 +1323,14 @@ function compilePlan(input: AskPlan): CompiledAsk {
     if (base !== 'fact_events' || (plan.metric !== 'users' && plan.metric !== 'events'))
       throw new Error('A cohort narrows users or events counts only.');
     const c = plan.cohort;
-    const when = c.period
-      ? ` and ${periodCondition('fact_events', c.period).replace(/\be\./g, 'c.')}`
-      : '';
+    // The cohort event's own properties ("signed up with GitHub") narrow the cohort.
+    const own = plan.filters
+      .filter((f) => ownedByCohort(plan, f))
+      .map((f) => ` and ${filterCondition(f, 'c')}`)
+      .join('');
+    const when =
+      (c.period ? ` and ${periodCondition('fact_events', c.period).replace(/\be\./g, 'c.')}` : '') +
+      own;
     where.push(
       c.withinHours
         ? `exists (select 1 from fact_events c where c.user_id = e.user_id and c.event_name = ${sqlString(c.event)}${when} and e.ts >= c.ts and e.ts <= c.ts + interval '${c.withinHours}' hour)`
@@ -1331,7 +1343,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     );
   else if (plan.period && !mrrEnd)
     where.push(periodCondition(base, plan.period, timeColumn(plan, base)));
-  for (const f of plan.filters) where.push(filterCondition(f));
+  for (const f of plan.filters) if (!ownedByCohort(plan, f)) where.push(filterCondition(f));
 
   const from = `from ${mrrEnd ? subscriptionsAt(mrrEnd) : source} ${b}${join}`;
   const whereSql = where.length ? `\nwhere ${where.join('\n  and ')}` : '';

@@ -1766,3 +1766,53 @@ describe('planQuestion: a cohort’s share active in a period', () => {
     expect(p.grain).toBeUndefined();
   });
 });
+
+describe('planQuestion: cohort filters, follow-on sentences, "on which"', () => {
+  it('narrows the cohort by its own event’s property', () => {
+    const p = plan(
+      'Of users who signed up with GitHub in Q4 so far, how many created at least one project?',
+    );
+    expect(p).toMatchObject({
+      metric: 'users',
+      event: 'project_created',
+      cohort: { event: 'signed_up' },
+    });
+    const sql = compileAskPlan(p).sql;
+    expect(sql).toMatch(
+      /select c\.user_id from fact_events c where c\.event_name = 'signed_up' and [^\n]*'github'\)/,
+    );
+    expect(sql).not.toMatch(/\n  and e\.event_name = 'signed_up'/);
+  });
+
+  it('reads the question, not a following "Break it down by …", for who is counted', () => {
+    expect(
+      plan(
+        'Among users currently on the free plan, how many invited at least one teammate in the last 30 days? Break it down by company size.',
+      ),
+    ).toMatchObject({
+      metric: 'users',
+      event: 'teammate_invited',
+      breakdown: col('dim_users', 'company_size'),
+    });
+  });
+
+  it('reads "which app version on which platform" as two breakdowns', () => {
+    expect(
+      plan('Which app version on which platform threw the most errors on Sept 29?'),
+    ).toMatchObject({
+      breakdown: col('fact_events', 'app_version'),
+      alsoBy: col('fact_events', 'platform'),
+      limit: 1,
+    });
+  });
+
+  it('does not read a number word after "with" as a value', () => {
+    expect(
+      planQuestion(
+        'signed_up -> onboarding_completed -> project_created funnel for September signups as one row with three columns',
+        lexicon,
+        TODAY,
+      ).kind,
+    ).toBe('plan');
+  });
+});

@@ -418,7 +418,9 @@ function askingSentence(question: string): string {
   const asks = sentences.filter((x) =>
     /\b(how|what|which|who|when|show|list|give|count|number of|break|compare|rank|top)\b/i.test(x),
   );
-  return asks.at(-1) ?? question;
+  // "How many invited …? Break it down by company size.": the question, not the follow-on order.
+  const questions = asks.filter((x) => /\?|\b(how|what|which|who)\b/i.test(x));
+  return questions.at(-1) ?? asks.at(-1) ?? question;
 }
 
 /**
@@ -784,7 +786,7 @@ export function planQuestion(
       if (d.id === breakdownDim.id) continue;
       const words = (x: string) => `${escape(x).replace(/ /g, '[ _]')}s?`;
       const pair = (x: string, y: string) =>
-        `${words(x)} ?(?:\\+|and|&|/|x|by|with)(?: by)? (?:the |each |their )?${words(y)}`;
+        `${words(x)} ?(?:\\+|and|&|/|x|by|with|on which|and which|for which|in which)(?: by)? (?:the |each |their )?${words(y)}`;
       const lead =
         '\\b(?:by|per|for each|for every|each|across|split by|broken down by|break down by|breakdown by|grouped by|group by|which|what)(?: the| each| their)? ';
       const either = `(?:${pair(breakdownWord, w)}|${pair(w, breakdownWord)})`;
@@ -1350,9 +1352,12 @@ export function planQuestion(
     !twoPeriods &&
     metric === 'users' &&
     events.length >= 2 &&
-    /\b(how many|number) of (the |those |all )?(users|people|customers|accounts|members|signups)( who| that)\b/.test(
+    (/\b(how many|number) of (the |those |all )?(users|people|customers|accounts|members|signups)( who| that)\b/.test(
       raw,
-    );
+    ) ||
+      /^ *(of|among|amongst|for) (the |those |all )?(users|people|customers|accounts|members|signups)( who| that)\b.*\bhow many\b/.test(
+        raw,
+      ));
   const withinHours = /\bwithin (\d+|an?|one) (hours?|days?)\b/.exec(raw);
   if (
     (twoPeriods &&
@@ -1577,6 +1582,7 @@ export function planQuestion(
       STOP.has(word) ||
       COMMON.has(word) ||
       /^\d/.test(word) ||
+      word in NUMBER_WORDS ||
       USER_WORDS.test(word)
     )
       continue;

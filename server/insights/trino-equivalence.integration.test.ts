@@ -344,6 +344,16 @@ const QUESTIONS = [
   'page views on weekends vs weekdays in September',
   'How long does it take from signing up to creating a project, in hours?',
   'median number of days from sign up to first project',
+  // Two periods, a second breakdown, users without activity, figures side by side, MRR flows.
+  'percent change in weekly active users, this week vs last week',
+  'Compare active users in Oct 1–15 vs Oct 16–31',
+  'Which app version + platform combination has thrown the most errors overall?',
+  'How many users have not been active at all in the last 30 days?',
+  'Show me the number of sessions for each day last week, with the average session length in minutes',
+  'How much new MRR did subscriptions started in October bring in?',
+  'How many of the users who signed up in September completed onboarding within 24 hours of signing up?',
+  'signed_up -> onboarding_completed -> project_created funnel for September signups, as one row',
+  'Average sessions per user for each of the past 4 weeks',
 ];
 
 /** What one runtime answers: each case's result and SQL, and a few facts about its marts. */
