@@ -252,7 +252,7 @@ const RULES: Rule[] = [
     // "last week vs the week before", "last month compared to the previous month", "yesterday vs
     // the day before": the two, one row each.
     re: new RegExp(
-      `\\b(?:(last|this) (week|month)|(yesterday|today)) ${COMPARED} (?:the )?(?:(?:previous|prior|preceding) (week|month|day)|(week|month|day) before(?: that)?)\\b`,
+      `\\b(?:(last|this) (week|month)|(yesterday|today)),? (?:${COMPARED}|with|and|to) (?:the )?(?:(?:previous|prior|preceding) (week|month|day)|(week|month|day) before(?: that)?)\\b`,
     ),
     period: (m, today) => {
       const unit = m[2] ?? 'day';

@@ -207,7 +207,11 @@ export const ZAskPlan = z.object({
   versus: z
     .object({
       period: z.object({ from: ZDate, to: ZDate, label: z.string().max(300) }),
-      as: z.enum(['rows', 'difference', 'change']),
+      /**
+       * rows: a row per period; columns: one row (per breakdown value), a column per period;
+       * both: `users` who are counted in both periods.
+       */
+      as: z.enum(['rows', 'columns', 'difference', 'change', 'both']),
     })
     .optional(),
 });
@@ -1017,6 +1021,18 @@ function comparePeriods(grouped: string, plan: AskPlan, alias: string): string {
     const earlierFirst = plan.period!.from > versus.period.from ? 'desc' : 'asc';
     return `select ${label} as period${by ? `, t.${by}` : ''}, t.${alias}\nfrom (\n${grouped}\n) t\norder by t.p ${earlierFirst}${by ? ', 2' : ''}`;
   }
+  if (versus.as === 'columns') {
+    const column = (p: { from: string }) => `${alias}_${p.from.replace(/-/g, '_')}`;
+    const [earlier, later]: [1 | 2, 1 | 2] =
+      plan.period!.from < versus.period.from ? [1, 2] : [2, 1];
+    const periods = { 1: plan.period!, 2: versus.period };
+    const zero = PART_METRICS.has(plan.metric);
+    const side = (p: 1 | 2) => {
+      const v = `max(case when t.p = ${p} then t.${alias} end)`;
+      return `${zero ? `coalesce(${v}, 0)` : v} as ${column(periods[p])}`;
+    };
+    return `select ${by ? `t.${by}, ` : ''}${side(earlier)}, ${side(later)}\nfrom (\n${grouped}\n) t${by ? '\ngroup by 1\norder by 1' : ''}`;
+  }
   // A count with no rows in a period is 0 there; an average has none.
   const zero = PART_METRICS.has(plan.metric);
   const side = (p: 1 | 2) => {
@@ -1374,7 +1390,17 @@ function compilePlan(input: AskPlan): CompiledAsk {
     sql += `\norder by ${alias} ${plan.order}${group.map((_, i) => `, ${i + 1}`).join('')}`;
   else if (plan.grain) sql += `\norder by ${group.map((_, i) => i + 1).join(', ')}`;
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
-  if (versus) sql = comparePeriods(sql, plan, alias);
+  if (versus?.as === 'both') {
+    // The users with rows in each of the two periods.
+    if (plan.metric !== 'users') throw new Error('“In both periods” counts users.');
+    const inFirst = periodCondition(base, plan.period!, timeColumn(plan, base));
+    const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
+    sql =
+      `select ${by ? `${by}, ` : ''}count(*) as ${alias}\nfrom (\n` +
+      `select ${by ? `${columnSql(plan.breakdown!)} as ${by}, ` : ''}e.user_id\n${from}${whereSql}\n` +
+      `group by ${by ? '1, 2' : '1'}\nhaving count(distinct case when ${inFirst} then 1 else 2 end) = 2\n) t` +
+      (by ? '\ngroup by 1' : '');
+  } else if (versus) sql = comparePeriods(sql, plan, alias);
 
   explain.push(
     plan.average
@@ -1386,7 +1412,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.period && !mrrEnd && versus) {
     const [a, b] = [plan.period.label, versus.period.label];
     explain.push(
-      `${versus.as === 'rows' ? `in ${b} and in ${a}, one row each` : versus.as === 'difference' ? `in ${a} minus the same in ${b}` : `as the change from ${b} to ${a}${plan.percent ? ', in percent' : ' (a fraction: 0.1 is 10% more)'}`}, by ${timeColumn(plan, base).what} (UTC)`,
+      `${versus.as === 'both' ? `counting only users with rows in both ${b} and ${a}` : versus.as === 'columns' ? `in ${b} and in ${a}, side by side` : versus.as === 'rows' ? `in ${b} and in ${a}, one row each` : versus.as === 'difference' ? `in ${a} minus the same in ${b}` : `as the change from ${b} to ${a}${plan.percent ? ', in percent' : ' (a fraction: 0.1 is 10% more)'}`}, by ${timeColumn(plan, base).what} (UTC)`,
     );
   } else if (plan.period && !mrrEnd)
     explain.push(`${periodPhrase(plan.period.label)}, by ${timeColumn(plan, base).what} (UTC)`);

@@ -1816,3 +1816,45 @@ describe('planQuestion: cohort filters, follow-on sentences, "on which"', () => 
     ).toBe('plan');
   });
 });
+
+describe('planQuestion: two periods side by side, in both, from one to the next', () => {
+  it('gives both counts in one row when asked', () => {
+    const p = plan(
+      'Compare report exports last week with the week before: give both counts in one row',
+    );
+    expect(p.versus).toMatchObject({ as: 'columns', period: { from: '2026-10-12' } });
+    expect(compileAskPlan(p).sql).toMatch(
+      /^select coalesce\(max\(case when t\.p = 2 then t\.events end\), 0\) as events_2026_10_12, coalesce\(max\(case when t\.p = 1 then t\.events end\), 0\) as events_2026_10_19/,
+    );
+  });
+
+  it('pivots a breakdown compared between two weeks: a row per value, a column per week', () => {
+    const p = plan('Compare error counts per platform this week vs last week');
+    expect(p).toMatchObject({
+      versus: { as: 'columns' },
+      breakdown: col('fact_events', 'platform'),
+    });
+    expect(compileAskPlan(p).sql).toContain('group by 1\norder by 1');
+  });
+
+  it('counts the users active in both months', () => {
+    const p = plan('How many users were active in both September and October 2026?');
+    expect(p).toMatchObject({
+      period: { from: '2026-10-01', to: '2026-10-31' },
+      versus: { period: { from: '2026-09-01', to: '2026-09-30' }, as: 'both' },
+    });
+    expect(compileAskPlan(p).sql).toContain(
+      "having count(distinct case when e.event_date between date '2026-10-01' and date '2026-10-31' then 1 else 2 end) = 2",
+    );
+  });
+
+  it('reads "change from September to October" as the change between the two months', () => {
+    expect(
+      plan('By what percent did signups change from September to October 2026? Just the % change.'),
+    ).toMatchObject({
+      period: { from: '2026-10-01' },
+      versus: { period: { from: '2026-09-01', to: '2026-09-30' }, as: 'change' },
+      percent: true,
+    });
+  });
+});

@@ -1795,11 +1795,20 @@ export function planQuestion(
     !inactive &&
     VERSUS_METRICS.has(metric)
   ) {
-    const as: NonNullable<AskPlan['versus']>['as'] = CHANGE_WORDS.test(raw)
-      ? percent || /\b(growth rate|rate of change)\b/.test(raw)
-        ? 'change'
-        : 'difference'
-      : 'rows';
+    const as: NonNullable<AskPlan['versus']>['as'] =
+      metric === 'users' &&
+      /\bboth\b/.test(raw) &&
+      !/\bboth (counts|numbers|figures|values)\b/.test(raw)
+        ? 'both'
+        : CHANGE_WORDS.test(raw)
+          ? percent || /\b(growth rate|rate of change)\b/.test(raw)
+            ? 'change'
+            : 'difference'
+          : /\b(in|as) (one|a single|a) row\b|\bside by side\b|\bboth (counts|numbers|figures|values)\b/.test(
+                raw,
+              ) || breakdown
+            ? 'columns'
+            : 'rows';
     let pair: [AskPeriod, AskPeriod] | undefined;
     if (versusOther && !grain)
       pair = [versusOther.period, time.period].sort((a, b) => a.from.localeCompare(b.from)) as [
@@ -1807,6 +1816,10 @@ export function planQuestion(
         AskPeriod,
       ];
     else if (time.pair && grain && as !== 'rows') pair = splitPair(time.period, grain);
+    else if (!time.pair && !grain && (as === 'change' || as === 'difference' || as === 'both'))
+      // "From September to October", "both September and October": a span of two whole months
+      // (or weeks) with a change or "both" asked of it.
+      pair = splitPair(time.period, 'month') ?? splitPair(time.period, 'week');
     if (pair) {
       const [earlier, later] = pair;
       versus = { period: { ...earlier, to: earlier.to! }, as };
