@@ -637,6 +637,25 @@ export function readTime(text: string, today: string): TimeReading {
       opens: false,
     };
   }
+  // "the 7 days before that", "the previous 14 days": as many days right before the period.
+  const before =
+    period?.to && !other
+      ? /\b(?:the )?(?:(?:previous|prior|preceding) (\d+) days|(\d+) days (?:before|prior)(?: that| to that| it)?)\b/.exec(
+          rest,
+        )
+      : null;
+  if (period?.to && before) {
+    const n = Number(before[1] ?? before[2]);
+    const to = addDays(period.from, -1);
+    const from = addDays(to, -(n - 1));
+    if (n >= 1 && n <= 366)
+      other = {
+        period: { from, to, label: `the ${n} days before (${span(from, to)})` },
+        first: before.index < at,
+        phrase: before[0].trim(),
+        opens: false,
+      };
+  }
   let grain: Grain | undefined = compared;
   // "in each of the past 4 weeks": the period is read above, the grain here.
   const each =
@@ -658,7 +677,11 @@ export function readTime(text: string, today: string): TimeReading {
       new RegExp(`\\b${match[1]} (vs|versus|or|and|compared to) (annual|yearly|monthly)\\b`).test(
         rest,
       ) ||
-      new RegExp(`\\b(annual|yearly) (vs|versus|or|and|compared to) ${match[1]}\\b`).test(rest)
+      new RegExp(`\\b(annual|yearly) (vs|versus|or|and|compared to) ${match[1]}\\b`).test(rest) ||
+      // "billed annually and how many monthly": billing periods, not a trend.
+      (match[1] === 'monthly' &&
+        /\b(annual|annually|yearly)\b/.test(rest) &&
+        /\b(bill|billed|billing|plans?|subscriptions?)\b/.test(rest))
     )
       continue;
     grain = g;

@@ -1858,3 +1858,50 @@ describe('planQuestion: two periods side by side, in both, from one to the next'
     });
   });
 });
+
+describe('planQuestion: "the 7 days before that", billing counts, events per session, cities', () => {
+  it('compares the last 7 days with the 7 days before, side by side', () => {
+    expect(
+      plan(
+        'How many errors did we log in the last 7 days compared with the 7 days before that? Give both counts in one row.',
+      ),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      period: { from: '2026-10-26', to: '2026-11-01' },
+      versus: { period: { from: '2026-10-19', to: '2026-10-25' }, as: 'columns' },
+    });
+  });
+
+  it('reads "how many annually and how many monthly" as a count for each billing period', () => {
+    const p = plan(
+      'Among active enterprise subscriptions, how many are billed annually and how many monthly?',
+    );
+    expect(p).toMatchObject({
+      metric: 'subscriptions',
+      breakdown: col('fct_subscriptions', 'billing_period'),
+    });
+    expect(p.grain).toBeUndefined();
+    // "Per month" with billing named is still a month-by-month trend.
+    expect(
+      plan('New subscriptions per month since August, split by billing period (monthly vs annual)')
+        .grain,
+    ).toBe('month');
+  });
+
+  it('averages the events a session contains', () => {
+    expect(
+      plan('On average, how many events does a session contain on each platform?'),
+    ).toMatchObject({
+      metric: 'session_avg',
+      measure: col('fct_sessions', 'event_count'),
+      breakdown: col('fct_sessions', 'platform'),
+    });
+  });
+
+  it('refuses cities', () => {
+    expect(
+      planQuestion('Which cities had the most active users this month?', lexicon, TODAY).kind,
+    ).toBe('refusal');
+  });
+});

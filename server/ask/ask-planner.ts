@@ -201,6 +201,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'company employee data',
   ],
   [
+    /\b(cit(y|ies)|zip ?codes?|postal codes?|postcodes?|neighbou?rhoods?|gps|latitudes?|longitudes?)\b/,
+    'locations finer than a country',
+  ],
+  [
     /\b(weather|temperature|stock price|share price|bitcoin)\b/,
     'anything outside the product’s telemetry',
   ],
@@ -245,7 +249,7 @@ const USER_WORDS =
 const AVERAGE = /\b(average|avg|mean|typical|median)\b/;
 /** What a session counts, averaged per session ("events per session"). */
 const SESSION_MEASURE =
-  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were)? (?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b/;
+  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were)? (?:(?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b|(?:does|do|did|will) (?:a|an|each|every|the average|an average|the typical|a typical) session (?:contain|have|include|hold|see|get)\b)/;
 
 /**
  * The numeric property a question averages: a word of it named ("results", "duration"), on an
@@ -606,7 +610,10 @@ export function planQuestion(
   // Or a count ("of the users who signed up in August, how many were still active in October").
   const twoPeriodCount = !twoPeriodShare && /\b(how many|number of)\b/.test(raw);
   const twoPeriods =
-    time.other && (twoPeriodShare || twoPeriodCount) && /\b(who|that)\b/.test(raw)
+    time.other &&
+    (twoPeriodShare || twoPeriodCount) &&
+    // ("the 7 days before that" names a period, not whose.)
+    /\b(who|that)\b/.test(raw.replace(/\b(before|after|prior to|than|like) that\b/g, ' '))
       ? time.other.first !== time.other.opens
         ? { users: time.other.period, then: time.period! }
         : { users: time.period!, then: time.other.period }
@@ -885,9 +892,11 @@ export function planQuestion(
   }
   if (
     !breakdownDim &&
-    /\b(versus|vs|compared (to|with)|or|than|respectively|each|separately|difference between|differ)\b/.test(
+    (/\b(versus|vs|compared (to|with)|or|than|respectively|each|separately|difference between|differ)\b/.test(
       raw,
-    )
+    ) ||
+      // "How many are billed annually and how many monthly": a count for each.
+      /\bhow (many|much)\b.*\band how (many|much)\b/.test(raw))
   ) {
     for (const [dim, vals] of byDimension)
       if (vals.length > 1) {
