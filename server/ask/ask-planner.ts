@@ -334,7 +334,7 @@ const SUGGESTIONS = [
   'Average session duration in minutes by platform',
 ];
 
-function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
+export function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
   return { kind: 'refusal', reason, suggestions: SUGGESTIONS };
 }
 

@@ -652,6 +652,17 @@ describe('Ask on generated data (pglite)', () => {
       }
     });
 
+    it('refuses a plan whose parts do not go together, saying so, instead of failing', async () => {
+      const answer = await service.ask(
+        ws,
+        'Among users who have hit 5 or more errors in total, what share have churned?',
+      );
+      expect(answer.refused).toBe(true);
+      if (!answer.refused) return;
+      expect(answer.reason).toContain('cannot compute it as one answer yet');
+      expect(answer.suggestions.length).toBeGreaterThan(0);
+    });
+
     // dbt's fact_events carries some string properties typed (login_method, export_format, …):
     // the lexicon finds them in the marts and the answer reads the column, not the JSON.
     it('reads a property the marts carry typed from its column', async () => {

@@ -16,9 +16,9 @@ import type { AskExampleRow, AskHistory } from './ask-history';
 import type { AskRetriever, RelatedItem, RetrievalStatus } from './ask-retrieval';
 import { askPlanToInsight, type AskInsightChartType } from './ask-insight';
 import type { TrendsQuery } from '../insights/trends';
-import { compileAskPlan, type AskPlan, type SourceTable } from './ask-plan';
+import { compileAskPlan, type AskPlan, type CompiledAsk, type SourceTable } from './ask-plan';
 import { trustedLabel } from './ask-periods';
-import { planQuestion, type PlannerOutcome } from './ask-planner';
+import { planQuestion, refuse, type PlannerOutcome } from './ask-planner';
 import { buildPlanPrompt, checkLlmPlan, llmPlanSchema } from './llm/llm-plan';
 import type { PlanGenerator } from './llm/plan-generators';
 
@@ -298,6 +298,21 @@ export class AskService {
         example = { question: correction.question, answerAs: correction.answerAs };
       }
     }
+    // A plan the compiler rejects (parts that do not go together: "the churn rate of users with
+    // 5 or more errors") is a question the planner could not read, not a server error: a
+    // configured model may still plan it, else the asker gets a refusal that says why.
+    let compiled: CompiledAsk | undefined;
+    if (outcome.kind === 'plan')
+      try {
+        compiled = compileAskPlan(outcome.plan, this.deps.engine.dialect);
+      } catch (error) {
+        outcome = {
+          ...refuse(
+            `I read this question but cannot compute it as one answer yet (${error instanceof Error ? error.message : String(error)}). Try asking for one part of it.`,
+          ),
+          unread: true,
+        };
+      }
     const retriever = this.deps.retriever;
     const wait = options.waitForIndex ?? false;
     if (outcome.kind === 'refusal' && outcome.unread && this.deps.llm) {
@@ -323,7 +338,7 @@ export class AskService {
       const suggestions = [...new Set([...past, ...outcome.suggestions])].slice(0, 6);
       return { refused: true, question: text, reason: outcome.reason, suggestions };
     }
-    const compiled = compileAskPlan(outcome.plan, this.deps.engine.dialect);
+    compiled ??= compileAskPlan(outcome.plan, this.deps.engine.dialect);
     // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
     // workspace's marts only, timeout, row cap. Related items (retrieval) are asked for apart
     // (related()): embedding the question beside the query cost ~25 ms of the answer on 2 cores.
