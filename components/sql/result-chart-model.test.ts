@@ -3,6 +3,7 @@ import {
   chartNotes,
   chartProblem,
   OTHER_SERIES_KEY,
+  rightAxisSeries,
   suggestChart,
   toChartData,
   toChartNumber,
@@ -416,5 +417,36 @@ describe('SQL result charts: data', () => {
     expect(toChartData({ type: 'line', x: 'day', y: ['events'] }, [DAY, EVENTS], [])).toMatchObject(
       { data: [], problem: expect.stringMatching(/no rows/) },
     );
+  });
+});
+
+describe('SQL result charts: two figures side by side', () => {
+  it('suggests a bar per number for one row with several numbers', () => {
+    const a = col('events_2026_10_12', 'integer');
+    const b = col('events_2026_10_19', 'integer');
+    expect(suggestChart([a, b], [[14, 9]])).toEqual({
+      type: 'bar',
+      y: ['events_2026_10_12', 'events_2026_10_19'],
+    });
+    expect(suggestChart([COUNTRY, EVENTS, REVENUE], [['NL', 3, '1.5']])).toEqual({
+      type: 'bar',
+      x: 'country',
+      y: ['events', 'revenue'],
+    });
+  });
+
+  it('puts a series ten times smaller than the other on a right-hand axis', () => {
+    const columns = [DAY, col('sessions', 'integer'), col('avg_minutes', 'float')];
+    const config: SqlChartConfig = { type: 'line', x: 'day', y: ['sessions', 'avg_minutes'] };
+    const data = (minutes: number) =>
+      toChartData(config, columns, [
+        ['2026-10-01', 1200, minutes],
+        ['2026-10-02', 1300, minutes + 1],
+      ]);
+    const small = data(4);
+    expect(rightAxisSeries(small, small.series, config)).toBe(small.series[1]!.key);
+    expect(small.series[1]!.label).toBe('avg_minutes');
+    const close = data(400);
+    expect(rightAxisSeries(close, close.series, config)).toBeUndefined();
   });
 });

@@ -146,14 +146,22 @@ export function suggestChart(
   if (chartProblem(columns, rows) !== null) return null;
   const numeric = columns.filter(isNumericColumn).map((c) => c.name);
   const first = numeric[0]!;
-  if (rows.length === 1) return { type: 'number', y: [first] };
+  const categories = columns.filter((c) => CATEGORY_TYPES.has(c.type)).map((c) => c.name);
+  // One row: a number; with several numbers ("both counts in one row"), a bar for each.
+  if (rows.length === 1)
+    return numeric.length >= 2 && !columns.some(isTimeColumn)
+      ? {
+          type: 'bar',
+          ...(categories[0] !== undefined ? { x: categories[0] } : {}),
+          y: numeric.slice(0, MAX_Y_COLUMNS),
+        }
+      : { type: 'number', y: [first] };
 
   const index = (name: string) => columns.findIndex((c) => c.name === name);
   const repeats = (name: string) => {
     const i = index(name);
     return new Set(rows.map((r) => chartLabel(r[i]))).size < rows.length;
   };
-  const categories = columns.filter((c) => CATEGORY_TYPES.has(c.type)).map((c) => c.name);
 
   const time = columns.find(isTimeColumn)?.name;
   if (time !== undefined) {
@@ -520,4 +528,30 @@ export function chartNotes(chart: SqlChartData, config: SqlChartConfig): string[
       `${count(chart.mergedRows)} ${chart.mergedRows === 1 ? 'row repeats' : 'rows repeat'} an x${config.series ? ' and series' : ''} value of another row; their values are summed.`,
     );
   return notes;
+}
+
+/**
+ * The series drawn on a right-hand axis: of exactly two unstacked line or bar series, the one
+ * whose largest value is at most a tenth of the other's.
+ */
+export function rightAxisSeries(
+  chart: SqlChartData,
+  visible: readonly SqlChartSeries[],
+  config: SqlChartConfig,
+): string | undefined {
+  if ((config.type !== 'line' && config.type !== 'bar') || chart.stacked || visible.length !== 2)
+    return undefined;
+  const peak = (key: string) =>
+    Math.max(
+      0,
+      ...chart.data.map((r: SqlChartRow) => {
+        const v = r[key];
+        return typeof v === 'number' ? Math.abs(v) : 0;
+      }),
+    );
+  const [a, b] = visible.map((s) => ({ key: s.key, peak: peak(s.key) }));
+  if (!a || !b || a.peak === 0 || b.peak === 0) return undefined;
+  if (a.peak >= 10 * b.peak) return b.key;
+  if (b.peak >= 10 * a.peak) return a.key;
+  return undefined;
 }

@@ -76,6 +76,7 @@ import {
   type SqlChartRow,
   type SqlChartSeries,
   type SqlChartType,
+  rightAxisSeries,
 } from './result-chart-model';
 import type { SqlResult } from './results-grid';
 
@@ -515,6 +516,22 @@ function CartesianResult({
     />
   );
   const grid = <CartesianGrid vertical={false} stroke={GRID_STROKE} strokeDasharray="3 3" />;
+  // Two columns of different scales ("sessions" and "avg_minutes"): the smaller on its own axis
+  // at the right, so it is not a flat line at zero.
+  const right = rightAxisSeries(chart, visible, config);
+  const rightAxis = right ? (
+    <YAxis
+      yAxisId="right"
+      orientation="right"
+      type="number"
+      tickFormatter={(v: number) => formatCompact(v)}
+      tick={AXIS_TICK}
+      axisLine={false}
+      tickLine={false}
+      width={48}
+      domain={config.type === 'line' ? ['auto', 'auto'] : undefined}
+    />
+  ) : null;
 
   let plot: React.ReactElement;
   if (config.type === 'scatter') {
@@ -569,6 +586,7 @@ function CartesianResult({
           tickMargin={8}
         />
         {yAxis}
+        {rightAxis}
         <Tooltip
           cursor={config.type === 'bar' ? CURSOR_FILL : { stroke: 'var(--border)' }}
           content={(p: ChartTooltipProps) => (
@@ -587,6 +605,7 @@ function CartesianResult({
             <Bar
               key={s.key}
               dataKey={s.key}
+              {...(s.key === right ? { yAxisId: 'right' } : {})}
               name={s.label}
               fill={colorOf(s)}
               fillOpacity={0.9}
@@ -627,6 +646,7 @@ function CartesianResult({
               key={s.key}
               type="monotone"
               dataKey={s.key}
+              {...(s.key === right ? { yAxisId: 'right' } : {})}
               name={s.label}
               stroke={colorOf(s)}
               strokeWidth={2}
