@@ -158,6 +158,17 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "the week starting Monday 2026-09-07": the same with an ISO date.
+    re: /\b(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:on )?(?:mon|monday) )?(\d{4})-(\d{2})-(\d{2})\b/,
+    period: (m) => {
+      const day = `${m[1]}-${m[2]}-${m[3]}`;
+      if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(day)) return undefined;
+      const from = mondayOf(day);
+      const to = addDays(from, 6);
+      return { from, to, label: `the week of ${from} (${span(from, to)}, Monday to Sunday)` };
+    },
+  },
+  {
     // "August, September and October", "for Aug, Sep, Oct": consecutive months, one row each.
     re: new RegExp(
       `(?<!\\b(?:between|from|of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&) ${MONTH_RE}(?: (\\d{4}))?\\b`,
@@ -555,7 +566,7 @@ const RULES: Rule[] = [
 
 const GRAINS: [RegExp, Grain][] = [
   [
-    /\b(daily|per day|each day|every day|by day|a day|day by day|day over day|over days|dod|which (?:single |one |particular |specific )?day(?! of)|what (?:single |one |particular |specific )?day(?! of)|(?:which|what) (?=(?:weekday|weekend day|business day|working day|workday)s?\b)|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )days?|days(?= (?:with|that had|ranked by)))\b/,
+    /\b(daily|per day|each day|every day|by day|a day|day by day|(?:on|in) a (?:single|given|particular) day|(?:combination|combo)s? of (?:the )?(?:day|date)|(?:with|and|plus) the date|day over day|over days|dod|which (?:single |one |particular |specific )?day(?! of)|what (?:single |one |particular |specific )?day(?! of)|(?:which|what) (?=(?:weekday|weekend day|business day|working day|workday)s?\b)|(?<=(?:busiest|quietest|peak|slowest|top \d+|bottom \d+) )days?|days(?= (?:with|that had|ranked by)))\b/,
     'day',
   ],
   [

@@ -1905,3 +1905,32 @@ describe('planQuestion: "the 7 days before that", billing counts, events per ses
     ).toBe('refusal');
   });
 });
+
+describe('planQuestion: a day with two breakdowns; the week of an ISO date', () => {
+  it('ranks (day, app version, platform) combinations', () => {
+    expect(
+      plan(
+        'Which single combination of day, app version and platform had the most error events? Return the date, app version, platform and the count.',
+      ),
+    ).toMatchObject({
+      grain: 'day',
+      breakdown: col('fact_events', 'app_version'),
+      alsoBy: col('fact_events', 'platform'),
+      order: 'desc',
+      limit: 1,
+    });
+  });
+
+  it('reads "the week starting Monday 2026-09-07" and "did anything" as activity', () => {
+    expect(
+      plan(
+        'of the users who signed up in the week starting Monday 2026-09-07, what fraction did anything at all in the following week?',
+      ),
+    ).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      period: { from: '2026-09-07', to: '2026-09-13' },
+      thenPeriod: { from: '2026-09-14', to: '2026-09-20' },
+    });
+  });
+});

@@ -760,7 +760,7 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|combinations? of|combos? of|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
     // ("by total event count", "by number of events" rank by a measure.)
     const found = re.exec(text);
@@ -795,7 +795,7 @@ export function planQuestion(
       const pair = (x: string, y: string) =>
         `${words(x)} ?(?:\\+|and|&|/|x|by|with|on which|and which|for which|in which)(?: by)? (?:the |each |their )?${words(y)}`;
       const lead =
-        '\\b(?:by|per|for each|for every|each|across|split by|broken down by|break down by|breakdown by|grouped by|group by|which|what)(?: the| each| their)? ';
+        '\\b(?:by|per|for each|for every|each|across|split by|broken down by|break down by|breakdown by|grouped by|group by|combinations? of|combos? of|which|what)(?: the| each| their)? ';
       const either = `(?:${pair(breakdownWord, w)}|${pair(w, breakdownWord)})`;
       if (
         new RegExp(`${lead}(?:[a-z]+ ){0,2}${either}\\b`).test(text) ||
@@ -1128,7 +1128,9 @@ export function planQuestion(
     twoPeriods &&
     twoPeriodShare &&
     events.length === 1 &&
-    /\b(active|around|came back|returned|return|still using|using the (app|product))\b/.test(raw)
+    /\b(active|around|came back|returned|return|still using|using the (app|product)|did anything|did something|had any (activity|events?)|did any event)\b/.test(
+      raw,
+    )
   ) {
     // "What percentage of users who signed up in August were active in October": of the users
     // who did the event in the first period, those with any event in the second.
