@@ -1934,3 +1934,25 @@ describe('planQuestion: a day with two breakdowns; the week of an ISO date', () 
     });
   });
 });
+
+describe('planQuestion: "at least N days after"', () => {
+  it('reads it as the days after the first event, from N on, not as a per-user day count', () => {
+    const p = plan(
+      'What share of the users who signed up in September 2026 were active again at least 7 days after their signup date?',
+    );
+    expect(p).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenDays: { from: 7, to: 366 },
+    });
+    expect(p.perUser).toBeUndefined();
+    // A count of days is still one.
+    expect(plan('How many users were active on at least 5 days last month?').perUser).toMatchObject(
+      {
+        of: 'days',
+        op: '>=',
+        n: 5,
+      },
+    );
+  });
+});

@@ -283,6 +283,15 @@ function daysAfter(text: string): AskPlan['thenDays'] {
     text,
   );
   if (range && +range[1]! <= +range[2]!) return { from: +range[1]!, to: +range[2]! };
+  // "At least 7 days after", "7 or more days after": from that day on (to the data's longest).
+  const atLeast =
+    /\b(?:at least|no less than|(?:a|one) week or more|(\d{1,3}) or more) ?(\d{1,3})? days? (?:or more |or later )?after\b|\b(\d{1,3})\+ days? after\b/.exec(
+      text,
+    );
+  if (atLeast) {
+    const n = Number(atLeast[1] ?? atLeast[2] ?? atLeast[3] ?? 7);
+    if (Number.isFinite(n)) return { from: n, to: 366 };
+  }
   const day = /\bday (\d{1,3}) retention\b|\b(\d{1,3}) days? after\b/.exec(text);
   if (day) return { from: +(day[1] ?? day[2])!, to: +(day[1] ?? day[2])! };
   const week =
@@ -551,6 +560,13 @@ function readComparisons(input: string): { text: string; found: Comparison[] } {
       const noun = /^[a-z]+(?: [a-z]+){0,2}/.exec(rest)![0];
       // "1000+ employees", "more than 1000 employees": a company size (a value), not a count.
       if (/^(employees?|employee|people|staff|seats|person)\b/.test(noun)) continue;
+      // "at least 7 days after their signup": when, not how many days.
+      if (
+        /^(days?|weeks?|hours?)(?: (?:or more|or later))? (after|before|later|earlier|since|from)\b/.test(
+          rest,
+        )
+      )
+        continue;
       found.push({ op: op(m as RegExpExecArray), n: value(m[1]!), noun, at: m.index });
       text = text.slice(0, m.index) + text.slice(m.index + m[0].length);
     }
