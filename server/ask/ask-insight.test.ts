@@ -454,6 +454,35 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
 });
 
 describe('askPlanToInsight: two figures', () => {
+  it('does not open two periods, users without an event or two breakdowns as a trends insight', () => {
+    const base: AskPlan = { metric: 'users', event: 'logged_in', filters: [], period: october };
+    const plans: [AskPlan, RegExp][] = [
+      [
+        {
+          ...base,
+          versus: {
+            period: { from: '2026-09-01', to: '2026-09-30', label: 'September 2026' },
+            as: 'difference',
+          },
+        },
+        /Two periods/,
+      ],
+      [{ ...base, inactive: true }, /did not do something/],
+      [
+        {
+          ...base,
+          breakdown: { table: 'dim_users', column: 'plan' },
+          alsoBy: { table: 'dim_users', column: 'country' },
+        },
+        /by two/,
+      ],
+    ];
+    for (const [plan, reason] of plans) {
+      expect(() => compileAskPlan(plan)).not.toThrow();
+      expect(reasonOf(convert(plan))).toMatch(reason);
+    }
+  });
+
   it('does not open events beside users as one trends series', () => {
     const plan: AskPlan = { metric: 'events', also: ['users'], event: 'signed_up', filters: [] };
     expect(() => compileAskPlan(plan)).not.toThrow();

@@ -199,6 +199,11 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
   if (plan.metric !== 'users' && plan.metric !== 'events') return no(METRIC_REASONS[plan.metric]);
   if (plan.also?.length)
     return no('Two figures of the same rows side by side are not one trends insight');
+  if (plan.versus) return no('Two periods compared are not one trends insight');
+  if (plan.inactive)
+    return no('Users who did not do something are not a trends insight (it counts what was done)');
+  if (plan.alsoBy)
+    return no('A trends insight breaks down by one property, and this answer by two');
   if (plan.list) return no('A list of users is not a trends insight');
   if (plan.cohort)
     return no(
