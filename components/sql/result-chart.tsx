@@ -503,14 +503,17 @@ function CartesianResult({
   const notes = chartNotes(chart, config);
   const yLabel = config.y.length === 1 ? config.y[0]! : undefined;
   const margin = { top: 8, right: 12, bottom: 0, left: 0 };
+  const axisProps = {
+    type: 'number' as const,
+    tickFormatter: (v: number) => formatCompact(v),
+    tick: AXIS_TICK,
+    axisLine: false,
+    tickLine: false,
+    width: 48,
+  };
   const yAxis = (
     <YAxis
-      type="number"
-      tickFormatter={(v: number) => formatCompact(v)}
-      tick={AXIS_TICK}
-      axisLine={false}
-      tickLine={false}
-      width={48}
+      {...axisProps}
       // Bars and areas measure from zero; lines and points zoom to their values.
       domain={config.type === 'line' || config.type === 'scatter' ? ['auto', 'auto'] : undefined}
     />
@@ -521,14 +524,9 @@ function CartesianResult({
   const right = rightAxisSeries(chart, visible, config);
   const rightAxis = right ? (
     <YAxis
+      {...axisProps}
       yAxisId="right"
       orientation="right"
-      type="number"
-      tickFormatter={(v: number) => formatCompact(v)}
-      tick={AXIS_TICK}
-      axisLine={false}
-      tickLine={false}
-      width={48}
       domain={config.type === 'line' ? ['auto', 'auto'] : undefined}
     />
   ) : null;

@@ -1212,19 +1212,24 @@ function compilePlan(input: AskPlan): CompiledAsk {
     return { sql, explanation: explain.join(' '), tables: [...tables] };
   }
 
+  // Companions, a second breakdown and a second period each extend a plain figure: none goes
+  // with a part, a share of the whole, an average over time, a lift, per-user counts or lists.
+  const shaped = Boolean(
+    plan.part ||
+    plan.shareOfTotal ||
+    plan.average ||
+    plan.lift ||
+    plan.perUser ||
+    plan.allUsers ||
+    plan.list ||
+    plan.every,
+  );
   const also = plan.also ?? [];
   if (
     also.length &&
     (also.some((m) => m === plan.metric || !companionsOf(plan.metric).includes(m)) ||
       new Set(also).size !== also.length ||
-      plan.part ||
-      plan.shareOfTotal ||
-      plan.average ||
-      plan.lift ||
-      plan.perUser ||
-      plan.allUsers ||
-      plan.list ||
-      plan.every ||
+      shaped ||
       plan.cohort)
   )
     throw new Error(
@@ -1235,14 +1240,8 @@ function compilePlan(input: AskPlan): CompiledAsk {
     plan.alsoBy &&
     (!plan.breakdown ||
       columnName(plan.alsoBy) === columnName(plan.breakdown) ||
-      plan.shareOfTotal ||
-      plan.average ||
-      plan.versus ||
-      plan.perUser ||
-      plan.allUsers ||
-      plan.list ||
-      plan.every ||
-      plan.lift)
+      shaped ||
+      plan.versus)
   )
     throw new Error('A second breakdown goes with a first, for a plain figure.');
   const versus = plan.versus;
@@ -1251,14 +1250,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     (!plan.period?.to ||
       plan.grain ||
       also.length ||
-      plan.part ||
-      plan.shareOfTotal ||
-      plan.average ||
-      plan.lift ||
-      plan.perUser ||
-      plan.allUsers ||
-      plan.list ||
-      plan.every ||
+      shaped ||
       plan.cohort ||
       plan.limit ||
       ['mrr', 'user_count', 'churned_users', 'churn_rate'].includes(plan.metric))
