@@ -1213,9 +1213,8 @@ function compilePlan(input: AskPlan): CompiledAsk {
   }
 
   // Companions, a second breakdown and a second period each extend a plain figure: none goes
-  // with a part, a share of the whole, an average over time, a lift, per-user counts or lists.
+  // with a share of the whole, an average over time, a lift, per-user counts or lists.
   const shaped = Boolean(
-    plan.part ||
     plan.shareOfTotal ||
     plan.average ||
     plan.lift ||
@@ -1229,6 +1228,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     also.length &&
     (also.some((m) => m === plan.metric || !companionsOf(plan.metric).includes(m)) ||
       new Set(also).size !== also.length ||
+      plan.part ||
       shaped ||
       plan.cohort)
   )
@@ -1250,6 +1250,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     (!plan.period?.to ||
       plan.grain ||
       also.length ||
+      plan.part ||
       shaped ||
       plan.cohort ||
       plan.limit ||
