@@ -554,6 +554,14 @@ function PendingAnswer() {
   );
 }
 
+/** The first words of a refusal say which kind it is: missing data is not a misread question. */
+const REFUSAL_HEADLINE: Record<NonNullable<AskRefusal['cause']>, string> = {
+  no_data: 'I can’t answer that from the data.',
+  not_a_question: 'That is not a question about the data.',
+  unread: 'I could not read that question.',
+  too_complex: 'I understood the question, but cannot compute it as one answer yet.',
+};
+
 function Refusal({ result, onPick }: { result: AskRefusal; onPick: (question: string) => void }) {
   return (
     <Card className="gap-3 py-4" data-testid="ask-refusal">
@@ -561,7 +569,7 @@ function Refusal({ result, onPick }: { result: AskRefusal; onPick: (question: st
         <p className="flex items-start gap-2 text-sm">
           <SearchX className="mt-0.5 size-4 shrink-0 text-muted-foreground" aria-hidden />
           <span>
-            <span className="font-medium">I can&apos;t answer that from the data.</span>{' '}
+            <span className="font-medium">{REFUSAL_HEADLINE[result.cause ?? 'no_data']}</span>{' '}
             {result.reason}
           </span>
         </p>

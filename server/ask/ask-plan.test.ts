@@ -117,7 +117,7 @@ describe('compileAskPlan', () => {
         ...base,
         breakdown: { table: 'fct_sessions', column: 'platform' },
       }),
-    ).toThrow(/cannot use fct_sessions/);
+    ).toThrow(/cannot be filtered or broken down by columns of fct_sessions/);
   });
 
   it('computes a share over the users who did the first event', () => {

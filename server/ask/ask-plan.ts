@@ -236,6 +236,33 @@ const listed = (parts: string[]): string =>
 const companionsOf = (m: Metric): readonly Metric[] =>
   COMPANIONS.find((group) => group.includes(m)) ?? [];
 
+/** Each metric in a PM's words, for the messages of plans whose parts do not go together. */
+const METRIC_WORDS: Record<Metric, string> = {
+  users: 'a count of users',
+  events: 'a count of events',
+  sessions: 'a count of sessions',
+  avg_session_duration: 'the average session length',
+  mrr: 'MRR',
+  subscriptions: 'a count of subscriptions',
+  experiment_conversion: 'an experiment’s conversion',
+  user_count: 'a count of all users',
+  churned_users: 'a count of churned users',
+  churn_rate: 'the churn rate',
+  share: 'a share of users',
+  events_per_user: 'events per user',
+  funnel: 'a funnel',
+  exposed_users: 'a count of users in an experiment',
+  property_avg: 'an average of an event property',
+  session_avg: 'an average per session',
+  avg_mrr: 'the average MRR',
+  user_avg: 'an average per user',
+  time_between: 'the time between two events',
+  stickiness: 'stickiness (DAU/MAU)',
+  sessions_per_user: 'sessions per user',
+};
+export const metricWords = (m: Metric): string => METRIC_WORDS[m];
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The table each metric is computed from. */
 export const METRIC_TABLE: Record<Metric, MartTable> = {
   users: 'fact_events',
@@ -502,7 +529,9 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     case 'property_avg': {
       const m = plan.measure;
       if (!m?.property || m.table !== 'fact_events')
-        throw new Error('An average needs a numeric event property.');
+        throw new Error(
+          'Only a numeric property of an event, such as a duration, can be averaged.',
+        );
       // Milliseconds read in the unit asked for.
       const ms = m.property.key.endsWith('_ms');
       const div =
@@ -521,7 +550,9 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     case 'user_avg': {
       const m = plan.measure;
       if (!m || m.table !== 'dim_users' || m.column !== 'lifetime_events')
-        throw new Error('A per-user average reads dim_users.lifetime_events.');
+        throw new Error(
+          'An average per user over all users can only be of their lifetime number of events.',
+        );
       return {
         expr: `avg(u.${m.column})`,
         what: 'the average lifetime events per user (dim_users.lifetime_events: all events a user has done)',
@@ -534,7 +565,9 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
         m.table !== 'fct_sessions' ||
         !['event_count', 'page_views', 'errors'].includes(m.column)
       )
-        throw new Error('A per-session average reads event_count, page_views or errors.');
+        throw new Error(
+          'An average per session can only be of its length, events, page views or errors.',
+        );
       return {
         expr: `avg(s.${m.column})`,
         what: `the average ${m.column.replace('_', ' ')} per session`,
@@ -665,9 +698,14 @@ export const FUNNEL_WINDOW_DAYS = 14;
  */
 function compileFunnel(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
   const steps = plan.steps;
-  if (!steps) throw new Error('A funnel needs its steps.');
+  if (!steps)
+    throw new Error(
+      'A funnel needs at least two steps, such as “signed up → completed onboarding”.',
+    );
   if (plan.breakdown || plan.grain || plan.part || plan.average)
-    throw new Error('A funnel answer has no breakdown, trend or part.');
+    throw new Error(
+      'A funnel is answered step by step; it cannot also be broken down, trended over time or taken as a share.',
+    );
   const days = plan.windowDays ?? FUNNEL_WINDOW_DAYS;
   const window = `interval '${days}' day`;
   const first = [`e.event_name = ${sqlString(steps[0]!)}`, 'e.user_id is not null'];
@@ -729,15 +767,22 @@ const SECONDS_IN: Record<NonNullable<AskPlan['unit']>, number> = {
  * are not counted. The average, or the median.
  */
 function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
-  if (!plan.event || !plan.thenEvent) throw new Error('A time between needs two events.');
+  if (!plan.event || !plan.thenEvent)
+    throw new Error(
+      'The time between two events needs both events, such as “from signup to the first upgrade”.',
+    );
   if (plan.grain || plan.part || plan.average || plan.shareOfTotal || plan.list)
-    throw new Error('A time between two events has filters and a breakdown only.');
+    throw new Error(
+      'The time between two events can be filtered and broken down, but not trended, listed or taken as a share.',
+    );
   if (
     plan.breakdown &&
     plan.breakdown.table !== 'dim_users' &&
     plan.breakdown.table !== 'fact_events'
   )
-    throw new Error('A time between two events breaks down by a user or first-event column.');
+    throw new Error(
+      'The time between two events can be broken down only by a user attribute (such as plan or country) or a column of the first event.',
+    );
   const unit = plan.unit ?? 'hours';
   const where = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
   if (plan.period) where.push(periodCondition('fact_events', plan.period));
@@ -781,9 +826,11 @@ function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>)
  */
 function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
   if (plan.grain || plan.part || plan.average || plan.breakdown || plan.event || plan.list)
-    throw new Error('Stickiness is one ratio for one day, with filters only.');
+    throw new Error(
+      'Stickiness (DAU/MAU) is one ratio for one day; it cannot be broken down, trended or limited to one event.',
+    );
   const day = plan.period?.to ?? plan.period?.from;
-  if (!day) throw new Error('Stickiness needs its day.');
+  if (!day) throw new Error('Stickiness (DAU/MAU) needs the day it is measured on.');
   const from = addDays(day, -29);
   const where = [
     'e.user_id is not null',
@@ -831,7 +878,7 @@ function compileInactive(plan: AskPlan, tables: Set<MartTable>): CompiledAsk {
     plan.filters.some((f) => f.column.table !== 'dim_users' && f.column.table !== 'fact_events')
   )
     throw new Error(
-      'Users without activity are counted from dim_users, by user attributes, with filters on the users or their events.',
+      'Users without activity can be broken down only by user attributes (such as plan or country), with filters on the users or their events.',
     );
   // What the users did not do: the event (with its own filters) in the period.
   const did: string[] = ['e.user_id = u.user_id'];
@@ -880,7 +927,9 @@ function compileUserList(
   source: SourceTable,
 ): CompiledAsk {
   if (plan.metric !== 'users' || plan.grain || plan.breakdown || plan.part || plan.average)
-    throw new Error('A list of users is the users who did something, with filters only.');
+    throw new Error(
+      'A list of users shows the users who did something, with filters; it cannot also be broken down or trended.',
+    );
   const where = ['e.user_id is not null'];
   if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.period) where.push(periodCondition('fact_events', plan.period));
@@ -914,7 +963,9 @@ function compileAllUsersAverage(plan: AskPlan): CompiledAsk {
     (plan.breakdown && plan.breakdown.table !== 'dim_users') ||
     userRefs.some((c) => c.table !== 'dim_users' && c.table !== 'fact_events')
   )
-    throw new Error('Events per user over all users reads user attributes and event columns only.');
+    throw new Error(
+      'Events per user over all users can be broken down only by user attributes and filtered on users or their events.',
+    );
   const on = ['e.user_id = u.user_id'];
   if (plan.event) on.push(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.period) on.push(periodCondition('fact_events', plan.period));
@@ -954,7 +1005,9 @@ function compilePerUser(plan: AskPlan, join: string, tables: Set<MartTable>): Co
     plan.average ||
     plan.every
   )
-    throw new Error('A per-user threshold counts users, with filters only.');
+    throw new Error(
+      'Users who did something at least (or at most) N times are counted with filters only; that count cannot also be broken down, trended or taken as a share.',
+    );
   const where = ['e.user_id is not null'];
   if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.period) where.push(periodCondition('fact_events', plan.period));
@@ -987,7 +1040,9 @@ function compileEveryValue(plan: AskPlan, join: string, tables: Set<MartTable>):
     plan.average ||
     plan.list
   )
-    throw new Error('“Every value” counts users, over one filter with several values.');
+    throw new Error(
+      '“Every one of” counts the users who did all of several values of one filter, and nothing more.',
+    );
   const each = several[0]!;
   const where = ['e.user_id is not null'];
   if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
@@ -1063,7 +1118,9 @@ function medianOf(expr: string): string {
       break;
     }
   }
-  throw new Error(`A median needs a metric that is one average, not ${expr}.`);
+  throw new Error(
+    `A median is taken of one value per row (such as session length or a duration), not of ${expr.startsWith('count') ? 'a count' : 'this measure'}.`,
+  );
 }
 
 /** A UTC midnight as a literal comparable with the marts' TIMESTAMP WITH TIME ZONE columns. */
@@ -1089,9 +1146,13 @@ function compilePlan(input: AskPlan): CompiledAsk {
   const base = METRIC_TABLE[plan.metric];
   const b = ALIAS[base];
   if (plan.part && !PART_METRICS.has(plan.metric))
-    throw new Error(`A ${plan.metric} answer cannot be a share of a part.`);
+    throw new Error(
+      `A share of a part is computed for counts of users, events or sessions, not for ${metricWords(plan.metric)}.`,
+    );
   if (plan.average && (!plan.grain || plan.part || !PART_METRICS.has(plan.metric)))
-    throw new Error('An average over time needs a count per day, week or month.');
+    throw new Error(
+      'An average per day, week or month is taken of a daily, weekly or monthly count of users, events or sessions.',
+    );
   if (
     plan.shareOfTotal &&
     (!plan.breakdown ||
@@ -1103,7 +1164,9 @@ function compilePlan(input: AskPlan): CompiledAsk {
       plan.every ||
       !PART_METRICS.has(plan.metric))
   )
-    throw new Error('A share of the whole is a count per value of a breakdown.');
+    throw new Error(
+      'A share of the whole splits one count of users, events or sessions by the values of one breakdown.',
+    );
   const refs = [
     ...plan.filters.map((f) => f.column),
     ...(plan.part ? [plan.part.column] : []),
@@ -1130,7 +1193,9 @@ function compilePlan(input: AskPlan): CompiledAsk {
       !(t === 'dim_features' && base === 'fact_events') &&
       !(t === 'fct_experiment_exposures' && exposures)
     )
-      throw new Error(`A ${plan.metric} answer cannot use ${t} columns.`);
+      throw new Error(
+        `${capitalise(metricWords(plan.metric))} cannot be filtered or broken down by columns of ${t}.`,
+      );
   const join =
     (tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '') +
     (exposures ? ` join fct_experiment_exposures x using (user_id)` : '') +
@@ -1147,16 +1212,22 @@ function compilePlan(input: AskPlan): CompiledAsk {
   const conventions: string[] = [];
 
   if (plan.alsoBy && ['funnel', 'time_between', 'stickiness', 'share'].includes(plan.metric))
-    throw new Error(`A ${plan.metric} answer has one breakdown at most.`);
+    throw new Error(
+      `${capitalise(metricWords(plan.metric))} can be broken down by one column only.`,
+    );
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
   if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
   if (plan.metric === 'stickiness') return compileStickiness(plan, join, tables);
 
   if (plan.metric === 'share') {
     if (!plan.event || (!plan.thenEvent && !plan.thenPeriod && !plan.thenDays))
-      throw new Error('A share needs two events, or an event and when the users were active.');
+      throw new Error(
+        'A share of users needs what they did first and what they did next (or when they came back).',
+      );
     if (plan.thenFilters?.some((f) => f.column.table !== 'fact_events'))
-      throw new Error('The second event of a share is filtered on its own columns only.');
+      throw new Error(
+        'The second step of a share can be filtered only by its own event properties.',
+      );
     const conds = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
     if (plan.period) conds.push(periodCondition('fact_events', plan.period));
     for (const f of plan.filters) conds.push(filterCondition(f));
@@ -1233,7 +1304,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
       plan.cohort)
   )
     throw new Error(
-      `${also.join(', ')} cannot be computed alongside ${plan.metric}: only plain metrics of the same rows go side by side.`,
+      `${also.map(metricWords).join(', ')} cannot be shown alongside ${metricWords(plan.metric)}: only simple counts or averages of the same rows go side by side.`,
     );
 
   if (
@@ -1243,7 +1314,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
       shaped ||
       plan.versus)
   )
-    throw new Error('A second breakdown goes with a first, for a plain figure.');
+    throw new Error('A second breakdown needs a first one, on a simple count or average.');
   const versus = plan.versus;
   if (
     versus &&
@@ -1257,7 +1328,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
       ['mrr', 'user_count', 'churned_users', 'churn_rate'].includes(plan.metric))
   )
     throw new Error(
-      'Two periods are compared for a plain figure of dated rows, each period with an end.',
+      'Two periods can be compared for a simple count or average, each period with a start and an end.',
     );
 
   if (plan.inactive) return compileInactive(plan, tables);
@@ -1313,7 +1384,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     plan.measure?.property &&
     plan.event !== plan.measure.property.event
   )
-    throw new Error('An average reads its property on its own event.');
+    throw new Error('An average of an event property is taken on the event that records it.');
   if (plan.event && base === 'fact_events') where.push(`e.event_name = ${sqlString(plan.event)}`);
   if (
     (plan.metric === 'users' && !also.includes('events')) ||
@@ -1322,7 +1393,8 @@ function compilePlan(input: AskPlan): CompiledAsk {
   )
     where.push('e.user_id is not null');
   const mrrEnd = plan.metric === 'mrr' ? mrrAsOf(plan) : undefined;
-  if (plan.mrrFlow && plan.metric !== 'mrr') throw new Error('New or churned MRR is an MRR.');
+  if (plan.mrrFlow && plan.metric !== 'mrr')
+    throw new Error('New or churned MRR is a measure of subscriptions only.');
   // (New MRR: every subscription started in the period, whatever it is now.)
   if (plan.mrrFlow === 'churned') where.push(`b.status = 'cancelled'`);
   else if (!plan.mrrFlow && (plan.metric === 'mrr' || plan.metric === 'avg_mrr') && !mrrEnd)
@@ -1330,7 +1402,9 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.metric === 'churned_users') where.push('u.is_churned');
   if (plan.cohort) {
     if (base !== 'fact_events' || (plan.metric !== 'users' && plan.metric !== 'events'))
-      throw new Error('A cohort narrows users or events counts only.');
+      throw new Error(
+        'A cohort (users who did something first) can narrow counts of users or events only.',
+      );
     const c = plan.cohort;
     // The cohort event's own properties ("signed up with GitHub") narrow the cohort.
     const own = plan.filters
@@ -1385,7 +1459,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (plan.limit) sql += `\nlimit ${plan.limit}`;
   if (versus?.as === 'both') {
     // The users with rows in each of the two periods.
-    if (plan.metric !== 'users') throw new Error('“In both periods” counts users.');
+    if (plan.metric !== 'users') throw new Error('“In both periods” counts users only.');
     const inFirst = periodCondition(base, plan.period!, timeColumn(plan, base));
     const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
     sql =

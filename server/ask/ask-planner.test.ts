@@ -1314,7 +1314,7 @@ describe('planQuestion', () => {
     );
     // Without one experiment's key, a user in two experiments would count twice: refused.
     expect(() => compileAskPlan({ ...p, filters: [] })).toThrow(
-      /cannot use fct_experiment_exposures/,
+      /cannot be filtered or broken down by columns of fct_experiment_exposures/,
     );
   });
 
@@ -1442,7 +1442,7 @@ describe('planQuestion: two figures, unknown marketing data, more verbs', () => 
   it('refuses a companion the same rows cannot give', () => {
     expect(() =>
       compileAskPlan({ metric: 'users', also: ['mrr'], filters: [] } as AskPlan),
-    ).toThrow(/cannot be computed alongside users/);
+    ).toThrow(/MRR cannot be shown alongside a count of users/);
   });
 
   it('refuses ads, campaigns and email data, and writing verse', () => {
@@ -1453,6 +1453,18 @@ describe('planQuestion: two figures, unknown marketing data, more verbs', () => 
       'Write a short haiku about our kanban board.',
     ])
       expect(outcome(q).kind, q).toBe('refusal');
+  });
+
+  it('says which kind of refusal it is: the panel headlines each differently', () => {
+    const cause = (q: string) => {
+      const o = outcome(q);
+      return o.kind === 'refusal' ? o.cause : 'answered';
+    };
+    expect(cause('Write a short haiku about our kanban board.')).toBe('not_a_question');
+    expect(cause('   ')).toBe('not_a_question');
+    expect(cause('What is our NPS?')).toBe('no_data');
+    expect(cause('What is the average duration?')).toBe('unread');
+    expect(cause('How many users signed up yesterday?')).toBe('answered');
   });
 
   it('reads "tried" as used and "currently" as a word, not a value', () => {
@@ -1530,7 +1542,7 @@ describe('planQuestion: two periods compared', () => {
           as: 'difference',
         },
       }),
-    ).toThrow(/Two periods are compared/);
+    ).toThrow(/Two periods can be compared for a simple count or average/);
   });
 });
 

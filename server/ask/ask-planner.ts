@@ -29,6 +29,8 @@ export type PlannerOutcome =
   | {
       kind: 'refusal';
       reason: string;
+      /** Why, in a word: the answer's headline depends on it (components/ask/ask-chat.tsx). */
+      cause: RefusalCause;
       suggestions: string[];
       /**
        * The planner could not read the question (nothing it knows how to count), as opposed to
@@ -343,8 +345,18 @@ const SUGGESTIONS = [
   'Average session duration in minutes by platform',
 ];
 
-export function refuse(reason: string): Extract<PlannerOutcome, { kind: 'refusal' }> {
-  return { kind: 'refusal', reason, suggestions: SUGGESTIONS };
+/**
+ * Why a question gets no number: the data does not hold it (`no_data`), it is not a question
+ * about the data (`not_a_question`), the planner could not read it (`unread`), or it read the
+ * parts but they do not go together in one answer (`too_complex`).
+ */
+export type RefusalCause = 'no_data' | 'not_a_question' | 'unread' | 'too_complex';
+
+export function refuse(
+  reason: string,
+  cause: RefusalCause = 'no_data',
+): Extract<PlannerOutcome, { kind: 'refusal' }> {
+  return { kind: 'refusal', reason, cause, suggestions: SUGGESTIONS };
 }
 
 /** The first of a dimension's columns the metric's table reaches (its own, else dim_users). */
@@ -593,10 +605,11 @@ export function planQuestion(
     '',
   );
   const raw = fixTypos(normalise(question), lexicon);
-  if (raw.trim().length === 0) return refuse('The question is empty.');
+  if (raw.trim().length === 0) return refuse('The question is empty.', 'not_a_question');
   if (NOT_A_QUESTION.test(raw))
     return refuse(
       'I answer questions about this workspace’s product data (read-only); that is not one.',
+      'not_a_question',
     );
   // "Quick one for the onboarding review: how many…": a leading clause that asks nothing is
   // context, so what it mentions ("review") is not what the question asks for.
@@ -1313,6 +1326,7 @@ export function planQuestion(
     return {
       ...refuse(
         `I could not find what to count or measure${content.length ? ` in “${content.join(' ')}”` : ''}: the catalog holds product events, users, sessions, features, subscriptions (MRR) and experiments.`,
+        'unread',
       ),
       unread: true,
     };

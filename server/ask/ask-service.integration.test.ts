@@ -645,6 +645,7 @@ describe('Ask on generated data (pglite)', () => {
       const refusal = await service.ask(ws, 'What is our NPS?');
       expect(refusal.refused).toBe(true);
       if (!refusal.refused) return;
+      expect(refusal.cause).toBe('no_data');
       expect(refusal.suggestions.length).toBeGreaterThan(0);
       for (const suggestion of refusal.suggestions) {
         const answer = answered(await service.ask(ws, suggestion), suggestion);
@@ -659,7 +660,11 @@ describe('Ask on generated data (pglite)', () => {
       );
       expect(answer.refused).toBe(true);
       if (!answer.refused) return;
-      expect(answer.reason).toContain('cannot compute it as one answer yet');
+      // Its own kind (the panel's headline says the question was understood, not that the
+      // data lacks it), in a PM's words: no table or rule names.
+      expect(answer.cause).toBe('too_complex');
+      expect(answer.reason).toMatch(/^Users who did something at least \(or at most\) N times/);
+      expect(answer.reason).not.toMatch(/fact_events|dim_users|plan\.|metric/);
       expect(answer.suggestions.length).toBeGreaterThan(0);
     });
 

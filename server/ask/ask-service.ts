@@ -18,7 +18,7 @@ import { askPlanToInsight, type AskInsightChartType } from './ask-insight';
 import type { TrendsQuery } from '../insights/trends';
 import { compileAskPlan, type AskPlan, type CompiledAsk, type SourceTable } from './ask-plan';
 import { trustedLabel } from './ask-periods';
-import { planQuestion, refuse, type PlannerOutcome } from './ask-planner';
+import { planQuestion, refuse, type PlannerOutcome, type RefusalCause } from './ask-planner';
 import { buildPlanPrompt, checkLlmPlan, llmPlanSchema } from './llm/llm-plan';
 import type { PlanGenerator } from './llm/plan-generators';
 
@@ -61,6 +61,8 @@ export interface AskRefusal {
   refused: true;
   question: string;
   reason: string;
+  /** Absent on answers stored before it existed. */
+  cause?: RefusalCause;
   suggestions: string[];
 }
 
@@ -308,7 +310,8 @@ export class AskService {
       } catch (error) {
         outcome = {
           ...refuse(
-            `I read this question but cannot compute it as one answer yet (${error instanceof Error ? error.message : String(error)}). Try asking for one part of it.`,
+            `${error instanceof Error ? error.message : String(error)} Try asking for one part of the question at a time.`,
+            'too_complex',
           ),
           unread: true,
         };
@@ -336,7 +339,13 @@ export class AskService {
         ? await retriever.pastQuestions(workspaceId, text, wait).catch(() => [])
         : [];
       const suggestions = [...new Set([...past, ...outcome.suggestions])].slice(0, 6);
-      return { refused: true, question: text, reason: outcome.reason, suggestions };
+      return {
+        refused: true,
+        question: text,
+        reason: outcome.reason,
+        cause: outcome.cause,
+        suggestions,
+      };
     }
     compiled ??= compileAskPlan(outcome.plan, this.deps.engine.dialect);
     // The compiled SQL still goes through every guardrail of user SQL: one read statement, the
