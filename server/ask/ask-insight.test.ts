@@ -280,7 +280,7 @@ describe('askPlanToInsight: convertible plans', () => {
 describe('askPlanToInsight: plans a trends insight would answer differently', () => {
   it('refuses every metric but users and events, each with a reason', () => {
     const others = METRICS.filter((m) => m !== 'users' && m !== 'events');
-    expect(others).toHaveLength(19);
+    expect(others).toHaveLength(20);
     for (const metric of others) {
       const reason = reasonOf(
         convert({ metric, event: 'signed_up', thenEvent: 'logged_in', filters: [] }),

@@ -78,6 +78,8 @@ const METRIC_REASONS: Record<Exclude<Metric, 'users' | 'events'>, string> = {
   share: 'Shares between two events are not a trends insight',
   events_per_user: 'Events per user is a ratio, not a trends insight',
   funnel: 'A funnel answer follows the 14-day convention of Ask, not a trends insight',
+  converted_users:
+    'Converted users of an experiment come from the exposures table, not a trends insight',
   exposed_users:
     'Users exposed to an experiment come from the exposures table, not a trends insight',
   property_avg: 'An average of an event property is not a trends insight',

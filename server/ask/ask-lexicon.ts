@@ -537,7 +537,11 @@ export function buildLexicon(
       property: { event: prop.event, key: prop.key },
     };
     // A property's key names a dimension when no contract dimension has that word.
-    const keyWords = [prop.key.replace(/_/g, ' '), plural(prop.key.replace(/_/g, ' '))];
+    // (A property the marts carry typed names its column too: subscription_cancelled.reason is
+    // `cancel_reason`, so "per cancel_reason".)
+    const keyWords = [prop.key, ...(prop.column && prop.column !== prop.key ? [prop.column] : [])]
+      .map((k) => k.replace(/_/g, ' '))
+      .flatMap((k) => [k, plural(k)]);
     const words = dimensions.some((d) => d.words.some((w) => keyWords.includes(w))) ? [] : keyWords;
     // Synonyms from the property's description name it too, unless another dimension has them.
     for (const w of (vocabulary.properties[id] ?? []).flatMap((s) => [s, plural(s)]))

@@ -31,6 +31,8 @@ export interface TimeReading {
   grain?: Grain;
   /** The period is two neighbouring days, weeks or months compared ("October vs September"). */
   pair?: boolean;
+  /** The pair is named as a comparison ("October vs September"), not a list ("… and …"). */
+  pairCompared?: boolean;
   /** The question with the time phrases blanked out (so "may" is not a value, etc.). */
   rest: string;
 }
@@ -142,7 +144,33 @@ interface Rule {
 
 const COMPARED = '(?:vs|versus|compared (?:to|with)|against)';
 
+const WEEKDAYS = ['mon', 'tues', 'wednes', 'thurs', 'fri', 'satur', 'sun'];
+const WEEKDAY_RE = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?';
+
 const RULES: Rule[] = [
+  {
+    // "from Monday 2026-10-26 through today", "since Tue, 2026-10-27": a day named with its
+    // weekday, everything from it to today.
+    re: new RegExp(
+      `\\b(?<!\\bweek )(?:since|from|starting(?: on)?) ${WEEKDAY_RE},? (\\d{4}-\\d{2}-\\d{2})(?: (?:through|thru|to|until|till|up to) (?:today|now|date))?\\b`,
+    ),
+    period: (m, today) => {
+      const from = m[1]!;
+      return from <= today ? { from, label: `since ${from} (through ${today})` } : undefined;
+    },
+  },
+  {
+    // "Monday through today", "since Wednesday": the latest such weekday (today included) to today.
+    re: /\b(?:since |from )?(mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:through|thru|to|until|till|up to) (?:today|now|date)|(?<=since \w+))\b/,
+    period: (m, today) => {
+      const wanted = WEEKDAYS.indexOf(m[1]!);
+      // (Monday is 0; mondayOf gives the Monday of today's week.)
+      const monday = mondayOf(today);
+      let from = addDays(monday, wanted);
+      if (from > today) from = addDays(from, -7);
+      return { from, label: `since ${from} (${span(from, today)}, today included)` };
+    },
+  },
   {
     // "the week of Mon Sept 7 2026", "week of October 12th": the Monday-to-Sunday week holding it.
     re: new RegExp(
@@ -171,7 +199,7 @@ const RULES: Rule[] = [
   {
     // "August, September and October", "for Aug, Sep, Oct": consecutive months, one row each.
     re: new RegExp(
-      `(?<!\\b(?:between|from|of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&) ${MONTH_RE}(?: (\\d{4}))?\\b`,
+      `(?<!\\b(?:between|from|of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&|or)(?: (?:for|in|during))? ${MONTH_RE}(?: (\\d{4}))?\\b`,
     ),
     period: (m, today) => {
       const named = [
@@ -585,6 +613,7 @@ export function readTime(text: string, today: string): TimeReading {
   let period: AskPeriod | undefined;
   let at = 0;
   let compared: Grain | undefined;
+  let comparedWords = false;
   for (const rule of RULES) {
     const match = rule.re.exec(rest);
     if (!match) continue;
@@ -594,6 +623,7 @@ export function readTime(text: string, today: string): TimeReading {
     period = dates;
     at = match.index;
     if (perUnit) compared = perUnit;
+    comparedWords = new RegExp(`\\b${COMPARED}\\b`).test(match[0]);
     rest =
       rest.slice(0, match.index) +
       ' '.repeat(match[0].length) +
@@ -667,6 +697,24 @@ export function readTime(text: string, today: string): TimeReading {
         opens: false,
       };
   }
+  // "the 7 days ending October 20", "the trailing 30 days up to that day": as many days up to
+  // the one day named, that day included.
+  const ending =
+    period?.to === period?.from && !other
+      ? new RegExp(
+          `\\b(?:in |over |during )?(?:the )?(?:last |past |trailing |rolling |previous )?(\\d+|${Object.keys(NUMBER_WORDS).join('|')})[ -]days?(?: window| period)? (?:ending|up to|through|thru|until|to|leading up to)(?: and including)?(?: (?:on|with))?(?: (?:that day|then|it|that date))?\\b`,
+        ).exec(rest)
+      : null;
+  if (period && ending) {
+    const n = /^\d+$/.test(ending[1]!) ? Number(ending[1]) : NUMBER_WORDS[ending[1]!]!;
+    if (n >= 1 && n <= 366) {
+      period = daysEnding(period.from, n);
+      rest =
+        rest.slice(0, ending.index) +
+        ' '.repeat(ending[0].length) +
+        rest.slice(ending.index + ending[0].length);
+    }
+  }
   let grain: Grain | undefined = compared;
   // "in each of the past 4 weeks": the period is read above, the grain here.
   const each =
@@ -704,8 +752,34 @@ export function readTime(text: string, today: string): TimeReading {
     period,
     ...(other ? { other } : {}),
     grain,
-    ...(compared && grain === compared ? { pair: true } : {}),
+    ...(compared && grain === compared
+      ? { pair: true, ...(comparedWords ? { pairCompared: true } : {}) }
+      : {}),
     rest: rest.replace(/\s+/g, ' ').trim(),
+  };
+}
+
+/** Whether a period is exactly one day, one Monday-to-Sunday week or one calendar month. */
+export function isOneUnit(period: AskPeriod, grain: Grain): boolean {
+  const to = period.to;
+  if (!to) return false;
+  if (grain === 'day') return period.from === to;
+  if (grain === 'week')
+    return mondayOf(period.from) === period.from && addDays(period.from, 6) === to;
+  if (grain === 'month') {
+    const { y, m } = ymd(period.from);
+    return period.from === monthStart(y, m) && to === monthEnd(y, m);
+  }
+  return false;
+}
+
+/** The `days` days ending on `day`, that day included ("WAU as of October 31"). */
+export function daysEnding(day: string, days: number): AskPeriod {
+  const from = addDays(day, -(days - 1));
+  return {
+    from,
+    to: day,
+    label: `the ${days} days ending ${day} (${span(from, day)}, that day included)`,
   };
 }
 

@@ -24,6 +24,7 @@ export const METRICS = [
   'events_per_user',
   'funnel',
   'exposed_users',
+  'converted_users',
   'property_avg',
   'session_avg',
   'avg_mrr',
@@ -127,6 +128,13 @@ export const ZAskPlan = z.object({
   /** With a grain: the average of the metric over the grain's buckets ("average DAU in October"). */
   average: z.boolean().optional(),
   /**
+   * `share`: one share per week or month of the users' first `event` ("week-1 retention by
+   * signup week").
+   */
+  cohortGrain: z.enum(['week', 'month']).optional(),
+  /** With `average`: one average per this coarser unit ("average DAU per month"). */
+  averageBy: z.enum(['week', 'month']).optional(),
+  /**
    * `events_per_user`: per user of dim_users, those who never did it counting as zero ("users
    * with no errors count as zero"), not only per user who did it.
    */
@@ -194,6 +202,8 @@ export const ZAskPlan = z.object({
   /** `time_between` in days: whole calendar days between the two dates (UTC), not 24-hour spans. */
   calendarDays: z.boolean().optional(),
   percent: z.boolean().optional(),
+  /** A share of a part as a rate per this many rows ("errors per 1,000 events"). */
+  perUnits: z.number().int().min(2).max(1_000_000).optional(),
   /**
    * Other metrics of the same rows, side by side after the metric ("sessions per day, with the
    * average length"; "users per variant and the share who converted"): one of COMPANIONS' groups.
@@ -223,7 +233,7 @@ export type AskPlan = z.infer<typeof ZAskPlan>;
  */
 export const COMPANIONS: readonly (readonly Metric[])[] = [
   ['sessions', 'avg_session_duration', 'session_avg', 'sessions_per_user'],
-  ['exposed_users', 'experiment_conversion'],
+  ['exposed_users', 'experiment_conversion', 'converted_users'],
   ['user_count', 'churn_rate'],
   // (Distinct users ignore the events without a user; the events count them.)
   ['events', 'users'],
@@ -252,6 +262,7 @@ const METRIC_WORDS: Record<Metric, string> = {
   events_per_user: 'events per user',
   funnel: 'a funnel',
   exposed_users: 'a count of users in an experiment',
+  converted_users: 'a count of an experiment’s converted users',
   property_avg: 'an average of an event property',
   session_avg: 'an average per session',
   avg_mrr: 'the average MRR',
@@ -271,6 +282,7 @@ export const METRIC_TABLE: Record<Metric, MartTable> = {
   events_per_user: 'fact_events',
   funnel: 'fact_events',
   exposed_users: 'fct_experiment_exposures',
+  converted_users: 'fct_experiment_exposures',
   property_avg: 'fact_events',
   session_avg: 'fct_sessions',
   user_avg: 'dim_users',
@@ -351,6 +363,7 @@ export interface CompiledAsk {
 }
 
 const metricAlias = (plan: AskPlan): string => {
+  if (plan.part && plan.perUnits) return `per_${plan.perUnits}`;
   if (plan.part || plan.shareOfTotal) return plan.percent ? 'percent' : 'share';
   if (plan.average) return `avg_${baseAlias(plan)}`;
   const base = baseAlias(plan);
@@ -383,6 +396,8 @@ const baseAlias = (plan: AskPlan): string => {
       return plan.mrrFlow ? `${plan.mrrFlow}_mrr` : 'mrr';
     case 'exposed_users':
       return 'users';
+    case 'converted_users':
+      return 'converted_users';
     case 'user_avg':
       return `avg_${plan.measure?.column ?? 'value'}`;
     case 'session_avg':
@@ -421,8 +436,10 @@ function metricSql(plan: AskPlan): { expr: string; what: string } {
     const part = filterCondition(plan.part);
     const counted = whole.replace(/\)$/, ') filter (where ' + part + ')');
     return {
-      expr: `${plan.percent ? '100.0 * ' : ''}cast(${counted} as double) / nullif(${whole}, 0)`,
-      what: `the share of ${countedWhat(plan)} where ${describeFilter(plan.part)}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
+      expr: `${plan.perUnits ? `${plan.perUnits}.0 * ` : plan.percent ? '100.0 * ' : ''}cast(${counted} as double) / nullif(${whole}, 0)`,
+      what: plan.perUnits
+        ? `the number of ${countedWhat(plan)} where ${describeFilter(plan.part)} per ${plan.perUnits.toLocaleString('en-US')} of them`
+        : `the share of ${countedWhat(plan)} where ${describeFilter(plan.part)}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
     };
   }
   const plain = plainMetricSql(plan);
@@ -577,6 +594,11 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
       return {
         expr: 'count(distinct x.user_id)',
         what: 'the number of distinct users exposed to the experiment',
+      };
+    case 'converted_users':
+      return {
+        expr: 'count(distinct x.user_id) filter (where x.converted)',
+        what: 'the number of distinct exposed users who converted (fct_experiment_exposures.converted)',
       };
     case 'churned_users':
       return { expr: 'count(*)', what: 'the number of churned users (dim_users.is_churned)' };
@@ -853,6 +875,13 @@ function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>):
 }
 
 /** A filter on a property of the cohort's event (not the counted one's): the cohort's own. */
+/** dim_features is read for the part only: the rows without a feature stay in the whole. */
+const featuresInPartOnly = (plan: AskPlan): boolean =>
+  plan.part?.column.table === 'dim_features' &&
+  ![...plan.filters.map((f) => f.column), plan.breakdown, plan.alsoBy].some(
+    (c) => c?.table === 'dim_features',
+  );
+
 const ownedByCohort = (plan: AskPlan, f: AskPlan['filters'][number]): boolean =>
   plan.cohort !== undefined &&
   f.column.property !== undefined &&
@@ -1149,6 +1178,15 @@ function compilePlan(input: AskPlan): CompiledAsk {
     throw new Error(
       `A share of a part is computed for counts of users, events or sessions, not for ${metricWords(plan.metric)}.`,
     );
+  if (plan.cohortGrain && plan.metric !== 'share')
+    throw new Error('Cohorts by signup week or month are a share of users.');
+  if (plan.perUnits && !plan.part)
+    throw new Error('A rate per 1,000 is taken of a part, such as errors per 1,000 events.');
+  if (
+    plan.averageBy &&
+    (!plan.average || !plan.grain || plan.grain === plan.averageBy || plan.grain === 'month')
+  )
+    throw new Error('An average per week or month is taken of daily (or weekly) counts.');
   if (plan.average && (!plan.grain || plan.part || !PART_METRICS.has(plan.metric)))
     throw new Error(
       'An average per day, week or month is taken of a daily, weekly or monthly count of users, events or sessions.',
@@ -1200,7 +1238,11 @@ function compilePlan(input: AskPlan): CompiledAsk {
     (tables.has('dim_users') && base !== 'dim_users' ? ` join dim_users u using (user_id)` : '') +
     (exposures ? ` join fct_experiment_exposures x using (user_id)` : '') +
     // A feature's attributes (category, premium) for feature_used events.
-    (tables.has('dim_features') ? ` join dim_features f using (feature_name)` : '');
+    // (Named by the part only — "what share … used a premium feature" — every row stays in the
+    // whole: a left join.)
+    (tables.has('dim_features')
+      ? ` ${featuresInPartOnly(plan) ? 'left join' : 'join'} dim_features f using (feature_name)`
+      : '');
   // Active users with no event and only user attributes: fct_user_activity_daily has one row per
   // user and day with any event (same user_id and event_date columns), so the distinct users of
   // its days are those of fact_events, read from a table many times smaller (bench ask).
@@ -1261,6 +1303,21 @@ function compilePlan(input: AskPlan): CompiledAsk {
       days ? ` group by ${Array.from({ length: n }, (_, i) => i + 1).join(', ')}` : '';
     const distinct = days ? '' : 'distinct ';
     const unit = plan.percent ? ', in percent' : ' (a fraction from 0 to 1)';
+    if (plan.cohortGrain) {
+      // One share per week (month) of each user's first day of the event: the weekly cohorts.
+      if (plan.breakdown)
+        throw new Error('A share by signup week or month has no other breakdown.');
+      const g = plan.cohortGrain;
+      const sql =
+        `with a as (select e.user_id, min(e.event_date) as d from fact_events e${join} where ${conds.join(' and ')} group by 1)\n` +
+        `select cast(date_trunc('${g}', a.d) as date) as ${g}, ${scale}cast(count(distinct t.user_id) as double) / count(distinct a.user_id) as ${metricAlias(plan)}\n` +
+        `from a left join fact_events t on t.user_id = a.user_id${second}` +
+        `\ngroup by 1\norder by 1`;
+      explain.push(
+        `For each ${g} of the users’ first ${plan.event}${g === 'week' ? ' (weeks start on Monday)' : ''}: ${first}, the share who ${did} ${when}${unit}.`,
+      );
+      return { sql, explanation: explain.join(' '), tables: [...tables] };
+    }
     if (plan.breakdown) {
       // One share per group of the first event's users ("paid vs organic signups").
       const name = columnName(plan.breakdown);
@@ -1447,12 +1504,20 @@ function compilePlan(input: AskPlan): CompiledAsk {
   if (keep && plan.breakdown)
     sql = `select *\nfrom (\n${sql}\n) t\nwhere ${columnName(plan.breakdown)} in (${keep.map(sqlString).join(', ')})`;
   if (plan.average) {
-    // The average of the buckets the data has (a day with no rows is not a bucket).
+    // The average of the buckets the data has (a day with no rows is not a bucket), over the
+    // period or per coarser unit (a week, a month).
     const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
+    const per = plan.averageBy;
+    const keys = [
+      ...(per ? [`cast(date_trunc('${per}', ${plan.grain}) as date) as ${per}`] : []),
+      ...(by ? [by] : []),
+    ];
     sql =
-      `select ${by ? `${by}, ` : ''}avg(${inner}) as ${alias}\nfrom (\n${sql}\n) per_${plan.grain}` +
-      (by ? '\ngroup by 1' : '');
-    if (plan.order) sql += `\norder by ${alias} ${plan.order}${by ? ', 1' : ''}`;
+      `select ${keys.map((k) => `${k}, `).join('')}avg(${inner}) as ${alias}\nfrom (\n${sql}\n) per_${plan.grain}` +
+      (keys.length ? `\ngroup by ${keys.map((_, i) => i + 1).join(', ')}` : '');
+    if (plan.order)
+      sql += `\norder by ${alias} ${plan.order}${keys.map((_, i) => `, ${i + 1}`).join('')}`;
+    else if (per) sql += `\norder by ${keys.map((_, i) => i + 1).join(', ')}`;
   } else if (plan.order)
     sql += `\norder by ${alias} ${plan.order}${group.map((_, i) => `, ${i + 1}`).join('')}`;
   else if (plan.grain) sql += `\norder by ${group.map((_, i) => i + 1).join(', ')}`;
@@ -1471,7 +1536,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
 
   explain.push(
     plan.average
-      ? `Computed the average per ${plan.grain} of ${metric.what}`
+      ? `Computed the average per ${plan.grain} of ${metric.what}${plan.averageBy ? `, for each ${plan.averageBy}` : ''}`
       : plan.shareOfTotal
         ? `Computed each ${columnName(plan.breakdown!)}’s share of ${metric.what.replace(/^the number of /, 'all ')}${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}${keep ? `, showing ${keep.join(', ')}` : ''}`
         : `Computed ${listed([metric.what, ...companions])}`,

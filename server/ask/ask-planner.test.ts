@@ -1968,3 +1968,110 @@ describe('planQuestion: "at least N days after"', () => {
     );
   });
 });
+
+describe('planQuestion: one unit, rows asked for, rates per 1,000, weekly cohorts', () => {
+  const outcome = (q: string) => planQuestion(q, lexicon, TODAY);
+  it('gives DAU of one day and MAU of one month as one number, WAU on a day as its 7 days', () => {
+    expect(plan('DAU yesterday?')).toMatchObject({
+      metric: 'users',
+      period: { from: '2026-10-31', to: '2026-10-31' },
+    });
+    expect(plan('DAU yesterday?').grain).toBeUndefined();
+    expect(plan('What was MAU for October 2026?').grain).toBeUndefined();
+    expect(plan('What was WAU as of October 31, 2026?')).toMatchObject({
+      period: { from: '2026-10-25', to: '2026-10-31' },
+    });
+    expect(plan('How many users were active in the 7 days ending October 20?')).toMatchObject({
+      period: { from: '2026-10-14', to: '2026-10-20' },
+    });
+    // Several units stay a trend.
+    expect(plan('daily active users over the last 7 days').grain).toBe('day');
+  });
+
+  it('reads "Monday through today" and "from Monday <date> through today"', () => {
+    expect(plan('top 5 countries by active users this week (Monday through today)')).toMatchObject({
+      period: { from: '2026-10-26' },
+      limit: 5,
+    });
+    expect(
+      plan('Daily count of search_performed events from Monday 2026-10-26 through today'),
+    ).toMatchObject({ period: { from: '2026-10-26' }, grain: 'day' });
+    // "the week starting Monday <date>" is still that week.
+    expect(plan('signups in the week starting Monday 2026-09-07')).toMatchObject({
+      period: { from: '2026-09-07', to: '2026-09-13' },
+    });
+  });
+
+  it('reads "one row per week and error type" as the trend and breakdown asked for', () => {
+    expect(
+      plan(
+        'Weekly error_occurred counts by error_type over the last 4 weeks, one row per week and error type.',
+      ),
+    ).toMatchObject({ metric: 'events', grain: 'week', event: 'error_occurred' });
+    // Two months listed with "and for" and a breakdown: a row per month and value.
+    const p = plan(
+      'New paid subscriptions started in September and in October 2026, split by billing period',
+    );
+    expect(p).toMatchObject({ grain: 'month', period: { from: '2026-09-01', to: '2026-10-31' } });
+    expect(p.versus).toBeUndefined();
+    // "September vs October" by a breakdown stays a column per month.
+    expect(plan('Signups by channel, September vs October')).toMatchObject({
+      versus: { as: 'columns' },
+    });
+  });
+
+  it('averages daily counts per month', () => {
+    expect(
+      plan('Give me the average DAU for September 2026 and for October 2026, one row per month.'),
+    ).toMatchObject({ average: true, grain: 'day', averageBy: 'month' });
+  });
+
+  it('reads a part per 1,000 rows, exposed and converted counts, codes and weekly cohorts', () => {
+    expect(plan('Errors per 1,000 events by platform last month')).toMatchObject({
+      metric: 'events',
+      part: { values: ['error_occurred'] },
+      perUnits: 1000,
+    });
+    expect(
+      plan(
+        'onboarding_checklist_v2: how many users were exposed and how many converted in each variant?',
+      ),
+    ).toMatchObject({ metric: 'exposed_users', also: ['converted_users'] });
+    expect(plan('How many users converted in each variant of annual_plan_default?')).toMatchObject({
+      metric: 'converted_users',
+    });
+    expect(plan('active users last month in the US, DE and GB')).toMatchObject({
+      filters: [{ column: col('dim_users', 'country'), values: ['US', 'DE', 'GB'] }],
+    });
+    // A code that is also a word only in a list of codes.
+    expect(plan('signups IN October').filters).toEqual([]);
+    expect(plan('Week-1 retention for September signups by signup week')).toMatchObject({
+      metric: 'share',
+      thenDays: { from: 7, to: 13 },
+      cohortGrain: 'week',
+    });
+  });
+
+  it('reads two breakdowns named apart, but one dimension of two words as one', () => {
+    expect(plan('How many user accounts are on each current plan, per country?')).toMatchObject({
+      breakdown: col('dim_users', 'plan'),
+      alsoBy: col('dim_users', 'country'),
+    });
+    expect(plan('feature usage events by feature category last month').alsoBy).toBeUndefined();
+  });
+
+  it('keeps a share of all feature events one number, and refuses moving a user', () => {
+    expect(
+      plan('What fraction of feature usage events in the last 30 days were on premium features?')
+        .breakdown,
+    ).toBeUndefined();
+    expect(outcome('Please move user u_000123 to the enterprise plan.')).toMatchObject({
+      kind: 'refusal',
+      cause: 'not_a_question',
+    });
+    expect(outcome('How much revenue is in the enterprise sales pipeline?')).toMatchObject({
+      kind: 'refusal',
+      cause: 'no_data',
+    });
+  });
+});

@@ -6,7 +6,15 @@
 // users who … did …", "MRR"). When the question asks for something the data does not hold, or
 // is not a question about the data, it refuses and says what it can answer: it never guesses a
 // number. A follow-up ("now only enterprise", "as a weekly trend") edits the previous plan.
-import { NUMBER_WORDS, readTime, splitPair, type AskPeriod, type Grain } from './ask-periods';
+import {
+  NUMBER_WORDS,
+  daysEnding,
+  isOneUnit,
+  readTime,
+  splitPair,
+  type AskPeriod,
+  type Grain,
+} from './ask-periods';
 import type {
   ColumnRef,
   Dimension,
@@ -61,13 +69,22 @@ export function normalise(question: string): string {
     .replace(/\bannual recurring revenue\b/g, 'arr')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
+    // "1,000": one number.
+    .replace(/(\d),(\d{3})\b/g, '$1$2')
     .replace(/[?!,;:()]/g, ' ')
+    // "week-1 retention", "day-7": the words.
+    .replace(/\b(day|week|month)-(\d)/g, '$1 $2')
     // "pro-plan", "server-side", "sign-ups": words, as if spaced.
     .replace(/([a-z])-(?=[a-z])/g, '$1 ')
     // "exported at least one report" is "exported a report"; "each calendar month", "each month";
     // every subscription is paid.
     .replace(/\b(at least (one|1|a single)|one or more)\b/g, 'a')
     .replace(/\bcalendar (day|week|month|year)/g, '$1')
+    // "one row per week and error type", "a row for each signup month": the breakdown asked for.
+    .replace(
+      /\b(?:with )?(?:one|a|a single) (?:row|line) (?:per|for each|for every|for|by) /g,
+      'per ',
+    )
     .replace(/\b(a|the|this|last|past) fortnight\b/g, '$1 14 days')
     // "the invitee's role": possessives read as the noun.
     .replace(/([a-z])'s\b/g, '$1')
@@ -75,6 +92,45 @@ export function normalise(question: string): string {
     .replace(/\.(\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()} `;
+}
+
+/** Country codes that are also English words in capitals ("IN", "IT", "ES"…). */
+const WORD_CODES = new Set([
+  'IN',
+  'IT',
+  'AT',
+  'ID',
+  'BE',
+  'NO',
+  'IS',
+  'ME',
+  'MY',
+  'SO',
+  'TO',
+  'OR',
+]);
+
+/**
+ * "just the US, DE and GB": country codes in capitals, as the country's name. A code that is also
+ * a word ("IN", "IT") only in a list of codes.
+ */
+function expandCountryCodes(question: string, lexicon: Lexicon): string {
+  const names = new Map(
+    lexicon.values
+      .filter((v) => v.dimension === 'country' && /^[A-Z]{2}$/.test(v.value) && v.phrases.length)
+      .map((v) => [v.value, v.phrases[0]!]),
+  );
+  if (!names.size) return question;
+  const code = /\b([A-Z]{2})\b/g;
+  const listed = (at: number, length: number): boolean => {
+    const around = `${question.slice(Math.max(0, at - 8), at)}#${question.slice(at + length, at + length + 8)}`;
+    return /\b[A-Z]{2}(?:,| and| or|,? &)\s*#|#(?:,| and| or|\s*&)\s*(?:the\s+)?[A-Z]{2}\b/.test(
+      around,
+    );
+  };
+  return question.replace(code, (match, c: string, at: number) =>
+    names.has(c) && (!WORD_CODES.has(c) || listed(at, match.length)) ? names.get(c)! : match,
+  );
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -236,14 +292,14 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'email or newsletter data',
   ],
   [
-    /\b(sales ?(reps?|representatives?|people|persons?|team|managers?)|account (managers?|executives?|owners?)|customer success managers?|csms?|deals?|opportunit(y|ies)|quotas?|sales leads?|crm)\b/,
+    /\b(sales ?(reps?|representatives?|people|persons?|team|managers?)|account (managers?|executives?|owners?)|customer success managers?|csms?|deals?|opportunit(y|ies)|quotas?|sales leads?|crm|sales pipeline|pipeline (value|revenue)|(in|of) the pipeline|bookings)\b/,
     'CRM records (sales reps, account owners, deals)',
   ],
 ];
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute)\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -604,6 +660,7 @@ export function planQuestion(
     /^\s*[\w ]{0,30}\b(?:q|qn|question|here|quick one|request|fyi)\s*(?::|\s[—–-]\s)\s*(?=\S)/i,
     '',
   );
+  question = expandCountryCodes(question, lexicon);
   const raw = fixTypos(normalise(question), lexicon);
   if (raw.trim().length === 0) return refuse('The question is empty.', 'not_a_question');
   if (NOT_A_QUESTION.test(raw))
@@ -797,6 +854,10 @@ export function planQuestion(
       found &&
       !/^(?:rank|ranking|ranked|by|per) (?:the )?(?:total |overall )?(?:number|count|amount|volume|sum) of\b/.test(
         found[0],
+      ) &&
+      // ("What fraction of feature usage events…" asks for one share, not one per feature.)
+      !/^(?:which|what) (?:fraction|share|percent|percentage|proportion|number|count|amount|total|ratio|portion|part) of\b/.test(
+        found[0],
       )
     ) {
       // "per user" is a rate, not a breakdown; "by users" neither.
@@ -826,9 +887,21 @@ export function planQuestion(
       const lead =
         '\\b(?:by|per|for each|for every|each|across|split by|broken down by|break down by|breakdown by|grouped by|group by|combinations? of|combos? of|which|what)(?: the| each| their)? ';
       const either = `(?:${pair(breakdownWord, w)}|${pair(w, breakdownWord)})`;
+      // "on each current plan, per country", "by plan and by country": each named on its own.
+      // (Apart: "by feature category" is one breakdown, not "feature" and "category".)
+      const own = (x: string) =>
+        new RegExp(
+          `\\b(?:by|per|for each|for every|on each|in each|split by|broken down by|grouped by)(?: (?:the|their|each|current|signup|user))? ${words(x)}\\b`,
+        ).exec(text);
+      const first = own(breakdownWord);
+      const second = own(w);
       if (
         new RegExp(`${lead}(?:[a-z]+ ){0,2}${either}\\b`).test(text) ||
-        new RegExp(`\\b${either} (?:combinations?|combos?|pairs?)\\b`).test(text)
+        new RegExp(`\\b${either} (?:combinations?|combos?|pairs?)\\b`).test(text) ||
+        (first &&
+          second &&
+          (first.index + first[0].length < second.index ||
+            second.index + second[0].length < first.index))
       ) {
         alsoByDim = d;
         alsoByWord = w;
@@ -1453,6 +1526,20 @@ export function planQuestion(
   let part: AskPlan['part'];
   const thenFilters: AskPlan['filters'] = [];
   if (errorsFilter && metric === 'sessions' && PART_WORDS.test(raw)) part = errorsFilter;
+  // "Errors per 1,000 events": a part's rate per so many rows.
+  const perMatch =
+    /\bper (?:(1000|1 000|1k|a thousand|thousand)|(100|a hundred|hundred)|(10000|10k)|(1000000|1m|a million|million)) (events|sessions|users)\b/.exec(
+      raw,
+    );
+  const perUnits = perMatch
+    ? perMatch[1]
+      ? 1000
+      : perMatch[2]
+        ? 100
+        : perMatch[3]
+          ? 10_000
+          : 1_000_000
+    : undefined;
   // "Error rate (error events as a share of all events)": one event's part of all events.
   if (
     metric === 'events' &&
@@ -1462,6 +1549,7 @@ export function planQuestion(
     (/\b(share|percent|percentage|proportion|fraction) of (all |total )?(the )?events\b/.test(
       raw,
     ) ||
+      (perUnits && perMatch![5] === 'events') ||
       (event === 'error_occurred' && /\berror (rate|ratio|share|percentage)\b/.test(raw)))
   ) {
     part = { column: { table: 'fact_events', column: 'event_name' }, values: [event] };
@@ -1624,7 +1712,9 @@ export function planQuestion(
       COMMON.has(word) ||
       /^\d/.test(word) ||
       word in NUMBER_WORDS ||
-      USER_WORDS.test(word)
+      USER_WORDS.test(word) ||
+      // "as flagged in the catalog", "as defined by…": an aside, not a value.
+      (m[0].startsWith('as ') && /[a-z]ed$/.test(word))
     )
       continue;
     const known = (phrases: string[]) => phrases.some((p) => p.split(/\s+/).includes(word));
@@ -1699,6 +1789,22 @@ export function planQuestion(
   if (!grain && /\bdau\b/.test(raw)) grain = 'day';
   if (!grain && /\bwau\b/.test(raw)) grain = 'week';
   if (!grain && /\bmau\b/.test(raw)) grain = 'month';
+  // "DAU yesterday", "MAU for October", "weekly actives last week": one unit is one number.
+  if (grain && !time.pair && time.period && isOneUnit(time.period, grain)) grain = undefined;
+  // "WAU as of October 31": the users of the 7 days ending that day (MAU: 30 days).
+  else if (
+    grain &&
+    grain !== 'day' &&
+    !time.grain &&
+    time.period &&
+    isOneUnit(time.period, 'day')
+  ) {
+    time.period = daysEnding(time.period.from, grain === 'week' ? 7 : 30);
+    notes.push(
+      `${grain === 'week' ? 'WAU' : 'MAU'} on one day: the users active in the ${grain === 'week' ? 7 : 30} days ending that day.`,
+    );
+    grain = undefined;
+  }
   if (!grain && /\b(trend|over time)\b/.test(raw)) grain = 'day';
   if (metric === 'share' && grain) {
     notes.push('A share is one number for the period; no trend.');
@@ -1714,6 +1820,20 @@ export function planQuestion(
   // "Average DAU in October", "average daily signups": the mean of the per-day counts.
   const average =
     grain && !part && PART_METRICS.has(metric) && /\b(average|avg|mean|typical)\b/.test(raw);
+  // "Average DAU per month", "average daily signups for September and for October": the daily
+  // (weekly) counts averaged per month (week).
+  let averageBy: AskPlan['averageBy'];
+  if (average && time.grain && time.grain !== 'day') {
+    const inner = /\b(dau|daily|per day|a day|each day)\b/.test(raw)
+      ? 'day'
+      : /\b(wau|weekly|per week|a week|each week)\b/.test(raw) && time.grain === 'month'
+        ? 'week'
+        : undefined;
+    if (inner) {
+      averageBy = time.grain;
+      grain = inner;
+    }
+  }
   // "Used both X and Y", "all three of": the users with each value, not any.
   const every =
     metric === 'users' &&
@@ -1762,6 +1882,23 @@ export function planQuestion(
     ) {
       also.push('experiment_conversion');
       metric = 'exposed_users';
+    } else if (
+      metric === 'experiment_conversion' &&
+      !rateWords &&
+      !lift &&
+      /\b(how many|number of|count of|counts? of|total)\b(?:(?! and ).)*\bconver(ted|ters?|sions?)\b/.test(
+        raw,
+      )
+    ) {
+      // "How many users were exposed and how many converted in each variant": the two counts;
+      // "how many converted per variant": the converted users.
+      if (
+        /\b(exposed|enrolled|bucketed|assigned)\b|\b(how many|number of) (users|people|participants)\b.* and /.test(
+          raw,
+        )
+      )
+        also.push('converted_users');
+      metric = also.length ? 'exposed_users' : 'converted_users';
     } else if (metric === 'churn_rate' && countOf('users|customers|accounts')) {
       also.push('churn_rate');
       metric = 'user_count';
@@ -1847,7 +1984,12 @@ export function planQuestion(
             : 'difference'
           : /\b(in|as) (one|a single|a) row\b|\bside by side\b|\bboth (counts|numbers|figures|values)\b/.test(
                 raw,
-              ) || breakdown
+              ) ||
+              // "signups by channel, September vs October": a column per period; "… in
+              // September and October, by channel", "one row per month and channel": a row each.
+              (breakdown &&
+                (!time.pair || time.pairCompared) &&
+                !/\b(per|for each|for every) (day|week|month|period)\b/.test(raw))
             ? 'columns'
             : 'rows';
     let pair: [AskPeriod, AskPeriod] | undefined;
@@ -1868,6 +2010,21 @@ export function planQuestion(
       grain = undefined;
     }
   }
+
+  // "Week-1 retention by signup week", "for each week's cohort": a share per week of the users'
+  // first day of the event.
+  const cohortWeekly =
+    metric === 'share'
+      ? /\b(?:by|per|for each|for every|each|of each) (?:signup|sign up|cohort|start|starting|first|join|joining) (week|month)s?\b|\beach (week|month)s? (?:signup )?cohorts?\b|\b(week|month)ly (?:signup )?cohorts?\b/.exec(
+          raw,
+        )
+      : null;
+  // (By month, the signup cohort is dim_users.cohort_month when that is the breakdown read.)
+  const cohortGrain =
+    cohortWeekly && !(breakdown?.column === 'cohort_month' && event === 'signed_up')
+      ? ((cohortWeekly[1] ?? cohortWeekly[2] ?? cohortWeekly[3]) as 'week' | 'month')
+      : undefined;
+  if (cohortGrain) breakdown = undefined;
 
   const plan: AskPlan = {
     metric,
@@ -1893,9 +2050,9 @@ export function planQuestion(
       ? { measure: { table: 'dim_users' as const, column: 'lifetime_events' } }
       : {}),
     ...(steps ? { steps, funnel, ...(windowDays ? { windowDays } : {}) } : {}),
-    ...(part ? { part } : {}),
+    ...(part ? { part, ...(perUnits ? { perUnits } : {}) } : {}),
     ...(shareOfTotal && breakdown ? { shareOfTotal: keep ? { keep } : {} } : {}),
-    ...(average ? { average: true } : {}),
+    ...(average ? { average: true, ...(averageBy ? { averageBy } : {}) } : {}),
     ...(/\bmedian\b/.test(raw) ? { median: true } : {}),
     ...(list ? { list: true } : {}),
     ...(perUser ? { perUser } : {}),
@@ -1909,7 +2066,14 @@ export function planQuestion(
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
     ...(distinctOf ? { distinctOf } : {}),
-    ...(metric === 'share' && thenDays ? { thenDays } : {}),
+    // ("Week-1 retention check: … active in the following week (Sep 14-20)": the week named is
+    // the activity's, not days after each signup.)
+    ...(metric === 'share' &&
+    thenDays &&
+    !(twoPeriods && /\bretention\b/.test(raw) && !/\bdays? after\b/.test(raw))
+      ? { thenDays }
+      : {}),
+    ...(cohortGrain ? { cohortGrain } : {}),
     ...(thenFilters.length ? { thenFilters } : {}),
     filters,
     // MRR over a closed period ("last quarter", "in September") is the MRR at its end.
@@ -1973,6 +2137,7 @@ const VERSUS_METRICS = new Set<Metric>([
   'subscriptions',
   'experiment_conversion',
   'exposed_users',
+  'converted_users',
   'events_per_user',
   'property_avg',
   'session_avg',
@@ -1990,7 +2155,7 @@ const KNOWN_VERBS = new Set(
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
+  'single row rows column columns cell figure figures value values so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
     ' ',
   ),
 );

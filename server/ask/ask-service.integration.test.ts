@@ -478,6 +478,73 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives week-1 retention per signup week (weekly cohorts)', async () => {
+      await check(
+        'Week-1 retention for September signups by signup week',
+        `with c as (select user_id, min(event_date) as d from fact_events
+                    where event_name = 'signed_up' and event_date between date '2026-09-01' and date '2026-09-30'
+                    group by 1)
+         select date_trunc('week', c.d), avg(case when exists (select 1 from fact_events e where e.user_id = c.user_id
+                                      and e.event_date between c.d + 7 and c.d + 13) then 1.0 else 0.0 end)
+         from c group by 1`,
+      );
+    });
+
+    it('averages daily active users per month', async () => {
+      await check(
+        'Average DAU for September and for October 2026, one row per month',
+        `select date_trunc('month', event_date), avg(n) from (
+           select event_date, count(distinct user_id) as n from fact_events
+           where user_id is not null and event_date between date '2026-09-01' and date '2026-10-31'
+           group by 1) group by 1`,
+      );
+    });
+
+    it('gives a part as a rate per 1,000 rows: errors per 1,000 events by platform', async () => {
+      await check(
+        'Errors per 1,000 events by platform in October 2026',
+        `select platform, 1000.0 * count(*) filter (where event_name = 'error_occurred') / count(*)
+         from fact_events where event_date between date '2026-10-01' and date '2026-10-31' group by 1`,
+      );
+    });
+
+    it('counts an experiment’s exposed and converted users per variant', async () => {
+      await check(
+        'onboarding_checklist_v2: how many users were exposed and how many converted in each variant?',
+        `select variant, count(distinct user_id), count(distinct user_id) filter (where converted)
+         from fct_experiment_exposures where experiment_key = 'onboarding_checklist_v2' group by 1`,
+      );
+    });
+
+    it('keeps events without a feature in the whole of a share of premium-feature users', async () => {
+      await check(
+        'Among pro users active in October 2026, what share used a premium feature?',
+        `select count(distinct e.user_id) filter (where f.is_premium)::double / count(distinct e.user_id)
+         from fact_events e join dim_users u using (user_id) left join dim_features f using (feature_name)
+         where e.event_date between date '2026-10-01' and date '2026-10-31' and u.plan = 'pro'`,
+      );
+    });
+
+    it('reads WAU on one day as the 7 days ending that day, and DAU of one day as a number', async () => {
+      await check(
+        'What was WAU as of October 10, 2026?',
+        `select count(distinct user_id) from fact_events where user_id is not null
+           and event_date between date '2026-10-04' and date '2026-10-10'`,
+      );
+      await check(
+        'DAU yesterday?',
+        `select count(distinct user_id) from fact_events where user_id is not null
+           and event_date = date '2026-10-16'`,
+      );
+    });
+
+    it('counts users by two breakdowns named apart ("on each plan, per country")', async () => {
+      await check(
+        'How many user accounts are on each current plan, per country?',
+        `select plan, country, count(*) from dim_users group by 1, 2`,
+      );
+    });
+
     it('averages the distinct features each user used', async () => {
       await check(
         'How many distinct features did users use on average in September?',

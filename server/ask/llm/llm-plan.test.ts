@@ -94,10 +94,14 @@ describe('checkLlmPlan', () => {
     ).toMatchObject({ ok: true, plan: { average: true } });
     expect(
       checkLlmPlan({ metric: 'mrr', part: { dimension: 'plan', value: 'pro' } }, lexicon, TODAY),
-    ).toEqual({ ok: false, reason: 'A mrr answer cannot be a share of a part.' });
+    ).toEqual({
+      ok: false,
+      reason: 'A share of a part is computed for counts of users, events or sessions, not for MRR.',
+    });
     expect(checkLlmPlan({ metric: 'users', average: true }, lexicon, TODAY)).toEqual({
       ok: false,
-      reason: 'An average over time needs a count per day, week or month.',
+      reason:
+        'An average per day, week or month is taken of a daily, weekly or monthly count of users, events or sessions.',
     });
   });
 

@@ -200,6 +200,7 @@ const METRIC_HELP: Record<(typeof METRICS)[number], string> = {
   events_per_user: 'average events per user',
   funnel: 'funnel event → thenEvent (→ thirdEvent) within 14 days of the first step',
   exposed_users: 'number of users exposed to an experiment (by variant)',
+  converted_users: 'number of exposed users who converted in an experiment (by variant)',
   property_avg: 'average of a numeric property of the event',
   session_avg: 'average events, page views or errors per session',
   user_avg: 'average of dim_users.lifetime_events per user (measure: dim_users.lifetime_events)',
