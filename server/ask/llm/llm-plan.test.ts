@@ -15,6 +15,50 @@ const day = (iso: string) => {
 };
 
 describe('checkLlmPlan', () => {
+  it('maps a second breakdown, a second figure and a compared period, checked by the compiler', () => {
+    const check = checkLlmPlan(
+      {
+        metric: 'users',
+        period: { from: day('2026-10-01'), to: day('2026-10-31') },
+        compareTo: { from: day('2026-09-01'), to: day('2026-09-30'), as: 'change' },
+        percent: true,
+      },
+      lexicon,
+      TODAY,
+    );
+    expect(check).toMatchObject({
+      ok: true,
+      plan: { versus: { period: { from: '2026-09-01', to: '2026-09-30' }, as: 'change' } },
+    });
+    if (check.ok) expect(compileAskPlan(check.plan).sql).toContain('percent_change');
+    expect(
+      checkLlmPlan(
+        { metric: 'user_count', breakdown: 'plan', secondBreakdown: 'country' },
+        lexicon,
+        TODAY,
+      ),
+    ).toMatchObject({ ok: true, plan: { alsoBy: { table: 'dim_users', column: 'country' } } });
+    expect(
+      checkLlmPlan({ metric: 'sessions', alsoMetric: 'avg_session_duration' }, lexicon, TODAY),
+    ).toMatchObject({ ok: true, plan: { also: ['avg_session_duration'] } });
+    // The compiler's checks apply: MRR is not a companion of users; a period ending first.
+    expect(checkLlmPlan({ metric: 'users', alsoMetric: 'mrr' }, lexicon, TODAY)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('cannot be shown alongside'),
+    });
+    expect(
+      checkLlmPlan(
+        {
+          metric: 'users',
+          period: { from: day('2026-10-01'), to: day('2026-10-31') },
+          compareTo: { from: day('2026-09-30'), to: day('2026-09-01'), as: 'rows' },
+        },
+        lexicon,
+        TODAY,
+      ),
+    ).toEqual({ ok: false, reason: 'The period compared ends before it starts.' });
+  });
+
   it('maps a valid output onto a plan the compiler accepts', () => {
     const check = checkLlmPlan(
       {

@@ -78,6 +78,26 @@ export function llmPlanSchema(lexicon: Lexicon, today: string) {
       .describe('Inclusive UTC days; omit for all the data'),
     grain: z.enum(['day', 'week', 'month']).optional(),
     breakdown: ZDimension.optional(),
+    secondBreakdown: ZDimension.optional().describe(
+      'With breakdown: a second one, one row per pair of values ("by plan and country")',
+    ),
+    alsoMetric: z
+      .enum(METRICS)
+      .optional()
+      .describe(
+        'A second figure of the same rows beside the metric ("sessions and their average length", "exposed users and converted users")',
+      ),
+    compareTo: z
+      .object({
+        from: ZDay,
+        to: ZDay,
+        as: z.enum(['rows', 'columns', 'difference', 'change']),
+      })
+      .optional()
+      .describe(
+        'An earlier period to compare the period with: a row each, a column each, the difference (period minus this one) or the change (a fraction)',
+      ),
+    percent: z.boolean().optional().describe('Rates and changes in percent, not fractions'),
     order: z.enum(['desc', 'asc']).optional(),
     limit: z.enum(['1', '3', '5', '10', '20', '50']).optional(),
   });
@@ -137,6 +157,23 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
         reason: `A ${out.metric} answer cannot be broken down by ${out.breakdown}.`,
       };
   }
+  let alsoBy: AskPlan['alsoBy'];
+  if (out.secondBreakdown) {
+    alsoBy = column(out.secondBreakdown);
+    if (!alsoBy)
+      return {
+        ok: false,
+        reason: `A ${out.metric} answer cannot be broken down by ${out.secondBreakdown}.`,
+      };
+  }
+  let versus: AskPlan['versus'];
+  if (out.compareTo) {
+    const from = dayOf(out.compareTo.from);
+    const to = dayOf(out.compareTo.to);
+    if (!from || !to) return { ok: false, reason: 'A date is not a real day.' };
+    if (to < from) return { ok: false, reason: 'The period compared ends before it starts.' };
+    versus = { period: { from, to, label: rangeLabel(from, to) }, as: out.compareTo.as };
+  }
   let period: { from: string; to?: string } | undefined;
   if (out.period) {
     const from = dayOf(out.period.from);
@@ -161,6 +198,10 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
     ...(period ? { period: { ...period, label: rangeLabel(period.from, period.to) } } : {}),
     ...(out.grain ? { grain: out.grain } : {}),
     ...(breakdown ? { breakdown } : {}),
+    ...(alsoBy ? { alsoBy } : {}),
+    ...(out.alsoMetric ? { also: [out.alsoMetric] } : {}),
+    ...(versus ? { versus } : {}),
+    ...(out.percent ? { percent: true } : {}),
     ...(out.order ? { order: out.order } : {}),
     ...(out.limit ? { limit: Number(out.limit) } : {}),
   };
