@@ -82,6 +82,8 @@ test('a PM asks, follows up, is told what cannot be answered, and opens an answe
   // Not in the data: refused, with questions that work; one click asks one.
   const nps = await ask(page, 'What is our net promoter score?');
   await expect(nps.getByTestId('ask-refusal')).toContainText('net promoter score');
+  // Its headline says the data lacks it (not that the question was misread).
+  await expect(nps.getByTestId('ask-refusal')).toContainText('I can’t answer that from the data.');
   await expect(nps.getByTestId('ask-answer')).toHaveCount(0);
   await nps.getByRole('button', { name: 'Top 5 features by users in the last 30 days' }).click();
   const suggested = page.getByTestId('ask-turn').last();

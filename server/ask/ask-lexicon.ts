@@ -248,7 +248,8 @@ export interface MeasureTerm {
 /** The words that name a numeric property: its key, and the key without a unit or "count". */
 export function measureWords(key: string): string[] {
   const words = key.toLowerCase().replace(/_/g, ' ');
-  const out = new Set([words]);
+  // (The key as written too: "the average results_count per search".)
+  const out = new Set([words, key.toLowerCase()]);
   const bare = words.replace(/ (count|ms|usd|seconds|secs|num|number|total)$/, '');
   if (bare !== words && bare.length > 2) out.add(bare);
   if (/^duration\b/.test(bare)) for (const w of ['time spent', 'length', 'time']) out.add(w);
@@ -452,6 +453,9 @@ function valuePhrases(dimension: string, value: string): string[] {
     for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
   }
   if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
+  // "the onboarding checklist experiment": a key named without its version suffix.
+  if (dimension === 'experiment_key' && /[_-]v\d+$/.test(lower))
+    out.add(lower.replace(/[_-]v\d+$/, '').replace(/[_-]+/g, ' '));
   if (dimension === 'company_size') {
     // "51-200" is also "51 to 200 employees"; "1000+" is "1,000+", "over 1000 employees".
     const range = /^(\d+)-(\d+)$/.exec(lower);
@@ -482,7 +486,10 @@ function valuePhrases(dimension: string, value: string): string[] {
       }
   }
   if (dimension === 'is_premium')
-    return ['premium feature', 'premium features', 'paid feature', 'paid features'];
+    return ['premium', 'paid', 'paid tier', 'premium tier', 'premium paid tier'].flatMap((w) => [
+      `${w} feature`,
+      `${w} features`,
+    ]);
   if (dimension === 'billing_period') {
     // "billed annually", "yearly", "monthly plans".
     if (lower === 'annual') for (const w of ['yearly', 'annually', 'per year']) out.add(w);
@@ -542,7 +549,8 @@ export function buildLexicon(
     const keyWords = [prop.key, ...(prop.column && prop.column !== prop.key ? [prop.column] : [])]
       .map((k) => k.replace(/_/g, ' '))
       .flatMap((k) => [k, plural(k)]);
-    const words = dimensions.some((d) => d.words.some((w) => keyWords.includes(w))) ? [] : keyWords;
+    // (Word by word: error_occurred.type is "error type" though "type" is the event type's.)
+    const words = keyWords.filter((w) => !dimensions.some((d) => d.words.includes(w)));
     // Synonyms from the property's description name it too, unless another dimension has them.
     for (const w of (vocabulary.properties[id] ?? []).flatMap((s) => [s, plural(s)]))
       if (!words.includes(w) && !dimensions.some((d) => d.words.includes(w))) words.push(w);

@@ -33,6 +33,8 @@ export interface TimeReading {
   pair?: boolean;
   /** The pair is named as a comparison ("October vs September"), not a list ("… and …"). */
   pairCompared?: boolean;
+  /** The unit of a list of periods named ("September and October": month), whatever `grain`. */
+  listedBy?: Grain;
   /** The question with the time phrases blanked out (so "may" is not a value, etc.). */
   rest: string;
 }
@@ -142,7 +144,7 @@ interface Rule {
   period: (match: RegExpExecArray, today: string) => (AskPeriod & { grain?: Grain }) | undefined;
 }
 
-const COMPARED = '(?:vs|versus|compared (?:to|with)|against)';
+const COMPARED = '(?:vs|versus|compared (?:to|with)|against|with|than(?: in| during)?)';
 
 const WEEKDAYS = ['mon', 'tues', 'wednes', 'thurs', 'fri', 'satur', 'sun'];
 const WEEKDAY_RE = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?';
@@ -755,6 +757,7 @@ export function readTime(text: string, today: string): TimeReading {
     ...(compared && grain === compared
       ? { pair: true, ...(comparedWords ? { pairCompared: true } : {}) }
       : {}),
+    ...(compared ? { listedBy: compared } : {}),
     rest: rest.replace(/\s+/g, ' ').trim(),
   };
 }

@@ -853,15 +853,39 @@ function compileStickiness(plan: AskPlan, join: string, tables: Set<MartTable>):
     );
   const day = plan.period?.to ?? plan.period?.from;
   if (!day) throw new Error('Stickiness (DAU/MAU) needs the day it is measured on.');
+  const scale = plan.percent ? '100.0 * ' : '';
+  const name = plan.percent ? 'dau_mau_percent' : 'dau_mau';
+  if (plan.period && plan.period.from < day) {
+    // Over a period ("stickiness in October"): the average DAU of its days over the distinct
+    // users active in it.
+    const where = [
+      'e.user_id is not null',
+      `e.event_date between date ${sqlString(plan.period.from)} and date ${sqlString(day)}`,
+      ...plan.filters.map((f) => filterCondition(f)),
+    ];
+    const rows = `from fact_events e${join}\nwhere ${where.join('\n  and ')}`;
+    const sql =
+      `select ${scale}(select avg(dau) from (select e.event_date, count(distinct e.user_id) as dau\n${rows}\ngroup by 1) per_day)\n` +
+      `  / nullif((select count(distinct e.user_id)\n${rows}), 0) as ${name}`;
+    const explain = [
+      `Computed stickiness (DAU/MAU) over ${plan.period.label}: the average number of distinct users active per day (days with activity) over the distinct users active at any time in it${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
+    ];
+    if (plan.filters.length)
+      explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+    return {
+      sql,
+      explanation: `${explain.join(', ')}. “Active” means did any event (UTC dates).`,
+      tables: [...tables],
+    };
+  }
   const from = addDays(day, -29);
   const where = [
     'e.user_id is not null',
     `e.event_date between date ${sqlString(from)} and date ${sqlString(day)}`,
   ];
   for (const f of plan.filters) where.push(filterCondition(f));
-  const scale = plan.percent ? '100.0 * ' : '';
   const sql =
-    `select ${scale}cast(count(distinct e.user_id) filter (where e.event_date = date ${sqlString(day)}) as double) / nullif(count(distinct e.user_id), 0) as ${plan.percent ? 'dau_mau_percent' : 'dau_mau'}\n` +
+    `select ${scale}cast(count(distinct e.user_id) filter (where e.event_date = date ${sqlString(day)}) as double) / nullif(count(distinct e.user_id), 0) as ${name}\n` +
     `from fact_events e${join}\nwhere ${where.join('\n  and ')}`;
   const explain = [
     `Computed stickiness (DAU/MAU): the distinct users active on ${day} over the distinct users active in the 30 days ending that day (${from} – ${day})${plan.percent ? ', in percent' : ' (a fraction from 0 to 1)'}`,
@@ -1101,9 +1125,11 @@ function comparePeriods(grouped: string, plan: AskPlan, alias: string): string {
   const versus = plan.versus!;
   const by = plan.breakdown ? columnName(plan.breakdown) : undefined;
   if (versus.as === 'rows') {
-    const label = `case when t.p = 1 then ${sqlString(plan.period!.label)} else ${sqlString(versus.period.label)} end`;
+    // Each period by its first day (a date: sortable, and a month's is its month); the
+    // explanation names both.
+    const label = `case when t.p = 1 then date ${sqlString(plan.period!.from)} else date ${sqlString(versus.period.from)} end`;
     const earlierFirst = plan.period!.from > versus.period.from ? 'desc' : 'asc';
-    return `select ${label} as period${by ? `, t.${by}` : ''}, t.${alias}\nfrom (\n${grouped}\n) t\norder by t.p ${earlierFirst}${by ? ', 2' : ''}`;
+    return `select ${label} as period_start${by ? `, t.${by}` : ''}, t.${alias}\nfrom (\n${grouped}\n) t\norder by t.p ${earlierFirst}${by ? ', 2' : ''}`;
   }
   if (versus.as === 'columns') {
     const column = (p: { from: string }) => `${alias}_${p.from.replace(/-/g, '_')}`;

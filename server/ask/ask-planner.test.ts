@@ -1522,7 +1522,7 @@ describe('planQuestion: two periods compared', () => {
       period: { from: '2026-10-01', to: '2026-10-15' },
       as: 'rows',
     });
-    expect(compileAskPlan(p).sql).toMatch(/as period, t\.users\n[\s\S]*order by t\.p desc$/);
+    expect(compileAskPlan(p).sql).toMatch(/as period_start, t\.users\n[\s\S]*order by t\.p desc$/);
   });
 
   it('reads "last week vs the week before" as the two weeks, one row each', () => {
@@ -2072,6 +2072,103 @@ describe('planQuestion: one unit, rows asked for, rates per 1,000, weekly cohort
     expect(outcome('How much revenue is in the enterprise sales pipeline?')).toMatchObject({
       kind: 'refusal',
       cause: 'no_data',
+    });
+  });
+});
+
+describe('planQuestion: everyday wording (then-chains, "doing something", versions, "than")', () => {
+  it('takes funnel steps from a "then" chain in its order', () => {
+    expect(
+      plan(
+        'Onboarding funnel for people who signed up in September 2026: how many signed up, then completed onboarding, then created a project, then invited a teammate?',
+      ),
+    ).toMatchObject({
+      metric: 'funnel',
+      steps: ['signed_up', 'onboarding_completed', 'project_created', 'teammate_invited'],
+    });
+  });
+
+  it('reads a share "within 14 days after signing up" as the two-step funnel’s conversion', () => {
+    expect(
+      plan(
+        'Of the people who joined in October 2026, what share started a paid subscription within 14 days after signing up?',
+      ),
+    ).toMatchObject({
+      metric: 'funnel',
+      steps: ['signed_up', 'subscription_started'],
+      funnel: 'conversion',
+      windowDays: 14,
+    });
+  });
+
+  it('reads "still doing something in the product" as active, and keys without their version', () => {
+    expect(
+      plan(
+        'Of the people who signed up in August 2026, what fraction were still doing something in the product in October 2026?',
+      ),
+    ).toMatchObject({
+      metric: 'share',
+      period: { from: '2026-08-01' },
+      thenPeriod: { from: '2026-10-01' },
+    });
+    expect(
+      plan('In the onboarding checklist experiment, how many people landed in each group?'),
+    ).toMatchObject({
+      filters: [{ column: col('fct_experiment_exposures', 'experiment_key') }],
+    });
+  });
+
+  it('compares two months named with "than" or "with" as a row each', () => {
+    const p = plan('Did we get more signups in October than in September 2026?');
+    expect(p).toMatchObject({ grain: 'month', period: { from: '2026-09-01', to: '2026-10-31' } });
+    expect(
+      plan('Compare average daily active users in September with October: one row per month.'),
+    ).toMatchObject({ average: true, grain: 'day', averageBy: 'month' });
+  });
+
+  it('gives stickiness over a month as average DAU over its users, and on a day as before', () => {
+    expect(plan('How sticky was the product in October 2026?')).toMatchObject({
+      metric: 'stickiness',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(
+      plan(
+        'Stickiness check for yesterday: DAU divided by the users active in the 30 days ending yesterday.',
+      ),
+    ).toMatchObject({ period: { from: '2026-10-31', to: '2026-10-31' } });
+  });
+
+  it('ranks "premium features, which 3 had the most users", and prefers "error type" to "type"', () => {
+    expect(
+      plan(
+        'Among our premium (paid-tier) features, which 3 had the most distinct users in the last 30 days?',
+      ),
+    ).toMatchObject({
+      breakdown: col('fact_events', 'feature_name'),
+      filters: [{ column: col('dim_features', 'is_premium') }],
+      limit: 3,
+    });
+    expect(
+      plan(
+        'Error counts by month and error type across all the data - one row per month and type.',
+      ),
+    ).toMatchObject({
+      grain: 'month',
+      breakdown: { property: { event: 'error_occurred', key: 'error_type' } },
+    });
+    expect(
+      plan('Compare last week with the week before: how many feature uses were there?').breakdown,
+    ).toBeUndefined();
+  });
+
+  it('reads the averages of "sessions did the average user have" and "per active user"', () => {
+    expect(plan('How many sessions did the average user have in October?').metric).toBe(
+      'sessions_per_user',
+    );
+    expect(plan('Events per active user in October, on average?').metric).toBe('events_per_user');
+    expect(plan('what was the average results_count per search in October?')).toMatchObject({
+      metric: 'property_avg',
+      event: 'search_performed',
     });
   });
 });

@@ -245,7 +245,7 @@ const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : NUMBER_WORDS[s]!);
 const UNKNOWN_MEASURES: [RegExp, string][] = [
   [/\b(net promoter|nps)\b/, 'net promoter scores (no survey data)'],
   [
-    /\b(csat|customer satisfaction|satisfaction score|sentiment)\b/,
+    /\b(csat|customer satisfaction|satisfaction score|sentiment|health scores?|account health|customer health)\b/,
     'satisfaction or sentiment scores',
   ],
   [
@@ -263,7 +263,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'locations finer than a country',
   ],
   [
-    /\b(weather|temperature|stock price|share price|bitcoin)\b/,
+    /\b(weather|temperature|stock price|share price|bitcoin|slack|github stars?|trade shows?|conferences?|podcasts?)\b/,
     'anything outside the product’s telemetry',
   ],
   [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
@@ -708,7 +708,7 @@ export function planQuestion(
   // the August and September signup cohorts, what share … was active in the last 7 days": the
   // period after "active" is the activity's; another one is the cohort's.
   const activeAt =
-    /\b(active|came back|returned|still around|used the (app|product))\b (?:at any point |at all |again )?(?:in|during|over|within|on|since|this|last|past|yesterday|today)\b/.exec(
+    /\b(active|came back|returned|still around|used the (app|product)|(?:doing|did) (?:anything|something)(?: in the (?:app|product))?)\b (?:at any point |at all |again )?(?:in|during|over|within|on|since|this|last|past|yesterday|today)\b/.exec(
       raw,
     );
   const cohortActive =
@@ -855,10 +855,12 @@ export function planQuestion(
       !/^(?:rank|ranking|ranked|by|per) (?:the )?(?:total |overall )?(?:number|count|amount|volume|sum) of\b/.test(
         found[0],
       ) &&
-      // ("What fraction of feature usage events…" asks for one share, not one per feature.)
+      // ("What fraction of feature usage events…" asks for one share, not one per feature;
+      // "compare last week with the week before: how many feature uses" compares weeks.)
       !/^(?:which|what) (?:fraction|share|percent|percentage|proportion|number|count|amount|total|ratio|portion|part) of\b/.test(
         found[0],
-      )
+      ) &&
+      !/^compare(?: the)? (?:how|what|which|number|count)\b/.test(found[0])
     ) {
       // "per user" is a rate, not a breakdown; "by users" neither.
       breakdownDim = d;
@@ -866,9 +868,34 @@ export function planQuestion(
       break;
     }
   }
+  // "… by month and error type, one row per month and type": "type" is the error type named
+  // before, not the event type.
+  if (breakdownDim && breakdownWord) {
+    const short = breakdownWord;
+    const longer = dimEntries.find(
+      ({ d, w }) =>
+        d !== breakdownDim &&
+        w.endsWith(` ${short}`) &&
+        new RegExp(`\\b${escape(w).replace(/ /g, '[ _]')}\\b`).test(text),
+    );
+    if (longer) {
+      breakdownDim = longer.d;
+      breakdownWord = longer.w;
+    }
+  }
   if (!breakdownDim)
     for (const { d, w } of dimEntries) {
-      if (new RegExp(`\\b${escape(w)} (?:breakdown|split|mix|distribution)\\b`).test(text)) {
+      if (
+        new RegExp(`\\b${escape(w)} (?:breakdown|split|mix|distribution)\\b`).test(text) ||
+        // "Error counts by month and error type": the trend's grain, then the breakdown.
+        new RegExp(
+          `\\b(?:by|per|for each|each) (?:day|week|month)(?: and|,? &|,) (?:by |per |each )?(?:the )?${escape(w).replace(/ /g, '[ _]')}\\b`,
+        ).test(raw) ||
+        // "Among our premium features, which 3 had the most users": the features ranked.
+        new RegExp(
+          `\\b${escape(w).replace(/ /g, '[ _]')} (?:which|what) (?:${NUM} )?(?:ones? )?(?:had|has|have|got|were|was|saw|drew|attracted)\\b`,
+        ).test(text)
+      ) {
         breakdownDim = d;
         break;
       }
@@ -1126,14 +1153,17 @@ export function planQuestion(
     // With arrows, the steps are the chain's: the event just before the first arrow and those
     // after it ("the onboarding funnel for signups: signed up → completed onboarding → …").
     // A step after the first belongs to the chain when an arrow stands before it.
-    const arrow = text.search(/->|→/);
+    // ("how many signed up, then completed onboarding, then created a project": "then" links
+    // steps as an arrow does.)
+    const link = /->|→|\bthen\b|\bfollowed by\b/;
+    const arrow = text.search(link);
     const before = arrow < 0 ? [] : eventHits.filter((h) => h.end <= arrow);
     const linked = before.length ? [before.at(-1)!] : [];
     for (const h of eventHits)
       if (
         linked.length &&
         h.start > linked.at(-1)!.start &&
-        /->|→/.test(text.slice(linked.at(-1)!.end, h.start))
+        link.test(text.slice(linked.at(-1)!.end, h.start))
       )
         linked.push(h);
     const chain = linked
@@ -1230,7 +1260,7 @@ export function planQuestion(
     twoPeriods &&
     twoPeriodShare &&
     events.length === 1 &&
-    /\b(active|around|came back|returned|return|still using|using the (app|product)|did anything|did something|had any (activity|events?)|did any event)\b/.test(
+    /\b(active|around|came back|returned|return|still using|using the (app|product)|did anything|did something|doing (anything|something)|do (anything|something)|engaged|showed up|had any (activity|events?)|did any event)\b/.test(
       raw,
     )
   ) {
@@ -1297,7 +1327,7 @@ export function planQuestion(
     // "Average lifetime events per user by cohort": dim_users.lifetime_events, averaged.
     metric = 'user_avg';
   } else if (
-    /\bsessions (?:per|each|a|for each|by each|on average per) (?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
+    /\bsessions (?:per|each|a|for each|by each|on average per) (?:active )?(?:user|person|customer|account|member)\b|\bsessions (?:did|does|do) (?:the|an|a) (?:average|typical) (?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
       raw,
     )
   ) {
@@ -1325,7 +1355,7 @@ export function planQuestion(
             : undefined;
   } else if (
     /\b(average|avg|mean|typical)\b/.test(raw) &&
-    /\b(per|each|every|an average|the average|a typical|the typical) (user|person|customer|account|member)\b/.test(
+    /\b(per|each|every|an average|the average|a typical|the typical) (active )?(user|person|customer|account|member)\b/.test(
       raw,
     )
   ) {
@@ -1823,14 +1853,16 @@ export function planQuestion(
   // "Average DAU per month", "average daily signups for September and for October": the daily
   // (weekly) counts averaged per month (week).
   let averageBy: AskPlan['averageBy'];
-  if (average && time.grain && time.grain !== 'day') {
+  // ("Average daily active users in September with October": the months listed.)
+  const coarse = time.grain && time.grain !== 'day' ? time.grain : time.listedBy;
+  if (average && coarse && coarse !== 'day') {
     const inner = /\b(dau|daily|per day|a day|each day)\b/.test(raw)
       ? 'day'
-      : /\b(wau|weekly|per week|a week|each week)\b/.test(raw) && time.grain === 'month'
+      : /\b(wau|weekly|per week|a week|each week)\b/.test(raw) && coarse === 'month'
         ? 'week'
         : undefined;
     if (inner) {
-      averageBy = time.grain;
+      averageBy = coarse;
       grain = inner;
     }
   }
@@ -2011,6 +2043,25 @@ export function planQuestion(
     }
   }
 
+  // "What share of October's signups started a subscription within 14 days after signing up":
+  // the two-step funnel's conversion with that window (the second event's time after the
+  // first's, at most N days later).
+  const withinDays =
+    metric === 'share' && event && thenEvent && !twoPeriods && !breakdown && !thenDays
+      ? /\bwithin (?:the first |their first |a )?(\d+|a|one|two|three|four) (days?|weeks?)(?: (?:of|after|from|following) (?:signing up|sign ?up|their (?:first|signup)|the first|joining|it))?\b/.exec(
+          raw,
+        )
+      : null;
+  if (withinDays && event && thenEvent) {
+    const n = /^\d+$/.test(withinDays[1]!)
+      ? Number(withinDays[1])
+      : (NUMBER_WORDS[withinDays[1]!] ?? 1);
+    metric = 'funnel';
+    steps = [event, thenEvent];
+    funnel = 'conversion';
+    windowDays = withinDays[2]!.startsWith('week') ? 7 * n : n;
+    thenEvent = undefined;
+  }
   // "Week-1 retention by signup week", "for each week's cohort": a share per week of the users'
   // first day of the event.
   const cohortWeekly =
@@ -2080,8 +2131,12 @@ export function planQuestion(
     ...(cohort ? { cohort } : {}),
     ...(metric === 'stickiness'
       ? {
+          // One day ("yesterday"); a period ("in October") averages its days.
+          // ("DAU over the users active in the 30 days ending yesterday" is one day's.)
           period: time.period?.to
-            ? { from: time.period.to, to: time.period.to, label: time.period.to }
+            ? time.period.from < time.period.to && !/\b(\d+|thirty) days ending\b/.test(raw)
+              ? time.period
+              : { from: time.period.to, to: time.period.to, label: time.period.to }
             : { from: today, to: today, label: `today (${today})` },
         }
       : twoPeriods && metric === 'share'

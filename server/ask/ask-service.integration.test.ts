@@ -545,6 +545,36 @@ describe('Ask on generated data (pglite)', () => {
       );
     });
 
+    it('gives stickiness over a month: average DAU over the month’s distinct users', async () => {
+      await check(
+        'How sticky was the product in September 2026?',
+        `select (select avg(n) from (select event_date, count(distinct user_id) as n from fact_events
+                  where user_id is not null and event_date between date '2026-09-01' and date '2026-09-30' group by 1))
+              / (select count(distinct user_id) from fact_events
+                  where user_id is not null and event_date between date '2026-09-01' and date '2026-09-30')`,
+      );
+    });
+
+    it('gives the share who did a second event within 14 days of the first (timestamps)', async () => {
+      await check(
+        'Of the people who signed up in September 2026, what share completed onboarding within 14 days after signing up?',
+        `with s as (select user_id, min(ts) as t from fact_events where event_name = 'signed_up'
+                    and event_date between date '2026-09-01' and date '2026-09-30' group by 1)
+         select count(distinct e.user_id)::double / (select count(*) from s)
+         from s join fact_events e on e.user_id = s.user_id and e.event_name = 'onboarding_completed'
+           and e.ts > s.t and e.ts <= s.t + interval 14 day`,
+      );
+    });
+
+    it('compares two months as a row each, by their first day', async () => {
+      await check(
+        'How did active users in October 2026 compare with September? One row per month.',
+        `select date_trunc('month', event_date), count(distinct user_id) from fact_events
+         where user_id is not null and event_date between date '2026-09-01' and date '2026-10-31'
+         group by 1`,
+      );
+    });
+
     it('averages the distinct features each user used', async () => {
       await check(
         'How many distinct features did users use on average in September?',
