@@ -546,7 +546,16 @@ export function buildLexicon(
     // A property's key names a dimension when no contract dimension has that word.
     // (A property the marts carry typed names its column too: subscription_cancelled.reason is
     // `cancel_reason`, so "per cancel_reason".)
-    const keyWords = [prop.key, ...(prop.column && prop.column !== prop.key ? [prop.column] : [])]
+    // ("invitee_role" is also "role" when no other property's key ends so: "by the role".)
+    const tail = prop.key.includes('_') ? prop.key.split('_').at(-1)! : '';
+    const ownTail =
+      tail.length > 3 &&
+      !data.properties.some((p) => p !== prop && p.key.split('_').includes(tail));
+    const keyWords = [
+      prop.key,
+      ...(prop.column && prop.column !== prop.key ? [prop.column] : []),
+      ...(ownTail ? [tail] : []),
+    ]
       .map((k) => k.replace(/_/g, ' '))
       .flatMap((k) => [k, plural(k)]);
     // (Word by word: error_occurred.type is "error type" though "type" is the event type's.)

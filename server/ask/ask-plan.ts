@@ -1311,7 +1311,8 @@ function compilePlan(input: AskPlan): CompiledAsk {
           : ` and t.event_date >= date ${sqlString(then.from)}`
         : '') +
       (plan.thenDays
-        ? ` and t.event_date between a.d + ${plan.thenDays.from} and a.d + ${plan.thenDays.to}`
+        ? // (A day interval, not an integer: Trino adds no integer to a date.)
+          ` and t.event_date between a.d + interval '${plan.thenDays.from}' day and a.d + interval '${plan.thenDays.to}' day`
         : '');
     const first = `of the users who did ${plan.event}${plan.period ? ` ${periodPhrase(plan.period.label)}` : ''}${plan.filters.length ? ` (${plan.filters.map(describeFilter).join(', ')})` : ''}`;
     const did = plan.thenEvent

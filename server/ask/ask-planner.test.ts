@@ -1287,7 +1287,9 @@ describe('planQuestion', () => {
       period: { from: '2026-08-01', to: '2026-08-31' },
     });
     expect(p.thenPeriod).toBeUndefined();
-    expect(compileAskPlan(p).sql).toContain('t.event_date between a.d + 7 and a.d + 13');
+    expect(compileAskPlan(p).sql).toContain(
+      "t.event_date between a.d + interval '7' day and a.d + interval '13' day",
+    );
     expect(plan('week 2 retention of September signups')).toMatchObject({
       thenDays: { from: 14, to: 20 },
     });
@@ -2170,5 +2172,72 @@ describe('planQuestion: everyday wording (then-chains, "doing something", versio
       metric: 'property_avg',
       event: 'search_performed',
     });
+  });
+});
+
+describe('planQuestion: context sentences, possessives, abbreviations, forecasts', () => {
+  const outcome = (q: string) => planQuestion(q, lexicon, TODAY);
+
+  it('reads the events of the sentence that asks, not of a sentence about us', () => {
+    expect(
+      plan(
+        "We're deciding whether to keep the GitHub login button on the signup page. How many people signed up last month with each signup method?",
+      ),
+    ).toMatchObject({
+      event: 'signed_up',
+      breakdown: { property: { event: 'signed_up', key: 'signup_method' } },
+    });
+  });
+
+  it('reads "users\' current plan", "pct", "users exposed and users converted"', () => {
+    expect(plan("mau for october broken down by the users' current plan")).toMatchObject({
+      breakdown: col('dim_users', 'plan'),
+    });
+    expect(
+      plan('what pct of users who signed up in august ever started a subscription'),
+    ).toMatchObject({ metric: 'share', thenEvent: 'subscription_started', percent: true });
+    expect(
+      plan('onboarding_checklist_v2 experiment: users exposed and users converted in each variant'),
+    ).toMatchObject({ metric: 'exposed_users', also: ['converted_users'] });
+  });
+
+  it('keeps an event’s share of all events a part, and a churn share a part, per value', () => {
+    expect(
+      plan(
+        'What was the error rate, errors as a share of all events, on each platform last month?',
+      ),
+    ).toMatchObject({
+      part: { values: ['error_occurred'] },
+      breakdown: col('fact_events', 'platform'),
+    });
+    expect(plan('What share of all events came from each platform last month?')).toMatchObject({
+      shareOfTotal: {},
+    });
+    expect(plan('What share of users acquired through each channel has churned?')).toMatchObject({
+      part: { column: col('dim_users', 'is_churned') },
+    });
+  });
+
+  it('counts a month’s signups active in a later period without a "who"', () => {
+    expect(plan('how many august signups were still active last week')).toMatchObject({
+      cohort: { event: 'signed_up', period: { from: '2026-08-01' } },
+      period: { from: '2026-10-19', to: '2026-10-25' },
+    });
+  });
+
+  it('names a property by the last word of its key when no other key has it', () => {
+    expect(
+      plan('Teammate invitations sent last month, broken down by the role the invitee was given'),
+    ).toMatchObject({ breakdown: { property: { key: 'invitee_role' } } });
+  });
+
+  it('refuses forecasts, e-mail data and exports to an inbox', () => {
+    for (const q of [
+      'forecast our mrr for next quarter',
+      "What's the bounce rate of the welcome emails we send to new signups?",
+      'Export all raw events to my email as a CSV.',
+    ])
+      expect(outcome(q).kind, q).toBe('refusal');
+    expect(outcome('how many reports were exported as csv last month').kind).toBe('plan');
   });
 });

@@ -69,6 +69,9 @@ export function normalise(question: string): string {
     .replace(/\bannual recurring revenue\b/g, 'arr')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
+    // "the users' current plan": a plural possessive read as the noun; "pct": percent.
+    .replace(/([a-z])s'(?=\s|$)/g, '$1s')
+    .replace(/\bpct\b/g, 'percent')
     // "1,000": one number.
     .replace(/(\d),(\d{3})\b/g, '$1$2')
     .replace(/[?!,;:()]/g, ' ')
@@ -254,6 +257,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   ],
   [/\b(ltv|lifetime value|clv)\b/, 'customer lifetime value'],
   [
+    /\b(forecasts?|forecasting|predict(ed|ion|ions)?|projections?|projected|next (quarter|year))\b/,
+    'forecasts (only what has happened)',
+  ],
+  [
     // (Not a company size: "1000+ employees", "51 to 200 staff".)
     /(?<!\d\+? |\d plus )\b(employees?|headcount|salar(y|ies)|staff)\b(?! (companies|company|count|size|firms|organi[sz]ations))/,
     'company employee data',
@@ -288,7 +295,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'marketing or advertising data (ads, clicks, impressions, campaigns)',
   ],
   [
-    /\b(open rates?|click ?through rates?|e-?mail (opens?|clicks?|drips?|sequences?|blasts?|sends?|deliverability)|newsletters?|drips?|unsubscribes?|unsubscribed|mailing lists?)\b/,
+    /\b(open rates?|click ?through rates?|(welcome|marketing|onboarding|lifecycle|transactional|nurture) e-?mails?|e-?mail bounces?|bounce rates? of (the |our )?e-?mails?|e-?mail (opens?|clicks?|drips?|sequences?|blasts?|sends?|deliverability)|newsletters?|drips?|unsubscribes?|unsubscribed|mailing lists?)\b/,
     'email or newsletter data',
   ],
   [
@@ -299,7 +306,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do)\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -698,8 +705,12 @@ export function planQuestion(
   const twoPeriods =
     time.other &&
     (twoPeriodShare || twoPeriodCount) &&
-    // ("the 7 days before that" names a period, not whose.)
-    /\b(who|that)\b/.test(raw.replace(/\b(before|after|prior to|than|like) that\b/g, ' '))
+    // ("the 7 days before that" names a period, not whose; "august signups were still active
+    // last week" names whose without a who.)
+    (/\b(who|that)\b/.test(raw.replace(/\b(before|after|prior to|than|like) that\b/g, ' ')) ||
+      /\b(signups|sign ups|cohort|joiners|new users)\b.* (still|again|active|around|came back|returned)\b/.test(
+        raw,
+      ))
       ? time.other.first !== time.other.opens
         ? { users: time.other.period, then: time.period! }
         : { users: time.period!, then: time.other.period }
@@ -807,6 +818,33 @@ export function planQuestion(
     if (!propertyPhrase(hit.phrase, others)) continue;
     for (let k = hit.start; k < hit.end; k++) taken[k] = false;
     eventHits.splice(i, 1);
+  }
+  // "We're deciding whether to keep the GitHub login button on the signup page. How many people
+  // signed up last month with each signup method?": events named in a sentence about us (the
+  // context) give way to those of the sentence that asks.
+  const sentences = question.split(/(?<=[.?!])\s+/).filter((x) => x.trim());
+  const askingOne = askingSentence(question);
+  if (
+    sentences.length > 1 &&
+    sentences
+      .filter((x) => x !== askingOne)
+      .every((x) => /^\s*(we|we're|we are|we've|i|i'm|i am|i've|our|my)\b/i.test(x))
+  ) {
+    const asked = new Set(
+      findPhrases(
+        fixTypos(normalise(askingOne), lexicon),
+        lexicon.events.map((e) => ({ item: e, phrases: e.phrases })),
+        [],
+        true,
+      ).map((h) => h.item.event),
+    );
+    if (asked.size)
+      for (let i = eventHits.length - 1; i >= 0; i--) {
+        const hit = eventHits[i]!;
+        if (asked.has(hit.item.event)) continue;
+        for (let k = hit.start; k < hit.end; k++) taken[k] = false;
+        eventHits.splice(i, 1);
+      }
   }
   const named = new Set(eventHits.map((h) => h.item.event));
   // A value of a property whose event is named, or whose key is ("google as their signup
@@ -1478,6 +1516,15 @@ export function planQuestion(
     PART_METRICS.has(metric) &&
     PART_WORDS.test(raw) &&
     !errorsFilter &&
+    !churnPart &&
+    // ("The error rate, errors as a share of all events, on each platform": one event's part.)
+    !(
+      metric === 'events' &&
+      events.length === 1 &&
+      /\b(as an?|as the) (share|percent|percentage|proportion|fraction) of (all |total )?(the )?events\b|\berror (rate|ratio|share|percentage)\b/.test(
+        raw,
+      )
+    ) &&
     !time.grain;
   const partHit =
     PART_METRICS.has(metric) && PART_WORDS.test(raw) && !errorsFilter && !churnPart && !shareOfTotal
@@ -1918,9 +1965,12 @@ export function planQuestion(
       metric === 'experiment_conversion' &&
       !rateWords &&
       !lift &&
-      /\b(how many|number of|count of|counts? of|total)\b(?:(?! and ).)*\bconver(ted|ters?|sions?)\b/.test(
+      (/\b(how many|number of|count of|counts? of|total)\b(?:(?! and ).)*\bconver(ted|ters?|sions?)\b/.test(
         raw,
-      )
+      ) ||
+        /\b(users|people) (exposed|enrolled) and (users |people )?converted\b|\bexposed (users )?and converted\b/.test(
+          raw,
+        ))
     ) {
       // "How many users were exposed and how many converted in each variant": the two counts;
       // "how many converted per variant": the converted users.

@@ -354,6 +354,15 @@ const QUESTIONS = [
   'How many of the users who signed up in September completed onboarding within 24 hours of signing up?',
   'signed_up -> onboarding_completed -> project_created funnel for September signups, as one row',
   'Average sessions per user for each of the past 4 weeks',
+  // Averages per month, rates per 1,000, two counts per variant, weekly cohorts, stickiness over
+  // a month, a share within 14 days, two months as a row each.
+  'Average DAU for September and for October 2026, one row per month',
+  'Errors per 1,000 events by platform in September',
+  'onboarding_checklist_v2: how many users were exposed and how many converted in each variant?',
+  'Week-1 retention for September signups by signup week',
+  'How sticky was the product in September 2026?',
+  'Of the people who signed up in September, what share completed onboarding within 14 days after signing up?',
+  'How did active users in October 2026 compare with September? One row per month.',
 ];
 
 /** What one runtime answers: each case's result and SQL, and a few facts about its marts. */
