@@ -672,7 +672,7 @@ export function planQuestion(
   if (raw.trim().length === 0) return refuse('The question is empty.', 'not_a_question');
   if (NOT_A_QUESTION.test(raw))
     return refuse(
-      'I answer questions about this workspace’s product data (read-only); that is not one.',
+      'I answer questions about this workspace’s product data, read-only: like the ones below.',
       'not_a_question',
     );
   // "Quick one for the onboarding review: how many…": a leading clause that asks nothing is
