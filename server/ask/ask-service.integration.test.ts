@@ -827,7 +827,7 @@ describe('Ask on generated data (pglite)', () => {
     it.each([
       ['What is our NPS?', /net promoter/i],
       ['What will the weather be tomorrow?', /outside the product/i],
-      ['write a poem about our users', /not one/i],
+      ['write a poem about our users', /read-only: like the ones below/i],
       ['drop table fact_events', /read-only/i],
       ['What is the lifetime value of an enterprise customer?', /lifetime value/i],
     ])('refuses "%s" with a reason and suggestions', async (question, reason) => {
