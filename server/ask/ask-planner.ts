@@ -270,7 +270,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'locations finer than a country',
   ],
   [
-    /\b(weather|temperature|stock price|share price|bitcoin|slack|github stars?|trade shows?|conferences?|podcasts?)\b/,
+    /\b(weather|temperature|stock price|share price|bitcoin|slack|push notifications?|opt(ed)? in|opt-ins?|github stars?|trade shows?|conferences?|podcasts?)\b/,
     'anything outside the product’s telemetry',
   ],
   [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
@@ -279,7 +279,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'personal data about users',
   ],
   [
-    /\b(credit cards?|card payments?|failed payments?|payment failures?|payments? (failed|declined|bounced)|dunning)\b/,
+    /\b(credit cards?|card payments?|failed payments?|payment failures?|payments? (failed|declined|bounced)|dunning|(payment|processor|processing|transaction|stripe) fees?)\b/,
     'payment records (only subscriptions and their MRR)',
   ],
   [
@@ -287,11 +287,11 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'billing documents (only subscriptions and their MRR)',
   ],
   [
-    /\b(tickets?|support requests?|nps responses?|reviews?|ratings?)\b/,
+    /\b(tickets?|support requests?|nps responses?|reviews?|ratings?|support (calls?|phone calls?|chats?)|phone calls?|call (center|centre|volume)|handle time)\b/,
     'support tickets or reviews',
   ],
   [
-    /\b(ad clicks?|clicks? on (our |the )?ads?|impressions?|ctr|cpc|cpm|roas|ad campaigns?|(marketing|ad|ads|advertising|paid|google|facebook|email) campaigns?|campaigns?|utm\w*)\b/,
+    /\b(ad clicks?|clicks? on (our |the )?ads?|impressions?|ctr|cpc|cpm|roas|google analytics|website visitors?|(marketing|landing) (website|site|pages?)|seo|keyword rankings?|ad campaigns?|(marketing|ad|ads|advertising|paid|google|facebook|email) campaigns?|campaigns?|utm\w*)\b/,
     'marketing or advertising data (ads, clicks, impressions, campaigns)',
   ],
   [
@@ -306,7 +306,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|feature flags?|(draft|write|create|make|build|prepare) (me |us )?(a|an|the|our)? ?([\w-]+ ){0,3}(plan|strategy|proposal|roadmap|deck|slides?|presentation|campaign)|(bump|raise|lower|increase|decrease|cut|reduce|change|set) (the |our )?([\w-]+ ){0,2}(prices?|pricing)|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -760,7 +760,8 @@ export function planQuestion(
   const topN = new RegExp(`\\b(top|bottom|first|best|worst) ${NUM}\\b`).exec(text);
   // ("in each of the two months" is a grain, not a limit.)
   const whichN = new RegExp(
-    `(?<!\\beach of )\\b(?:which|what|the|name the|list the) ${NUM} \\b`,
+    // ("across the 31 days" is the period's length, not a limit.)
+    `(?<!\\beach of )\\b(?:(?:which|what|name the|list the) ${NUM} \\b|the ${NUM} \\b(?!(?:calendar )?(?:days?|weeks?|months?|hours?|years?)\\b))`,
   ).exec(text);
   const nMost = new RegExp(
     `\\b${NUM} (most|least|biggest|largest|smallest|highest|lowest|fewest|busiest|quietest|peak|slowest)\\b`,
@@ -769,8 +770,14 @@ export function planQuestion(
     limit = num(topN[2]!);
     order = topN[1] === 'bottom' || topN[1] === 'worst' ? 'asc' : 'desc';
   } else if (nMost) limit = num(nMost[1]!);
-  else if (whichN) limit = num(whichN[1]!);
-  if (RANK_ASC.test(text.replace(/\bat (least|most)\b/g, ' '))) order = 'asc';
+  else if (whichN) limit = num((whichN[1] ?? whichN[2])!);
+  // "from the highest churn rate to the lowest": the first end named is the top.
+  const span =
+    /\bfrom (?:the )?(highest|most|biggest|largest|best|top|lowest|least|smallest|fewest|worst|bottom)\b.*\bto (?:the )?(?:lowest|least|smallest|fewest|worst|bottom|highest|most|biggest|largest|best|top)\b/.exec(
+      text,
+    );
+  if (span) order = /^(lowest|least|smallest|fewest|worst|bottom)$/.test(span[1]!) ? 'asc' : 'desc';
+  else if (RANK_ASC.test(text.replace(/\bat (least|most)\b/g, ' '))) order = 'asc';
   else if (RANK_DESC.test(text) && (order ?? 'desc') === 'desc') order = order ?? 'desc';
   // "Which plan has the most …": one answer.
   if (
@@ -884,7 +891,7 @@ export function planQuestion(
   let breakdownWord: string | undefined;
   for (const { d, w } of dimEntries) {
     const re = new RegExp(
-      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|combinations? of|combos? of|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
+      `\\b(?:rank|ranking|ranked|by|per|for each|for every|of each|each|every|across|split by|broken down by|break down by|breakdown by|grouped by|group by|in each|combinations? of|combos? of|which|what|top ${NUM}|bottom ${NUM}|which ${NUM}|what ${NUM}|the ${NUM}|${NUM} (?:most|least|fewest|biggest|largest|smallest|highest|lowest|busiest)|most used|least used|compare(?: the)?|between) (?:the |different |their |user |users' )?(?:[a-z]+ ){0,2}${escape(w).replace(/ /g, '[ _]')}\\b(?! (?:count|counts|volume|totals?)\\b)`,
     );
     // ("by total event count", "by number of events" rank by a measure.)
     const found = re.exec(text);
@@ -1365,7 +1372,7 @@ export function planQuestion(
     // "Average lifetime events per user by cohort": dim_users.lifetime_events, averaged.
     metric = 'user_avg';
   } else if (
-    /\bsessions (?:per|each|a|for each|by each|on average per) (?:active )?(?:user|person|customer|account|member)\b|\bsessions (?:did|does|do) (?:the|an|a) (?:average|typical) (?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
+    /\bsessions (?:per|each|a|for each|by each|on average per) (?:active )?(?:user|person|customer|account|member)\b|\bsessions (?:did|does|do) (?:the|an|a|each|every|a typical|an average) ?(?:average |typical )?(?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
       raw,
     )
   ) {
@@ -1400,6 +1407,14 @@ export function planQuestion(
     metric = 'events_per_user';
   } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
     metric = SHARE_WORDS.test(raw) ? 'churn_rate' : 'churned_users';
+  } else if (
+    (events.length || implied) &&
+    /\b(most|fewest|least|highest number of|largest number of) (?:[a-z_]+ ){0,2}(events|uses|usages)\b/.test(
+      raw,
+    )
+  ) {
+    // "Which 3 features racked up the most feature_used events": events, whoever did them.
+    metric = 'events';
   } else if (TIMES.test(text) && (events.length || implied)) {
     // "How many times did people search", "used the most times": events, whoever did them.
     metric = 'events';
@@ -1478,7 +1493,7 @@ export function planQuestion(
     metric === 'sessions' || metric === 'avg_session_duration'
       ? /\b(without|no|zero) (an |any )?errors?\b|\berror free\b/.test(text)
         ? 'false'
-        : /\b(with|had|have|has|having|containing|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
+        : /\b(with|had|have|has|having|containing|contained|contain|contains|included|include|includes|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
               text,
             )
           ? 'true'
@@ -1493,10 +1508,14 @@ export function planQuestion(
   const churnPart =
     churn &&
     (metric === 'users' || metric === 'user_count') &&
-    PART_WORDS.test(raw) &&
-    /\b(are|is|were|was|have|has|had|got|now|since|later|eventually) (now |since |later |eventually |then )?churned\b/.test(
-      raw,
-    );
+    ((PART_WORDS.test(raw) &&
+      /\b(are|is|were|was|have|has|had|got|now|since|later|eventually) (now |since |later |eventually |then )?churned\b/.test(
+        raw,
+      )) ||
+      // "churn rate by signup channel": the churned part of each channel's signups.
+      (/\bchurn (rate|ratio|percentage|share)\b/.test(raw) &&
+        events.length === 1 &&
+        breakdownDim?.columns[0]?.property?.event === events[0]!.event));
   // "What share of exports were csv vs pdf vs xlsx": each compared value's share of the whole
   // (all values), one row each.
   // "For web page views, what percentage came from each browser": the distribution over the
@@ -1617,6 +1636,21 @@ export function planQuestion(
           ? 10_000
           : 1_000_000
     : undefined;
+  // "What share of users who were active last week ran into an error": of the active users,
+  // those who did the event.
+  if (
+    metric === 'users' &&
+    event &&
+    events.length === 1 &&
+    !partHit &&
+    PART_WORDS.test(raw) &&
+    /\b(users|people|customers|accounts) (who were |that were )?active\b|\bactive (users|people|customers|accounts)\b/.test(
+      raw,
+    )
+  ) {
+    part = { column: { table: 'fact_events', column: 'event_name' }, values: [event] };
+    event = undefined;
+  }
   // "Error rate (error events as a share of all events)": one event's part of all events.
   if (
     metric === 'events' &&
@@ -1894,6 +1928,22 @@ export function planQuestion(
     grain = undefined;
   }
 
+  // "On a typical day in October, how many users were active", "the average of the daily
+  // counts": the mean of the per-day counts.
+  if (
+    !grain &&
+    PART_METRICS.has(metric) &&
+    /\b(on an?|the) (typical|average|normal|usual) (day|week|month)\b|\b(average|avg|mean) of (the )?(daily|weekly|monthly) (counts?|numbers?|totals?|figures?)\b/.exec(
+      raw,
+    )
+  ) {
+    const unit = /\b(week|weekly)\b/.test(raw)
+      ? 'week'
+      : /\b(month|monthly)\b(?! of)/.test(raw)
+        ? 'month'
+        : 'day';
+    grain = /\b(typical|average|normal|usual) day\b|\bdaily\b/.test(raw) ? 'day' : unit;
+  }
   // "Average DAU in October", "average daily signups": the mean of the per-day counts.
   const average =
     grain && !part && PART_METRICS.has(metric) && /\b(average|avg|mean|typical)\b/.test(raw);
@@ -1975,7 +2025,7 @@ export function planQuestion(
       // "How many users were exposed and how many converted in each variant": the two counts;
       // "how many converted per variant": the converted users.
       if (
-        /\b(exposed|enrolled|bucketed|assigned)\b|\b(how many|number of) (users|people|participants)\b.* and /.test(
+        /\b(exposed|enrolled|bucketed|assigned)\b(?: users| people)? and\b|\b(users|people|participants) (were |was )?(exposed|enrolled|bucketed|assigned)\b.* and |\b(how many|number of) (users|people|participants)\b.* and /.test(
           raw,
         )
       )
@@ -2024,8 +2074,13 @@ export function planQuestion(
 
   // MRR that moved in the period: "new MRR from subscriptions started in October", "MRR we lost
   // to cancellations in October".
+  // ("MRR from active subscriptions", "current MRR … still active": today's MRR, not a flow.)
   const mrrFlow: AskPlan['mrrFlow'] =
-    metric !== 'mrr' || AVERAGE.test(raw)
+    metric !== 'mrr' ||
+    AVERAGE.test(raw) ||
+    /\b(active|current|currently|still active|live) (subscriptions?|subscribers?|mrr)\b|\bcurrent mrr\b|\bstill active\b/.test(
+      raw,
+    )
       ? undefined
       : /\b(lost|lose|losing|churned|churn|cancell?ed|cancell?ations?|contraction)\b/.test(raw)
         ? 'churned'
@@ -2260,7 +2315,7 @@ const KNOWN_VERBS = new Set(
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'single row rows column columns cell figure figures value values so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
+  'single row rows column columns cell figure figures value values series list lists ranked ranking highest lowest biggest smallest best worst top bottom both either so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
     ' ',
   ),
 );
