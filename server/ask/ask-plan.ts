@@ -150,7 +150,8 @@ export const ZAskPlan = z.object({
    */
   perUser: z
     .object({
-      of: z.enum(['events', 'days']),
+      /** `values`: distinct values of `distinctOf` ("5 or more different features"). */
+      of: z.enum(['events', 'days', 'values']),
       op: z.enum(['>', '>=', '<', '<=', '=']),
       n: z.number().int().min(0).max(1_000_000),
     })
@@ -1065,14 +1066,26 @@ function compilePerUser(plan: AskPlan, join: string, tables: Set<MartTable>): Co
   if (plan.event) where.unshift(`e.event_name = ${sqlString(plan.event)}`);
   if (plan.period) where.push(periodCondition('fact_events', plan.period));
   for (const f of plan.filters) where.push(filterCondition(f));
-  const counted = per.of === 'days' ? 'count(distinct e.event_date)' : 'count(*)';
+  if (per.of === 'values' && plan.distinctOf?.table !== 'fact_events')
+    throw new Error('Users with N or more different values count a column of their events.');
+  const counted =
+    per.of === 'days'
+      ? 'count(distinct e.event_date)'
+      : per.of === 'values'
+        ? `count(distinct ${columnSql(plan.distinctOf!)})`
+        : 'count(*)';
   const inner =
     `  select e.user_id\n  from fact_events e${join}\n  where ${where.join('\n    and ')}\n` +
     `  group by 1\n  having ${counted} ${per.op} ${per.n}`;
   const sql = plan.list
     ? `${inner.replace(/^ {2}/gm, '')}\norder by 1`
     : `select count(*) as users\nfrom (\n${inner}\n) x`;
-  const what = per.of === 'days' ? 'distinct days (UTC) with' : 'times they did';
+  const what =
+    per.of === 'days'
+      ? 'distinct days (UTC) with'
+      : per.of === 'values'
+        ? `distinct ${columnName(plan.distinctOf!)} values of`
+        : 'times they did';
   const explain = [
     `${plan.list ? 'Listed' : 'Computed the number of'} distinct users (user_id) whose ${what} ${plan.event ?? 'any event'} ${per.op} ${per.n}`,
     plan.period ? periodPhrase(plan.period.label) : 'over all the data',

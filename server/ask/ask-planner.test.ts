@@ -2317,3 +2317,21 @@ describe('planQuestion: rankings, sessions with errors, active users’ parts, s
       expect(outcome(q).kind, q).toBe('refusal');
   });
 });
+
+describe('planQuestion: distinct values per user, a figure split between two values', () => {
+  it('counts users with 5 or more different features', () => {
+    const p = plan('How many users used five or more different features during October 2026?');
+    expect(p).toMatchObject({
+      metric: 'users',
+      perUser: { of: 'values', op: '>=', n: 5 },
+      distinctOf: col('fact_events', 'feature_name'),
+    });
+    expect(compileAskPlan(p).sql).toContain('having count(distinct e.feature_name) >= 5');
+  });
+
+  it('reads "split … between monthly and annual billing" as a figure for each', () => {
+    expect(
+      plan('Split current MRR (active subscriptions only) between monthly and annual billing.'),
+    ).toMatchObject({ metric: 'mrr', breakdown: col('fct_subscriptions', 'billing_period') });
+  });
+});

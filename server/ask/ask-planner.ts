@@ -1069,6 +1069,8 @@ export function planQuestion(
     (/\b(versus|vs|compared (to|with)|or|than|respectively|each|separately|difference between|differ)\b/.test(
       raw,
     ) ||
+      // "Split current MRR between monthly and annual billing": a figure for each.
+      /\b(split|divided|broken down|break down|breakdown)\b.*\bbetween\b/.test(raw) ||
       // "How many are billed annually and how many monthly": a count for each.
       /\bhow (many|much)\b.*\band how (many|much)\b/.test(raw))
   ) {
@@ -1714,6 +1716,7 @@ export function planQuestion(
   if (errorsFilter && !part) filters.push(errorsFilter);
   // Comparisons on a number the counted rows (or their users) have.
   let perUser: AskPlan['perUser'];
+  let distinctCounted: Dimension | undefined;
   const sessionsContext = table === 'fct_sessions';
   for (const c of compared.found) {
     const noun = c.noun;
@@ -1763,6 +1766,19 @@ export function planQuestion(
     else if (metric === 'users' && /^(different |distinct |separate |unique )?days?\b/.test(noun))
       perUser = { of: 'days', op: c.op, n: c.n };
     else if (
+      metric === 'users' &&
+      (distinctCounted = lexicon.dimensions.find(
+        (d) =>
+          d.columns[0]?.table === 'fact_events' &&
+          d.words.some((w) =>
+            new RegExp(`^(?:different |distinct |separate |unique )?${escape(w)}\\b`).test(noun),
+          ),
+      ))
+    ) {
+      // "Users who used 5 or more different features": distinct values of their events.
+      perUser = { of: 'values', op: c.op, n: c.n };
+      if (!event && distinctCounted.impliesEvent) event = distinctCounted.impliesEvent;
+    } else if (
       metric === 'users' &&
       (/^times?\b/.test(noun) ||
         (event !== undefined &&
@@ -2221,7 +2237,11 @@ export function planQuestion(
     ...(every ? { every: true } : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
-    ...(distinctOf ? { distinctOf } : {}),
+    ...(distinctOf
+      ? { distinctOf }
+      : perUser?.of === 'values' && distinctCounted
+        ? { distinctOf: resolveColumn(distinctCounted.columns, 'fact_events') }
+        : {}),
     // ("Week-1 retention check: … active in the following week (Sep 14-20)": the week named is
     // the activity's, not days after each signup.)
     ...(metric === 'share' &&
