@@ -412,6 +412,11 @@ export function eventPhrases(event: string): string[] {
       'new users',
       'new accounts',
       'new customers',
+      'created an account',
+      'create an account',
+      'created accounts',
+      'account creation',
+      'opened an account',
     ])
       out.add(f);
   return [...out].filter((p) => p.length > 1);

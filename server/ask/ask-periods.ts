@@ -201,7 +201,7 @@ const RULES: Rule[] = [
   {
     // "August, September and October", "for Aug, Sep, Oct": consecutive months, one row each.
     re: new RegExp(
-      `(?<!\\b(?:between|from|of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&|or)(?: (?:for|in|during))? ${MONTH_RE}(?: (\\d{4}))?\\b`,
+      `(?<!\\b(?:between|from|(?<!each )of) )\\b${MONTH_RE}(?: (\\d{4}))?(?:,? ${MONTH_RE}(?: (\\d{4}))?)?,? (?:and|&|or)(?: (?:for|in|during))? ${MONTH_RE}(?: (\\d{4}))?\\b`,
     ),
     period: (m, today) => {
       const named = [

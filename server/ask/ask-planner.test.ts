@@ -2335,3 +2335,55 @@ describe('planQuestion: distinct values per user, a figure split between two val
     ).toMatchObject({ metric: 'mrr', breakdown: col('fct_subscriptions', 'billing_period') });
   });
 });
+
+describe('planQuestion: a designer’s words', () => {
+  const outcome = (q: string) => planQuestion(q, lexicon, TODAY);
+
+  it('reads "created an account", "each of August, September and October", "a visit"', () => {
+    expect(plan('How many people created an account in the last 30 days?')).toMatchObject({
+      event: 'signed_up',
+    });
+    expect(
+      plan(
+        'For each of August, September and October 2026, how many different people did anything?',
+      ),
+    ).toMatchObject({ grain: 'month', period: { from: '2026-08-01', to: '2026-10-31' } });
+    expect(
+      plan('How long does a visit last on average, in minutes, one row per device type?'),
+    ).toMatchObject({ metric: 'avg_session_duration', unit: 'minutes' });
+    expect(plan('How many page visits did the board page get last week?').metric).toBe('events');
+  });
+
+  it('reads "what fraction of all events on each platform were errors" as a part per platform', () => {
+    expect(
+      plan('In October 2026, what fraction of all events on each platform were errors?'),
+    ).toMatchObject({
+      part: { values: ['error_occurred'] },
+      breakdown: col('fact_events', 'platform'),
+    });
+  });
+
+  it('reads "walk through the funnel" and "how many of them went on to start a subscription"', () => {
+    expect(
+      plan(
+        'For people who signed up in August 2026, walk through the funnel signed up → completed onboarding → created a project.',
+      ),
+    ).toMatchObject({ metric: 'funnel' });
+    expect(
+      plan(
+        'In the annual_plan_default experiment, how many people were put in each variant, and how many of them went on to start a subscription?',
+      ),
+    ).toMatchObject({ metric: 'exposed_users', also: ['converted_users'] });
+  });
+
+  it('refuses heatmaps, scrolling, surveys, wireframes and renaming buttons', () => {
+    for (const q of [
+      'Can you show me a click heatmap of the board screen?',
+      'How far down the reports page do people scroll before they leave it?',
+      'What did people answer in the onboarding satisfaction survey?',
+      'Design a new onboarding screen and sketch the wireframe for it.',
+      "Rename the 'Export' button on the reports page to 'Download' and make it bigger.",
+    ])
+      expect(outcome(q).kind, q).toBe('refusal');
+  });
+});

@@ -72,6 +72,9 @@ export function normalise(question: string): string {
     // "the users' current plan": a plural possessive read as the noun; "pct": percent.
     .replace(/([a-z])s'(?=\s|$)/g, '$1s')
     .replace(/\bpct\b/g, 'percent')
+    // "a visit", "visits" (not page visits): sessions.
+    .replace(/(?<!\bpage )\bvisits\b/g, 'sessions')
+    .replace(/(?<!\bpage )\ba visit\b/g, 'a session')
     // "1,000": one number.
     .replace(/(\d),(\d{3})\b/g, '$1$2')
     .replace(/[?!,;:()]/g, ' ')
@@ -275,6 +278,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   ],
   [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
   [
+    /\b(heat ?maps?|scroll(ing)? depth|scroll|scrolls|scrolled|eye[- ]tracking|surveys?|questionnaires?|interviews?|session recordings?|screen recordings?|click maps?|taps? on)\b/,
+    'UX research data (heatmaps, scrolling, surveys, recordings)',
+  ],
+  [
     /\b(age|gender|birthday|email address|phone number|names? of (the )?users?|job titles?|job roles?|departments?|seniority)\b/,
     'personal data about users',
   ],
@@ -306,7 +313,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|feature flags?|(draft|write|create|make|build|prepare) (me |us )?(a|an|the|our)? ?([\w-]+ ){0,3}(plan|strategy|proposal|roadmap|deck|slides?|presentation|campaign)|(bump|raise|lower|increase|decrease|cut|reduce|change|set) (the |our )?([\w-]+ ){0,2}(prices?|pricing)|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|wireframes?|mockups?|(design|redesign|sketch) (a|an|the|our|me)\b|rename (the|a|our)\b|make it (bigger|smaller|blue|red|green|bold)|feature flags?|(draft|write|create|make|build|prepare) (me |us )?(a|an|the|our)? ?([\w-]+ ){0,3}(plan|strategy|proposal|roadmap|deck|slides?|presentation|campaign)|(bump|raise|lower|increase|decrease|cut|reduce|change|set) (the |our )?([\w-]+ ){0,2}(prices?|pricing)|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -1360,7 +1367,7 @@ export function planQuestion(
   ) {
     metric = 'subscriptions';
   } else if (
-    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session)\b/.test(
+    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session|how long (does|do|did) (a |the |an average |a typical )?sessions? (last|take|run))\b/.test(
       raw,
     )
   ) {
@@ -1542,7 +1549,7 @@ export function planQuestion(
     !(
       metric === 'events' &&
       events.length === 1 &&
-      /\b(as an?|as the) (share|percent|percentage|proportion|fraction) of (all |total )?(the )?events\b|\berror (rate|ratio|share|percentage)\b/.test(
+      /\b(as an?|as the|what) (share|percent|percentage|proportion|fraction) of (all |total )?(the )?events\b|\berror (rate|ratio|share|percentage)\b/.test(
         raw,
       )
     ) &&
@@ -2028,13 +2035,13 @@ export function planQuestion(
       also.push('experiment_conversion');
       metric = 'exposed_users';
     } else if (
-      metric === 'experiment_conversion' &&
+      (metric === 'experiment_conversion' || metric === 'exposed_users') &&
       !rateWords &&
       !lift &&
       (/\b(how many|number of|count of|counts? of|total)\b(?:(?! and ).)*\bconver(ted|ters?|sions?)\b/.test(
         raw,
       ) ||
-        /\b(users|people) (exposed|enrolled) and (users |people )?converted\b|\bexposed (users )?and converted\b/.test(
+        /\b(users|people) (exposed|enrolled) and (users |people )?converted\b|\bexposed (users )?and converted\b|\bhow many (of them |of those )?(went on to |then |later )?(start(ed)?|began|begin) an? (paid )?subscriptions?\b/.test(
           raw,
         ))
     ) {
@@ -2335,7 +2342,7 @@ const KNOWN_VERBS = new Set(
 
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'single row rows column columns cell figure figures value values series list lists ranked ranking highest lowest biggest smallest best worst top bottom both either so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
+  'funnel funnels flow process journey single row rows column columns cell figure figures value values series list lists ranked ranking highest lowest biggest smallest best worst top bottom both either so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
     ' ',
   ),
 );
