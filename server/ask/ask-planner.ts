@@ -321,7 +321,7 @@ const USER_WORDS =
 const AVERAGE = /\b(average|avg|mean|typical|median)\b/;
 /** What a session counts, averaged per session ("events per session"). */
 const SESSION_MEASURE =
-  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were)? (?:(?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b|(?:does|do|did|will) (?:a|an|each|every|the average|an average|the typical|a typical) session (?:contain|have|include|hold|see|get)\b)/;
+  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were| are| happen| happened| occur| occurred| show up)? (?:(?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b|(?:does|do|did|will) (?:a|an|each|every|the average|an average|the typical|a typical) session (?:contain|have|include|hold|see|get)\b)/;
 
 /**
  * The numeric property a question averages: a word of it named ("results", "duration"), on an
@@ -787,14 +787,22 @@ export function planQuestion(
   else if (RANK_ASC.test(text.replace(/\bat (least|most)\b/g, ' '))) order = 'asc';
   else if (RANK_DESC.test(text) && (order ?? 'desc') === 'desc') order = order ?? 'desc';
   // "Which plan has the most …": one answer.
+  // ("Which app version and platform combination logged the most errors": one too; "which
+  // countries saw the most" is several.)
+  const oneMost =
+    /\b(?:which|what) ([a-z_ +]+?) ([a-z]+ed|has|is|was|had|gets|got|does|did|saw|sees|threw|throws|drew|brought|brings) (?:[a-z_]+ ){0,2}(?:the )?(?<!\bat )(?:most|least|highest|lowest|biggest|fewest|largest|smallest)\b/.exec(
+      text,
+    );
   if (
     !limit &&
-    order &&
-    /\b(which|what) [a-z_ ]+? (has|is|was|had|gets|got|does|did) (the )?(most|least|highest|lowest|biggest|fewest|largest|smallest)\b/.test(
-      text,
-    )
-  )
+    oneMost &&
+    (order || /ed$|^(saw|threw|drew|brought)$/.test(oneMost[2]!)) &&
+    (/^(has|is|was|gets|does|sees|throws|brings)$/.test(oneMost[2]!) ||
+      !/[^s]s$/.test(oneMost[1]!.trim()))
+  ) {
     limit = 1;
+    order ??= /\b(least|lowest|fewest|smallest)\b/.test(oneMost[0]) ? 'asc' : 'desc';
+  }
   if (limit && !order) order = 'desc';
 
   // Events and values named in the question.
