@@ -2387,3 +2387,52 @@ describe('planQuestion: a designer’s words', () => {
       expect(outcome(q).kind, q).toBe('refusal');
   });
 });
+
+describe('planQuestion: an analytics engineer’s words (columns, = values, Monday-start weeks)', () => {
+  it('reads table.column names and = values as the question’s words', () => {
+    expect(
+      plan(
+        "What is the total fct_subscriptions.mrr_usd of subscriptions with status = 'active', split by billing_period?",
+      ),
+    ).toMatchObject({ metric: 'mrr', breakdown: col('fct_subscriptions', 'billing_period') });
+    expect(
+      plan(
+        'What is the median fct_sessions.session_duration, in seconds, per device_type for sessions that started last week?',
+      ),
+    ).toMatchObject({
+      metric: 'avg_session_duration',
+      median: true,
+      breakdown: col('fct_sessions', 'device_type'),
+    });
+    expect(
+      plan(
+        "Rank the top 3 feature_name values by number of feature_used events where plan_at_event = 'enterprise' in October 2026",
+      ),
+    ).toMatchObject({
+      breakdown: col('fact_events', 'feature_name'),
+      filters: [{ column: col('fact_events', 'plan_at_event'), values: ['enterprise'] }],
+      limit: 3,
+    });
+  });
+
+  it('reads "each Monday-start week from <date> through <date> inclusive" as a weekly trend', () => {
+    expect(
+      plan(
+        'Using signed_up events, how many distinct users signed up in each Monday-start week from 2026-09-07 through 2026-10-25 inclusive?',
+      ),
+    ).toMatchObject({ grain: 'week', period: { from: '2026-09-07', to: '2026-10-25' } });
+  });
+
+  it('does not read "among", or time spent, as something the data lacks', () => {
+    expect(
+      plan(
+        'What are our pro customers actually using? Among users currently on the pro plan, the top 5 features by number of distinct users in the last 30 days.',
+      ),
+    ).toMatchObject({ limit: 5, breakdown: col('fact_events', 'feature_name') });
+    expect(
+      plan(
+        'Do iOS users spend more time per session than Android users? Average session duration in minutes for iOS and for Android.',
+      ).metric,
+    ).toBe('avg_session_duration');
+  });
+});

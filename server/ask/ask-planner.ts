@@ -72,6 +72,22 @@ export function normalise(question: string): string {
     // "the users' current plan": a plural possessive read as the noun; "pct": percent.
     .replace(/([a-z])s'(?=\s|$)/g, '$1s')
     .replace(/\bpct\b/g, 'percent')
+    // "dim_users.company_size", "fct_sessions.page_views": the column, named as the question
+    // would; "plan_at_event = 'enterprise'", "status = 'active'", "is_churned = true": the value.
+    .replace(
+      /\b(?:fact_events|dim_users|fct_sessions|fct_subscriptions|dim_features|fct_experiment_exposures|fct_user_activity_daily|fct_feature_usage_daily|metrics_daily)\.(?=[a-z_])/g,
+      '',
+    )
+    .replace(/\s*(?:=|==)\s*'([^']+)'/g, ' $1')
+    .replace(/\bis_churned\s*(?:=|==|is)\s*true\b/g, 'churned')
+    .replace(/\bis_premium\s*(?:=|==|is)\s*true\b/g, 'premium')
+    // A column named as written ("median session_duration", "by feature_name"): its words.
+    .replace(
+      /\b(?:signup_date|cohort_month|company_size|is_churned|churned_at|lifetime_events|event_name|feature_name|plan_at_event|device_type|app_version|session_duration|error_code|event_count|page_views|is_premium|billing_period|mrr_usd|initial_mrr_usd|experiment_key|first_exposed_at|converted_at|started_at|ended_at|event_date)\b/g,
+      (c) => c.replace(/_/g, ' '),
+    )
+    // "each Monday-start week", "Monday-starting weeks": calendar weeks (they start on Monday).
+    .replace(/\bmonday[- ]start(?:ing)? (weeks?)\b/g, '$1')
     // "a visit", "visits" (not page visits): sessions.
     .replace(/(?<!\bpage )\bvisits\b/g, 'sessions')
     .replace(/(?<!\bpage )\ba visit\b/g, 'a session')
@@ -255,7 +271,7 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'satisfaction or sentiment scores',
   ],
   [
-    /\b(profit|profits|margin|margins|costs?|cac|customer acquisition cost|spend|ad spend)\b/,
+    /\b(profit|profits|margin|margins|costs?|cac|customer acquisition cost|spend(?!\s+(?:more |less |much |the most |most |any |their |our )?(?:time|minutes|hours|seconds|days))|ad spend)\b/,
     'costs or profit',
   ],
   [/\b(ltv|lifetime value|clv)\b/, 'customer lifetime value'],
@@ -1855,6 +1871,8 @@ export function planQuestion(
       /^\d/.test(word) ||
       word in NUMBER_WORDS ||
       USER_WORDS.test(word) ||
+      MART_COLUMNS.has(word) ||
+      KNOWN_VERBS.has(word) ||
       // "as flagged in the catalog", "as defined by…": an aside, not a value.
       (m[0].startsWith('as ') && /[a-z]ed$/.test(word))
     )
@@ -2348,9 +2366,16 @@ const KNOWN_VERBS = new Set(
   ),
 );
 
+/** The marts' column names: a question may name one ("with status active"), not a value. */
+const MART_COLUMNS = new Set(
+  'user_id first_seen last_seen signup_date cohort_month plan company_size industry country platform is_churned churned_at lifetime_events event_id event_name session_id ts event_date feature_name plan_at_event device_type app_version properties session_duration error_code started_at ended_at event_count page_views errors category launched_at is_premium active_users events sessions metric_date billing_period status mrr_usd initial_mrr_usd experiment_key variant first_exposed_at converted converted_at'.split(
+    ' ',
+  ),
+);
+
 /** Words that follow "as", "with"… without naming a value. */
 const COMMON = new Set(
-  'funnel funnels flow process journey single row rows column columns cell figure figures value values series list lists ranked ranking highest lowest biggest smallest best worst top bottom both either so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
+  'among amongst within across over during after before since until distinct unique different funnel funnels flow process journey single row rows column columns cell figure figures value values series list lists ranked ranking highest lowest biggest smallest best worst top bottom both either so such date dates day days session sessions first last final step steps start end overall much many well most least more less total totals average percent percentage percentages fraction share shares rate rates ratio number numbers count counts table chart list trend graph breakdown split each every all any some their its our my your this that these those them it one two at least time times scratch here there now then start beginning launch no zero details company companies firms organisations organizations businesses orgs teams currently current presently still only just actually'.split(
     ' ',
   ),
 );
