@@ -2436,3 +2436,19 @@ describe('planQuestion: an analytics engineer’s words (columns, = values, Mond
     ).toBe('avg_session_duration');
   });
 });
+
+describe('planQuestion: one answer or several', () => {
+  // Regression: "which … logged the most" was made one answer; "Which features were used by the
+  // most users" (a plural, its verb "were") then became one feature too (e2e ask.spec caught it).
+  it('keeps "which features were used by the most users" a ranking of all, and one combination one', () => {
+    expect(plan('Which features were used by the most users in the last 30 days?').limit).toBe(
+      undefined,
+    );
+    expect(
+      plan(
+        'On 29 September 2026, which app version and platform combination logged the most errors?',
+      ).limit,
+    ).toBe(1);
+    expect(plan('Which plan has the most users?').limit).toBe(1);
+  });
+});

@@ -814,7 +814,11 @@ export function planQuestion(
     oneMost &&
     (order || /ed$|^(saw|threw|drew|brought)$/.test(oneMost[2]!)) &&
     (/^(has|is|was|gets|does|sees|throws|brings)$/.test(oneMost[2]!) ||
-      !/[^s]s$/.test(oneMost[1]!.trim()))
+      // ("which features were used by the most users": several, by the noun or its verb.)
+      !(
+        /\b(were|are|have|do)\b/.test(oneMost[1]!) ||
+        /[^s]s$/.test(oneMost[1]!.replace(/\s+(was|is|has|had|did|got)\b.*$/, '').trim())
+      ))
   ) {
     limit = 1;
     order ??= /\b(least|lowest|fewest|smallest)\b/.test(oneMost[0]) ? 'asc' : 'desc';
