@@ -710,7 +710,8 @@ export function planQuestion(
 
   // "We launched X in September. What share of users active in October used it in October?":
   // when the sentence that asks names a period, a period in a sentence of context is not it.
-  const askingText = fixTypos(normalise(askingSentence(question)), lexicon);
+  const askedSentence = askingSentence(question);
+  const askingText = fixTypos(normalise(askedSentence), lexicon);
   const askingTime =
     askingText.trim() !== raw.trim() ? readTime(askingText.trim(), today) : undefined;
   const time = askingTime?.period
@@ -865,16 +866,15 @@ export function planQuestion(
   // signed up last month with each signup method?": events named in a sentence about us (the
   // context) give way to those of the sentence that asks.
   const sentences = question.split(/(?<=[.?!])\s+/).filter((x) => x.trim());
-  const askingOne = askingSentence(question);
   if (
     sentences.length > 1 &&
     sentences
-      .filter((x) => x !== askingOne)
+      .filter((x) => x !== askedSentence)
       .every((x) => /^\s*(we|we're|we are|we've|i|i'm|i am|i've|our|my)\b/i.test(x))
   ) {
     const asked = new Set(
       findPhrases(
-        fixTypos(normalise(askingOne), lexicon),
+        askingText,
         lexicon.events.map((e) => ({ item: e, phrases: e.phrases })),
         [],
         true,
@@ -1120,7 +1120,7 @@ export function planQuestion(
   // "We're reviewing paid vs organic. How many signed up through each channel?": values of the
   // breakdown named only in a sentence of context do not narrow what is asked for each.
   if (breakdownDim && byDimension.has(breakdownDim.id)) {
-    const asking = normalise(askingSentence(question));
+    const asking = normalise(askedSentence);
     const named = (v: ValueTerm) =>
       v.phrases.some((p) => asking.includes(` ${normalise(p).trim()} `));
     if (asking.trim() !== raw.trim() && !byDimension.get(breakdownDim.id)!.some(named))

@@ -148,24 +148,13 @@ export function checkLlmPlan(raw: unknown, lexicon: Lexicon, today: string): Llm
     if (f === out.part) part = { column: ref, values };
     else filters.push({ column: ref, values });
   }
-  let breakdown: AskPlan['breakdown'];
-  if (out.breakdown) {
-    breakdown = column(out.breakdown);
-    if (!breakdown)
-      return {
-        ok: false,
-        reason: `A ${out.metric} answer cannot be broken down by ${out.breakdown}.`,
-      };
-  }
-  let alsoBy: AskPlan['alsoBy'];
-  if (out.secondBreakdown) {
-    alsoBy = column(out.secondBreakdown);
-    if (!alsoBy)
-      return {
-        ok: false,
-        reason: `A ${out.metric} answer cannot be broken down by ${out.secondBreakdown}.`,
-      };
-  }
+  // The breakdown and a second one: dimensions the metric's table reaches.
+  const [breakdown, alsoBy] = [out.breakdown, out.secondBreakdown].map((id) =>
+    id ? column(id) : undefined,
+  );
+  for (const id of [out.breakdown, out.secondBreakdown])
+    if (id && !column(id))
+      return { ok: false, reason: `A ${out.metric} answer cannot be broken down by ${id}.` };
   let versus: AskPlan['versus'];
   if (out.compareTo) {
     const from = dayOf(out.compareTo.from);
