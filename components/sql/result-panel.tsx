@@ -94,7 +94,7 @@ export function ResultPanel({
         )
       ) : run.status === 'error' ? (
         <div className="p-3" data-testid="sql-error">
-          <ErrorAlert message={run.error.message} />
+          <ErrorAlert message={run.error.message} className="whitespace-pre-line" />
         </div>
       ) : run.status === 'running' ? (
         <div className="grid h-full place-items-center text-sm text-muted-foreground">
@@ -201,7 +201,10 @@ function ScriptResults({
           )
         ) : statement?.error ? (
           <div className="p-3" data-testid="sql-error">
-            <ErrorAlert message={`Statement ${statement.index + 1}: ${statement.error.message}`} />
+            <ErrorAlert
+              message={`Statement ${statement.index + 1}: ${statement.error.message}`}
+              className="whitespace-pre-line"
+            />
           </div>
         ) : (
           <p className="p-4 text-sm text-muted-foreground">

@@ -388,6 +388,25 @@ describe('read-only statement check', () => {
     });
   });
 
+  it('follows a misspelt column or function with a plain hint', async () => {
+    const column = await rejection(engine.execute('select n, count(*) from numbers group by nn'));
+    expect(column.code).toBe('QUERY_FAILED');
+    expect(column.message).toMatch(
+      /^Binder Error: Referenced column "nn" not found[\s\S]*\nHint: column nn not found — did you mean n\?$/,
+    );
+    expect(column.details).toMatchObject({
+      position: 41, // the `nn` after `group by`
+      hint: 'column nn not found — did you mean n?',
+    });
+    const fn = await rejection(engine.execute('select lenght(cast(n as varchar)) from numbers'));
+    expect(fn.details).toMatchObject({
+      hint: 'function lenght does not exist — did you mean length?',
+    });
+    // Nothing near: DuckDB's own candidates, no hint.
+    const far = await rejection(engine.execute('select completely_other from numbers'));
+    expect(far.message).not.toMatch(/Hint/);
+  });
+
   it('checkReadOnly rejects like execute', async () => {
     expect(await rejection(engine.checkReadOnly('drop table numbers'))).toMatchObject({
       code: 'QUERY_REJECTED',

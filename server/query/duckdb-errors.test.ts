@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { lineAndColumn, parseDuckDbError, toQueryError } from './duckdb-errors';
+import { lineAndColumn, parseDuckDbError, toQueryError, typoHint } from './duckdb-errors';
 
 // Messages as DuckDB 1.5.5 produces them with errors_as_json=true.
 const parserError = new Error(
@@ -58,5 +58,82 @@ describe('toQueryError', () => {
   it('passes AppErrors through', () => {
     const original = new AppError('TIMEOUT', 'slow');
     expect(toQueryError(original, 'select 1')).toBe(original);
+  });
+});
+
+// DuckDB 1.5.5's JSON for misspelt names (errors_as_json=true), as the engine raises them.
+const json = (fields: Record<string, string>) => new Error(JSON.stringify(fields));
+const columnTypo = json({
+  exception_type: 'Binder',
+  exception_message:
+    'Referenced column "evnt_name" not found in FROM clause!\nCandidate bindings: "event_name", "event_ts", "user_id"',
+  candidates: 'event_name,event_ts,user_id',
+  position: '7',
+  error_subtype: 'COLUMN_NOT_FOUND',
+  name: 'evnt_name',
+});
+
+describe('typo hints', () => {
+  it('names the column a misspelt one was meant to be, after the engine message', () => {
+    const error = toQueryError(columnTypo, 'select evnt_name from fact_events');
+    expect(error.message).toBe(
+      'Binder Error: Referenced column "evnt_name" not found in FROM clause!\nCandidate bindings: "event_name", "event_ts", "user_id"\nHint: column evnt_name not found — did you mean event_name?',
+    );
+    expect(error.details).toMatchObject({
+      position: 7,
+      hint: 'column evnt_name not found — did you mean event_name?',
+    });
+  });
+
+  it('reads alias.column errors from the message, which has no name field', () => {
+    const error = toQueryError(
+      json({
+        exception_type: 'Binder',
+        exception_message:
+          'Table "u" does not have a column named "pln"\n\nCandidate bindings: : "plan"',
+        position: '7',
+      }),
+      'select u.pln from fact_events f join dim_users u using (user_id)',
+    );
+    expect(error.details?.hint).toBe('column pln not found — did you mean plan?');
+  });
+
+  it('names a function when the misspelling is close', () => {
+    const info = parseDuckDbError(
+      json({
+        exception_type: 'Catalog',
+        exception_message:
+          'Scalar Function with name lenght does not exist!\nDid you mean "length"?',
+        candidates: 'length',
+        error_subtype: 'MISSING_ENTRY',
+        type: 'Scalar Function',
+        name: 'lenght',
+      }),
+    );
+    expect(typoHint(info)).toBe('function lenght does not exist — did you mean length?');
+  });
+
+  it('offers nothing when no candidate is a plausible typo', () => {
+    // DuckDB suggests event_name for xyz and count_if for count_distinct: no hint for those.
+    const xyz = json({
+      exception_type: 'Binder',
+      exception_message:
+        'Referenced column "xyz" not found in FROM clause!\nCandidate bindings: "event_name"',
+      candidates: 'event_name',
+      error_subtype: 'COLUMN_NOT_FOUND',
+      name: 'xyz',
+    });
+    expect(typoHint(parseDuckDbError(xyz))).toBeUndefined();
+    expect(toQueryError(xyz, 'select xyz from fact_events').message).not.toMatch(/Hint/);
+    const countDistinct = json({
+      exception_type: 'Catalog',
+      exception_message:
+        'Scalar Function with name count_distinct does not exist!\nDid you mean "count_if"?',
+      candidates: 'count_if',
+      error_subtype: 'MISSING_ENTRY',
+      type: 'Scalar Function',
+      name: 'count_distinct',
+    });
+    expect(typoHint(parseDuckDbError(countDistinct))).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 // `Failed to extract statements: Parser Error: `. Parsing that JSON gives the character offset
 // of a mistake, which becomes the line/column the SQL editor highlights.
 import { AppError } from '../errors';
+import { typoHint as hintFor, withHint, type MissingName } from './typo-hint';
 
 export interface DuckDbErrorInfo {
   /** DuckDB's exception type, e.g. `Parser`, `Binder`, `Catalog`, `Permission`, `INTERRUPT`. */
@@ -10,6 +11,8 @@ export interface DuckDbErrorInfo {
   message: string;
   /** 0-based character offset into the SQL, when DuckDB reports one. */
   position?: number;
+  /** A name DuckDB could not find (a column, a function) and what it offers instead. */
+  missing?: MissingName;
 }
 
 export function parseDuckDbError(error: unknown): DuckDbErrorInfo {
@@ -26,6 +29,7 @@ export function parseDuckDbError(error: unknown): DuckDbErrorInfo {
           ...(parsed.position !== undefined && Number.isInteger(position) && position >= 0
             ? { position }
             : {}),
+          ...missingName(parsed),
         };
       }
     } catch {
@@ -35,6 +39,34 @@ export function parseDuckDbError(error: unknown): DuckDbErrorInfo {
   const typed = /^(?:[\w ]+: )?([A-Za-z ]+) Error: ([\s\S]*)$/.exec(raw);
   if (typed?.[1] && typed[2] !== undefined) return { type: typed[1], message: typed[2] };
   return { type: 'Unknown', message: raw };
+}
+
+/**
+ * The missing name and DuckDB's candidates: the JSON's `name` and `candidates` fields when it has
+ * them (a column not found in FROM, a function that does not exist), else the message of
+ * `alias.column` ("Table "f" does not have a column named "x" … Candidate bindings: : "y"").
+ */
+function missingName(parsed: Record<string, unknown>): Pick<DuckDbErrorInfo, 'missing'> {
+  const { name, candidates, error_subtype: subtype, type } = parsed;
+  if (typeof name === 'string' && typeof candidates === 'string') {
+    const list = candidates.split(',').filter(Boolean);
+    if (subtype === 'COLUMN_NOT_FOUND')
+      return { missing: { kind: 'column', name, candidates: list } };
+    if (subtype === 'MISSING_ENTRY' && typeof type === 'string' && /function/i.test(type))
+      return { missing: { kind: 'function', name, candidates: list } };
+    return {};
+  }
+  const message = String(parsed.exception_message);
+  const column = /does not have a column named "([^"]+)"/.exec(message)?.[1];
+  const bindings = /Candidate bindings:[\s:]*(.*)$/.exec(message)?.[1];
+  if (!column || !bindings) return {};
+  const list = [...bindings.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+  return { missing: { kind: 'column', name: column, candidates: list } };
+}
+
+/** The plain hint for a misspelt column or function (typo-hint.ts), when DuckDB named one. */
+export function typoHint(info: DuckDbErrorInfo): string | undefined {
+  return info.missing ? hintFor(info.missing) : undefined;
 }
 
 /** 0-based character offset -> 1-based line and column. */
@@ -75,7 +107,10 @@ export function toQueryError(error: unknown, sql: string): AppError {
       { cause: error },
     );
   }
-  return new AppError('QUERY_FAILED', formatDuckDbMessage(info), details, { cause: error });
+  return withHint(
+    new AppError('QUERY_FAILED', formatDuckDbMessage(info), details, { cause: error }),
+    typoHint(info),
+  );
 }
 
 /** The parser gave up on nesting (its stack or its depth limit): what to tell the user. */

@@ -161,12 +161,44 @@ describe.skipIf(!available.ok)('TrinoEngine', () => {
     expect(column.code).toBe('QUERY_FAILED');
     expect(column.message).toMatch(/^Column 'nope' cannot be resolved/);
     expect(column.details).toMatchObject({ position: 7, line: 1, column: 8 });
+    expect(column.message).not.toMatch(/Hint/);
+    // A misspelt column: Trino names no candidates; the schema's columns give the hint.
+    const typo = await failure(trino.execute('select usr_id from bronze.events'));
+    expect(typo.message).toMatch(
+      /^Column 'usr_id' cannot be resolved[\s\S]*\nHint: column usr_id not found — did you mean user_id\?$/,
+    );
+    expect(typo.details).toMatchObject({
+      position: 7,
+      hint: 'column usr_id not found — did you mean user_id?',
+    });
     const table = await failure(trino.execute('select 1\nfrom  bronze.nope'));
     expect(table.code).toBe('QUERY_FAILED');
     expect(table.details).toMatchObject({ line: 2, column: 7 });
     const syntax = await failure(trino.execute('select from where'));
     expect(syntax.code).toBe('QUERY_FAILED');
     expect(syntax.details).toHaveProperty('position');
+  });
+
+  it('explains a query (and analyses it) for the SQL editor, refusing the plan of a write', async () => {
+    const plan = await trino.execute(
+      'explain select event, count(*) from bronze.events group by 1',
+    );
+    expect(plan.statementType).toBe('EXPLAIN');
+    expect(String(plan.rows[0]?.[0])).toMatch(/Aggregate/);
+    const analysed = await trino.execute('EXPLAIN ANALYZE select count(*) from bronze.events');
+    expect(analysed.statementType).toBe('EXPLAIN');
+    expect(String(analysed.rows[0]?.[0])).toMatch(/CPU/);
+    // A mistake inside the EXPLAIN is placed in the whole text.
+    const typo = await failure(trino.execute('explain\nselect usr_id from bronze.events'));
+    expect(typo.details).toMatchObject({
+      line: 2,
+      column: 8,
+      hint: 'column usr_id not found — did you mean user_id?',
+    });
+    const write = await failure(
+      trino.execute('explain create table bronze.sneaky as select 1 as x'),
+    );
+    expect(write.code).toBe('QUERY_REJECTED');
   });
 
   // Defence in depth: a statement that got past the engine's check still cannot write, because

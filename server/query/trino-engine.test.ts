@@ -91,6 +91,42 @@ describe('inScope', () => {
     expect(inScope(t(ws, 'fact_events', 'system'), 'lake', ws)).toBe(false);
     expect(inScope(t(`${ws}_evil`), 'lake', ws)).toBe(false);
   });
+  // bronze.* holds every workspace: a scan of it is the workspace's only when Trino's pushed-down
+  // constraint pins workspace_id to this workspace's id (the bronze_<table> views' filter).
+  it('accepts bronze only where the scan is pinned to this workspace', () => {
+    const id = '0194d3c2-7a3b-7000-8000-000000000001';
+    const pinned = (...values: string[]) => ({
+      none: false,
+      columnConstraints: [
+        {
+          columnName: 'workspace_id',
+          domain: {
+            nullsAllowed: false,
+            ranges: values.map((value) => ({
+              low: { value, bound: 'EXACTLY' },
+              high: { value, bound: 'EXACTLY' },
+            })),
+          },
+        },
+      ],
+    });
+    const bronze = t('bronze', 'events');
+    expect(inScope(bronze, 'lake', ws, pinned(id))).toBe(true);
+    expect(inScope(bronze, 'lake', ws, pinned('0194d3c2-7a3b-7000-8000-000000000002'))).toBe(false);
+    expect(inScope(bronze, 'lake', ws, pinned(id, '0194d3c2-7a3b-7000-8000-000000000002'))).toBe(
+      false,
+    );
+    expect(inScope(bronze, 'lake', ws, { none: false, columnConstraints: [] })).toBe(false);
+    expect(inScope(bronze, 'lake', ws)).toBe(false);
+    const range = pinned(id);
+    range.columnConstraints[0]!.domain.ranges[0]!.high.bound = 'BELOW';
+    expect(inScope(bronze, 'lake', ws, range)).toBe(false);
+    const nulls = pinned(id);
+    nulls.columnConstraints[0]!.domain.nullsAllowed = true;
+    expect(inScope(bronze, 'lake', ws, nulls)).toBe(false);
+    // Only the bronze schema: another schema's table is not let in by a workspace_id filter.
+    expect(inScope(t('tl_snapshots', 'x'), 'lake', ws, pinned(id))).toBe(false);
+  });
 });
 
 // A result must read the same from either engine: DuckDB's shapes (duckdb-values.ts) are the

@@ -22,6 +22,9 @@ import type {
 } from './query-engine';
 import { sqlString } from './sql-quote';
 import { lineAndColumn } from './duckdb-errors';
+import { typoHint, withHint } from './typo-hint';
+import { explainTarget } from './statement-text';
+import { workspaceSchema } from '../pipelines/marts';
 
 export interface TrinoEngineOptions {
   url: string;
@@ -166,20 +169,70 @@ interface IoTable {
   schemaTable: { schema: string; table: string };
 }
 
+/** The predicate Trino pushed into a table's scan, as EXPLAIN (TYPE IO) reports it. */
+interface IoConstraint {
+  none?: boolean;
+  columnConstraints?: {
+    columnName: string;
+    domain?: {
+      nullsAllowed?: boolean;
+      ranges?: {
+        low?: { value?: unknown; bound?: string };
+        high?: { value?: unknown; bound?: string };
+      }[];
+    };
+  }[];
+}
+
+/**
+ * An analyser mistake found in the query inside an EXPLAIN, its position moved by `offset` (where
+ * that query starts in `sql`) with its line and column in `sql`.
+ */
+function atOffset(error: AppError | undefined, offset: number, sql: string) {
+  const position = error?.details?.position;
+  if (!error || typeof position !== 'number' || offset < 0) return error;
+  return new AppError(error.code, error.message, {
+    ...error.details,
+    position: position + offset,
+    ...lineAndColumn(sql, position + offset),
+  });
+}
+
 /** What `EXPLAIN (TYPE IO, FORMAT JSON)` answers (the parts read here). */
 interface ExplainIo {
   outputTable?: unknown;
-  inputTableColumnInfos?: { table: IoTable }[];
+  inputTableColumnInfos?: { table: IoTable; constraint?: IoConstraint }[];
 }
 
 /**
  * Whether a table a scoped query reads belongs to `schema`: the schema itself, or a run schema
  * of the same workspace (server/pipelines/marts.ts runSchema: the workspace schema's first 43
- * characters, then `__r_`), which the workspace schema's views read.
+ * characters, then `__r_`), which the workspace schema's views read; or a bronze table (which
+ * holds every workspace) read only where `workspace_id` is this workspace's — what the
+ * workspace schema's `bronze_<table>` views filter on (marts-store.ts), and the scan's
+ * constraint shows after Trino resolved the views, whatever the query says.
  */
-export function inScope(table: IoTable, catalog: string, schema: string): boolean {
+export function inScope(
+  table: IoTable,
+  catalog: string,
+  schema: string,
+  constraint?: IoConstraint,
+): boolean {
   const s = table.schemaTable.schema;
-  return table.catalog === catalog && (s === schema || s.startsWith(`${schema.slice(0, 43)}__r_`));
+  if (table.catalog !== catalog) return false;
+  if (s === schema || s.startsWith(`${schema.slice(0, 43)}__r_`)) return true;
+  if (s !== 'bronze' || constraint?.none) return false;
+  const ws = constraint?.columnConstraints?.filter((c) => c.columnName === 'workspace_id') ?? [];
+  const ranges = ws.length === 1 ? (ws[0]!.domain?.ranges ?? []) : [];
+  if (ws[0]?.domain?.nullsAllowed !== false || ranges.length !== 1) return false;
+  const { low, high } = ranges[0]!;
+  return (
+    low?.bound === 'EXACTLY' &&
+    high?.bound === 'EXACTLY' &&
+    typeof low.value === 'string' &&
+    low.value === high.value &&
+    workspaceSchema(low.value) === schema
+  );
 }
 
 export class TrinoEngine implements QueryEngine {
@@ -295,19 +348,30 @@ export class TrinoEngine implements QueryEngine {
   ): Promise<void> {
     const text = sql.trim().replace(/;\s*$/, '');
     if (!text) throw new AppError('QUERY_REJECTED', 'The query is empty.');
+    // EXPLAIN [ANALYZE] <query>: the query is what is checked (Trino explains no EXPLAIN), and
+    // the plan of a read-only query is itself read-only (ANALYZE runs the query, reading).
+    const query = explainTarget(text) ?? text;
     // EXPLAIN (TYPE IO) answers a query with JSON naming what it reads (and `outputTable` when it
     // writes); DDL, SET, CALL, GRANT… come back as their own text, not JSON: refused.
     // With parameters: EXPLAIN … EXECUTE IMMEDIATE '<query>' USING <values> (a query with `?`
     // cannot be analysed without values).
-    const statement = boundStatement(text, params);
+    const statement = boundStatement(query, params);
     const pages = await this.run(`${EXPLAIN_IO}${statement}`, schema);
     let plan = '';
     for (;;) {
       const { value: page, done } = await pages.next();
       if (done || !page) break;
       if (page.error) {
-        const mistake = analyserMistake(page.error, sql.replace(/;\s*$/, ''), statement !== text);
-        if (mistake) throw mistake;
+        const analysed = sql.replace(/;\s*$/, '');
+        const mistake =
+          query === text
+            ? analyserMistake(page.error, analysed, statement !== query)
+            : atOffset(
+                analyserMistake(page.error, query, statement !== query),
+                analysed.indexOf(query),
+                analysed,
+              );
+        if (mistake) throw withHint(mistake, await this.columnHint(page.error, schema));
         const failure = this.failure(page);
         throw new AppError(
           'QUERY_REJECTED',
@@ -332,8 +396,8 @@ export class TrinoEngine implements QueryEngine {
       // Trino's analyser has resolved every name (views to their tables): each table the query
       // reads must be one of this schema's (or, through its views, of the run schemas behind it).
       const outside = (io.inputTableColumnInfos ?? [])
-        .map((i) => i.table)
-        .filter((t) => !inScope(t, this.opts.catalog, schema));
+        .filter((i) => !inScope(i.table, this.opts.catalog, schema, i.constraint))
+        .map((i) => i.table);
       if (outside.length)
         throw new AppError(
           'QUERY_REJECTED',
@@ -343,6 +407,34 @@ export class TrinoEngine implements QueryEngine {
             .slice(0, 3)
             .join(', ')}.`,
         );
+    }
+  }
+
+  /**
+   * "did you mean …?" for a column Trino could not resolve: Trino names no candidates, so they
+   * are the columns of the schema's tables (one metadata query, on this error only). Undefined
+   * for other errors, or when the metadata cannot be read.
+   */
+  private async columnHint(
+    error: { errorName: string; message: string },
+    schema: string,
+  ): Promise<string | undefined> {
+    const name = /Column '([^']+)' cannot be resolved/.exec(error.message)?.[1];
+    if (error.errorName !== 'COLUMN_NOT_FOUND' || !name) return undefined;
+    try {
+      const pages = await this.run(
+        `SELECT DISTINCT column_name FROM information_schema.columns WHERE table_schema = ${sqlString(schema)}`,
+        schema,
+      );
+      const candidates: string[] = [];
+      for (;;) {
+        const { value: page, done } = await pages.next();
+        if (done || !page || page.error) break;
+        for (const [column] of page.data ?? []) candidates.push(String(column));
+      }
+      return typoHint({ kind: 'column', name, candidates });
+    } catch {
+      return undefined;
     }
   }
 
@@ -404,6 +496,7 @@ export class TrinoEngine implements QueryEngine {
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The query was cancelled.');
     const started = performance.now();
     await this.checkReadOnly(sql, schema, options.params, options.scoped ?? false);
+    const statementType = explainTarget(sql.trim()) === undefined ? 'SELECT' : 'EXPLAIN';
     const statement = boundStatement(sql.trim().replace(/;\s*$/, ''), options.params);
     const start = () =>
       this.run(
@@ -455,7 +548,11 @@ export class TrinoEngine implements QueryEngine {
             type: trinoColumnType(c.type),
             engineType: c.type,
           }));
-          yield { type: 'columns', columns, statementType: 'SELECT' };
+          yield {
+            type: 'columns',
+            columns,
+            statementType,
+          };
         }
         const data = page.data ?? [];
         if (data.length) {
@@ -473,7 +570,7 @@ export class TrinoEngine implements QueryEngine {
           }
         }
       }
-      if (!columns) yield { type: 'columns', columns: [], statementType: 'SELECT' };
+      if (!columns) yield { type: 'columns', columns: [], statementType };
       yield {
         type: 'end',
         rowCount,
@@ -498,8 +595,10 @@ export class TrinoEngine implements QueryEngine {
       statementType: 'SELECT',
     };
     for await (const event of this.stream(sql, options)) {
-      if (event.type === 'columns') result.columns = event.columns;
-      else if (event.type === 'rows') for (const r of event.rows) result.rows.push(r);
+      if (event.type === 'columns') {
+        result.columns = event.columns;
+        result.statementType = event.statementType;
+      } else if (event.type === 'rows') for (const r of event.rows) result.rows.push(r);
       else Object.assign(result, event);
     }
     return result;
