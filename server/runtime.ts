@@ -481,8 +481,10 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
           loadMetadataSources(db.prisma, workspaceId),
           loadCatalog(db.prisma, queryEngine, config.dataDir, workspaceId).catch(() => undefined),
         ]);
+        // Ask answers from the marts: the staging models and bronze rows the SQL editor also
+        // lists are not documents for it.
         const columns = (catalog?.nodes ?? [])
-          .filter((n) => n.queryable)
+          .filter((n) => n.queryable && n.layer === 'marts')
           .flatMap((n) =>
             n.columns
               .filter((c) => c.description)

@@ -54,7 +54,13 @@ export interface CatalogNode {
   /** Seconds the current run spent building it. */
   seconds: number | null;
   status: string | null;
-  /** Whether users can query it by name (a mart). */
+  /**
+   * The name user SQL reads it by in the workspace's schema, when it can: a mart or a stored
+   * staging model by its own name, a bronze table as `bronze_<table>` (the workspace's rows).
+   * Null for what is not stored where queries reach (views dbt inlines, intermediate tables).
+   */
+  relation: string | null;
+  /** Whether users can query it (relation is set). */
   queryable: boolean;
 }
 
@@ -88,6 +94,21 @@ interface Manifest {
   sources: Record<string, ManifestNode>;
   child_map?: Record<string, string[]>;
   parent_map?: Record<string, string[]>;
+}
+
+/** CatalogNode.relation: where the workspace's schema has it (martColumnTypes lists that schema). */
+function relationOf(
+  node: ManifestNode,
+  layer: CatalogLayer,
+  relations: Record<string, Record<string, string>>,
+): string | null {
+  const name =
+    layer === 'marts' || layer === 'staging'
+      ? node.name
+      : layer === 'source' && node.source_name === 'bronze'
+        ? `bronze_${node.name}`
+        : null;
+  return name !== null && name in relations ? name : null;
 }
 
 function layerOf(node: ManifestNode): CatalogLayer {
@@ -128,12 +149,16 @@ export function catalogFromManifest(
     .map((node): CatalogNode => {
       const layer = layerOf(node);
       const own = tests.get(node.unique_id) ?? [];
-      const types = martColumnTypes[node.name] ?? {};
-      const declared = Object.values(node.columns ?? {});
-      // Columns the project describes first (in its order), then any others the mart has.
+      const relation = relationOf(node, layer, martColumnTypes);
+      const types = (relation && martColumnTypes[relation]) || {};
+      // Columns the project describes first (in its order), then any others the relation has;
+      // for a bronze view, not the ones it leaves out (workspace_id: it is the workspace's).
+      const declared = Object.values(node.columns ?? {}).filter(
+        (c) => !(relation && layer === 'source') || c.name in types,
+      );
       const names = [
         ...declared.map((c) => c.name),
-        ...(layer === 'marts' ? Object.keys(types).filter((n) => !node.columns?.[n]) : []),
+        ...(relation ? Object.keys(types).filter((n) => !node.columns?.[n]) : []),
       ];
       const result = resultOf.get(node.unique_id);
       return {
@@ -159,7 +184,8 @@ export function catalogFromManifest(
         rows: result?.rows ?? null,
         seconds: result?.seconds ?? null,
         status: result?.status ?? null,
-        queryable: layer === 'marts' && node.name in martColumnTypes,
+        relation,
+        queryable: relation !== null,
       };
     })
     .sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));

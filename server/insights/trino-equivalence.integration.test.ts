@@ -371,7 +371,18 @@ interface Answers {
   facts: { marts: string[]; events: number };
   results: Map<string, { sql?: string; result?: unknown; error?: string }>;
   /** The SQL editor: a mart query's rows, what reading bronze gives, the schema browser. */
-  editor: { rows: unknown; bronze: string; tables: string[]; functions: number };
+  editor: {
+    rows: unknown;
+    bronze: string;
+    /** bronze_events by event; another workspace's bronze rows (the refusal); a typo's error. */
+    ownBronze: unknown;
+    otherBronze: string;
+    typo: string;
+    /** An EXPLAIN from the editor: its statement type and plan rows. */
+    plan: { statementType?: string; rows: number };
+    tables: string[];
+    functions: number;
+  };
   /** Admin → System's query engine row. */
   engineRow: { implementation: string; mode: string; state: string; detail: string } | undefined;
   /** Per question: the answer's plan and rows (sorted), or the refusal. */
@@ -480,11 +491,39 @@ async function collect(ctx: InsightsFixture): Promise<Answers> {
     () => 'read',
     (error: Error) => error.message,
   );
+  // The workspace's own bronze rows (bronze_events), and another workspace's refused even when
+  // written against bronze.events directly.
+  const ownBronze = normalise(
+    await editorSql('select event, count(*) as n from bronze_events group by 1 order by 1'),
+  );
+  const otherBronze = await editorSql(
+    "select count(*) from bronze.events where workspace_id = 'another-workspace'",
+  ).then(
+    () => 'read',
+    (error: Error) => error.message,
+  );
+  const typo = await editorSql('select evnt_name from fact_events').then(
+    () => 'ran',
+    (error: Error) => error.message,
+  );
+  let plan: { statementType?: string; rows: number } = { rows: 0 };
+  for await (const e of await analyst.sql.run({
+    sql: 'select count(*) from fact_events',
+    runId: randomUUID(),
+    explain: 'plan',
+  })) {
+    if (e.type === 'columns') plan.statementType = e.statementType;
+    if (e.type === 'rows') plan = { ...plan, rows: plan.rows + JSON.parse(e.rowsJson).length };
+  }
   const browser = await analyst.sql.schema();
   const editor = {
     rows,
     bronze,
-    tables: browser.tables.map((t) => t.name).sort(),
+    ownBronze,
+    otherBronze,
+    typo,
+    plan,
+    tables: browser.tables.map((t) => `${t.layer}:${t.name}`).sort(),
     functions: browser.functions.length,
   };
   const admin = createCaller(
@@ -607,7 +646,29 @@ describe.runIf(available.ok)('every insight type: DuckDB and Trino agree', () =>
     expect(duck.editor.bronze).toMatch(/only|workspace|scope/i);
     expect(trino.editor.bronze).toMatch(/may read only this workspace's marts/);
     expect(trino.editor.tables).toEqual(duck.editor.tables);
+    // The browser lists marts, stored staging models and the workspace's bronze rows.
+    expect(duck.editor.tables).toEqual(
+      expect.arrayContaining([
+        'marts:fact_events',
+        'staging:stg_identity_map',
+        'bronze:bronze_events',
+      ]),
+    );
+    expect(duck.editor.tables).not.toContain('staging:stg_events');
     expect(trino.editor.functions).toBeGreaterThan(100);
+    // bronze_events: the same rows on both engines; another workspace's rows: refused on both.
+    expect((duck.editor.ownBronze as unknown[]).length).toBeGreaterThan(3);
+    expect(trino.editor.ownBronze).toEqual(duck.editor.ownBronze);
+    expect(duck.editor.otherBronze).toMatch(/outside this workspace/);
+    expect(trino.editor.otherBronze).toMatch(/may read only this workspace's marts/);
+    // A misspelt column gets the same hint; EXPLAIN draws a plan on both.
+    for (const side of [duck, trino])
+      expect(side.editor.typo).toMatch(
+        /\nHint: column evnt_name not found — did you mean event_name\?$/,
+      );
+    expect(duck.editor.plan.statementType).toBe('EXPLAIN');
+    expect(trino.editor.plan).toMatchObject({ statementType: 'EXPLAIN' });
+    expect(trino.editor.plan.rows).toBeGreaterThan(0);
   });
 
   it.each(QUESTIONS)('Ask: %s', (question) => {

@@ -107,9 +107,10 @@ export class TrinoMarts implements MartsStore {
   ) {}
 
   /**
-   * The tables of a run that are marts: the models under models/marts in the run's manifest, by
-   * the name they were written as (a model's alias). The staging and intermediate tables a Trino
-   * run also writes into its schema get no view: as in the DuckDB mode, only marts are queried.
+   * The tables of a run users query: the models under models/marts and models/staging in the
+   * run's manifest, by the name they were written as (a model's alias). The intermediate tables a
+   * Trino run also writes into its schema get no view: as in the DuckDB mode (where the marts and
+   * the stored staging models are the run's Parquet files).
    */
   private async marts(workspaceId: string, runId: string): Promise<ReadonlySet<string>> {
     const { workDir } = dbtRunPaths(this.o.dataDir, this.o.lakeDir, workspaceId, runId);
@@ -124,7 +125,8 @@ export class TrinoMarts implements MartsStore {
     return new Set(
       Object.values(manifest.nodes)
         .filter(
-          (n) => n.resource_type === 'model' && n.original_file_path.startsWith('models/marts/'),
+          (n) =>
+            n.resource_type === 'model' && /^models\/(marts|staging)\//.test(n.original_file_path),
         )
         .map((n) => n.alias ?? n.name),
     );
@@ -195,12 +197,36 @@ export class TrinoMarts implements MartsStore {
       await this.trino.admin(
         `CREATE OR REPLACE VIEW ${this.qualified(schema, table)} AS SELECT * FROM ${this.qualified(source, table)}`,
       );
+    const bronze = await this.bronzeViews(workspaceId, schema);
     const views = await this.trino.admin(
       `SELECT table_name FROM ${ident(this.catalog)}.information_schema.views WHERE table_schema = ${sqlString(schema)}`,
     );
     for (const [name] of views)
-      if (!built.includes(String(name)))
+      if (!built.includes(String(name)) && !bronze.includes(String(name)))
         await this.trino.admin(`DROP VIEW IF EXISTS ${this.qualified(schema, String(name))}`);
+  }
+
+  /**
+   * `bronze_events` / `bronze_identifies` in the workspace schema: the workspace's rows of the
+   * registered bronze tables, without workspace_id (as marts.ts does for DuckDB). User SQL may
+   * read them because the scan they make is pinned to this workspace (trino-engine.ts inScope).
+   */
+  private async bronzeViews(workspaceId: string, schema: string): Promise<string[]> {
+    const columns = await this.trino.admin(
+      `SELECT table_name, column_name FROM ${ident(this.catalog)}.information_schema.columns WHERE table_schema = 'bronze' ORDER BY table_name, ordinal_position`,
+    );
+    const made: string[] = [];
+    for (const table of BRONZE_TABLES) {
+      const names = columns
+        .filter(([t, c]) => t === table && c !== 'workspace_id')
+        .map(([, c]) => ident(String(c)));
+      if (names.length === 0) continue;
+      await this.trino.admin(
+        `CREATE OR REPLACE VIEW ${this.qualified(schema, `bronze_${table}`)} AS SELECT ${names.join(', ')} FROM ${this.qualified('bronze', table)} WHERE workspace_id = ${sqlString(workspaceId)}`,
+      );
+      made.push(`bronze_${table}`);
+    }
+    return made;
   }
 
   async openRun(workspaceId: string, runId: string): Promise<string> {

@@ -46,46 +46,76 @@ export function runSchema(workspaceId: string, runId: string): string {
   return `${workspaceSchema(workspaceId).slice(0, 43)}__r_${suffix}`;
 }
 
+/** The bronze tables a workspace schema shows as `bronze_<table>`: its own rows only. */
+export const WORKSPACE_BRONZE = ['events', 'identifies'] as const;
+
 /**
  * Points the views of `schema` at a run's files, in one transaction: views of marts the run has
- * are replaced, views of marts it lacks are dropped. Returns the view names.
+ * are replaced, views of marts it lacks are dropped. With `bronzeOf` (the workspace schema, not
+ * a kept run's: bronze has no versions), also `bronze_events` / `bronze_identifies`: the
+ * workspace's rows of the bronze tables as received, for analysts (the SQL editor's scope check
+ * keeps user SQL off `bronze.*` itself, which holds every workspace). Returns the view names.
  */
 async function pointSchemaAt(
   engine: DuckDbEngine,
   schema: string,
   outputDir: string,
+  bronzeOf?: string,
 ): Promise<string[]> {
   const outputs = await runOutputs(outputDir);
+  const views: string[] = [];
   await engine.admin(async (conn) => {
     await conn.run('BEGIN TRANSACTION');
     try {
       await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      const bronze = bronzeOf
+        ? (
+            (
+              await conn.runAndReadAll(
+                `SELECT view_name FROM duckdb_views() WHERE schema_name = 'bronze' AND NOT internal`,
+              )
+            ).getRows() as [string][]
+          )
+            .map(([name]) => name)
+            .filter((name) => (WORKSPACE_BRONZE as readonly string[]).includes(name))
+        : [];
       const existing = await conn.runAndReadAll(
         `SELECT view_name FROM duckdb_views() WHERE schema_name = ${quoteString(schema)} AND NOT internal`,
       );
       for (const [name] of existing.getRows() as [string][])
-        if (!outputs.has(name))
+        if (!outputs.has(name) && !bronze.some((table) => name === `bronze_${table}`))
           await conn.run(`DROP VIEW ${quoteIdent(schema)}.${quoteIdent(name)}`);
-      for (const [name, file] of outputs)
+      for (const [name, file] of outputs) {
         await conn.run(
           `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(name)} AS SELECT * FROM read_parquet(${quoteString(file)})`,
         );
+        views.push(name);
+      }
+      for (const table of bronze) {
+        await conn.run(
+          `CREATE OR REPLACE VIEW ${quoteIdent(schema)}.${quoteIdent(`bronze_${table}`)} AS SELECT * EXCLUDE (workspace_id) FROM bronze.${quoteIdent(table)} WHERE workspace_id = ${quoteString(bronzeOf!)}`,
+        );
+        views.push(`bronze_${table}`);
+      }
       await conn.run('COMMIT');
     } catch (error) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   });
-  return [...outputs.keys()].sort();
+  return views.sort();
 }
 
-/** Switches the workspace's schema (`ws_<id>`) to the run's files: the pointer swap. */
+/**
+ * Switches the workspace's schema (`ws_<id>`) to the run's files: the pointer swap. The schema
+ * also shows the workspace's bronze rows (pointSchemaAt).
+ */
 export async function activateRun(
   engine: DuckDbEngine,
   workspaceId: string,
   outputDir: string,
 ): Promise<string[]> {
-  return pointSchemaAt(engine, workspaceSchema(workspaceId), outputDir);
+  return pointSchemaAt(engine, workspaceSchema(workspaceId), outputDir, workspaceId);
 }
 
 /** Opens (or refreshes) the run schema of a kept run and returns its name. */

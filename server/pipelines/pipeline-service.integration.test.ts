@@ -193,6 +193,33 @@ describe.each(testDatabases())('dbt runs on $kind', (kind) => {
     expect(stg.downstream.length).toBeGreaterThan(0);
     expect(facts.upstream.length).toBeGreaterThan(0);
     expect(byName.get('int_events')?.queryable ?? false).toBe(false);
+    // The stored staging models and the workspace's bronze rows are queryable too (the SQL
+    // editor's schema browser lists them); stg_events is a view dbt inlines: not stored.
+    expect(byName.get('stg_identity_map')).toMatchObject({
+      layer: 'staging',
+      queryable: true,
+      relation: 'stg_identity_map',
+    });
+    expect(byName.get('stg_events')).toMatchObject({ queryable: false, relation: null });
+    const bronze = byName.get('bronze.events')!;
+    expect(bronze).toMatchObject({ layer: 'source', queryable: true, relation: 'bronze_events' });
+    expect(bronze.columns.map((c) => c.name)).toContain('event');
+    expect(bronze.columns.map((c) => c.name)).not.toContain('workspace_id');
+    const schema = fx.runtime.pipelines.schemaOf(fx.workspace.id);
+    const scoped = async (sql: string) =>
+      Number((await fx.runtime.engine.execute(sql, { schema, scoped: true })).rows[0]?.[0]);
+    // bronze_events holds exactly this workspace's bronze rows, and user SQL may read it.
+    expect(await scoped('select count(*) from bronze_events')).toBe(
+      Number(
+        (
+          await fx.runtime.engine.execute(
+            `select count(*) from bronze.events where workspace_id = '${fx.workspace.id}'`,
+          )
+        ).rows[0]?.[0],
+      ),
+    );
+    expect(await scoped('select count(*) from bronze_events')).toBeGreaterThan(0);
+    expect(await scoped('select count(*) from stg_identity_map')).toBeGreaterThan(0);
 
     // `tl query` (no metadata database) finds the current marts through the lake's pointer.
     const out = await new Promise<string>((resolve, reject) =>

@@ -1,6 +1,6 @@
-// What the SQL editor's schema browser and autocomplete know: the workspace's queryable marts
-// (with the dbt catalog's descriptions and the current run's column types and row counts), and
-// the schema registry's event names and property keys (for string literals and JSON paths), and
+// What the SQL editor's schema browser and autocomplete know: the workspace's marts, stored
+// staging models and bronze rows (with the dbt catalog's descriptions and the current run's column
+// types and row counts), and the schema registry's event names and property keys (for string literals and JSON paths), and
 // the engine's functions with their parameters and descriptions.
 // One request per editor load; the payload for 5,000 columns is ~300 kB.
 import type { PrismaClient } from '../db/client';
@@ -12,7 +12,10 @@ import { TrinoEngine } from '../query/trino-engine';
 import { DENIED_FUNCTIONS } from '../query/scope';
 
 export interface SqlSchemaTable {
+  /** The name queries use (the catalog node's relation). */
   name: string;
+  /** Where it comes from: the marts, dbt's staging models, or the raw bronze rows. */
+  layer: 'marts' | 'staging' | 'bronze';
   description: string;
   rows: number | null;
   columns: { name: string; type: string | null; description: string }[];
@@ -105,9 +108,15 @@ export async function loadSqlSchema(
   return {
     built: catalog !== undefined,
     tables: (catalog?.nodes ?? [])
-      .filter((n) => n.queryable)
+      .flatMap((n) => (n.relation === null ? [] : [{ ...n, relation: n.relation }]))
       .map((n) => ({
-        name: n.name,
+        name: n.relation,
+        layer:
+          n.layer === 'source'
+            ? ('bronze' as const)
+            : n.layer === 'staging'
+              ? ('staging' as const)
+              : ('marts' as const),
         description: n.description,
         rows: n.rows,
         columns: n.columns.map((c) => ({ name: c.name, type: c.type, description: c.description })),

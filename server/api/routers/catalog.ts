@@ -33,10 +33,10 @@ export const catalogRouter = createTRPCRouter({
     if (!node)
       throw new AppError(
         'NOT_FOUND',
-        `"${input.name}" is not a mart of this workspace. Staging and intermediate models are not queryable.`,
+        `"${input.name}" cannot be queried in this workspace: only the marts, the stored staging models and the workspace's bronze rows can (intermediate models and views dbt inlines are not stored).`,
       );
     const schema = await pipelines.schemaAt(ctx.workspace.id, input.runId);
-    return engine.execute(`select * from "${node.name}" limit ${input.limit}`, {
+    return engine.execute(`select * from "${node.relation}" limit ${input.limit}`, {
       schema,
       maxRows: input.limit,
     });
