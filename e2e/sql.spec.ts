@@ -4,6 +4,7 @@
 // as it was. A viewer is told the editor is for analysts.
 import type { Page } from '@playwright/test';
 import { apiSignIn, expect, loginAs, test, trpc } from './fixtures';
+import { buildMarts } from './product-marts';
 
 /** With E2E_SHOTS_DIR set, light and dark screenshots of the page at this point (reviews only). */
 async function shots(page: Page, name: string) {
@@ -108,6 +109,18 @@ test('an analyst writes, runs, cancels, saves and finds queries again', async ({
   await expect(page.locator('[data-testid="sql-editor"] .cm-content')).toContainText(
     'select 42 as answer',
   );
+
+  // Run one again from the history: it opens in a new tab and runs.
+  await page.getByTestId('sql-panel-history').click();
+  await page.getByLabel('Search history').fill('range(250)');
+  await expect(history.locator('li')).toHaveCount(1);
+  await history.locator('li').hover();
+  await history.getByTestId('sql-history-rerun').click();
+  await expect(result).toHaveAttribute('data-loading-state', 'ready');
+  await expect(page.getByTestId('sql-result-count')).toHaveText('250 rows');
+  await expect(page.locator('[data-testid="sql-editor"] .cm-content')).toContainText(
+    'from range(250)',
+  );
 });
 
 test('an analyst charts a query with parameters and puts it on a dashboard that follows its range', async ({
@@ -184,6 +197,110 @@ test('an analyst charts a query with parameters and puts it on a dashboard that 
   await page.goto(`/w/${seeded.slug}/sql`);
   await page.getByTestId('sql-explain').click();
   await expect(page.getByTestId('sql-plan')).toContainText('Query plan');
+});
+
+test('an analyst explores the schema, writes with autocomplete, fixes a typo from the hint and sorts the result', async ({
+  page,
+  seeded,
+  baseURL,
+}) => {
+  test.setTimeout(360_000);
+  await buildMarts(baseURL!, seeded);
+  await loginAs(page, seeded.users.analyst.email, seeded.users.analyst.password);
+  await page.goto(`/w/${seeded.slug}/sql`);
+  const result = page.getByTestId('sql-result-panel');
+  const content = page.locator('[data-testid="sql-editor"] .cm-content');
+
+  // The schema browser lists the marts; filtering narrows it, expanding shows the columns.
+  await page.getByTestId('sql-panel-schema').click();
+  const schema = page.getByTestId('sql-schema');
+  await expect(schema.getByTestId('sql-schema-table-fact_events')).toBeVisible();
+  await expect(schema.getByTestId('sql-schema-table-dim_users')).toBeVisible();
+  // Beside the marts: the staging models dbt stores and this workspace's raw bronze rows.
+  await expect(schema.getByTestId('sql-schema-layer-staging')).toContainText('stg_identity_map');
+  await expect(schema.getByTestId('sql-schema-layer-staging')).not.toContainText('stg_events');
+  await page.getByLabel('Filter tables and columns').fill('bronze');
+  const bronze = schema.getByTestId('sql-schema-layer-bronze');
+  await expect(bronze.getByTestId('sql-schema-table-bronze_events')).toContainText('anonymous_id');
+  await expect(bronze.getByTestId('sql-schema-table-bronze_events')).not.toContainText(
+    'workspace_id',
+  );
+  await shots(page, 'sql-schema-bronze');
+  await page.getByLabel('Filter tables and columns').fill('feature_name');
+  await expect(schema.getByTestId('sql-schema-table-dim_users')).toHaveCount(0);
+  await page.getByLabel('Filter tables and columns').fill('');
+  await schema.getByLabel('Expand dim_users').click();
+  const users = schema.getByTestId('sql-schema-table-dim_users');
+  await expect(users.locator('li span.font-mono', { hasText: /^plan$/ })).toBeVisible();
+  await shots(page, 'sql-schema');
+
+  // Preview: a first look at a table's rows in the result grid.
+  const usersName = users.getByRole('button', { name: 'dim_users', exact: true });
+  await usersName.hover();
+  await schema.getByLabel('Preview dim_users').click();
+  await expect(result).toHaveAttribute('data-loading-state', 'ready');
+  await expect(page.getByTestId('sql-result-count')).toHaveText('12 rows');
+
+  // Clicking a name inserts it at the cursor.
+  await write(page, 'select count(*) from ');
+  await page.keyboard.press('End');
+  await usersName.click();
+  await expect(content).toContainText('select count(*) from dim_users');
+
+  // Autocomplete: a table after FROM, an event name inside a string literal.
+  await write(page, '');
+  await content.focus();
+  await page.keyboard.type('select event_name, count(*) as n from fact_ev');
+  const completions = page.locator('.cm-tooltip-autocomplete');
+  await expect(completions.locator('li[aria-selected]')).toContainText('fact_events');
+  // CodeMirror ignores Enter for a moment after the list opens (its interactionDelay, 75 ms).
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(" where event_name <> 'onboarding_com");
+  await expect(completions.locator('li[aria-selected]')).toContainText('onboarding_completed');
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+  await expect(content).toContainText(
+    "select event_name, count(*) as n from fact_events where event_name <> 'onboarding_completed'",
+  );
+  await shots(page, 'sql-autocomplete');
+
+  // A misspelt column: the engine's message, underlined where it points, and a plain hint.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' group by evnt_name order by n desc');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(result).toHaveAttribute('data-loading-state', 'error');
+  await expect(page.getByTestId('sql-error')).toContainText(
+    'column evnt_name not found — did you mean event_name?',
+  );
+  await expect(page.locator('.cm-lintRange-error')).toHaveText('evnt_name');
+  // A line longer than the editor scrolls inside it: the editor never pushes over the schema
+  // panel, and the page never scrolls sideways.
+  const editorBox = (await page.getByTestId('sql-editor').boundingBox())!;
+  const schemaBox = (await schema.boundingBox())!;
+  expect(editorBox.x + editorBox.width).toBeLessThanOrEqual(schemaBox.x + 1);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
+  await shots(page, 'sql-typo-hint');
+
+  // Fixed as the hint says: it runs; sorting by a header reorders the grid.
+  await write(
+    page,
+    "select event_name, count(*) as n from fact_events where event_name <> 'onboarding_completed' group by event_name order by n desc",
+  );
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(result).toHaveAttribute('data-loading-state', 'ready');
+  const grid = page.getByTestId('sql-grid');
+  await expect(grid).not.toContainText('onboarding_completed');
+  const firstCell = grid.locator('[role="row"]').nth(1).locator('[role="cell"]').first();
+  const header = grid.getByRole('columnheader', { name: /^event_name/ });
+  await header.click();
+  await expect(firstCell).toHaveText('error_occurred');
+  await header.click();
+  await expect(firstCell).toHaveText('teammate_invited');
 });
 
 test('a viewer cannot open the SQL editor', async ({ page, seeded }) => {

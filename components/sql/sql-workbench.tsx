@@ -216,6 +216,15 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     }
   }, [tabId, savedQueryId, values, paramTypes, range, scriptMutation, queryClient, trpc]);
   const onRunScript = useCallback(() => void executeScript(), [executeScript]);
+  // A tab opened to be run (a table's preview) runs once it is the active tab: `execute` is
+  // bound to the active tab, so it is called on the render that made the new tab active.
+  const [runOnOpen, setRunOnOpen] = useState<string | undefined>();
+  useEffect(() => {
+    if (runOnOpen === undefined || runOnOpen !== tabId) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setRunOnOpen(undefined);
+    void execute(tab.sql, 0);
+  }, [runOnOpen, tabId, tab.sql, execute]);
   const onRun = useCallback(
     (text: string, offset: number) => void execute(text, offset),
     [execute],
@@ -284,22 +293,23 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
     });
     view.focus();
   };
-  const open = (sql: string, title?: string, savedQueryId?: string) =>
-    setState((s) =>
-      openTab(s, {
-        ...newTab(nextTabNumber(s), sql, title),
-        ...(savedQueryId ? { savedQueryId } : {}),
-      }),
-    );
+  const open = (sql: string, title?: string, savedQueryId?: string, runNow = false) => {
+    const opened = {
+      ...newTab(nextTabNumber(state), sql, title),
+      ...(savedQueryId ? { savedQueryId } : {}),
+    };
+    setState((s) => openTab(s, opened));
+    if (runNow) setRunOnOpen(opened.id);
+  };
 
   const elapsed = useElapsed(run.status === 'running' ? run.started : undefined);
 
   return (
     <div
-      className="grid h-[calc(100vh-3.5rem)] min-h-[560px] grid-cols-[1fr_300px] overflow-hidden"
+      className="grid h-[calc(100vh-3.5rem)] min-h-[560px] grid-cols-[minmax(0,1fr)_300px] overflow-hidden"
       data-testid="sql-workbench"
     >
-      <div className="grid min-h-0 min-w-0 grid-rows-[auto_auto_auto_minmax(160px,45%)_1fr] border-r">
+      <div className="grid min-h-0 min-w-0 grid-cols-[minmax(0,1fr)] grid-rows-[auto_auto_auto_minmax(160px,45%)_1fr] border-r">
         {/* Tabs */}
         <div
           className="flex items-center gap-1 overflow-x-auto border-b px-2 pt-2"
@@ -467,7 +477,9 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
               tables={schema.data.tables}
               built={schema.data.built}
               onInsert={insert}
-              onPreview={(table) => open(`select *\nfrom ${table}\nlimit 100`, table)}
+              onPreview={(table) =>
+                open(`select *\nfrom ${table}\nlimit 100`, table, undefined, true)
+              }
             />
           )}
         </TabsContent>
@@ -484,10 +496,22 @@ export function SqlWorkbench({ workspaceSlug }: { workspaceSlug: string }) {
           </div>
           <ul className="min-h-0 overflow-auto text-xs" data-testid="sql-history">
             {(history.data ?? []).map((h) => (
-              <li key={h.id} className="border-b">
+              <li key={h.id} className="group relative border-b">
                 <button
                   type="button"
-                  className="grid w-full gap-1 px-3 py-2 text-left hover:bg-accent"
+                  aria-label="Run again in a new tab"
+                  title="Run again in a new tab"
+                  data-testid="sql-history-rerun"
+                  className="absolute top-1.5 right-2 rounded p-1 text-muted-foreground opacity-0 group-hover:opacity-100 hover:bg-background hover:text-foreground focus-visible:opacity-100"
+                  onClick={() =>
+                    open(h.sql.replace(/^EXPLAIN (ANALYZE )?/, ''), undefined, undefined, true)
+                  }
+                >
+                  <Play className="size-3.5" />
+                </button>
+                <button
+                  type="button"
+                  className="grid w-full gap-1 py-2 pr-8 pl-3 text-left hover:bg-accent"
                   onClick={() => open(h.sql.replace(/^EXPLAIN (ANALYZE )?/, ''))}
                   title="Open in a new tab"
                 >
