@@ -58,6 +58,8 @@ export interface SqlDialect {
   listContains(list: string, value: string): string;
   /** Whether the ascending list `list` holds `value` at least twice (never null). */
   listRepeats(list: string, value: string): string;
+  /** The 1-based index of the first element of `list` equal to `value` (0 when none is). */
+  listPosition(list: string, value: string): string;
   /** The number of elements of the list `list`. */
   listLength(list: string): string;
   /** The element of `list` at the 1-based `index` (−1: the last), or null past either end. */
@@ -131,6 +133,8 @@ export const duckdbDialect: SqlDialect = {
   // Sorted, so a repeat is right after the first occurrence (no lambda over the whole list).
   listRepeats: (list, value) =>
     `coalesce(${list}[list_position(${list}, ${value}) + 1] = ${value}, false)`,
+  // list_position is null when absent: 0, as Trino's array_position.
+  listPosition: (list, value) => `coalesce(list_position(${list}, ${value}), 0)`,
   listLength: (list) => `len(${list})`,
   listAt: (list, index) => `${list}[${index}]`,
   listCount: (list, cond) => `len(list_filter(${list}, lambda x: ${cond('x')}))`,
@@ -184,6 +188,7 @@ export const trinoDialect: SqlDialect = {
   // array_position is 0 when absent: element 1 then, which is not `value` either.
   listRepeats: (list, value) =>
     `coalesce(element_at(${list}, array_position(${list}, ${value}) + 1) = ${value}, false)`,
+  listPosition: (list, value) => `array_position(${list}, ${value})`,
   listLength: (list) => `cardinality(${list})`,
   listAt: (list, index) => `element_at(${list}, ${index})`,
   listCount: (list, cond) => `cardinality(filter(${list}, x -> ${cond('x')}))`,

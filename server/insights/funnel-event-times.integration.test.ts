@@ -69,6 +69,15 @@ describe('funnels over agg_user_event_times', () => {
     ['three different events', { steps: [{ event: 'A' }, { event: 'B' }, { event: 'C' }] }],
     ['a repeated event', { steps: [{ event: 'A' }, { event: 'A' }, { event: 'A' }] }],
     ['an event coming back', { steps: [{ event: 'A' }, { event: 'B' }, { event: 'A' }] }],
+    // Runs of one event are read from one list by position (times[i + r]), not a scan per step.
+    ['a long run of one event', { steps: Array.from({ length: 6 }, () => ({ event: 'A' })) }],
+    [
+      'runs after a change of event, in a short window',
+      {
+        steps: ['B', 'A', 'A', 'A', 'C', 'C'].map((event) => ({ event })),
+        conversionWindow: { value: 2, unit: 'day' },
+      },
+    ],
     [
       'a short window',
       {

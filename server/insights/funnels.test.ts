@@ -75,11 +75,16 @@ describe('compileFunnels', () => {
       'list_filter(a.times, lambda x: x > p.t and x <= p.t0 + 1209600000000)[1] as t',
     );
     expect(chain).toContain('list_contains(a.times, p.t) as tie');
-    // Step 4 repeats step 3's event: its own previous event is in the list once, a tie is a
-    // second copy (right after the first: the list is sorted).
+    // Step 4 repeats step 3's event: step 3's list is joined once (l2, with the position of
+    // step 3's time in it) and step 4 is the next time in that sorted list, within the window —
+    // an equal next time included (in (ts, event_id) order it is the next event): no tie.
     expect(chain).toContain(
-      'coalesce(a.times[list_position(a.times, p.t) + 1] = p.t, false) as tie',
+      'l2 as materialized (\n  select p.user_id, p.t0, a.times, coalesce(list_position(a.times, p.t), 0) as i\n  from s2 as p',
     );
+    expect(chain).toContain(
+      'select user_id, t0, case when times[i + 1] <= t0 + 1209600000000 then times[i + 1] end as t, times[i] as prev_t\n  from l2\n)',
+    );
+    expect(chain).not.toContain('select user_id from c3 where tie');
     expect(params.slice(0, 6)).toEqual([
       '2026-10-05T00:00:00.000Z',
       '2026-10-12T00:00:00.000Z',
