@@ -28,6 +28,9 @@ describe('readTime', () => {
     // Days named with their month: a range, the year named once for both ends, or across a year.
     ['subscriptions between August 15 and September 15, 2026', '2026-08-15', '2026-09-15'],
     ['daily errors between Sep 27 and Oct 2', '2026-09-27', '2026-10-02'],
+    // Two days joined by a dash or "to", with no "from" or "between": a range too.
+    ['daily signups oct 1 - oct 7', '2026-10-01', '2026-10-07'],
+    ['errors Sep 27 to Oct 2', '2026-09-27', '2026-10-02'],
     ['exports from the 3rd of October to the 10th of October', '2026-10-03', '2026-10-10'],
     ['signups from Dec 20 to Jan 5', '2025-12-20', '2026-01-05'],
   ])('%s → %s – %s', (text, from, to) => {

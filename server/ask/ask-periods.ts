@@ -149,6 +149,25 @@ const COMPARED = '(?:vs|versus|compared (?:to|with)|against|with|than(?: in| dur
 const WEEKDAYS = ['mon', 'tues', 'wednes', 'thurs', 'fri', 'satur', 'sun'];
 const WEEKDAY_RE = '(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?';
 
+/** Two DAY_RE days as a range; a year named once is both ends' (undefined when not a range). */
+function dayRange(
+  first: (string | undefined)[],
+  second: (string | undefined)[],
+  today: string,
+): { from: string; to: string; label: string } | undefined {
+  const endYear = second[4]
+    ? +second[4]
+    : first[4]
+      ? +first[4]
+      : recentMonth(today, MONTH_ALIASES[(second[0] ?? second[3])!]!).y;
+  const to = dayOf(second, endYear);
+  if (!to) return undefined;
+  let from = dayOf(first, first[4] ? +first[4] : endYear);
+  if (from && !first[4] && from > to) from = dayOf(first, endYear - 1);
+  if (!from || from > to) return undefined;
+  return { from, to, label: span(from, to) };
+}
+
 const RULES: Rule[] = [
   {
     // "from Monday 2026-10-26 through today", "since Tue, 2026-10-27": a day named with its
@@ -344,18 +363,14 @@ const RULES: Rule[] = [
         const start = m[1] === 'after' ? addDays(from, 1) : from;
         return { from: start, label: `since ${start} (through ${today})` };
       }
-      const endYear = second[4]
-        ? +second[4]
-        : first[4]
-          ? +first[4]
-          : recentMonth(today, month(second)).y;
-      const to = dayOf(second, endYear);
-      if (!to) return undefined;
-      let from = dayOf(first, first[4] ? +first[4] : endYear);
-      if (from && !first[4] && from > to) from = dayOf(first, endYear - 1);
-      if (!from || from > to) return undefined;
-      return { from, to, label: span(from, to) };
+      return dayRange(first, second, today);
     },
+  },
+  {
+    // "daily signups oct 1 - oct 7", "Sep 27 to Oct 2": two days joined by a dash or "to", with
+    // no "from" or "between" before them, are a range too.
+    re: new RegExp(`\\b${DAY_RE} ?(?:to|until|till|through|thru|–|-) ?${DAY_RE}\\b`),
+    period: (m, today) => dayRange(m.slice(1, 6), m.slice(6, 11), today),
   },
   {
     // "the week of Sept 7", "the week starting October 5th": the calendar week (Monday to

@@ -2452,3 +2452,66 @@ describe('planQuestion: one answer or several', () => {
     expect(plan('Which plan has the most users?').limit).toBe(1);
   });
 });
+
+describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
+  it('reads a subscription tier as the plan, not a count of subscriptions', () => {
+    expect(plan('How many customers are currently on each subscription tier?')).toMatchObject({
+      metric: 'user_count',
+      breakdown: col('dim_users', 'plan'),
+    });
+    expect(
+      plan(
+        'Could you show me the churn rate for each subscription tier, that is, the fraction of customers currently on that tier who have churned?',
+      ),
+    ).toMatchObject({ metric: 'churn_rate', breakdown: col('dim_users', 'plan') });
+  });
+
+  it('takes a churn rate by a property of the signups as the churned part of each', () => {
+    expect(plan('churn rate by acquisition channel')).toMatchObject({
+      metric: 'users',
+      event: 'signed_up',
+      part: { column: col('dim_users', 'is_churned'), values: ['true'] },
+      breakdown: { property: { event: 'signed_up', key: 'channel' } },
+    });
+  });
+
+  it('reads "w/ at least 1 error" on sessions as the errored part', () => {
+    expect(plan('% of sessions w/ at least 1 error last week')).toMatchObject({
+      metric: 'sessions',
+      part: { column: col('fct_sessions', 'errors'), values: ['true'] },
+      percent: true,
+      period: { from: '2026-10-19', to: '2026-10-25' },
+    });
+  });
+
+  it('takes "of each type" of one event as that event\'s type property', () => {
+    expect(
+      plan('How many errors of each type (client, server and network) occurred last week?'),
+    ).toMatchObject({
+      metric: 'events',
+      event: 'error_occurred',
+      breakdown: { property: { event: 'error_occurred', key: 'error_type' } },
+    });
+  });
+
+  it('splits by a second attribute named with a possessive ("the customer\'s current tier")', () => {
+    expect(
+      plan(
+        "Could you show me the number of projects created with each template, split by the customer's current subscription tier?",
+      ),
+    ).toMatchObject({
+      event: 'project_created',
+      breakdown: { property: { event: 'project_created', key: 'template' } },
+      alsoBy: col('dim_users', 'plan'),
+    });
+  });
+
+  it('reads a dashed day range with a daily grain', () => {
+    expect(plan('daily signups oct 1 - oct 7')).toMatchObject({
+      metric: 'users',
+      event: 'signed_up',
+      grain: 'day',
+      period: { from: '2026-10-01', to: '2026-10-07' },
+    });
+  });
+});

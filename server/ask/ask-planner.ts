@@ -57,6 +57,9 @@ export function normalise(question: string): string {
     .replace(/[“”"]/g, ' ')
     .replace(/\bmonthly recurring revenue\b/g, 'mrr')
     .replace(/\b(ppl|peeps|folks)\b/g, 'people')
+    // "sessions w/ an error", "users w/o a project": the words.
+    .replace(/\bw\/o(?=\s|$)/g, 'without')
+    .replace(/\bw\/(?=\s|[a-z])/g, 'with ')
     // "last wk", "past 2 wks", "last mo", "per yr": the words.
     .replace(/\bwks\b/g, 'weeks')
     .replace(/\bwk\b/g, 'week')
@@ -963,6 +966,22 @@ export function planQuestion(
       breakdownWord = longer.w;
     }
   }
+  // "How many errors of each type": the type of the one event named (error_occurred's
+  // error_type), not the event type.
+  if (
+    breakdownDim?.id === 'event_name' &&
+    breakdownWord &&
+    /^(types?|kinds?)$/.test(breakdownWord)
+  ) {
+    const named = [...new Set(eventHits.map((h) => h.item.event))];
+    const own = lexicon.dimensions.filter((d) => {
+      const property = d.columns[0]?.property;
+      return (
+        property !== undefined && property.event === named[0] && /(^|_)type$/.test(property.key)
+      );
+    });
+    if (named.length === 1 && own.length === 1) breakdownDim = own[0];
+  }
   if (!breakdownDim)
     for (const { d, w } of dimEntries) {
       if (
@@ -998,7 +1017,7 @@ export function planQuestion(
       // (Apart: "by feature category" is one breakdown, not "feature" and "category".)
       const own = (x: string) =>
         new RegExp(
-          `\\b(?:by|per|for each|for every|on each|in each|split by|broken down by|grouped by)(?: (?:the|their|each|current|signup|user))? ${words(x)}\\b`,
+          `\\b(?:by|per|for each|for every|on each|in each|with each|split by|broken down by|grouped by)(?: (?:the|their|each|current|signup|user|subscription|(?:customer|user|account|member)s?(?:'s?)?)){0,4} ${words(x)}\\b`,
         ).exec(text);
       const first = own(breakdownWord);
       const second = own(w);
@@ -1390,7 +1409,9 @@ export function planQuestion(
     // "Average MRR per subscription" (ARPA) is not the total.
     metric = AVERAGE.test(raw) && !/\barr\b/.test(raw) ? 'avg_mrr' : 'mrr';
   } else if (
-    /\bsubscriptions?\b/.test(text) &&
+    // ("Customers on each subscription tier": the tier is the user's plan, not a count of
+    // subscriptions.)
+    /\bsubscriptions?\b(?! (tiers?|plans?|levels?|packages?)\b)/.test(text) &&
     !events.some((e) => e.event.startsWith('subscription_'))
   ) {
     metric = 'subscriptions';
@@ -1444,6 +1465,16 @@ export function planQuestion(
     metric = 'events_per_user';
   } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
     metric = SHARE_WORDS.test(raw) ? 'churn_rate' : 'churned_users';
+  } else if (
+    churn &&
+    events.length <= 1 &&
+    /\bchurn (rate|ratio|percentage|share)\b/.test(raw) &&
+    breakdownDim?.columns[0]?.property?.event !== undefined &&
+    breakdownDim.columns[0].property.event === (events[0]?.event ?? implied)
+  ) {
+    // "Churn rate by acquisition channel": the channel is a property of the signups, so the
+    // users who signed up through each, the churned part of them.
+    metric = 'users';
   } else if (
     (events.length || implied) &&
     /\b(most|fewest|least|highest number of|largest number of) (?:[a-z_]+ ){0,2}(events|uses|usages)\b/.test(
@@ -1551,8 +1582,9 @@ export function planQuestion(
       )) ||
       // "churn rate by signup channel": the churned part of each channel's signups.
       (/\bchurn (rate|ratio|percentage|share)\b/.test(raw) &&
-        events.length === 1 &&
-        breakdownDim?.columns[0]?.property?.event === events[0]!.event));
+        events.length <= 1 &&
+        breakdownDim?.columns[0]?.property?.event !== undefined &&
+        breakdownDim.columns[0].property.event === (events[0]?.event ?? implied)));
   // "What share of exports were csv vs pdf vs xlsx": each compared value's share of the whole
   // (all values), one row each.
   // "For web page views, what percentage came from each browser": the distribution over the
