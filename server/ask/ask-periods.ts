@@ -195,7 +195,8 @@ const RULES: Rule[] = [
   {
     // "the week of Mon Sept 7 2026", "week of October 12th": the Monday-to-Sunday week holding it.
     re: new RegExp(
-      `\\b(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat|saturday|sun|sunday) )?${DAY_RE}\\b`,
+      // ("users per week, starting October 1": a weekly trend from that day, not one week.)
+      `\\b(?<!\\b(?:per|each|every|by|a) )(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:mon|monday|tue|tuesday|wed|wednesday|thu|thursday|fri|friday|sat|saturday|sun|sunday) )?${DAY_RE}\\b`,
     ),
     period: (m, today) => {
       const g = m.slice(1, 6);
@@ -208,7 +209,7 @@ const RULES: Rule[] = [
   },
   {
     // "the week starting Monday 2026-09-07": the same with an ISO date.
-    re: /\b(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:on )?(?:mon|monday) )?(\d{4})-(\d{2})-(\d{2})\b/,
+    re: /\b(?<!\b(?:per|each|every|by|a) )(?:in |during )?(?:the )?week (?:of|starting|beginning) (?:(?:on )?(?:mon|monday) )?(\d{4})-(\d{2})-(\d{2})\b/,
     period: (m) => {
       const day = `${m[1]}-${m[2]}-${m[3]}`;
       if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(day)) return undefined;
@@ -376,7 +377,7 @@ const RULES: Rule[] = [
     // "the week of Sept 7", "the week starting October 5th": the calendar week (Monday to
     // Sunday) of that day; "starting"/"beginning" a day: the seven days from it.
     re: new RegExp(
-      `\\b(?:in |during |for )?(?:the )?week (of|starting|beginning|from) ${DAY_RE}\\b`,
+      `\\b(?<!\\b(?:per|each|every|by|a) )(?:in |during |for )?(?:the )?week (of|starting|beginning|from) ${DAY_RE}\\b`,
     ),
     period: (m, today) => {
       const g = m.slice(2, 7);

@@ -2514,4 +2514,61 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
       period: { from: '2026-10-01', to: '2026-10-07' },
     });
   });
+
+  it('compares two named values as a figure for each', () => {
+    expect(
+      plan('Compare the number of sessions on iOS and Android in September 2026.'),
+    ).toMatchObject({
+      metric: 'sessions',
+      breakdown: col('fct_sessions', 'platform'),
+    });
+  });
+
+  it('ranks all when the noun is plural or the question asks for all of them', () => {
+    expect(
+      plan('Which company size segments have the most users? Sort from most to fewest.').limit,
+    ).toBeUndefined();
+    expect(plan('which industry have highest churn rate? rank them all pls').limit).toBeUndefined();
+    expect(plan('Which plan has the most users?').limit).toBe(1);
+  });
+
+  it('reads "how many seconds does a session last" as the session length', () => {
+    expect(plan('On average, how many seconds does a session last in each country?')).toMatchObject(
+      {
+        metric: 'avg_session_duration',
+        unit: 'seconds',
+        breakdown: col('fct_sessions', 'country'),
+      },
+    );
+  });
+
+  it('reads "per week, starting October 1" as a weekly trend from that day', () => {
+    expect(
+      plan('Number of users completing onboarding per week, starting October 1, 2026.'),
+    ).toMatchObject({
+      grain: 'week',
+      period: { from: '2026-10-01' },
+    });
+  });
+
+  it('reads "how many reports does a user export" on average as per user', () => {
+    expect(
+      plan(
+        'On average, how many reports does a user export, counting only users who exported at least one?',
+      ),
+    ).toMatchObject({ metric: 'events_per_user', event: 'report_exported' });
+  });
+
+  it('refuses an action no event records, said of one user; corrects "diffrent"', () => {
+    const outcome = planQuestion(
+      'how many user uninstalled android app last week?',
+      lexicon,
+      TODAY,
+    );
+    expect(outcome.kind).toBe('refusal');
+    expect(plan('how many usres used 3 or more diffrent features last month')).toMatchObject({
+      perUser: { of: 'values', op: '>=', n: 3 },
+      distinctOf: col('fact_events', 'feature_name'),
+    });
+  });
 });

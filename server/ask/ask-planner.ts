@@ -573,7 +573,8 @@ const KEYWORDS = (
   'weekly daily monthly yesterday today percentage percent proportion fraction breakdown ' +
   'country countries platform platforms device devices feature features signups active ' +
   'events errors between compared versus since january february march april june july ' +
-  'august september october november december quarter highest lowest number unique distinct'
+  'august september october november december quarter highest lowest number unique distinct ' +
+  'different separate retention retained funnel compare comparison median'
 ).split(' ');
 
 const lexiconWords = new WeakMap<Lexicon, Set<string>>();
@@ -1052,8 +1053,12 @@ export function planQuestion(
     order &&
     breakdownWord &&
     !breakdownWord.endsWith('s') &&
-    new RegExp(`\\b(which|what) (?:[a-z]+ ){0,3}${escape(breakdownWord)} (?!(?:and|or)\\b)`).test(
-      text,
+    // ("Which company size segments have the most users", "… sort from most to fewest": all.)
+    new RegExp(
+      `\\b(which|what) (?:[a-z]+ ){0,3}${escape(breakdownWord)} (?!(?:and|or|segments|groups|buckets|bands|brackets|categories|types|kinds|values|levels|options)\\b)`,
+    ).test(text) &&
+    !/\bfrom (the )?(most|highest|largest|biggest|top) to (the )?(fewest|least|lowest|smallest|bottom)\b|\bfrom (the )?(fewest|least|lowest|smallest|bottom) to (the )?(most|highest|largest|biggest|top)\b|\b(rank|list|sort|order|show) (them |those |these )?all\b|\ball of them\b/.test(
+      raw,
     )
   )
     limit = 1;
@@ -1120,7 +1125,8 @@ export function planQuestion(
   }
   if (
     !breakdownDim &&
-    (/\b(versus|vs|compared (to|with)|or|than|respectively|each|separately|difference between|differ)\b/.test(
+    // ("Compare the number of sessions on iOS and Android": one figure for each.)
+    (/\b(versus|vs|compared (to|with)|compare|comparing|comparison|or|than|respectively|each|separately|difference between|differ)\b/.test(
       raw,
     ) ||
       // "Split current MRR between monthly and annual billing": a figure for each.
@@ -1158,7 +1164,7 @@ export function planQuestion(
 
   // "How many people uninstalled the app": an action no event records is not "active users".
   const action =
-    /\b(?:how many|number of) (?:users|people|persons|customers|accounts|members|visitors) (?:have |has |had |did |who )?([a-z]+ed)\b/.exec(
+    /\b(?:how many|number of) (?:users?|people|persons?|customers?|accounts?|members?|visitors?) (?:have |has |had |did |who )?([a-z]+ed)\b/.exec(
       text,
     ) ??
     /\bhow (?:many times|often) (?:did|do|does|have|has) (?:users|people|persons|customers|accounts|members|visitors|we|they|anyone|someone) ([a-z]+)\b/.exec(
@@ -1416,7 +1422,7 @@ export function planQuestion(
   ) {
     metric = 'subscriptions';
   } else if (
-    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session|how long (does|do|did) (a |the |an average |a typical )?sessions? (last|take|run))\b/.test(
+    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session|how (long|many (seconds|secs|minutes|mins|hours)) (does|do|did) (a |the |an average |a typical |each )?sessions? (last|take|run))\b/.test(
       raw,
     )
   ) {
@@ -1458,7 +1464,8 @@ export function planQuestion(
             : undefined;
   } else if (
     /\b(average|avg|mean|typical)\b/.test(raw) &&
-    /\b(per|each|every|an average|the average|a typical|the typical) (active )?(user|person|customer|account|member)\b/.test(
+    // ("On average, how many reports does a user export": per user.)
+    /\b(per|each|every|an average|the average|a typical|the typical|(does|did|do) (a|an|one)) (active )?(user|person|customer|account|member)\b/.test(
       raw,
     )
   ) {
