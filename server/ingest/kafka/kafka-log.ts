@@ -120,22 +120,48 @@ export function messagesOf(
   }));
 }
 
+interface Pending {
+  topic: string;
+  messages: { partition?: number; key?: string; value: string }[];
+  bytes: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Requests whose messages share one produce request stop growing past this many bytes. */
+const GROUP_BYTES = 512 << 10;
+
+/**
+ * The topic's producer. One produce request is in flight at a time: kafkajs's idempotent
+ * producer reads a partition's sequence number when it builds a request and advances it when the
+ * response arrives, so two concurrent sends to one partition carry the same number and the
+ * broker takes the second for a retry of the first — acknowledged, never written (kafkajs issue
+ * #1005); after a broker restart the same race wrote one request twice. Requests that arrive
+ * while one is in flight wait and then go together in the next produce request (group commit),
+ * each answered when that request is acknowledged.
+ */
 export class KafkaEventLog {
   acknowledged = 0;
   lastError: string | undefined;
+  private queue: Pending[] = [];
+  private sending = false;
+  private producer: Producer | undefined;
+  /** Produce requests sent, and producers replaced after a failed one (for tests and stats). */
+  readonly sends = { requests: 0, resets: 0 };
 
   private constructor(
     readonly settings: KafkaSettings,
+    private readonly kafka: Kafka,
     private readonly admin: Admin,
-    private readonly producer: Producer,
+    producer: Producer,
     /** The topic's partition count (it may predate KAFKA_PARTITIONS). */
     private readonly partitions: number,
-  ) {}
+  ) {
+    this.producer = producer;
+  }
 
-  static async open(settings: KafkaSettings, logger: Logger): Promise<KafkaEventLog> {
-    const kafka = kafkaClient(settings, logger, '-producer');
-    const admin = kafka.admin();
-    const producer = kafka.producer({
+  private static producerOf(kafka: Kafka): Producer {
+    return kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       // Messages name their partition (messagesOf); this only silences kafkajs's v2 warning.
@@ -143,6 +169,12 @@ export class KafkaEventLog {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
     });
+  }
+
+  static async open(settings: KafkaSettings, logger: Logger): Promise<KafkaEventLog> {
+    const kafka = kafkaClient(settings, logger, '-producer');
+    const admin = kafka.admin();
+    const producer = KafkaEventLog.producerOf(kafka);
     let partitions: number;
     try {
       await admin.connect();
@@ -155,7 +187,7 @@ export class KafkaEventLog {
       await admin.disconnect().catch(() => undefined);
       throw unavailable(settings, error);
     }
-    return new KafkaEventLog(settings, admin, producer, partitions);
+    return new KafkaEventLog(settings, kafka, admin, producer, partitions);
   }
 
   /** Resolves once the broker acknowledged every row (acks=all); rejects with 503 otherwise. */
@@ -163,7 +195,7 @@ export class KafkaEventLog {
     const messages = messagesOf(record, this.partitions);
     if (messages.length === 0) return;
     try {
-      await this.producer.send({ topic: this.settings.topic, acks: -1, messages });
+      await this.enqueue(this.settings.topic, messages);
       this.acknowledged += record.events.length + record.identifies.length;
       this.lastError = undefined;
     } catch (error) {
@@ -175,7 +207,71 @@ export class KafkaEventLog {
   /** Rejected payloads, for the dead-letter topic (best effort: they are in Postgres too). */
   async deadLetter(items: { key: string; value: string }[]): Promise<void> {
     if (items.length === 0) return;
-    await this.producer.send({ topic: deadLetterTopic(this.settings), acks: -1, messages: items });
+    await this.enqueue(deadLetterTopic(this.settings), items);
+  }
+
+  private enqueue(topic: string, messages: Pending['messages']): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const bytes = messages.reduce((n, m) => n + m.value.length, 0);
+      this.queue.push({ topic, messages, bytes, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        let bytes = 0;
+        let n = 0;
+        while (n < this.queue.length && (n === 0 || bytes + this.queue[n]!.bytes <= GROUP_BYTES))
+          bytes += this.queue[n++]!.bytes;
+        const group = this.queue.splice(0, n);
+        const byTopic = new Map<string, Pending['messages']>();
+        for (const p of group)
+          byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
+        try {
+          const producer = await this.connected();
+          this.sends.requests++;
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+          for (const p of group) p.resolve();
+        } catch (error) {
+          for (const p of group) p.reject(error);
+          await this.reset();
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /**
+   * After a failed send the broker may or may not have written it, and kafkajs did not advance
+   * the sequence numbers: the next request would reuse them and be dropped as a duplicate while
+   * acknowledged. A new producer (a new producer id) starts clean; it connects at the next send.
+   */
+  private async reset(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    this.sends.resets++;
+    await old?.disconnect().catch(() => undefined);
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = KafkaEventLog.producerOf(this.kafka);
+    try {
+      await producer.connect();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producer = producer;
+    return producer;
   }
 
   get stats() {
@@ -183,7 +279,8 @@ export class KafkaEventLog {
   }
 
   async close(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
+    while (this.sending) await new Promise((r) => setTimeout(r, 10));
+    await this.producer?.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
   }
 }
