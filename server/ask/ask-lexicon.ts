@@ -417,6 +417,11 @@ export function eventPhrases(event: string): string[] {
       'created accounts',
       'account creation',
       'opened an account',
+      'new people',
+      'new members',
+      'came on board',
+      'come on board',
+      'coming on board',
     ])
       out.add(f);
   return [...out].filter((p) => p.length > 1);

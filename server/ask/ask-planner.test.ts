@@ -2571,4 +2571,91 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
       distinctOf: col('fact_events', 'feature_name'),
     });
   });
+
+  it('reads "month to date" as this month, unless every month is asked for', () => {
+    expect(plan('How many new folks have come on board month to date?')).toMatchObject({
+      metric: 'users',
+      event: 'signed_up',
+      period: { from: '2026-11-01', to: '2026-11-01' },
+    });
+    const all = plan(
+      'How many new subscriptions were started in each calendar month? Include the current month to date.',
+    );
+    expect(all).toMatchObject({ grain: 'month' });
+    expect(all.period).toBeUndefined();
+  });
+
+  it('counts "logos we have today" as the current customers', () => {
+    expect(plan('How many logos do we have on the enterprise plan today?')).toEqual({
+      metric: 'user_count',
+      filters: [{ column: col('dim_users', 'plan'), values: ['enterprise'] }],
+    });
+  });
+
+  it("takes the user's primary platform from dim_users, and an aside is not a ranking", () => {
+    const p = plan(
+      'How many free-plan users were active in the last 14 days, broken down by their primary platform (the one they use most)?',
+    );
+    expect(p).toMatchObject({ breakdown: col('dim_users', 'platform') });
+    expect(p.limit).toBeUndefined();
+  });
+
+  it('splits the whole by the breakdown when nothing is singled out', () => {
+    expect(plan('share of sessions by device type in october')).toMatchObject({
+      metric: 'sessions',
+      shareOfTotal: {},
+      breakdown: col('fct_sessions', 'device_type'),
+    });
+  });
+
+  it('reads "members who…" and "our members" as the people, not the invitee role', () => {
+    expect(
+      plan('What fraction of members who have created a project have also invited a teammate?'),
+    ).toEqual({
+      metric: 'share',
+      event: 'project_created',
+      thenEvent: 'teammate_invited',
+      filters: [],
+    });
+  });
+
+  it('counts "how many of our enterprise members logged in via SSO" (no share)', () => {
+    const p = plan('How many of our enterprise members logged in via SSO last month?');
+    expect(p).toMatchObject({ metric: 'users', event: 'logged_in' });
+    expect(p.part).toBeUndefined();
+    expect(p.filters).toHaveLength(2);
+  });
+
+  it('reads "active on at least 15 of the last 30 days"', () => {
+    expect(
+      plan(
+        'How many power users do we have, meaning users who were active on at least 15 of the last 30 days?',
+      ),
+    ).toMatchObject({
+      perUser: { of: 'days', op: '>=', n: 15 },
+      period: { from: '2026-10-03', to: '2026-11-01' },
+    });
+  });
+
+  it('refuses time saved and general knowledge', () => {
+    const saved = planQuestion(
+      'How many hours a week do customers save thanks to the automations feature?',
+      lexicon,
+      TODAY,
+    );
+    expect(saved).toMatchObject({ kind: 'refusal', cause: 'no_data' });
+    expect(planQuestion('who won the 2022 world cup?', lexicon, TODAY)).toMatchObject({
+      kind: 'refusal',
+      cause: 'not_a_question',
+    });
+  });
+
+  it('takes "onboarding completion rate for October signups" as a rate of the signups', () => {
+    expect(plan('onboarding completion rate for october signups')).toMatchObject({
+      metric: 'share',
+      event: 'signed_up',
+      thenEvent: 'onboarding_completed',
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+  });
 });

@@ -57,6 +57,24 @@ export function normalise(question: string): string {
     .replace(/[“”"]/g, ' ')
     .replace(/\bmonthly recurring revenue\b/g, 'mrr')
     .replace(/\b(ppl|peeps|folks)\b/g, 'people')
+    // "How many logos": B2B for customer accounts.
+    .replace(/\blogos\b/g, 'customers')
+    // "month to date", "MTD", "year-to-date": the current period so far ("this month").
+    // "active on at least 15 of the last 30 days": 15 days in the last 30.
+    .replace(
+      /\b(\d+|a)( or more| or fewer| or less)? of the (last|past|previous|first) (\d+) days\b/g,
+      '$1$2 days in the $3 $4 days',
+    )
+    // ("Include the current month to date" keeps every month.)
+    .replace(
+      /(?<!\b(?:current|including|include|includes) )\b(?:this |the )?(week|month|quarter|year)[ -]to[ -]date\b/g,
+      'this $1',
+    )
+    .replace(
+      /\b(?:this |the )?(w|m|q|y)td\b/g,
+      (_m, u: string) =>
+        ({ w: 'this week', m: 'this month', q: 'this quarter', y: 'this year' })[u]!,
+    )
     // "sessions w/ an error", "users w/o a project": the words.
     .replace(/\bw\/o(?=\s|$)/g, 'without')
     .replace(/\bw\/(?=\s|[a-z])/g, 'with ')
@@ -96,6 +114,9 @@ export function normalise(question: string): string {
     .replace(/(?<!\bpage )\ba visit\b/g, 'a session')
     // "1,000": one number.
     .replace(/(\d),(\d{3})\b/g, '$1$2')
+    // "by their primary platform (the one they use most)": an aside that defines a word, not a
+    // ranking.
+    .replace(/\((?:the one|the ones|whichever|i\.?e\.?,? the one)\b[^)]*\)/g, ' ')
     .replace(/[?!,;:()]/g, ' ')
     // "week-1 retention", "day-7": the words.
     .replace(/\b(day|week|month)-(\d)/g, '$1 $2')
@@ -115,6 +136,12 @@ export function normalise(question: string): string {
     .replace(/([a-z])'s\b/g, '$1')
     .replace(/\bpaid (subscription|subscriber)/g, '$1')
     .replace(/\.(\s|$)/g, ' ')
+    // "How many customers do we have on the enterprise plan today": the current figure, not the
+    // ones active today (unless something in between says what they did).
+    .replace(
+      /\b(do|does) (we|you|they) have\b((?:(?!\b(?:active|logged|used|did|signed|visited|who|that|which|events?|sessions?)\b)[a-z0-9_ -])*?)\s+(?:today|right now|now|currently|at the moment)\s*$/,
+      '$1 $2 have$3',
+    )
     .replace(/\s+/g, ' ')
     .trim()} `;
 }
@@ -297,6 +324,11 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
   ],
   [/\b(page load|load time|latency|response time|cpu|memory usage)\b/, 'performance timings'],
   [
+    /\b(time|hours?|minutes?|money|dollars?) (?:[a-z]+ ){0,5}(saved?|saving|savings)\b|\b(productivity|efficiency) gains?\b|\broi\b/,
+    'outcome measures such as time or money saved (only what users did in the product)',
+  ],
+
+  [
     /\b(heat ?maps?|scroll(ing)? depth|scroll|scrolls|scrolled|eye[- ]tracking|surveys?|questionnaires?|interviews?|session recordings?|screen recordings?|click maps?|taps? on)\b/,
     'UX research data (heatmaps, scrolling, surveys, recordings)',
   ],
@@ -329,6 +361,10 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'CRM records (sales reps, account owners, deals)',
   ],
 ];
+
+/** General knowledge ("who won the world cup", "what is the capital of France"). */
+const GENERAL_KNOWLEDGE =
+  /\b(world cup|super bowl|olympics|elections?|president|prime minister|capital (city )?of|population of|stock market|who (invented|wrote|discovered|painted))\b/;
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
@@ -413,7 +449,7 @@ function distinctDimension(text: string, lexicon: Lexicon): Dimension | undefine
 /** Words that ask for a part of a whole. */
 const SHARE_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|rate|ratio|what part)\b/;
 /** Words that ask for a part of a whole ("what share of logins used Google"). */
-const PART_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|what part|how many of)\b/;
+const PART_WORDS = /\b(share|percent|percentage|pct|proportion|fraction|what part)\b/;
 /** Words that count occurrences, not people. */
 const TIMES = /\b(how many times|number of times|(most|fewest|least|more|fewer) times|how often)\b/;
 
@@ -697,7 +733,7 @@ export function planQuestion(
   question = expandCountryCodes(question, lexicon);
   const raw = fixTypos(normalise(question), lexicon);
   if (raw.trim().length === 0) return refuse('The question is empty.', 'not_a_question');
-  if (NOT_A_QUESTION.test(raw))
+  if (NOT_A_QUESTION.test(raw) || GENERAL_KNOWLEDGE.test(raw))
     return refuse(
       'I answer questions about this workspace’s product data, read-only: like the ones below.',
       'not_a_question',
@@ -921,6 +957,17 @@ export function planQuestion(
       .sort((a, b) => b.score - a.score)
       .map(({ v }) => ({ item: v, phrases: v.phrases })),
     taken,
+  ).filter(
+    // "Members who created a project", "our members": the people asked about, not the invitee
+    // role "member".
+    (h) =>
+      !(
+        /^(users?|members?|customers?|accounts?|people|visitors?)$/.test(
+          text.slice(h.start, h.end),
+        ) &&
+        (/^ (who|that|which)\b/.test(text.slice(h.end)) ||
+          /\b(our|of) $/.test(text.slice(0, h.start)))
+      ),
   );
 
   // Breakdown: "by plan", "per platform", "for each feature", "which countries", "top 5 features".
@@ -1391,9 +1438,14 @@ export function planQuestion(
       first &&
       second &&
       first.end <= second.start &&
-      /\b(for|among|across|amongst) (the |all |those )?(users|people|customers|accounts|members|those|ones)( who| that)\b/.test(
+      (/\b(for|among|across|amongst) (the |all |those )?(users|people|customers|accounts|members|those|ones)( who| that)\b/.test(
         text.slice(first.end, second.start),
-      )
+      ) ||
+        // "Onboarding completion rate for October signups": the rate of the signups.
+        // (The period is read out of `text`: "… rate signups".)
+        /^ ?(?:(?!(?:what|which|the|a|an|and|is|was|their|its|how)\b)[a-z]+ )?(rate|share|percentage|ratio|fraction|proportion)(?: (?:for|among|across|amongst|of|in)(?: (?:the|all|our|those|these))?(?: [a-z0-9]+){0,2})? ?$/.test(
+          text.slice(first.end, second.start),
+        ))
     )
       [event, thenEvent] = [thenEvent, event];
     // "Onboarding completion rate by signup method": a share broken down by a property of one of
@@ -1603,9 +1655,18 @@ export function planQuestion(
           `\\b(?:each|every|the different|different|the various|various|the individual|individual) (?:[a-z]+ ){0,2}${escape(breakdownWord).replace(/ /g, '[ _]')}`,
         ).exec(text.slice(partWord.index))
       : null;
+  // "Share of sessions by device type": with nothing to single out (no event, no value), the
+  // split of the whole by the breakdown too.
+  const byOf =
+    breakdownWord && partWord && eventHits.length === 0 && !implied
+      ? new RegExp(
+          `\\b(?:by|per|across) (?:[a-z]+ ){0,2}${escape(breakdownWord).replace(/ /g, '[ _]')}`,
+        ).exec(text.slice(partWord.index))
+      : null;
   const distribution =
-    eachOf !== null &&
-    !valueHits.some((h) => h.item.dimension !== breakdownDim?.id && h.start > partWord!.index);
+    (eachOf !== null &&
+      !valueHits.some((h) => h.item.dimension !== breakdownDim?.id && h.start > partWord!.index)) ||
+    (byOf !== null && !valueHits.some((h) => h.item.dimension !== breakdownDim?.id));
   const shareOfTotal =
     ((comparedDim !== undefined && breakdownDim?.id === comparedDim) || distribution) &&
     PART_METRICS.has(metric) &&
@@ -1752,12 +1813,24 @@ export function planQuestion(
       raw,
     ) ||
       (events.length > 0 && events.every((e) => e.event.startsWith('subscription_'))));
+  // "By their primary platform", "each user's main country": the user's attribute (dim_users),
+  // not the value on each event.
+  const ownAttributes = new Set(
+    [...raw.matchAll(/\b(?:primary|main|usual|home|default) ([a-z]+(?: [a-z]+)?)\b/g)].flatMap(
+      (m) =>
+        lexicon.dimensions
+          .filter((d) => d.words.some((w) => m[1] === w || m[1]!.startsWith(`${w} `)))
+          .map((d) => d.id),
+    ),
+  );
   const columnOf = (dim: string, columns: ColumnRef[], people: boolean) =>
     planAtEvent && dim === 'plan'
       ? { table: 'fact_events' as const, column: 'plan_at_event' }
       : viaExposures && columns[0]?.table === 'fct_experiment_exposures'
         ? columns[0]
-        : resolveColumn(columns, table, people);
+        : ownAttributes.has(dim) && columns.some((c) => c.table === 'dim_users')
+          ? columns.find((c) => c.table === 'dim_users')!
+          : resolveColumn(columns, table, people);
 
   // Filters from values (skipping the breakdown's own values when comparing them).
   const filters: AskPlan['filters'] = [];
