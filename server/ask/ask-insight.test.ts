@@ -312,6 +312,8 @@ describe('askPlanToInsight: plans a trends insight would answer differently', ()
     expect(reasonOf(convert({ ...used, list: true }))).toMatch(/^A list of users/);
     // A trends insight would count the users of either feature, not of both.
     expect(reasonOf(convert({ ...used, every: true }))).toMatch(/every one of several values/);
+    // A trends insight would count every user of the feature, not the first-timers.
+    expect(reasonOf(convert({ ...used, firstTime: true }))).toMatch(/first time/);
   });
 
   it('refuses a share of a part and an average over days', () => {

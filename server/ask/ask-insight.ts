@@ -215,6 +215,8 @@ export function askPlanToInsight(input: AskPlan, options: AskInsightOptions): As
     return no('Users counted by how many times or days they did something is not a trends insight');
   if (plan.every)
     return no('Users who did the event with every one of several values is not a trends insight');
+  if (plan.firstTime)
+    return no('Users counted on their first time doing something is not a trends insight');
   if (plan.part)
     return no('A share of a part of the counted events or users is not a trends insight');
   if (plan.shareOfTotal) return no('Each value’s share of the whole is not a trends insight');

@@ -75,7 +75,17 @@ export const DIMENSIONS: Dimension[] = [
   },
   {
     id: 'event_name',
-    words: ['event type', 'event types', 'type of event', 'event name', 'event', 'events', 'type'],
+    words: [
+      'event type',
+      'event types',
+      'type of event',
+      'kind of event',
+      'event name',
+      'event',
+      'events',
+      'type',
+      'kind',
+    ],
     columns: [{ table: 'fact_events', column: 'event_name' }],
   },
   {

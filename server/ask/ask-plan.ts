@@ -140,6 +140,11 @@ export const ZAskPlan = z.object({
    */
   allUsers: z.boolean().optional(),
   /**
+   * `users`: only those whose first `event` (with the filters, of each breakdown value) ever is
+   * in the period ("used ai_summaries for the first time in October").
+   */
+  firstTime: z.boolean().optional(),
+  /**
    * `users`: only those who did the event with every value of the filter that has several
    * ("used both gantt_chart and time_tracking"), not with any of them.
    */
@@ -611,6 +616,11 @@ function plainMetricSql(plan: AskPlan): { expr: string; what: string } {
     case 'events_per_user':
       if (plan.distinctOf) {
         const col = columnSql(plan.distinctOf);
+        if (plan.distinctOf.table === 'fact_events' && plan.distinctOf.column === 'event_date')
+          return {
+            expr: `cast(count(distinct e.user_id || chr(31) || cast(${col} as varchar)) as double) / count(distinct e.user_id)`,
+            what: `the average number of days active per user${plan.event ? ` with ${plan.event}` : ''} (distinct days with ${plan.event ?? 'any event'}, over the users active in the period)`,
+          };
         return {
           expr: `cast(count(distinct e.user_id || chr(31) || cast(${col} as varchar)) as double) / count(distinct e.user_id)`,
           what: `the average number of distinct ${columnName(plan.distinctOf)} values per user${plan.event ? ` who did ${plan.event}` : ''} (of ${plan.event ?? 'their events'})`,
@@ -839,6 +849,64 @@ function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>)
   return {
     sql,
     explanation: `${explain.join(', ')}. Times are UTC timestamps.`,
+    tables: [...tables],
+  };
+}
+
+/**
+ * Users who did the event for the first time in the period: each user's first day of the event
+ * (of each breakdown value: "for each feature, first-time users") over all the data, counted
+ * where it falls in the period.
+ */
+function compileFirstTime(plan: AskPlan, join: string, tables: Set<MartTable>): CompiledAsk {
+  if (plan.metric !== 'users' || !plan.event)
+    throw new Error(
+      'First-time users are counted for one event, such as “used X for the first time”.',
+    );
+  if (
+    plan.grain ||
+    plan.part ||
+    plan.average ||
+    plan.shareOfTotal ||
+    plan.list ||
+    plan.perUser ||
+    plan.alsoBy ||
+    plan.every
+  )
+    throw new Error(
+      'First-time users can be filtered and broken down, not trended, listed or taken as a share.',
+    );
+  if (
+    plan.breakdown &&
+    plan.breakdown.table !== 'dim_users' &&
+    plan.breakdown.table !== 'fact_events'
+  )
+    throw new Error(
+      'First-time users can be broken down by a user attribute or a column of the event.',
+    );
+  const where = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
+  for (const f of plan.filters) where.push(filterCondition(f));
+  const name = plan.breakdown ? columnName(plan.breakdown) : undefined;
+  const key = plan.breakdown ? `, ${columnSql(plan.breakdown)} as ${name}` : '';
+  let sql =
+    `with f as (select e.user_id${key}, min(e.event_date) as first_day\n  from fact_events e${join}\n  where ${where.join(' and ')}\n  group by ${name ? '1, 2' : '1'})\n` +
+    `select ${name ? `e.${name}, ` : ''}count(*) as users\nfrom f e` +
+    (plan.period
+      ? `\nwhere ${periodCondition('fact_events', plan.period, { column: 'first_day', timestamp: false, what: 'first day' })}`
+      : '');
+  if (name) {
+    sql += '\ngroup by 1';
+    sql += plan.order ? `\norder by users ${plan.order}, 1` : '\norder by 1';
+    if (plan.limit) sql += `\nlimit ${plan.limit}`;
+  }
+  const explain = [
+    `Counted the distinct users whose first ${plan.event}${name ? ` of each ${name}` : ''} in all the data${plan.period ? ` falls ${periodPhrase(plan.period.label)}` : ''}`,
+  ];
+  if (plan.filters.length) explain.push(`where ${plan.filters.map(describeFilter).join(' and ')}`);
+  if (name) explain.push(`broken down by ${name}`);
+  return {
+    sql,
+    explanation: `${explain.join(', ')}. Users are distinct user_id; days are UTC dates.`,
     tables: [...tables],
   };
 }
@@ -1296,6 +1364,7 @@ function compilePlan(input: AskPlan): CompiledAsk {
     throw new Error(
       `${capitalise(metricWords(plan.metric))} can be broken down by one column only.`,
     );
+  if (plan.firstTime) return compileFirstTime(plan, join, tables);
   if (plan.metric === 'funnel') return compileFunnel(plan, join, tables);
   if (plan.metric === 'time_between') return compileTimeBetween(plan, join, tables);
   if (plan.metric === 'stickiness') return compileStickiness(plan, join, tables);

@@ -2658,4 +2658,63 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
       period: { from: '2026-10-01', to: '2026-10-31' },
     });
   });
+
+  it('averages active days per user', () => {
+    const p = plan(
+      'Among users active in October 2026, on how many distinct days was the average user active that month?',
+    );
+    expect(p).toMatchObject({
+      metric: 'events_per_user',
+      distinctOf: col('fact_events', 'event_date'),
+      period: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(compileAskPlan(p).sql).toContain(
+      'count(distinct e.user_id || chr(31) || cast(e.event_date as varchar))',
+    );
+  });
+
+  it('reads "per searching user", "the average exporting user" and "did each … on average"', () => {
+    for (const q of [
+      'Average number of searches per searching user since September 15',
+      'Over the past 4 weeks, how many reports did the average exporting user export?',
+      'Among users who used dashboards last month, how many times did each use it on average?',
+    ])
+      expect(plan(q).metric, q).toBe('events_per_user');
+  });
+
+  it('breaks events down "of each kind"', () => {
+    expect(plan('How many events of each kind came from tablets last week?')).toMatchObject({
+      metric: 'events',
+      breakdown: col('fact_events', 'event_name'),
+    });
+  });
+
+  it('reads alternatives in an aside as one set, not a comparison', () => {
+    const p = plan(
+      'How many projects were created from the kanban template in the last 30 days by users who were on a paid plan (pro or enterprise) at the time?',
+    );
+    expect(p.breakdown).toBeUndefined();
+    expect(p.filters).toContainEqual({
+      column: col('fact_events', 'plan_at_event'),
+      values: ['pro', 'enterprise'],
+    });
+  });
+
+  it('counts users on their first time doing something in the period', () => {
+    const one = plan('How many users used ai_summaries for the very first time in October 2026?');
+    expect(one).toMatchObject({
+      metric: 'users',
+      firstTime: true,
+      event: 'feature_used',
+      filters: [{ column: col('fact_events', 'feature_name'), values: ['ai_summaries'] }],
+    });
+    expect(compileAskPlan(one).sql).toBe(
+      "with f as (select e.user_id, min(e.event_date) as first_day\n  from fact_events e\n  where e.event_name = 'feature_used' and e.user_id is not null and e.feature_name = 'ai_summaries'\n  group by 1)\nselect count(*) as users\nfrom f e\nwhere e.first_day between date '2026-10-01' and date '2026-10-31'",
+    );
+    const each = plan('For each feature, how many users used it for the first time last month?');
+    expect(each).toMatchObject({ firstTime: true, breakdown: col('fact_events', 'feature_name') });
+    expect(compileAskPlan(each).sql).toContain('group by 1, 2)');
+    // Not the time from one event to another's first time.
+    expect(plan('median number of days from sign up to first project').firstTime).toBeUndefined();
+  });
 });

@@ -114,6 +114,9 @@ export function normalise(question: string): string {
     .replace(/(?<!\bpage )\ba visit\b/g, 'a session')
     // "1,000": one number.
     .replace(/(\d),(\d{3})\b/g, '$1$2')
+    // "on a paid plan (pro or enterprise)": alternatives in an aside define a set, not a
+    // comparison of its values.
+    .replace(/\(([^()]*)\)/g, (_m, inner: string) => `(${inner.replace(/\bor\b/g, 'and')})`)
     // "by their primary platform (the one they use most)": an aside that defines a word, not a
     // ranking.
     .replace(/\((?:the one|the ones|whichever|i\.?e\.?,? the one)\b[^)]*\)/g, ' ')
@@ -1299,6 +1302,8 @@ export function planQuestion(
   let windowDays: number | undefined;
   let thenDays: AskPlan['thenDays'];
   let distinctDim: Dimension | undefined;
+  /** `events_per_user` of distinct event days: days active per user. */
+  let activeDays = false;
   /** Subscriptions of the users exposed to an experiment (its variant and key as columns). */
   let viaExposures = false;
   if (events.length >= 2 && (/\bfunnel\b/.test(raw) || /->|→/.test(raw))) {
@@ -1499,6 +1504,17 @@ export function planQuestion(
     metric = 'session_avg';
   } else if (/\bsessions?\b/.test(text)) {
     metric = 'sessions';
+  } else if (
+    AVERAGE.test(raw) &&
+    events.length <= 1 &&
+    /\b(active days|days active|(distinct|different|separate|unique) days|(on )?how many (distinct |different |separate )?days|number of (active |distinct |different )?days)\b/.test(
+      raw,
+    )
+  ) {
+    // "On how many distinct days was the average user active", "average active days per user":
+    // distinct event days per user, averaged over the users.
+    metric = 'events_per_user';
+    activeDays = true;
   } else if (AVERAGE.test(raw) && (distinctDim = distinctDimension(text, lexicon))) {
     // "How many distinct features did they use on average", "average number of different
     // features used per user": distinct values per user, averaged over the users.
@@ -1517,9 +1533,11 @@ export function planQuestion(
   } else if (
     /\b(average|avg|mean|typical)\b/.test(raw) &&
     // ("On average, how many reports does a user export": per user.)
-    /\b(per|each|every|an average|the average|a typical|the typical|(does|did|do) (a|an|one)) (active )?(user|person|customer|account|member)\b/.test(
+    // ("Per searching user", "the average exporting user", "how many times did each use it".)
+    (/\b(per|each|every|an average|the average|a typical|the typical|(does|did|do) (a|an|one)) (active |[a-z]+ing )?(user|person|customer|account|member)\b/.test(
       raw,
-    )
+    ) ||
+      /\b(did|does|do) (each|every one)( of them)?\b/.test(raw))
   ) {
     metric = 'events_per_user';
   } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
@@ -2011,10 +2029,12 @@ export function planQuestion(
   }
 
   // The column whose distinct values are counted per user.
-  const distinctOf =
-    metric === 'events_per_user' && distinctDim
-      ? resolveColumn(distinctDim.columns, 'fact_events')
-      : undefined;
+  const distinctOf: ColumnRef | undefined =
+    metric === 'events_per_user' && activeDays
+      ? { table: 'fact_events', column: 'event_date' }
+      : metric === 'events_per_user' && distinctDim
+        ? resolveColumn(distinctDim.columns, 'fact_events')
+        : undefined;
   if (distinctOf && !event) event = distinctDim?.impliesEvent;
 
   // The breakdown column.
@@ -2384,6 +2404,20 @@ export function planQuestion(
       ? { allUsers: true }
       : {}),
     ...(every ? { every: true } : {}),
+    // "Used ai_summaries for the very first time in October", "first-time users of each
+    // feature last month": users whose first such event ever is in the period.
+    ...(metric === 'users' &&
+    event &&
+    !thenEvent &&
+    !time.grain &&
+    !part &&
+    !perUser &&
+    !list &&
+    /\b(for the (very )?first time|first[ -]time (users?|adopters?|usage|use)|first (ever )?(used|tried|adopted)|(tried|used|adopted) (it |them )?for the first time)\b/.test(
+      raw,
+    )
+      ? { firstTime: true }
+      : {}),
     ...(event ? { event } : {}),
     ...(thenEvent ? { thenEvent } : {}),
     ...(distinctOf
