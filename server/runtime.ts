@@ -458,7 +458,9 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
         where: { workspaceId, isCurrent: true },
         select: { id: true },
       });
-      return current ? { schema: pipelines.schemaOf(workspaceId), version: current.id } : undefined;
+      return current
+        ? { schema: pipelines.schemaOf(workspaceId, current.id), version: current.id }
+        : undefined;
     };
     const retriever = new AskRetriever({
       store: vectorStore,
@@ -535,7 +537,7 @@ async function boot(config: Config, opts: StartOptions): Promise<Runtime> {
       sql: new SqlService({
         prisma: db.prisma,
         engine: queryEngine,
-        schemaFor: (workspaceId) => pipelines.ensureSchema(workspaceId),
+        schemaFor: (workspaceId) => pipelines.currentSchema(workspaceId),
         maxRunningPerUser: maxRunningPerUser(config.query.poolSize),
       }),
       ask,

@@ -162,8 +162,9 @@ export class CohortService {
   /** Members now (as of the marts' latest event day). */
   async size(workspaceId: string, id: string): Promise<TCohortSizeResponse> {
     const cohort = await this.get(workspaceId, id);
-    const asOf = await this.asOf(workspaceId, await this.currentRun(workspaceId));
-    const [users] = await this.sizes(workspaceId, cohort.definition, [asOf]);
+    const runId = await this.currentRun(workspaceId);
+    const asOf = await this.asOf(workspaceId, runId);
+    const [users] = await this.sizes(workspaceId, runId, cohort.definition, [asOf]);
     return { users: users!, asOf };
   }
 
@@ -186,8 +187,8 @@ export class CohortService {
       const last = day(Date.parse(s) + ((interval === 'week' ? 7 : 1) - 1) * 86_400_000);
       return last > dateRange.to ? dateRange.to : last;
     });
-    await this.currentRun(workspaceId);
-    const users = await this.sizes(workspaceId, cohort.definition, asOfs);
+    const runId = await this.currentRun(workspaceId);
+    const users = await this.sizes(workspaceId, runId, cohort.definition, asOfs);
     return {
       interval,
       points: starts.map((date, i) => ({ date, asOf: asOfs[i]!, users: users[i]! })),
@@ -221,6 +222,7 @@ export class CohortService {
 
   private async sizes(
     workspaceId: string,
+    runId: string,
     def: CohortDefinition,
     asOfs: string[],
   ): Promise<number[]> {
@@ -228,7 +230,7 @@ export class CohortService {
     const { sql, params } = compileCohortSizes(def, asOfs, dialect);
     const result = await this.o.engine.execute(sql, {
       params,
-      schema: this.o.pipelines.schemaOf(workspaceId),
+      schema: this.o.pipelines.schemaOf(workspaceId, runId),
     });
     const byIndex = new Map(result.rows.map(([i, users]) => [Number(i), Number(users)]));
     return asOfs.map((_, i) => byIndex.get(i) ?? 0);
@@ -253,7 +255,7 @@ export class CohortService {
     if (known) return known;
     const result = await this.o.engine.execute(
       'select cast(max(event_date) as varchar) from fact_events',
-      { schema: this.o.pipelines.schemaOf(workspaceId) },
+      { schema: this.o.pipelines.schemaOf(workspaceId, runId) },
     );
     const value = result.rows[0]?.[0];
     const asOf =

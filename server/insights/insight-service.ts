@@ -125,7 +125,7 @@ export class InsightService {
   private async marts(workspaceId: string, runId: string): Promise<ReadonlySet<string>> {
     const known = this.martsOfRun.get(runId);
     if (known) return known;
-    const schema = this.o.pipelines.schemaOf(workspaceId);
+    const schema = this.o.pipelines.schemaOf(workspaceId, runId);
     const rows = await this.o.engine.execute(
       `select table_name from information_schema.tables where table_schema = ${dialectOf(this.o.engine.dialect).placeholder(1)}`,
       { params: [schema], schema },
@@ -164,7 +164,7 @@ export class InsightService {
     });
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
-      schema: this.o.pipelines.schemaOf(workspaceId),
+      schema: this.o.pipelines.schemaOf(workspaceId, current.id),
     });
     if (rows.truncated)
       throw new AppError(
@@ -216,7 +216,7 @@ export class InsightService {
     });
     const rows = await this.o.engine.execute(compiled.sql, {
       params: compiled.params,
-      schema: this.o.pipelines.schemaOf(workspaceId),
+      schema: this.o.pipelines.schemaOf(workspaceId, current.id),
     });
     const users = rows.rows.map(([userId, plan, country, companySize, signupDate]) => ({
       userId: String(userId),

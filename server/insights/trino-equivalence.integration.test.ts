@@ -14,6 +14,7 @@ import { createCaller } from '@/server/api/root';
 import { startInsightsFixture, type InsightsFixture } from '@/test/insights-fixture';
 import { TestTrino, trinoAvailable } from '@/test/trino-server';
 import { ACCELERATOR_NAMES } from '../pipelines/accelerators';
+import type { TrinoEngine } from '../query/trino-engine';
 import type { InsightQuery } from './insight-service';
 import { normalise } from '@/test/normalise';
 
@@ -365,9 +366,52 @@ const QUESTIONS = [
   'How did active users in October 2026 compare with September? One row per month.',
 ];
 
+/**
+ * An insight and an editor query while the workspace schema's switch is half done. On Trino,
+ * `activate` replaces the workspace schema's views one statement at a time; here `fact_events`'s
+ * view is left reading nothing, as a view not yet switched might read another run, and the app's
+ * queries must still read the current run (they resolve names in the run's own schema). DuckDB
+ * switches in one transaction: the same queries, for the expected values.
+ */
+async function queriesMidSwitch(
+  ctx: InsightsFixture,
+  editorSql: (sql: string) => Promise<unknown[]>,
+): Promise<Answers['midSwitch']> {
+  const run = async () => ({
+    insight: normalise(
+      (
+        await ctx.viewer.insights.run({
+          kind: 'trends',
+          series: [{ event: 'signed_up', math: 'unique_users' }],
+          interval: 'week',
+          dateRange: { from: '2026-09-07', to: '2026-10-11' },
+        })
+      ).result,
+    ),
+    editor: normalise(
+      await editorSql('select count(*) as n, count(distinct user_id) from fact_events'),
+    ),
+  });
+  if (ctx.fx.runtime.mode.queryEngine !== 'trino') return { ...(await run()), viewRows: -1 };
+  const trino = ctx.fx.runtime.queryEngine as TrinoEngine;
+  const ws = ctx.fx.runtime.pipelines.schemaOf(ctx.fx.workspace.id);
+  const current = await ctx.fx.runtime.pipelines.currentSchema(ctx.fx.workspace.id);
+  expect(current).not.toBe(ws);
+  const view = `"${trino.catalog}"."${ws}"."fact_events"`;
+  const table = `"${trino.catalog}"."${current}"."fact_events"`;
+  await trino.admin(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table} WHERE false`);
+  try {
+    const [[viewRows]] = (await trino.admin(`SELECT count(*) FROM ${view}`)) as [[unknown]];
+    return { ...(await run()), viewRows: Number(viewRows) };
+  } finally {
+    await trino.admin(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table}`);
+  }
+}
+
 /** What one runtime answers: each case's result and SQL, and a few facts about its marts. */
 interface Answers {
   engine: string;
+  midSwitch: { insight: unknown; editor: unknown; viewRows: number };
   facts: { marts: string[]; events: number };
   results: Map<string, { sql?: string; result?: unknown; error?: string }>;
   /** The SQL editor: a mart query's rows, what reading bronze gives, the schema browser. */
@@ -516,6 +560,7 @@ async function collect(ctx: InsightsFixture): Promise<Answers> {
     if (e.type === 'rows') plan = { ...plan, rows: plan.rows + JSON.parse(e.rowsJson).length };
   }
   const browser = await analyst.sql.schema();
+  const midSwitch = await queriesMidSwitch(ctx, editorSql);
   const editor = {
     rows,
     bronze,
@@ -540,6 +585,7 @@ async function collect(ctx: InsightsFixture): Promise<Answers> {
   const [[events]] = (await ctx.sql('select count(*) from fact_events')) as [[unknown]];
   return {
     engine: ctx.fx.runtime.mode.queryEngine,
+    midSwitch,
     facts: { marts: marts.map((r) => String(r[0])), events: Number(events) },
     results,
     answers,
@@ -631,6 +677,13 @@ describe.runIf(available.ok)('every insight type: DuckDB and Trino agree', () =>
       ...FUNNEL_USERS.map(([name]) => name),
     ];
     expect(funnels.filter((name) => size(duck.results.get(name)!.result) === 0)).toEqual([]);
+  });
+
+  it('answers from one run while the workspace schema is switched view by view (Trino)', () => {
+    expect(trino.midSwitch.viewRows).toBe(0);
+    expect(trino.midSwitch.insight).toEqual(duck.midSwitch.insight);
+    expect(trino.midSwitch.editor).toEqual(duck.midSwitch.editor);
+    expect(Number((duck.midSwitch.editor as unknown[][])[0]![0])).toBeGreaterThan(15_000);
   });
 
   it('shows Trino as the query engine in Admin → System, with its live state', () => {

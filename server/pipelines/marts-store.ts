@@ -5,7 +5,9 @@
 //   workspace schema's DuckDB views are re-pointed at them (marts.ts).
 // - Trino (distributed, TRINO_URL): dbt-trino writes every model as a Delta table into the run's
 //   own Trino schema (`ws_<id>__r_<run>`, the same name marts.ts gives a run for time travel);
-//   the workspace schema (`ws_<id>`) holds one Trino view per mart over the current run's table.
+//   the app's queries resolve names there (querySchema: one run, whatever a switch is doing),
+//   and the workspace schema (`ws_<id>`) holds one Trino view per mart over the current run's
+//   table for other Trino clients.
 //   The run's folder in the lake still exists (it holds `trino.json`), so retention, which deletes
 //   the folders of runs it no longer keeps, works the same way and then drops their schemas.
 import { existsSync } from 'node:fs';
@@ -41,6 +43,12 @@ export interface MartsStore {
   copyRun(workspaceId: string, fromRunId: string, toRunId: string): Promise<void>;
   /** Points the workspace schema at the run's marts. */
   activate(workspaceId: string, runId: string, outputDir: string): Promise<void>;
+  /**
+   * The schema a query of the run's marts resolves bare names in. DuckDB: the workspace schema
+   * (its switch to a run is one transaction). Trino: the run's own schema, so that a query reads
+   * every mart of one run even while `activate` replaces the workspace schema's views one by one.
+   */
+  querySchema(workspaceId: string, runId: string): string;
   /** The schema that reads a kept run's marts (time travel). */
   openRun(workspaceId: string, runId: string, outputDir: string): Promise<string>;
   /** Drops what the engine keeps of runs whose folders retention deleted. */
@@ -68,6 +76,10 @@ export class DuckDbMarts implements MartsStore {
 
   async activate(workspaceId: string, _runId: string, outputDir: string): Promise<void> {
     await activateRun(this.duckdb, workspaceId, outputDir);
+  }
+
+  querySchema(workspaceId: string): string {
+    return workspaceSchema(workspaceId);
   }
 
   openRun(workspaceId: string, runId: string, outputDir: string): Promise<string> {
@@ -191,8 +203,10 @@ export class TrinoMarts implements MartsStore {
     const marts = await this.marts(workspaceId, runId);
     const built = (await this.tables(source)).filter((t) => marts.has(t));
     await this.ensureSchema(schema);
-    // One statement per view: each swap is atomic, the set of them is not (a query that starts
-    // mid-switch may read one mart of the old run and one of the new).
+    // The app's queries read the run's schema itself (querySchema), which gets the bronze views
+    // too, before the pipeline marks the run current. The workspace schema's views are for other
+    // clients of Trino (BI tools): one statement per view, each swap atomic, the set of them not.
+    await this.bronzeViews(workspaceId, source);
     for (const table of built)
       await this.trino.admin(
         `CREATE OR REPLACE VIEW ${this.qualified(schema, table)} AS SELECT * FROM ${this.qualified(source, table)}`,
@@ -227,6 +241,10 @@ export class TrinoMarts implements MartsStore {
       made.push(`bronze_${table}`);
     }
     return made;
+  }
+
+  querySchema(workspaceId: string, runId: string): string {
+    return runSchema(workspaceId, runId);
   }
 
   async openRun(workspaceId: string, runId: string): Promise<string> {

@@ -592,9 +592,26 @@ export class PipelineService {
     };
   }
 
-  /** The schema queries of this workspace resolve bare mart names in. */
-  schemaOf(workspaceId: string): string {
-    return workspaceSchema(workspaceId);
+  /**
+   * The schema queries of this workspace resolve bare mart names in: with the current run's id,
+   * the one that reads that run's marts and nothing else (on Trino the run's own schema — the
+   * workspace schema's views are switched one by one); without, the workspace schema.
+   */
+  schemaOf(workspaceId: string, runId?: string): string {
+    return runId ? this.o.marts.querySchema(workspaceId, runId) : workspaceSchema(workspaceId);
+  }
+
+  /**
+   * The schema for a query of the workspace's current marts (schemaOf with the current run), or
+   * the (empty) workspace schema before the first build, so that SQL that names no mart
+   * (`select 42`) runs and a mart name gets "does not exist".
+   */
+  async currentSchema(workspaceId: string): Promise<string> {
+    const current = await this.o.prisma.pipelineRun.findFirst({
+      where: { workspaceId, isCurrent: true },
+      select: { id: true },
+    });
+    return current ? this.schemaOf(workspaceId, current.id) : this.ensureSchema(workspaceId);
   }
 
   /**

@@ -127,6 +127,33 @@ describe('inScope', () => {
     // Only the bronze schema: another schema's table is not let in by a workspace_id filter.
     expect(inScope(t('tl_snapshots', 'x'), 'lake', ws, pinned(id))).toBe(false);
   });
+  // The app's queries of the current marts run in the run's own schema (marts-store.ts
+  // querySchema): its tables and the workspace's bronze rows are in scope, no other workspace's.
+  it('scopes a query that runs in one of the workspace schema run schemas', () => {
+    const id = '0194d3c2-7a3b-7000-8000-000000000001';
+    const pinned = (value: string) => ({
+      none: false,
+      columnConstraints: [
+        {
+          columnName: 'workspace_id',
+          domain: {
+            nullsAllowed: false,
+            ranges: [{ low: { value, bound: 'EXACTLY' }, high: { value, bound: 'EXACTLY' } }],
+          },
+        },
+      ],
+    });
+    // A short workspace schema (a cuid id): the run schema is longer than 43 characters.
+    for (const [workspace, schema] of [
+      [id, `${ws}__r_0123456789abcdef`],
+      ['cm3x9k2fq0000abcd1234efgh', 'ws_cm3x9k2fq0000abcd1234efgh__r_0123456789abcdef'],
+    ] as const) {
+      expect(inScope(t(schema), 'lake', schema)).toBe(true);
+      expect(inScope(t('bronze', 'events'), 'lake', schema, pinned(workspace))).toBe(true);
+      expect(inScope(t('bronze', 'events'), 'lake', schema, pinned(`${workspace}x`))).toBe(false);
+      expect(inScope(t('ws_other__r_0123456789abcdef'), 'lake', schema)).toBe(false);
+    }
+  });
 });
 
 // A result must read the same from either engine: DuckDB's shapes (duckdb-values.ts) are the

@@ -220,7 +220,11 @@ export function inScope(
 ): boolean {
   const s = table.schemaTable.schema;
   if (table.catalog !== catalog) return false;
-  if (s === schema || s.startsWith(`${schema.slice(0, 43)}__r_`)) return true;
+  // `schema` is the workspace's or, for the app's queries of the current marts, one of its run
+  // schemas (`<workspace schema, first 43 characters>__r_<run>`).
+  const run = schema.lastIndexOf('__r_');
+  const base = (run > 0 ? schema.slice(0, run) : schema).slice(0, 43);
+  if (s === schema || s.startsWith(`${base}__r_`)) return true;
   if (s !== 'bronze' || constraint?.none) return false;
   const ws = constraint?.columnConstraints?.filter((c) => c.columnName === 'workspace_id') ?? [];
   const ranges = ws.length === 1 ? (ws[0]!.domain?.ranges ?? []) : [];
@@ -231,7 +235,7 @@ export function inScope(
     high?.bound === 'EXACTLY' &&
     typeof low.value === 'string' &&
     low.value === high.value &&
-    workspaceSchema(low.value) === schema
+    workspaceSchema(low.value).slice(0, 43) === base
   );
 }
 
