@@ -434,8 +434,65 @@ export function eventPhrases(event: string): string[] {
       'coming on board',
     ])
       out.add(f);
+  for (const f of EVERYDAY[event] ?? []) out.add(f);
   return [...out].filter((p) => p.length > 1);
 }
+
+/**
+ * The contract's events in everyday words, as someone new to the product says them ("made an
+ * account", "finished the setup steps", "looked something up", "something broke").
+ */
+const EVERYDAY: Record<string, string[]> = {
+  signed_up: ['made an account', 'make an account', 'making an account', 'made accounts'],
+  onboarding_completed: [
+    'finished the setup',
+    'finished setup',
+    'finish setup',
+    'finish the setup',
+    'finishing setup',
+    'finishing the setup',
+    'finished the setup steps',
+    'finishing the setup steps',
+    'completed setup',
+    'completed the setup',
+  ],
+  project_created: [
+    'started a project',
+    'start a project',
+    'starting a project',
+    'started a new project',
+    'start a new project',
+    'started projects',
+    'new projects',
+  ],
+  search_performed: [
+    'looked something up',
+    'look something up',
+    'looking something up',
+    'looked things up',
+    'lookups',
+  ],
+  report_exported: [
+    'downloaded a report',
+    'download a report',
+    'downloading a report',
+    'downloaded reports',
+    'reports downloaded',
+    'reports were downloaded',
+    'report downloads',
+  ],
+  subscription_cancelled: [
+    'dropped their subscription',
+    'drop their subscription',
+    'dropping their subscription',
+    'dropped a subscription',
+    'dropped subscriptions',
+    'cancelled their subscription',
+    'canceled their subscription',
+  ],
+  subscription_upgraded: ['upgraded to a bigger plan', 'upgraded their plan', 'upgraded'],
+  error_occurred: ['something broke', 'something break', 'something breaks', 'had something break'],
+};
 
 const COUNTS_USERS = new Set(['signed_up']);
 
@@ -472,7 +529,25 @@ function valuePhrases(dimension: string, value: string): string[] {
     out.clear(); // two-letter codes ("in", "us") collide with words; names only, and the code in capitals
     for (const name of COUNTRY_NAMES[value] ?? []) out.add(name);
   }
-  if (dimension === 'device_type' && lower === 'desktop') out.add('computer');
+  if (dimension === 'device_type' && lower === 'desktop')
+    for (const f of ['computer', 'computers', 'desktops', 'laptop', 'laptops']) out.add(f);
+  // "downloaded as Excel files": the spreadsheet format.
+  if (lower === 'xlsx')
+    for (const f of ['excel', 'excel files', 'excel file', 'spreadsheet', 'spreadsheets'])
+      out.add(f);
+  // "people on phones", "the iPhone and iPad app".
+  if (dimension === 'device_type' && lower === 'mobile')
+    for (const f of [
+      'phone',
+      'phones',
+      'mobile phone',
+      'mobile phones',
+      'smartphone',
+      'smartphones',
+    ])
+      out.add(f);
+  if (dimension === 'platform' && lower === 'ios')
+    for (const f of ['iphone and ipad app', 'iphone app', 'ipad app', 'iphone', 'ipad']) out.add(f);
   // "the onboarding checklist experiment": a key named without its version suffix.
   if (dimension === 'experiment_key' && /[_-]v\d+$/.test(lower))
     out.add(lower.replace(/[_-]v\d+$/, '').replace(/[_-]+/g, ' '));

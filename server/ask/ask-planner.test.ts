@@ -2717,4 +2717,75 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
     // Not the time from one event to another's first time.
     expect(plan('median number of days from sign up to first project').firstTime).toBeUndefined();
   });
+
+  it('reads events and values in everyday words', () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ['How many people made an account last week?', { metric: 'users', event: 'signed_up' }],
+      [
+        'How many people finished the setup steps in September?',
+        { metric: 'users', event: 'onboarding_completed' },
+      ],
+      [
+        'How many times did people look something up yesterday?',
+        { metric: 'events', event: 'search_performed' },
+      ],
+      [
+        'How many people dropped their subscription in October?',
+        { event: 'subscription_cancelled' },
+      ],
+      [
+        'What was the average session length in minutes for people on phones last month?',
+        { filters: [{ column: col('fct_sessions', 'device_type'), values: ['mobile'] }] },
+      ],
+      [
+        'Which version of the iPhone and iPad app had the most errors over the last 30 days?',
+        { filters: [{ column: col('fact_events', 'platform'), values: ['ios'] }] },
+      ],
+      [
+        'How many sessions in October had something break (at least one error)?',
+        { filters: [{ column: col('fct_sessions', 'errors'), values: ['true'] }] },
+      ],
+      [
+        'On average, how many sessions did each active person have last month?',
+        { metric: 'sessions_per_user' },
+      ],
+    ];
+    for (const [q, expected] of cases) expect(plan(q), q).toMatchObject(expected);
+    expect(
+      plan('How many reports were downloaded as Excel files in October?').filters[0]?.values,
+    ).toEqual(['xlsx']);
+    expect(
+      plan(
+        "How much monthly recurring revenue do we have right now from subscriptions that haven't been cancelled?",
+      ),
+    ).toEqual({ metric: 'mrr', filters: [] });
+  });
+
+  it('leaves out a value named a few words after "excluding" or "not counting"', () => {
+    const paid = plan(
+      'How many users signed up in September 2026, excluding those who came through the paid channel?',
+    );
+    expect(paid.filters[0]!.values).not.toContain('paid');
+    expect(paid.filters[0]!.values.length).toBeGreaterThan(1);
+    expect(
+      plan(
+        'Not counting users currently on the free plan, how many users were active yesterday on each platform?',
+      ).filters,
+    ).toEqual([{ column: col('dim_users', 'plan'), values: ['enterprise', 'pro'] }]);
+    // A value after the question's own words is not excluded.
+    expect(
+      plan('Excluding mobile, how many users on the pro plan were active last week?').filters,
+    ).toContainEqual({ column: col('dim_users', 'plan'), values: ['pro'] });
+  });
+
+  it('refuses a period that has not happened and an instruction to change users', () => {
+    expect(
+      planQuestion('How many users will sign up in December 2026?', lexicon, TODAY),
+    ).toMatchObject({
+      kind: 'refusal',
+    });
+    expect(
+      planQuestion('Move all free users in Brazil to the pro plan.', lexicon, TODAY),
+    ).toMatchObject({ kind: 'refusal', cause: 'not_a_question' });
+  });
 });

@@ -137,6 +137,11 @@ export function normalise(question: string): string {
     .replace(/\b(a|the|this|last|past) fortnight\b/g, '$1 14 days')
     // "the invitee's role": possessives read as the noun.
     .replace(/([a-z])'s\b/g, '$1')
+    // "subscriptions that haven't been cancelled": the active ones.
+    .replace(
+      /\b(?:that |which )?(?:haven't|have not|hasn't|has not|weren't|were not|aren't|are not|not) (?:been |yet )?(?:cancell?ed|canceled|churned)\b/g,
+      ' active',
+    )
     .replace(/\bpaid (subscription|subscriber)/g, '$1')
     .replace(/\.(\s|$)/g, ' ')
     // "How many customers do we have on the enterprise plan today": the current figure, not the
@@ -371,7 +376,7 @@ const GENERAL_KNOWLEDGE =
 
 /** Requests that are not questions about the data. */
 const NOT_A_QUESTION =
-  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|wireframes?|mockups?|(design|redesign|sketch) (a|an|the|our|me)\b|rename (the|a|our)\b|make it (bigger|smaller|blue|red|green|bold)|feature flags?|(draft|write|create|make|build|prepare) (me |us )?(a|an|the|our)? ?([\w-]+ ){0,3}(plan|strategy|proposal|roadmap|deck|slides?|presentation|campaign)|(bump|raise|lower|increase|decrease|cut|reduce|change|set) (the |our )?([\w-]+ ){0,2}(prices?|pricing)|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:the |this |that |all |every |my |our |user |customer |account )?(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
+  /\b(ignore (all |the |your |any )?(previous |prior |above )?instructions|system prompt|you are now|pretend|jailbreak|(write|draft|compose) (me |up )?(a|an|the|our|some)? ?([\w-]+ ){0,3}(poem|haiku|limerick|sonnet|rap|lyrics|verse|riddle|recipe|story|essay|song|e-?mail|release notes?|notes?|announcement|blog post|post|tweet|press release|newsletter|message|memo|pitch|copy|faq|tagline|slogan|script|summary for)|tell me a joke|translate|password|api key|secret key|credentials|who are you|what can you do|wireframes?|mockups?|(design|redesign|sketch) (a|an|the|our|me)\b|rename (the|a|our)\b|make it (bigger|smaller|blue|red|green|bold)|feature flags?|(draft|write|create|make|build|prepare) (me |us )?(a|an|the|our)? ?([\w-]+ ){0,3}(plan|strategy|proposal|roadmap|deck|slides?|presentation|campaign)|(bump|raise|lower|increase|decrease|cut|reduce|change|set) (the |our )?([\w-]+ ){0,2}(prices?|pricing)|export\b.* to (my |our |the )?(e-?mail|inbox|drive|google drive|s3|dropbox|desktop|slack))\b|^ *(?:(?:please|kindly|now|can you|could you|would you|will you|i want you to|go and|go ahead and)[ ,]+)*(delete|drop|insert|update|truncate|alter|grant|create|remove|modify|change|set|send|email|post|open|browse|visit|fetch|download|upload|run|execute|(?:move|assign|upgrade|downgrade|cancel|deactivate|reactivate|disable|enable|ban|block|merge|rename|reset|revoke|notify|remind|archive|restore|migrate|transfer|refund|pause|unsubscribe|switch|put) (?:(?:the|this|that|all|every|my|our|user|customer|account|free|pro|paid|enterprise|trial|inactive|churned|active|those|these) ){0,3}(?:users?|accounts?|customers?|u_\w+|subscriptions?|workspaces?|everyone|them|him|her|teams?|members?))\b/;
 
 const USER_WORDS =
   /\b(users?|people|persons?|customers?|accounts?|members?|visitors?|subscribers?|payers?|signups?|sign ups?|who|dau|wau|mau|actives?)\b/;
@@ -760,6 +765,11 @@ export function planQuestion(
   const time = askingTime?.period
     ? { ...askingTime, rest: withoutTimes(raw, today) }
     : readTime(raw.trim(), today);
+  // "How many users will sign up in December": no data exists after today (no forecasts).
+  if (time.period && time.period.from > today)
+    return refuse(
+      `${time.period.label} has not happened yet: the data ends today (${today}), and I do not forecast.`,
+    );
   // Two periods in a share ("of the users who signed up in August, what share were active in
   // October"): the first named is the users', the other the second event's — unless the first
   // opens the question ("In October, what share of September's signups…"): that one is the
@@ -1134,10 +1144,16 @@ export function planQuestion(
   // "Mobile only, not tablets", "every platform except web", "not on the free plan": a value
   // named after a negation is left out of the others of its dimension; named alone, the filter
   // is every other value the dimension has.
-  const negated = valueHits.filter((h) =>
-    /\b(not|excluding|except|but not|other than|without|minus|apart from|aren't|isn't|weren't|wasn't)( on| in| from| using| via)?( the| any| a| an)? $/.test(
-      text.slice(0, h.start),
-    ),
+  const negated = valueHits.filter(
+    (h) =>
+      /\b(not|excluding|except|but not|other than|without|minus|apart from|aren't|isn't|weren't|wasn't)( on| in| from| using| via)?( the| any| a| an)? $/.test(
+        text.slice(0, h.start),
+      ) ||
+      // "excluding those who came through the paid channel", "not counting users currently on
+      // the free plan": a few words of the same clause between.
+      /\b(excluding|except for|not counting|leaving out|ignoring|other than|apart from)((?! (?:how|what|which|show|list|give|count|many|number|and|but|or|then|only)\b) [a-z0-9_']+){0,5} $/.test(
+        text.slice(0, h.start),
+      ),
   );
   for (const h of negated) {
     const dim = h.item.dimension;
@@ -1493,7 +1509,7 @@ export function planQuestion(
     // "Average lifetime events per user by cohort": dim_users.lifetime_events, averaged.
     metric = 'user_avg';
   } else if (
-    /\bsessions (?:per|each|a|for each|by each|on average per) (?:active )?(?:user|person|customer|account|member)\b|\bsessions (?:did|does|do) (?:the|an|a|each|every|a typical|an average) ?(?:average |typical )?(?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
+    /\bsessions (?:per|each|a|for each|by each|on average per) (?:active )?(?:user|person|customer|account|member)\b|\bsessions (?:did|does|do) (?:the|an|a|each|every|a typical|an average) ?(?:average |typical )?(?:active )?(?:user|person|customer|account|member)\b|\b(?:average|avg|mean) (?:number of )?sessions (?:per|by|for each|of each|of a) (?:user|person|customer|account|member)\b/.test(
       raw,
     )
   ) {
@@ -1638,7 +1654,7 @@ export function planQuestion(
     metric === 'sessions' || metric === 'avg_session_duration'
       ? /\b(without|no|zero) (an |any )?errors?\b|\berror free\b/.test(text)
         ? 'false'
-        : /\b(with|had|have|has|having|containing|contained|contain|contains|included|include|includes|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b/.test(
+        : /\b(with|had|have|has|having|containing|contained|contain|contains|included|include|includes|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b|\b(had|has|have|with|where) something (break|broke|breaks|go wrong|went wrong|fail|failed)\b/.test(
               text,
             )
           ? 'true'
