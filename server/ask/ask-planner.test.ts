@@ -2788,4 +2788,17 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
       planQuestion('Move all free users in Brazil to the pro plan.', lexicon, TODAY),
     ).toMatchObject({ kind: 'refusal', cause: 'not_a_question' });
   });
+
+  it('takes a share "of the reports exported…" of the reports, and a most-used platform from dim_users', () => {
+    expect(
+      plan(
+        'Of the reports exported in October 2026 by users who were on the pro plan at the time of the export, what share were PDF?',
+      ),
+    ).toMatchObject({ metric: 'events', event: 'report_exported', part: { values: ['pdf'] } });
+    expect(
+      plan(
+        'Only users whose most-used platform is Android: how many have churned, by company size?',
+      ).filters,
+    ).toContainEqual({ column: col('dim_users', 'platform'), values: ['android'] });
+  });
 });

@@ -1293,9 +1293,13 @@ export function planQuestion(
   const shareOfThings = eventHits.some(
     (h) =>
       !h.item.countsUsers &&
-      /\b(share|percent|percentage|pct|proportion|fraction|part) of (?:their |the |all |our |those |these |its )?$/.test(
+      (/\b(share|percent|percentage|pct|proportion|fraction|part) of (?:their |the |all |our |those |these |its )?$/.test(
         text.slice(0, h.start),
-      ),
+      ) ||
+        // "Of the reports exported in October…, what share were PDF": the question opens with
+        // the things the share is of.
+        (/^ ?of (?:the |all |our |those |these )?$/.test(text.slice(0, h.start)) &&
+          /\b(share|percent|percentage|pct|proportion|fraction)\b/.test(text))),
   );
   const hasUsers = shareOfThings
     ? false
@@ -1850,11 +1854,12 @@ export function planQuestion(
   // "By their primary platform", "each user's main country": the user's attribute (dim_users),
   // not the value on each event.
   const ownAttributes = new Set(
-    [...raw.matchAll(/\b(?:primary|main|usual|home|default) ([a-z]+(?: [a-z]+)?)\b/g)].flatMap(
-      (m) =>
-        lexicon.dimensions
-          .filter((d) => d.words.some((w) => m[1] === w || m[1]!.startsWith(`${w} `)))
-          .map((d) => d.id),
+    [
+      ...raw.matchAll(/\b(?:primary|main|usual|home|default|most used) ([a-z]+(?: [a-z]+)?)\b/g),
+    ].flatMap((m) =>
+      lexicon.dimensions
+        .filter((d) => d.words.some((w) => m[1] === w || m[1]!.startsWith(`${w} `)))
+        .map((d) => d.id),
     ),
   );
   const columnOf = (dim: string, columns: ColumnRef[], people: boolean) =>
