@@ -169,7 +169,16 @@ export const DIMENSIONS: Dimension[] = [
   },
   {
     id: 'industry',
-    words: ['industry', 'industries', 'vertical', 'verticals'],
+    words: [
+      'industry',
+      'industries',
+      'vertical',
+      'verticals',
+      'business sector',
+      'business sectors',
+      'sector',
+      'sectors',
+    ],
     columns: [{ table: 'dim_users', column: 'industry' }],
   },
   {
@@ -461,6 +470,9 @@ const EVERYDAY: Record<string, string[]> = {
     'start a project',
     'starting a project',
     'started a new project',
+    'made a project',
+    'make a project',
+    'made projects',
     'start a new project',
     'started projects',
     'new projects',
@@ -491,7 +503,27 @@ const EVERYDAY: Record<string, string[]> = {
     'canceled their subscription',
   ],
   subscription_upgraded: ['upgraded to a bigger plan', 'upgraded their plan', 'upgraded'],
-  error_occurred: ['something broke', 'something break', 'something breaks', 'had something break'],
+  error_occurred: [
+    'something broke',
+    'something break',
+    'something breaks',
+    'had something break',
+    'crash',
+    'crashes',
+    'crashed',
+  ],
+  teammate_invited: [
+    'brought a coworker on board',
+    'brought a colleague on board',
+    'brought in a colleague',
+    'brought in a coworker',
+    'brought a colleague in',
+    'brought a coworker in',
+    'invited a colleague',
+    'invited a coworker',
+    'invited colleagues',
+    'invited coworkers',
+  ],
 };
 
 const COUNTS_USERS = new Set(['signed_up']);
@@ -531,6 +563,8 @@ function valuePhrases(dimension: string, value: string): string[] {
   }
   if (dimension === 'device_type' && lower === 'desktop')
     for (const f of ['computer', 'computers', 'desktops', 'laptop', 'laptops']) out.add(f);
+  // "logged in with single sign-on".
+  if (lower === 'sso') for (const f of ['single sign on', 'single sign-on']) out.add(f);
   // "downloaded as Excel files": the spreadsheet format.
   if (lower === 'xlsx')
     for (const f of ['excel', 'excel files', 'excel file', 'spreadsheet', 'spreadsheets'])

@@ -2801,4 +2801,61 @@ describe('planQuestion: phrasings from the 2026-11-29 blind sets', () => {
       ).filters,
     ).toContainEqual({ column: col('dim_users', 'platform'), values: ['android'] });
   });
+
+  it('does not refuse a question "for the roadmap review" as asking for reviews', () => {
+    expect(
+      plan(
+        "I'm preparing the roadmap review and want to know where people actually spend time: which 4 features had the most distinct users over the last 30 days?",
+      ),
+    ).toMatchObject({ metric: 'users', limit: 4, breakdown: col('fact_events', 'feature_name') });
+    expect(planQuestion('How many app reviews did we get last month?', lexicon, TODAY).kind).toBe(
+      'refusal',
+    );
+  });
+
+  it('reads more everyday words: crashes, single sign-on, sectors, a coworker brought on board', () => {
+    expect(
+      plan('Give me the number of crashes per day on the iOS app for October 1st through 7th.'),
+    ).toMatchObject({ event: 'error_occurred', grain: 'day' });
+    expect(
+      plan('How many times did people log in with single sign-on over the past 4 weeks?').filters[0]
+        ?.values,
+    ).toEqual(['sso']);
+    expect(plan('Which 3 business sectors have lost the most people to churn?')).toMatchObject({
+      breakdown: col('dim_users', 'industry'),
+      limit: 3,
+    });
+    expect(
+      plan(
+        'Show me the October onboarding funnel: created an account, then finished onboarding, then made a project, then brought a coworker on board. How many people reach each step?',
+      ).steps,
+    ).toEqual(['signed_up', 'onboarding_completed', 'project_created', 'teammate_invited']);
+  });
+
+  it('reads searches that "turned up nothing" and visits as sessions', () => {
+    expect(plan('What fraction of searches in October turned up nothing at all?')).toMatchObject({
+      metric: 'events',
+      part: { values: ['0'], op: '=' },
+    });
+    expect(
+      plan('What was the median length of an Android app visit in October, in minutes?'),
+    ).toMatchObject({ metric: 'avg_session_duration', median: true });
+    expect(
+      plan('On average, how many pages did people look at per desktop visit last month?'),
+    ).toMatchObject({ metric: 'session_avg', measure: col('fct_sessions', 'page_views') });
+    expect(plan("What share of last week's visits ran into at least one crash?")).toMatchObject({
+      metric: 'sessions',
+      part: { column: col('fct_sessions', 'errors'), values: ['true'] },
+    });
+  });
+
+  it('keeps a churn rate "across everyone who used the product"; still-running subscriptions are active', () => {
+    expect(
+      plan("What's our overall churn rate across everyone who has ever used the product?").metric,
+    ).toBe('churn_rate');
+    expect(
+      plan('What fraction of our paid subscriptions that are still running are billed yearly?')
+        .filters,
+    ).toEqual([{ column: col('fct_subscriptions', 'status'), values: ['active'] }]);
+  });
 });

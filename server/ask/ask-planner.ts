@@ -112,6 +112,15 @@ export function normalise(question: string): string {
     // "a visit", "visits" (not page visits): sessions.
     .replace(/(?<!\bpage )\bvisits\b/g, 'sessions')
     .replace(/(?<!\bpage )\ba visit\b/g, 'a session')
+    // "an Android app visit", "per desktop visit": a session.
+    .replace(/(?<!\bpage )\b(android|ios|web|mobile|desktop|tablet|app) visit\b/g, '$1 session')
+    .replace(/\bper ([a-z]+ )?visit\b/g, 'per $1session')
+    // "searches that turned up nothing", "came back with zero hits": zero results.
+    .replace(
+      /\b(?:turned up|found|returned|came back with|come back with|got) (?:nothing(?: at all)?|no (?:results|hits|matches)|zero (?:hits|matches|results))\b/g,
+      'returned zero results',
+    )
+    .replace(/\bzero (hits|matches)\b/g, 'zero results')
     // "1,000": one number.
     .replace(/(\d),(\d{3})\b/g, '$1$2')
     // "on a paid plan (pro or enterprise)": alternatives in an aside define a set, not a
@@ -139,7 +148,7 @@ export function normalise(question: string): string {
     .replace(/([a-z])'s\b/g, '$1')
     // "subscriptions that haven't been cancelled": the active ones.
     .replace(
-      /\b(?:that |which )?(?:haven't|have not|hasn't|has not|weren't|were not|aren't|are not|not) (?:been |yet )?(?:cancell?ed|canceled|churned)\b/g,
+      /\b(?:that |which )?(?:(?:haven't|have not|hasn't|has not|weren't|were not|aren't|are not|not) (?:been |yet )?(?:cancell?ed|canceled|churned)|(?:are |is )?still (?:running|live|going|on|in force))\b/g,
       ' active',
     )
     .replace(/\bpaid (subscription|subscriber)/g, '$1')
@@ -353,7 +362,8 @@ const UNKNOWN_MEASURES: [RegExp, string][] = [
     'billing documents (only subscriptions and their MRR)',
   ],
   [
-    /\b(tickets?|support requests?|nps responses?|reviews?|ratings?|support (calls?|phone calls?|chats?)|phone calls?|call (center|centre|volume)|handle time)\b/,
+    // (A "roadmap review" or "retention review" is the meeting the question is for.)
+    /\b(tickets?|support requests?|nps responses?|(app store|app|product|customer|user|online|store|g2|capterra|trustpilot) reviews?|(star )?ratings?|support (calls?|phone calls?|chats?)|phone calls?|call (center|centre|volume)|handle time)\b/,
     'support tickets or reviews',
   ],
   [
@@ -384,7 +394,7 @@ const USER_WORDS =
 const AVERAGE = /\b(average|avg|mean|typical|median)\b/;
 /** What a session counts, averaged per session ("events per session"). */
 const SESSION_MEASURE =
-  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were| are| happen| happened| occur| occurred| show up)? (?:(?:per|a|each|in a|in each|in an average|in the average|in the typical) session\b|(?:does|do|did|will) (?:a|an|each|every|the average|an average|the typical|a typical) session (?:contain|have|include|hold|see|get)\b)/;
+  /\b(events|actions|page views|pageviews|pages viewed|pages|errors)(?: were| are| happen| happened| occur| occurred| show up|(?: did| do| does)? (?:people|users|they|customers) (?:look at|view|viewed|see|saw|open|opened|visit|visited))? (?:(?:per|a|each|in a|in each|in an average|in the average|in the typical) (?:[a-z]+ )?session\b|(?:does|do|did|will) (?:a|an|each|every|the average|an average|the typical|a typical) session (?:contain|have|include|hold|see|get)\b)/;
 
 /**
  * The numeric property a question averages: a word of it named ("results", "duration"), on an
@@ -1499,7 +1509,7 @@ export function planQuestion(
   ) {
     metric = 'subscriptions';
   } else if (
-    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |the |their )?(average |typical )?sessions?|time (spent )?(per|in a|in each) session|how (long|many (seconds|secs|minutes|mins|hours)) (does|do|did) (a |the |an average |a typical |each )?sessions? (last|take|run))\b/.test(
+    /\b(session (duration|length|time)s?|(long|length of|duration of) (a |an |the |their )?(average |typical )?([a-z]+ ){0,2}sessions?|time (spent )?(per|in a|in each) session|how (long|many (seconds|secs|minutes|mins|hours)) (does|do|did) (a |the |an average |a typical |each )?sessions? (last|take|run))\b/.test(
       raw,
     )
   ) {
@@ -1560,7 +1570,14 @@ export function planQuestion(
       /\b(did|does|do) (each|every one)( of them)?\b/.test(raw))
   ) {
     metric = 'events_per_user';
-  } else if (churn && !events.length && !implied && !/\b(use|used|using|do|did)\b/.test(text)) {
+  } else if (
+    churn &&
+    !events.length &&
+    !implied &&
+    // ("Our churn rate across everyone who has ever used the product": still the rate.)
+    (!/\b(use|used|using|do|did)\b/.test(text) ||
+      /\bchurn (rate|ratio|percentage|share)\b/.test(raw))
+  ) {
     metric = SHARE_WORDS.test(raw) ? 'churn_rate' : 'churned_users';
   } else if (
     churn &&
@@ -1658,7 +1675,7 @@ export function planQuestion(
     metric === 'sessions' || metric === 'avg_session_duration'
       ? /\b(without|no|zero) (an |any )?errors?\b|\berror free\b/.test(text)
         ? 'false'
-        : /\b(with|had|have|has|having|containing|contained|contain|contains|included|include|includes|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?errors?\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b|\b(had|has|have|with|where) something (break|broke|breaks|go wrong|went wrong|fail|failed)\b/.test(
+        : /\b(with|had|have|has|having|containing|contained|contain|contains|included|include|includes|hit|saw|see|ran into|run into|running into|encountered|experienced|got|threw) (an |any |a |some )?(errors?|crash|crashes)\b|\berror(ed|ing)? sessions?\b|\bsessions? (that |which )?errored\b|\b(had|has|have|with|where) something (break|broke|breaks|go wrong|went wrong|fail|failed)\b/.test(
               text,
             )
           ? 'true'
