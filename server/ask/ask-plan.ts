@@ -794,6 +794,16 @@ const SECONDS_IN: Record<NonNullable<AskPlan['unit']>, number> = {
   days: 86400,
 };
 
+/** Per-user statements keep one value per user: a user attribute or a column of the event. */
+function onlyUserOrEventBreakdown(plan: AskPlan, message: string): void {
+  if (
+    plan.breakdown &&
+    plan.breakdown.table !== 'dim_users' &&
+    plan.breakdown.table !== 'fact_events'
+  )
+    throw new Error(message);
+}
+
 /**
  * "Median time from signup to completing onboarding": per user who did `event` (in the period),
  * from their first time to their first `thenEvent` after it; the users who never did the second
@@ -808,14 +818,10 @@ function compileTimeBetween(plan: AskPlan, join: string, tables: Set<MartTable>)
     throw new Error(
       'The time between two events can be filtered and broken down, but not trended, listed or taken as a share.',
     );
-  if (
-    plan.breakdown &&
-    plan.breakdown.table !== 'dim_users' &&
-    plan.breakdown.table !== 'fact_events'
-  )
-    throw new Error(
-      'The time between two events can be broken down only by a user attribute (such as plan or country) or a column of the first event.',
-    );
+  onlyUserOrEventBreakdown(
+    plan,
+    'The time between two events can be broken down only by a user attribute (such as plan or country) or a column of the first event.',
+  );
   const unit = plan.unit ?? 'hours';
   const where = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
   if (plan.period) where.push(periodCondition('fact_events', plan.period));
@@ -876,14 +882,10 @@ function compileFirstTime(plan: AskPlan, join: string, tables: Set<MartTable>): 
     throw new Error(
       'First-time users can be filtered and broken down, not trended, listed or taken as a share.',
     );
-  if (
-    plan.breakdown &&
-    plan.breakdown.table !== 'dim_users' &&
-    plan.breakdown.table !== 'fact_events'
-  )
-    throw new Error(
-      'First-time users can be broken down by a user attribute or a column of the event.',
-    );
+  onlyUserOrEventBreakdown(
+    plan,
+    'First-time users can be broken down by a user attribute or a column of the event.',
+  );
   const where = [`e.event_name = ${sqlString(plan.event)}`, 'e.user_id is not null'];
   for (const f of plan.filters) where.push(filterCondition(f));
   const name = plan.breakdown ? columnName(plan.breakdown) : undefined;

@@ -229,8 +229,11 @@ export class KafkaEventLog {
           bytes += this.queue[n++]!.bytes;
         const group = this.queue.splice(0, n);
         const byTopic = new Map<string, Pending['messages']>();
-        for (const p of group)
-          byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
+        for (const p of group) {
+          const list = byTopic.get(p.topic);
+          if (list) list.push(...p.messages);
+          else byTopic.set(p.topic, [...p.messages]);
+        }
         try {
           const producer = await this.connected();
           this.sends.requests++;
